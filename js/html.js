@@ -1,0 +1,39 @@
+// DOM helpers: turning huntbook's escaped HTML into elements, with a small stylesheet scoped by class prefix.
+// Only called when an element is asked for, so importing huntbook never touches `document`.
+
+const CSS = `
+.huntbook-frame { max-width: 100%; overflow: auto; font: 12px/1.4 system-ui, sans-serif; }
+.huntbook-frame .huntbook-caption { color: #555; margin: 2px 0 4px; }
+.huntbook-table { border-collapse: collapse; }
+.huntbook-table th, .huntbook-table td { border-bottom: 1px solid #ddd; padding: 2px 8px; text-align: left;
+  white-space: nowrap; max-width: 40em; overflow: hidden; text-overflow: ellipsis; vertical-align: top; }
+.huntbook-table th { position: sticky; top: 0; background: #f6f6f6; }
+.huntbook-table td.huntbook-null { background: #fafafa; }
+.huntbook-more { color: #777; font-style: italic; margin-top: 4px; }
+`;
+
+function ensureStyle(doc) {
+  if (doc.getElementById("huntbook-style")) return;
+  const style = doc.createElement("style");
+  style.id = "huntbook-style";
+  style.textContent = CSS;
+  (doc.head || doc.documentElement).appendChild(style);
+}
+
+/** A `<div class="huntbook-frame">` holding huntbook's already-escaped table HTML and a caption. */
+export function tableElement(html, df) {
+  const doc = globalThis.document;
+  if (!doc) throw new Error("toElement() needs a DOM (a page or Observable); in a Worker use toHTML()");
+  ensureStyle(doc);
+  const div = doc.createElement("div");
+  div.className = "huntbook-frame";
+  const caption = doc.createElement("div");
+  caption.className = "huntbook-caption";
+  caption.textContent = `${df.name} — ${df.shape[0]} rows × ${df.shape[1]} columns`;
+  div.appendChild(caption);
+  const body = doc.createElement("div");
+  body.innerHTML = html; // built by huntbook with every header and cell escaped
+  div.appendChild(body);
+  div.value = df;
+  return div;
+}

@@ -1,0 +1,158 @@
+// huntbook: a Microsoft Sentinel threat hunter's notebook toolkit for the browser (Rust → WebAssembly).
+//
+// One import gives the whole API. Nothing here touches `document` or `window` when the module is imported, so it
+// loads in a Web Worker (JupyterLite's JavaScript kernel) as well as on a page or in Observable.
+
+import initWasm, * as wasm from "./huntbook_wasm.js";
+import { DataFrame, wrapFrame, setArrow, getArrow } from "./frame.js";
+
+export { DataFrame };
+
+let ready = null;
+
+/**
+ * Loads the WebAssembly module. Call once before anything else (later calls return the same promise).
+ * `module_or_path` may be a URL, a `Response`, bytes (`ArrayBuffer`/`Uint8Array`) or a compiled
+ * `WebAssembly.Module`; by default the `.wasm` next to this file is fetched (read from disk in Node.js).
+ * `arrow`: the `apache-arrow` module to build `toArrow()` tables with (else it is imported when available).
+ */
+export function init({ module_or_path, arrow } = {}) {
+  if (arrow) setArrow(arrow);
+  if (!ready) {
+    ready = (async () => {
+      let source = module_or_path ?? new URL("./huntbook_wasm_bg.wasm", import.meta.url);
+      if (source instanceof URL && source.protocol === "file:") {
+        const fsName = "node:fs/promises";
+        const fs = await import(/* @vite-ignore */ fsName);
+        source = await fs.readFile(source);
+      }
+      await initWasm({ module_or_path: source });
+      if (!getArrow()) {
+        try {
+          const arrowName = "apache-arrow";
+          setArrow(await import(/* @vite-ignore */ arrowName));
+        } catch {
+          // No apache-arrow reachable from here: toArrow() will ask for it; toArrowIPC() always works.
+        }
+      }
+      return api;
+    })();
+    ready.catch(() => {
+      ready = null;
+    });
+  }
+  return ready;
+}
+
+function requireReady() {
+  if (!ready) throw new Error("huntbook is not initialised: call `await huntbook.init()` first");
+}
+
+/** Sets the apache-arrow module `toArrow()` uses (e.g. Observable's `Arrow`). */
+export function useArrow(arrowModule) {
+  setArrow(arrowModule);
+}
+
+/** The huntbook version. */
+export function version() {
+  requireReady();
+  return wasm.version();
+}
+
+/**
+ * Local tables by name: the embedded demo data set plus tables you add.
+ */
+export class LocalData {
+  constructor(inner) {
+    this._inner = inner ?? new wasm.LocalData();
+  }
+  /** Names of the tables, sorted. */
+  get tables() {
+    return this._inner.tableNames();
+  }
+  /** The table `name` as a DataFrame (error lists the tables there are). */
+  table(name) {
+    return wrapFrame(this._inner.table(String(name)));
+  }
+  /** `[{name, type}]` of a table's columns (Log Analytics type names). */
+  schema(name) {
+    return this.table(name).schema;
+  }
+  /** Adds (or replaces) a table. */
+  addTable(name, df) {
+    if (!(df instanceof DataFrame)) throw new TypeError("addTable(name, df): df must be a huntbook DataFrame");
+    this._inner.addTable(String(name), df._frame);
+    return this;
+  }
+}
+
+/**
+ * The embedded demo data set (a generated Sentinel workspace with an attack story), shifted so that its newest
+ * event is `now` (a Date or epoch milliseconds; default: the current time).
+ */
+export function loadDemo({ now = Date.now() } = {}) {
+  requireReady();
+  return new LocalData(wasm.LocalData.demo(+now));
+}
+
+function toBytes(data) {
+  if (typeof data === "string") return new TextEncoder().encode(data);
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new TypeError("expected text, bytes, a Blob/File, a Response or a URL");
+}
+
+/**
+ * Reads tables from text or bytes: a Log Analytics query response, JSON rows or CSV.
+ * Returns `{tables: DataFrame[], error}` where `error` is the service's error reported beside the tables
+ * (a Log Analytics PartialError) or null.
+ */
+export function readTables(data, { name = "", format } = {}) {
+  requireReady();
+  const set = wasm.readTables(toBytes(data), String(name), format ?? undefined);
+  const tables = [];
+  for (let i = 0; i < set.length; i++) tables.push(wrapFrame(set.table(i)));
+  const errorText = set.errorJSON();
+  set.free();
+  const error = errorText ? JSON.parse(errorText) : null;
+  if (error) for (const t of tables) t.error = error;
+  return { tables, error };
+}
+
+/**
+ * Loads one table from a URL, a `File`/`Blob`, a `Response`, text or bytes. The format is taken from `format`
+ * ("la", "json", "csv"), else the file name, else the content. `shiftToNow: true` moves every datetime so the
+ * newest TimeGenerated is now (as the Tour does with its demo data).
+ */
+export async function loadTable(source, { name, format, shiftToNow = false, now = Date.now(), signal } = {}) {
+  await init();
+  let data = source;
+  let fileName = "";
+  if (typeof source === "string" && /^(https?:|blob:|data:|\.{0,2}\/)/.test(source)) {
+    fileName = source;
+    source = await fetch(source, { signal });
+  } else if (source instanceof URL) {
+    fileName = source.pathname;
+    source = await fetch(source, { signal });
+  }
+  if (typeof Response !== "undefined" && source instanceof Response) {
+    if (!source.ok) throw new Error(`could not load ${source.url || "the table"}: HTTP ${source.status} ${source.statusText}`);
+    fileName = fileName || source.url;
+    data = new Uint8Array(await source.arrayBuffer());
+  } else if (typeof Blob !== "undefined" && source instanceof Blob) {
+    fileName = source.name ?? "";
+    data = new Uint8Array(await source.arrayBuffer());
+  }
+  const baseName = (fileName.split(/[?#]/)[0].split("/").pop() || "").replace(/(\.la)?\.(json|csv)$/i, "");
+  const fmt = format ?? (/\.(csv|json)$/i.test(fileName.split(/[?#]/)[0]) ? fileName.split(/[?#]/)[0] : undefined);
+  const { tables, error } = readTables(data, { name: name ?? baseName, format: fmt });
+  if (!tables.length) throw new Error(error ? `the response holds no table: ${error.message}` : "the input holds no table");
+  let df = tables[0];
+  if (shiftToNow) df = df.shiftToNow(now);
+  if (error) df.error = error;
+  return df;
+}
+
+const api = { init, version, loadDemo, loadTable, readTables, useArrow, LocalData, DataFrame };
+export default api;

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds the wasm with wasm-pack (offline: --mode no-install), optimises it with wasm-opt, and assembles the npm
+# package in dist/huntbook/ from pkg-template/, the wasm-pack output and js/.
+# wasm-opt is npm's `binaryen` (pinned in package.json): Debian's binaryen 108 breaks wasm-bindgen's externref
+# table ("WebAssembly.Table.set(): Argument 1 is invalid for table") on today's Rust output.
+#   PROFILE=dev scripts/build.sh   → unoptimised debug build (faster to compile)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CC_wasm32_unknown_unknown=${CC_wasm32_unknown_unknown:-clang}
+export AR_wasm32_unknown_unknown=${AR_wasm32_unknown_unknown:-llvm-ar}
+PROFILE=${PROFILE:-release}
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+wasm-pack --quiet build --mode no-install --target web --"$PROFILE" --no-pack \
+  --out-dir "$out" --out-name huntbook_wasm >/dev/null
+
+wasm="$out/huntbook_wasm_bg.wasm"
+if [ "$PROFILE" = release ] && [ "${WASM_OPT:-1}" != 0 ]; then
+  before=$(stat -c %s "$wasm")
+  node_modules/.bin/wasm-opt -O2 --strip-debug --strip-producers --enable-bulk-memory --enable-reference-types --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-multivalue "$wasm" -o "$wasm.opt"
+  mv "$wasm.opt" "$wasm"
+  echo "build: wasm-opt $((before / 1024)) KiB → $(($(stat -c %s "$wasm") / 1024)) KiB"
+fi
+
+dist=dist/huntbook
+rm -rf "$dist"
+mkdir -p "$dist"
+cp pkg-template/package.json pkg-template/README.md "$dist/"
+cp js/*.js js/index.d.ts "$dist/"
+cp "$out/huntbook_wasm.js" "$out/huntbook_wasm.d.ts" "$wasm" "$dist/"
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+sed -i "s/\"version\": \"[^\"]*\"/\"version\": \"$version\"/" "$dist/package.json"
+echo "build: $dist (huntbook $version, wasm $(($(stat -c %s "$dist/huntbook_wasm_bg.wasm") / 1024)) KiB, gzip $(($(gzip -9c "$dist/huntbook_wasm_bg.wasm" | wc -c) / 1024)) KiB)"

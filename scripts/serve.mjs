@@ -1,0 +1,98 @@
+// A small static server for the Tour page and the tests (loopback only).
+//
+//   /                       → site/index.html (the Tour page)
+//   /site/…                 → site/
+//   /huntbook/…             → dist/huntbook/ (the built npm package)
+//   /npm/huntbook@<v>/+esm  → the package bundled into one ES module, as jsDelivr serves `npm:` imports to
+//                             Observable; /npm/huntbook@<v>/<file> → that file of the package
+//   /fixtures/…             → ../shared/fixtures/ (the Tour's real tables, for "load from URL")
+//   /e2e/…                  → tests/e2e/pages/ (test pages: Web Worker, jsDelivr-shaped import)
+//
+// Usage: node scripts/serve.mjs [--port 8080]   (prints the URL). Also importable: startServer({port}).
+
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".css": "text/css",
+  ".csv": "text/csv",
+  ".ts": "text/plain",
+  ".md": "text/markdown",
+  ".png": "image/png",
+};
+
+function safeJoin(base, rel) {
+  const p = path.resolve(base, "." + path.posix.normalize("/" + rel));
+  return p.startsWith(base) ? p : null;
+}
+
+async function esmBundle(pkgDir) {
+  // jsDelivr's /+esm is one ES module whose import.meta.url is the /+esm URL itself, so the wasm must sit at the
+  // package root. Bundling with esbuild reproduces that shape exactly.
+  const esbuild = await import("esbuild");
+  const out = await esbuild.build({
+    entryPoints: [path.join(pkgDir, "index.js")],
+    bundle: true,
+    format: "esm",
+    write: false,
+    platform: "neutral",
+    external: ["apache-arrow", "node:*"],
+    logLevel: "silent",
+  });
+  return out.outputFiles[0].text;
+}
+
+export function startServer({ port = 8080, host = "127.0.0.1" } = {}) {
+  const dist = path.join(root, "dist", "huntbook");
+  const fixtures = path.resolve(root, "..", "shared", "fixtures");
+  let bundle = null;
+  const server = http.createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url, "http://x");
+      let file = null;
+      let p = decodeURIComponent(url.pathname);
+      const npm = p.match(/^\/npm\/huntbook@[^/]+\/(.*)$/);
+      if (p === "/" || p === "/index.html") file = path.join(root, "site", "index.html");
+      else if (npm && npm[1] === "+esm") {
+        bundle ??= await esmBundle(dist);
+        res.writeHead(200, { "content-type": TYPES[".js"], "access-control-allow-origin": "*" });
+        res.end(bundle);
+        return;
+      } else if (npm) file = safeJoin(dist, npm[1]);
+      else if (p.startsWith("/huntbook/")) file = safeJoin(dist, p.slice("/huntbook/".length));
+      else if (p.startsWith("/site/")) file = safeJoin(path.join(root, "site"), p.slice("/site/".length));
+      else if (p.startsWith("/e2e/")) file = safeJoin(path.join(root, "tests", "e2e", "pages"), p.slice("/e2e/".length));
+      else if (p.startsWith("/fixtures/")) file = safeJoin(fixtures, p.slice("/fixtures/".length));
+      if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+        res.writeHead(404, { "content-type": "text/plain" });
+        res.end("not found");
+        return;
+      }
+      res.writeHead(200, {
+        "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
+        "access-control-allow-origin": "*",
+        "cache-control": "no-store",
+      });
+      fs.createReadStream(file).pipe(res);
+    } catch (e) {
+      res.writeHead(500, { "content-type": "text/plain" });
+      res.end(String(e));
+    }
+  });
+  return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const i = process.argv.indexOf("--port");
+  const port = i > 0 ? Number(process.argv[i + 1]) : 8080;
+  const server = await startServer({ port });
+  console.log(`huntbook Tour: http://127.0.0.1:${server.address().port}/`);
+}

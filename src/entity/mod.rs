@@ -1,0 +1,1 @@
+//! Entities (Account, Host, IpAddress, Dns, Url, File, Process) and their parsing. Not built yet.

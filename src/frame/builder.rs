@@ -1,0 +1,286 @@
+//! `ColumnBuilder`: collects the cells of one column, converting each to the column's Log Analytics type.
+//!
+//! The wire is loose (a long may come as a number or a string, a bool as `1`), so every `push_*` takes what came
+//! and stores what the type says; a value that cannot be converted becomes null and is counted, so the reader can
+//! say so in the table's notes rather than fail or silently lose it.
+
+use polars::prelude::*;
+
+use super::values::{parse_datetime_ns, parse_real, parse_timespan_ns};
+use super::LaType;
+
+enum Cells {
+    Bool(Vec<Option<bool>>),
+    I32(Vec<Option<i32>>),
+    I64(Vec<Option<i64>>),
+    F64(Vec<Option<f64>>),
+    Str(StringChunkedBuilder),
+}
+
+/// Builds one column of a given [`LaType`] from wire values.
+pub struct ColumnBuilder {
+    name: String,
+    kind: LaType,
+    cells: Cells,
+    len: usize,
+    /// How many values could not be converted and became null.
+    pub rejected: usize,
+    /// The first value that could not be converted, to show in the note.
+    pub first_rejected: Option<String>,
+}
+
+impl ColumnBuilder {
+    pub fn new(name: &str, kind: LaType, capacity: usize) -> Self {
+        let cells = match kind {
+            LaType::Bool => Cells::Bool(Vec::with_capacity(capacity)),
+            LaType::Int => Cells::I32(Vec::with_capacity(capacity)),
+            LaType::Long | LaType::DateTime | LaType::Timespan => Cells::I64(Vec::with_capacity(capacity)),
+            LaType::Real => Cells::F64(Vec::with_capacity(capacity)),
+            LaType::String | LaType::Guid | LaType::Decimal | LaType::Dynamic => {
+                Cells::Str(StringChunkedBuilder::new(name.into(), capacity))
+            }
+        };
+        ColumnBuilder {
+            name: name.to_string(),
+            kind,
+            cells,
+            len: 0,
+            rejected: 0,
+            first_rejected: None,
+        }
+    }
+
+    pub fn kind(&self) -> LaType {
+        self.kind
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn reject(&mut self, shown: &dyn std::fmt::Display) {
+        self.rejected += 1;
+        if self.first_rejected.is_none() {
+            let mut s = shown.to_string();
+            if s.len() > 60 {
+                let cut = (0..=60).rev().find(|i| s.is_char_boundary(*i)).unwrap_or(0);
+                s.truncate(cut);
+                s.push('…');
+            }
+            self.first_rejected = Some(s);
+        }
+        self.push_null();
+    }
+
+    pub fn push_null(&mut self) {
+        self.len += 1;
+        match &mut self.cells {
+            Cells::Bool(v) => v.push(None),
+            Cells::I32(v) => v.push(None),
+            Cells::I64(v) => v.push(None),
+            Cells::F64(v) => v.push(None),
+            Cells::Str(b) => b.append_null(),
+        }
+    }
+
+    pub fn push_str(&mut self, s: &str) {
+        match (&mut self.cells, self.kind) {
+            (Cells::Str(b), _) => {
+                b.append_value(s);
+                self.len += 1;
+            }
+            (Cells::Bool(v), _) => match s.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" => {
+                    v.push(Some(true));
+                    self.len += 1
+                }
+                "false" | "0" => {
+                    v.push(Some(false));
+                    self.len += 1
+                }
+                "" => self.push_null(),
+                _ => self.reject(&s),
+            },
+            (Cells::I32(v), _) => match s.trim().parse::<i32>() {
+                Ok(x) => {
+                    v.push(Some(x));
+                    self.len += 1
+                }
+                Err(_) if s.trim().is_empty() => self.push_null(),
+                Err(_) => self.reject(&s),
+            },
+            (Cells::I64(v), kind) => {
+                let parsed = match kind {
+                    LaType::DateTime => parse_datetime_ns(s),
+                    LaType::Timespan => parse_timespan_ns(s),
+                    _ => s.trim().parse::<i64>().ok(),
+                };
+                match parsed {
+                    Some(x) => {
+                        v.push(Some(x));
+                        self.len += 1
+                    }
+                    None if s.trim().is_empty() => self.push_null(),
+                    None => self.reject(&s),
+                }
+            }
+            (Cells::F64(v), _) => match parse_real(s) {
+                Some(x) => {
+                    v.push(Some(x));
+                    self.len += 1
+                }
+                None if s.trim().is_empty() => self.push_null(),
+                None => self.reject(&s),
+            },
+        }
+    }
+
+    pub fn push_i64(&mut self, x: i64) {
+        match (&mut self.cells, self.kind) {
+            (Cells::I64(v), LaType::Long) => {
+                v.push(Some(x));
+                self.len += 1
+            }
+            (Cells::I32(v), _) if i32::try_from(x).is_ok() => {
+                v.push(Some(x as i32));
+                self.len += 1
+            }
+            (Cells::F64(v), _) => {
+                v.push(Some(x as f64));
+                self.len += 1
+            }
+            (Cells::Bool(v), _) if x == 0 || x == 1 => {
+                v.push(Some(x == 1));
+                self.len += 1
+            }
+            (Cells::Str(b), _) => {
+                b.append_value(x.to_string());
+                self.len += 1
+            }
+            _ => self.reject(&x),
+        }
+    }
+
+    pub fn push_u64(&mut self, x: u64) {
+        match i64::try_from(x) {
+            Ok(v) => self.push_i64(v),
+            Err(_) => match &mut self.cells {
+                Cells::F64(v) => {
+                    v.push(Some(x as f64));
+                    self.len += 1
+                }
+                Cells::Str(b) => {
+                    b.append_value(x.to_string());
+                    self.len += 1
+                }
+                _ => self.reject(&x),
+            },
+        }
+    }
+
+    pub fn push_f64(&mut self, x: f64) {
+        match (&mut self.cells, self.kind) {
+            (Cells::F64(v), _) => {
+                v.push(Some(x));
+                self.len += 1
+            }
+            (Cells::I64(_) | Cells::I32(_), LaType::Int | LaType::Long) if x.fract() == 0.0 && x.abs() < 9.2e18 => {
+                self.push_i64(x as i64)
+            }
+            (Cells::Str(b), _) => {
+                b.append_value(x.to_string());
+                self.len += 1
+            }
+            _ => self.reject(&x),
+        }
+    }
+
+    pub fn push_bool(&mut self, x: bool) {
+        match &mut self.cells {
+            Cells::Bool(v) => {
+                v.push(Some(x));
+                self.len += 1
+            }
+            Cells::Str(b) => {
+                b.append_value(if x { "true" } else { "false" });
+                self.len += 1
+            }
+            _ => self.reject(&x),
+        }
+    }
+
+    /// A nested JSON value (an object or array): kept as its JSON text in string columns.
+    pub fn push_json(&mut self, value: &serde_json::Value) {
+        match &mut self.cells {
+            Cells::Str(b) => {
+                b.append_value(value.to_string());
+                self.len += 1
+            }
+            _ => self.reject(value),
+        }
+    }
+
+    /// Any JSON value, dispatched to the right `push_*`.
+    pub fn push_value(&mut self, value: &serde_json::Value) {
+        use serde_json::Value as V;
+        match value {
+            V::Null => self.push_null(),
+            V::Bool(b) => self.push_bool(*b),
+            V::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    self.push_i64(i)
+                } else if let Some(u) = n.as_u64() {
+                    self.push_u64(u)
+                } else {
+                    self.push_f64(n.as_f64().unwrap_or(f64::NAN))
+                }
+            }
+            V::String(s) => self.push_str(s),
+            V::Array(_) | V::Object(_) => self.push_json(value),
+        }
+    }
+
+    /// Pads with nulls to `len` rows (rows that were shorter than the column list).
+    pub fn pad_to(&mut self, len: usize) {
+        while self.len < len {
+            self.push_null();
+        }
+    }
+
+    /// The finished polars column, in the column type's full-precision dtype.
+    pub fn finish(self) -> Column {
+        let name: PlSmallStr = self.name.as_str().into();
+        let series = match self.cells {
+            Cells::Bool(v) => BooleanChunked::from_iter_options(name, v.into_iter()).into_series(),
+            Cells::I32(v) => Int32Chunked::from_iter_options(name, v.into_iter()).into_series(),
+            Cells::F64(v) => Float64Chunked::from_iter_options(name, v.into_iter()).into_series(),
+            Cells::Str(b) => b.finish().into_series(),
+            Cells::I64(v) => {
+                let ca = Int64Chunked::from_iter_options(name, v.into_iter());
+                match self.kind {
+                    LaType::DateTime => ca.into_datetime(TimeUnit::Nanoseconds, None).into_series(),
+                    LaType::Timespan => ca.into_duration(TimeUnit::Nanoseconds).into_series(),
+                    _ => ca.into_series(),
+                }
+            }
+        };
+        series.into_column()
+    }
+
+    /// A note for the table if values were rejected.
+    pub fn rejection_note(&self) -> Option<String> {
+        (self.rejected > 0).then(|| {
+            format!(
+                "column '{}': {} value(s) were not valid {} and became null (first: '{}')",
+                self.name,
+                self.rejected,
+                self.kind,
+                self.first_rejected.as_deref().unwrap_or("")
+            )
+        })
+    }
+}

@@ -1,0 +1,407 @@
+//! Reader of Log Analytics query responses (`{"tables":[{"name","columns","rows"}], "error"?}`).
+//!
+//! The rows are streamed straight into typed column builders as serde reads them, without building a JSON tree:
+//! a 10 MB response becomes a table in one pass. A `PartialError` beside the tables is returned with them.
+
+use std::fmt;
+
+use polars::prelude::*;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use super::builder::ColumnBuilder;
+use super::{Frame, LaType, QueryResult, ServiceError};
+use crate::error::{Error, Result};
+
+/// Parses a Log Analytics query response.
+pub fn parse_response(bytes: &[u8]) -> Result<QueryResult> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let raw: RawResponse = RawResponse::deserialize(&mut de).map_err(|e| Error::parse("the Log Analytics response", e))?;
+    de.end().map_err(|e| Error::parse("the Log Analytics response", e))?;
+    let error = raw.error.as_ref().map(service_error);
+    if raw.tables.is_none() && error.is_none() {
+        return Err(Error::parse(
+            "the Log Analytics response",
+            "it has neither 'tables' nor 'error' (is this a Log Analytics query response?)",
+        ));
+    }
+    let tables = raw.tables.unwrap_or_default().into_iter().map(RawTable::finish).collect::<Result<_>>()?;
+    Ok(QueryResult { tables, error })
+}
+
+/// Reads a service error object (`{"code","message","innererror":{…},"details":[…]}`) with its nested messages.
+pub fn service_error(v: &serde_json::Value) -> ServiceError {
+    let text = |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+    let mut details = Vec::new();
+    collect_inner(v, &mut details, 0);
+    ServiceError {
+        code: text(v, "code"),
+        message: text(v, "message"),
+        details,
+    }
+}
+
+fn collect_inner(v: &serde_json::Value, out: &mut Vec<String>, depth: usize) {
+    if depth > 16 {
+        return;
+    }
+    if let Some(details) = v.get("details").and_then(|d| d.as_array()) {
+        for d in details.iter().take(20) {
+            push_message(d, out);
+            if let Some(inner) = d.get("innererror") {
+                push_message(inner, out);
+                collect_inner(inner, out, depth + 1);
+            }
+        }
+    }
+    if let Some(inner) = v.get("innererror") {
+        push_message(inner, out);
+        collect_inner(inner, out, depth + 1);
+    }
+}
+
+fn push_message(m: &serde_json::Value, out: &mut Vec<String>) {
+    if let Some(msg) = m.get("message").and_then(|x| x.as_str()) {
+        if !msg.is_empty() && out.last().map(String::as_str) != Some(msg) {
+            out.push(msg.to_string());
+        }
+    }
+}
+
+struct RawResponse {
+    tables: Option<Vec<RawTable>>,
+    error: Option<serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for RawResponse {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawResponse;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object with 'tables'")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<RawResponse, A::Error> {
+                let mut out = RawResponse { tables: None, error: None };
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "tables" | "Tables" => out.tables = Some(map.next_value::<Vec<RawTable>>()?),
+                        "error" => out.error = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// A table while it is being read: its columns (if seen) and its rows, either already in builders (when the
+/// columns came first, as they do on the wire) or buffered until the columns are known.
+pub(crate) struct RawTable {
+    name: String,
+    columns: Option<Vec<(String, LaType)>>,
+    builders: Option<Vec<ColumnBuilder>>,
+    buffered_rows: Option<Vec<Vec<serde_json::Value>>>,
+    rows: usize,
+    ragged: usize,
+}
+
+#[derive(Deserialize)]
+struct WireColumn {
+    #[serde(alias = "ColumnName")]
+    name: String,
+    #[serde(alias = "ColumnType", alias = "DataType", default)]
+    r#type: String,
+}
+
+impl<'de> Deserialize<'de> for RawTable {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawTable;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a table object with 'name', 'columns' and 'rows'")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<RawTable, A::Error> {
+                let mut t = RawTable {
+                    name: String::new(),
+                    columns: None,
+                    builders: None,
+                    buffered_rows: None,
+                    rows: 0,
+                    ragged: 0,
+                };
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "name" | "TableName" => t.name = map.next_value()?,
+                        "columns" | "Columns" => {
+                            let cols: Vec<WireColumn> = map.next_value()?;
+                            let cols: Vec<(String, LaType)> =
+                                cols.into_iter().map(|c| (c.name, LaType::from_wire(&c.r#type))).collect();
+                            t.builders = Some(cols.iter().map(|(n, k)| ColumnBuilder::new(n, *k, 0)).collect());
+                            t.columns = Some(cols);
+                        }
+                        "rows" | "Rows" => match t.builders.as_mut() {
+                            Some(builders) => {
+                                let (rows, ragged) = map.next_value_seed(RowsSeed { builders })?;
+                                t.rows = rows;
+                                t.ragged = ragged;
+                            }
+                            None => t.buffered_rows = Some(map.next_value()?),
+                        },
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(t)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl RawTable {
+    pub(crate) fn finish(mut self) -> Result<Frame> {
+        let columns = self.columns.take().ok_or_else(|| {
+            Error::parse(format!("table '{}'", self.name), "it has no 'columns' list")
+        })?;
+        let mut builders = self.builders.take().unwrap_or_default();
+        if let Some(rows) = self.buffered_rows.take() {
+            for row in &rows {
+                if row.len() != builders.len() {
+                    self.ragged += 1;
+                }
+                for (b, v) in builders.iter_mut().zip(row) {
+                    b.push_value(v);
+                }
+                self.rows += 1;
+                for b in builders.iter_mut() {
+                    b.pad_to(self.rows);
+                }
+            }
+        }
+        let mut notes = Vec::new();
+        if self.ragged > 0 {
+            notes.push(format!(
+                "{} row(s) did not have one value per column ({} columns); missing values are null, extra ones dropped",
+                self.ragged,
+                columns.len()
+            ));
+        }
+        notes.extend(builders.iter().filter_map(ColumnBuilder::rejection_note));
+        let cols: Vec<Column> = builders.into_iter().map(ColumnBuilder::finish).collect();
+        let df = DataFrame::new(self.rows, cols).map_err(|e| Error::parse(format!("table '{}'", self.name), e))?;
+        let mut frame = Frame::new(self.name, df);
+        for (name, kind) in &columns {
+            frame.set_la_type(name, *kind);
+        }
+        frame.notes = notes;
+        Ok(frame)
+    }
+}
+
+/// Streams the `rows` array into the builders; returns (row count, ragged row count).
+struct RowsSeed<'a> {
+    builders: &'a mut Vec<ColumnBuilder>,
+}
+
+impl<'de> DeserializeSeed<'de> for RowsSeed<'_> {
+    type Value = (usize, usize);
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowsSeed<'_> {
+    type Value = (usize, usize);
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of rows")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self::Value, A::Error> {
+        let (mut rows, mut ragged) = (0usize, 0usize);
+        while let Some(ok) = seq.next_element_seed(RowSeed { builders: &mut *self.builders })? {
+            rows += 1;
+            if !ok {
+                ragged += 1;
+                for b in self.builders.iter_mut() {
+                    b.pad_to(rows);
+                }
+            }
+        }
+        Ok((rows, ragged))
+    }
+}
+
+/// One row: its cells go to the builders in order. Returns whether it had exactly one cell per column.
+struct RowSeed<'a> {
+    builders: &'a mut Vec<ColumnBuilder>,
+}
+
+impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<bool, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowSeed<'_> {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a row (an array of values)")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<bool, A::Error> {
+        let mut i = 0;
+        let mut extra = false;
+        loop {
+            match self.builders.get_mut(i) {
+                Some(b) => match seq.next_element_seed(CellSeed(b))? {
+                    Some(()) => i += 1,
+                    None => break,
+                },
+                None => {
+                    if seq.next_element::<IgnoredAny>()?.is_none() {
+                        break;
+                    }
+                    extra = true;
+                }
+            }
+        }
+        Ok(i == self.builders.len() && !extra)
+    }
+}
+
+/// One cell, pushed into its column's builder whatever JSON type it has.
+struct CellSeed<'a>(&'a mut ColumnBuilder);
+
+impl<'de> DeserializeSeed<'de> for CellSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CellSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a cell value")
+    }
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<(), E> {
+        self.0.push_null();
+        Ok(())
+    }
+    fn visit_none<E: de::Error>(self) -> std::result::Result<(), E> {
+        self.0.push_null();
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<(), E> {
+        self.0.push_bool(v);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<(), E> {
+        self.0.push_i64(v);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<(), E> {
+        self.0.push_u64(v);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<(), E> {
+        self.0.push_f64(v);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<(), E> {
+        self.0.push_str(v);
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<(), A::Error> {
+        let v = serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq))
+            .map_err(de::Error::custom)?;
+        self.0.push_json(&v);
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<(), A::Error> {
+        let v = serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))
+            .map_err(de::Error::custom)?;
+        self.0.push_json(&v);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_type() {
+        let json = br#"{"tables":[{"name":"PrimaryResult","columns":[
+            {"name":"t","type":"datetime"},{"name":"i","type":"int"},{"name":"l","type":"long"},
+            {"name":"r","type":"real"},{"name":"b","type":"bool"},{"name":"s","type":"string"},
+            {"name":"g","type":"guid"},{"name":"ts","type":"timespan"},{"name":"d","type":"dynamic"},
+            {"name":"dec","type":"decimal"}],
+          "rows":[["2021-06-30T00:18:34.4563041Z",1,9007199254740993,"NaN",true,"x","7a0a3e4f-1b2c-4d5e-8f90-a1b2c3d4e5f6","1.00:00:01","{\"a\":[1,2]}","1.25"],
+                  [null,null,null,null,null,"",null,null,{"nested":true},null]]}]}"#;
+        let res = parse_response(json).unwrap();
+        let f = res.primary().unwrap();
+        assert_eq!(f.height(), 2);
+        let types: Vec<_> = f.schema().into_iter().map(|(_, t)| t.wire_name()).collect();
+        assert_eq!(types, ["datetime", "int", "long", "real", "bool", "string", "guid", "timespan", "dynamic", "decimal"]);
+        let df = f.df();
+        assert_eq!(df.column("l").unwrap().i64().unwrap().get(0), Some(9_007_199_254_740_993));
+        assert!(df.column("r").unwrap().f64().unwrap().get(0).unwrap().is_nan());
+        assert_eq!(
+            df.column("t").unwrap().datetime().unwrap().phys.get(0),
+            Some(1_625_012_314_456_304_100)
+        );
+        assert_eq!(df.column("ts").unwrap().duration().unwrap().phys.get(0), Some(86_401_000_000_000));
+        assert_eq!(df.column("d").unwrap().str().unwrap().get(1), Some(r#"{"nested":true}"#));
+        assert_eq!(df.column("s").unwrap().str().unwrap().get(1), Some(""));
+        assert!(f.notes.is_empty(), "{:?}", f.notes);
+    }
+
+    #[test]
+    fn partial_error_is_kept_beside_the_table() {
+        let json = br#"{"tables":[{"name":"PrimaryResult","columns":[{"name":"x","type":"long"}],"rows":[[1]]}],
+            "error":{"code":"PartialError","message":"There were some errors when processing your query.",
+            "details":[{"code":"EngineError","message":"Something went wrong processing your query on the server.",
+            "innererror":{"code":"-2133196797","message":"The results of this query exceed the set limit of 64000000 bytes"}}]}}"#;
+        let res = parse_response(json).unwrap();
+        assert_eq!(res.tables[0].height(), 1);
+        let e = res.error.unwrap();
+        assert_eq!(e.code, "PartialError");
+        assert_eq!(e.innermost(), "The results of this query exceed the set limit of 64000000 bytes");
+    }
+
+    #[test]
+    fn bad_values_and_ragged_rows_are_noted_not_dropped() {
+        let json = br#"{"tables":[{"name":"T","columns":[{"name":"n","type":"long"},{"name":"s","type":"string"}],
+            "rows":[["12","a"],["zebra","b"],[3],[4,"d","extra"]]}]}"#;
+        let f = parse_response(json).unwrap().tables.remove(0);
+        assert_eq!(f.height(), 4);
+        let n: Vec<_> = f.df().column("n").unwrap().i64().unwrap().into_iter().collect();
+        assert_eq!(n, [Some(12), None, Some(3), Some(4)]);
+        let s: Vec<_> = f.df().column("s").unwrap().str().unwrap().into_iter().collect();
+        assert_eq!(s, [Some("a"), Some("b"), None, Some("d")]);
+        assert_eq!(f.notes.len(), 2, "{:?}", f.notes);
+        assert!(f.notes.iter().any(|n| n.contains("'zebra'")));
+    }
+
+    #[test]
+    fn rows_before_columns_still_read() {
+        let json = br#"{"tables":[{"rows":[[1,"a"]],"name":"T","columns":[{"name":"n","type":"long"},{"name":"s","type":"string"}]}]}"#;
+        let f = parse_response(json).unwrap().tables.remove(0);
+        assert_eq!(f.height(), 1);
+        assert_eq!(f.df().column("s").unwrap().str().unwrap().get(0), Some("a"));
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        for bad in [&b"not json"[..], b"{}", b"[1,2]", b"{\"tables\":[{\"name\":\"x\"}]}", b"{\"tables\":5}", b""] {
+            assert!(parse_response(bad).is_err(), "{}", String::from_utf8_lossy(bad));
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Rows out of a [`Frame`]: JSON text of an array of row objects, and the display text of single cells.
+//!
+//! JSON cannot hold everything a table can, so a few values are written in a form the JS wrapper turns back:
+//! datetimes as epoch milliseconds (→ `Date`), timespans as milliseconds, longs beyond ±2^53 as decimal strings
+//! (→ `BigInt`), and non-finite reals as `"NaN"`/`"Infinity"`/`"-Infinity"` (→ `Number`).
+
+use polars::prelude::*;
+
+use super::values::{format_datetime_ns, format_timespan_ns};
+use super::Frame;
+
+const MAX_SAFE_INT: i64 = (1 << 53) - 1;
+
+/// JSON text of rows `offset..offset+len` as an array of objects keyed by column name.
+pub fn to_json_rows(frame: &Frame, offset: usize, len: usize) -> String {
+    let df = frame.df();
+    let end = offset.saturating_add(len).min(df.height());
+    let names: Vec<String> = frame
+        .column_names()
+        .iter()
+        .map(|n| serde_json::Value::String(n.clone()).to_string())
+        .collect();
+    let mut out = String::with_capacity((end.saturating_sub(offset)) * df.width() * 16 + 2);
+    out.push('[');
+    for i in offset..end {
+        if i > offset {
+            out.push(',');
+        }
+        out.push('{');
+        for (j, col) in df.columns().iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push_str(&names[j]);
+            out.push(':');
+            push_json_cell(&mut out, col.get(i).unwrap_or(AnyValue::Null));
+        }
+        out.push('}');
+    }
+    out.push(']');
+    out
+}
+
+fn push_json_cell(out: &mut String, v: AnyValue) {
+    use AnyValue as A;
+    match v {
+        A::Null => out.push_str("null"),
+        A::Boolean(b) => out.push_str(if b { "true" } else { "false" }),
+        A::Int8(x) => out.push_str(&x.to_string()),
+        A::Int16(x) => out.push_str(&x.to_string()),
+        A::Int32(x) => out.push_str(&x.to_string()),
+        A::UInt8(x) => out.push_str(&x.to_string()),
+        A::UInt16(x) => out.push_str(&x.to_string()),
+        A::UInt32(x) => out.push_str(&x.to_string()),
+        A::Int64(x) if x.abs() <= MAX_SAFE_INT => out.push_str(&x.to_string()),
+        A::Int64(x) => out.push_str(&format!("\"{x}\"")),
+        A::UInt64(x) if x <= MAX_SAFE_INT as u64 => out.push_str(&x.to_string()),
+        A::UInt64(x) => out.push_str(&format!("\"{x}\"")),
+        A::Float32(x) => push_f64(out, x as f64),
+        A::Float64(x) => push_f64(out, x),
+        A::Datetime(x, tu, _) => push_f64(out, to_ms(x, tu)),
+        A::Duration(x, tu) => push_f64(out, to_ms(x, tu)),
+        A::Date(d) => push_f64(out, d as f64 * 86_400_000.0),
+        other => {
+            let s = match other {
+                A::String(s) => s.to_string(),
+                A::StringOwned(s) => s.to_string(),
+                o => o.to_string(),
+            };
+            out.push_str(&serde_json::Value::String(s).to_string());
+        }
+    }
+}
+
+fn push_f64(out: &mut String, x: f64) {
+    if x.is_nan() {
+        out.push_str("\"NaN\"");
+    } else if x.is_infinite() {
+        out.push_str(if x > 0.0 { "\"Infinity\"" } else { "\"-Infinity\"" });
+    } else {
+        out.push_str(&serde_json::Number::from_f64(x).map(|n| n.to_string()).unwrap_or_else(|| "null".into()));
+    }
+}
+
+fn to_ms(x: i64, tu: TimeUnit) -> f64 {
+    match tu {
+        TimeUnit::Nanoseconds => x as f64 / 1e6,
+        TimeUnit::Microseconds => x as f64 / 1e3,
+        TimeUnit::Milliseconds => x as f64,
+    }
+}
+
+pub(crate) fn to_ns(x: i64, tu: TimeUnit) -> i64 {
+    match tu {
+        TimeUnit::Nanoseconds => x,
+        TimeUnit::Microseconds => x.saturating_mul(1_000),
+        TimeUnit::Milliseconds => x.saturating_mul(1_000_000),
+    }
+}
+
+/// The text a person reads for a cell: datetimes in ISO UTC, timespans as `d.hh:mm:ss`, null as `None`.
+pub fn display_text(v: &AnyValue) -> Option<String> {
+    use AnyValue as A;
+    Some(match v {
+        A::Null => return None,
+        A::String(s) => s.to_string(),
+        A::StringOwned(s) => s.to_string(),
+        A::Datetime(x, tu, _) => format_datetime_ns(to_ns(*x, *tu)),
+        A::Duration(x, tu) => format_timespan_ns(to_ns(*x, *tu)),
+        A::Float64(x) => format_real(*x),
+        A::Float32(x) => format_real(*x as f64),
+        other => other.to_string(),
+    })
+}
+
+fn format_real(x: f64) -> String {
+    if x.is_nan() {
+        "NaN".into()
+    } else if x.is_infinite() {
+        if x > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+    } else {
+        x.to_string()
+    }
+}

@@ -1,0 +1,1 @@
+//! IoC extraction: IPs, domains, URLs, hashes, paths, with defanging (issue #5). Not built yet.

