@@ -180,6 +180,10 @@ export class DataFrame {
   toElement(options = {}) {
     return tableElement(this.toHTML(options), this);
   }
+  /** Frees the table's wasm memory now (otherwise it is freed when the DataFrame is garbage-collected). */
+  free() {
+    this._frame.free();
+  }
   toString() {
     return `DataFrame ${this.name} [${this.shape.join(" × ")}]`;
   }

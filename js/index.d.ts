@@ -83,6 +83,8 @@ export class DataFrame {
   toHTML(options?: HtmlOptions): string;
   /** A DOM element (pages and Observable; not in a Worker). */
   toElement(options?: HtmlOptions): HTMLElement;
+  /** Frees the wasm memory now (else when garbage-collected). */
+  free(): void;
 }
 
 /** Local tables by name. */
@@ -91,6 +93,8 @@ export class LocalData {
   readonly tables: string[];
   table(name: string): DataFrame;
   schema(name: string): { name: string; type: LaType }[];
+  /** Runs KQL on these tables (synchronously). */
+  query(kql: string, options?: { now?: Date | number }): DataFrame;
   addTable(name: string, df: DataFrame): this;
 }
 
@@ -111,6 +115,94 @@ export function loadTable(
   options?: { name?: string; format?: TableFormat; shiftToNow?: boolean; now?: Date | number; signal?: AbortSignal },
 ): Promise<DataFrame>;
 
+/** The time range queries use when start/end are not given (default: the last day). */
+export class QueryTime {
+  constructor(options?: { start?: Date | string | number; end?: Date | string | number; now?: number });
+  start: Date;
+  end: Date;
+  readonly value: { start: Date; end: Date };
+  set(options: { start?: Date | string | number; end?: Date | string | number; now?: number }): this;
+  /** The last `span` ("1h", "1d", "7d"). */
+  last(span: string, now?: number): this;
+  /** [reference − before, reference + after]. */
+  around(reference: Date | string | number, options?: { before?: string; after?: string }): this;
+}
+/** "-1d", "2h" → milliseconds; null if not an offset. */
+export function parseOffset(text: string): number | null;
+
+export type QueryParams = Record<string, unknown> & {
+  start?: Date | string | number;
+  end?: Date | string | number;
+  add_query_items?: string;
+  /** Return the KQL instead of running it. */
+  print?: boolean;
+  signal?: AbortSignal;
+  /** Client timeout in seconds. */
+  timeout?: number;
+};
+
+/** A built-in query: call it to run it (or `("print")` / `({print: true})` for the KQL). */
+export interface QueryFunction {
+  (params?: QueryParams | "print"): Promise<DataFrame> | string;
+  help(): string;
+  kql(params?: QueryParams): string;
+  readonly queryName: string;
+}
+
+export interface QueryInfo {
+  qualifiedName: string;
+  family: string;
+  name: string;
+  description: string;
+  dataEnvironments: string[];
+  template: string;
+  params: { name: string; type: string; required: boolean; default: unknown; description: string; aliases: string[] }[];
+}
+
+export interface LogAnalyticsConnection {
+  workspaceId: string;
+  getToken: () => string | Promise<string>;
+  baseUrl?: string;
+  additionalWorkspaces?: string[];
+  serverTimeout?: number;
+  timeout?: number;
+  arm?: { subscriptionId: string; resourceGroup: string; workspaceName: string; getToken?: () => string | Promise<string>; baseUrl?: string };
+}
+export interface KustoConnection {
+  cluster: string;
+  database: string;
+  getToken: () => string | Promise<string>;
+  timeout?: number;
+}
+
+/** msticpy's QueryProvider: built-in queries as `qp.Family.query_name(...)`, your own KQL, schemas. */
+export class QueryProvider {
+  constructor(environment?: "LocalData" | "LogAnalytics" | "MSSentinel" | "Kusto" | string, options?: { data?: LocalData; queryTime?: QueryTime });
+  readonly environment: "LocalData" | "LogAnalytics" | "Kusto";
+  queryTime: QueryTime;
+  readonly connected: boolean;
+  /** Local tables (LocalData only). */
+  readonly tables: string[];
+  connect(options: LogAnalyticsConnection | KustoConnection): this;
+  listQueries(filter?: string): string[];
+  queryInfo(filter?: string): QueryInfo[];
+  queryHelp(name: string): string;
+  renderQuery(name: string, params?: QueryParams): string;
+  execQuery(kql: string, options?: { signal?: AbortSignal; timeout?: number; start?: Date | number; end?: Date | number }): Promise<DataFrame>;
+  exec_query(kql: string, options?: { signal?: AbortSignal; timeout?: number; start?: Date | number; end?: Date | number }): Promise<DataFrame>;
+  schemaTables(options?: { signal?: AbortSignal }): Promise<string[]>;
+  schema(table: string, options?: { signal?: AbortSignal }): Promise<{ name: string; type: LaType }[]>;
+  addTable(name: string, df: DataFrame): this;
+  /** Query families: `qp.Azure.list_all_signins_geo(...)`. */
+  [family: string]: any;
+}
+
+/** Widgets (DOM elements with `.value` and `input` events, Observable `viewof` style). */
+export function dataSource(options?: { timeout?: number; label?: string }): HTMLFormElement & { value: "sentinel" | "demo" | null; chosen: Promise<"sentinel" | "demo"> };
+export function queryTime(options?: { queryTime?: QueryTime; label?: string }): HTMLFormElement & { value: { start: Date; end: Date }; queryTime: QueryTime };
+export function queryBrowser(qp: QueryProvider, options?: { filter?: string; rows?: number }): HTMLDivElement & { value: string | null };
+export function progress<T>(task: (signal: AbortSignal) => Promise<T>, options?: { label?: string }): HTMLDivElement & { value: Promise<T> };
+
 declare const huntbook: {
   init: typeof init;
   version: typeof version;
@@ -120,5 +212,12 @@ declare const huntbook: {
   useArrow: typeof useArrow;
   LocalData: typeof LocalData;
   DataFrame: typeof DataFrame;
+  QueryProvider: typeof QueryProvider;
+  QueryTime: typeof QueryTime;
+  parseOffset: typeof parseOffset;
+  dataSource: typeof dataSource;
+  queryTime: typeof queryTime;
+  queryBrowser: typeof queryBrowser;
+  progress: typeof progress;
 };
 export default huntbook;

@@ -5,8 +5,14 @@
 
 import initWasm, * as wasm from "./huntbook_wasm.js";
 import { DataFrame, wrapFrame, setArrow, getArrow } from "./frame.js";
+import { QueryProvider } from "./provider.js";
+import { QueryTime, parseOffset } from "./time.js";
+import { dataSource } from "./widgets/dataSource.js";
+import { queryTime } from "./widgets/queryTime.js";
+import { queryBrowser } from "./widgets/queryBrowser.js";
+import { progress } from "./widgets/progress.js";
 
-export { DataFrame };
+export { DataFrame, QueryProvider, QueryTime, parseOffset, dataSource, queryTime, queryBrowser, progress };
 
 let ready = null;
 
@@ -77,6 +83,10 @@ export class LocalData {
   /** `[{name, type}]` of a table's columns (Log Analytics type names). */
   schema(name) {
     return this.table(name).schema;
+  }
+  /** Runs KQL on these tables now (synchronously) and returns a DataFrame; `now` is what now()/ago() mean. */
+  query(kql, { now = Date.now() } = {}) {
+    return wrapFrame(wasm.kqlExecute(this._inner, String(kql), +now));
   }
   /** Adds (or replaces) a table. */
   addTable(name, df) {
@@ -154,5 +164,8 @@ export async function loadTable(source, { name, format, shiftToNow = false, now 
   return df;
 }
 
-const api = { init, version, loadDemo, loadTable, readTables, useArrow, LocalData, DataFrame };
+const api = {
+  init, version, loadDemo, loadTable, readTables, useArrow, LocalData, DataFrame,
+  QueryProvider, QueryTime, parseOffset, dataSource, queryTime, queryBrowser, progress,
+};
 export default api;

@@ -29,6 +29,7 @@ rm -rf "$dist"
 mkdir -p "$dist"
 cp pkg-template/package.json pkg-template/README.md "$dist/"
 cp js/*.js js/index.d.ts "$dist/"
+mkdir -p "$dist/widgets" && cp js/widgets/*.js "$dist/widgets/"
 cp "$out/huntbook_wasm.js" "$out/huntbook_wasm.d.ts" "$wasm" "$dist/"
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 sed -i "s/\"version\": \"[^\"]*\"/\"version\": \"$version\"/" "$dist/package.json"

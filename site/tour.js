@@ -58,24 +58,78 @@ huntbook.version()`, async () => {
     await huntbook.init();
     return `huntbook ${huntbook.version()} loaded`;
   }),
-  cell("source", "Data source: demo data", `
-const qp = huntbook.loadDemo();   // embedded demo workspace, shifted so the newest event is now`, async () => {
-    state.qp = huntbook.loadDemo();
-    return `Demo data: ${state.qp.tables.length} tables`;
+  cell("source", "Choose the data source", `
+viewof source = huntbook.dataSource({ timeout: 15000 })   // "Demo data" by itself after 15 s`, async () => {
+    const picker = huntbook.dataSource({ timeout: 15000 });
+    const holder = document.createElement("div");
+    holder.append(picker);
+    document.getElementById("cell-source").querySelector(".output").append(holder);
+    state.source = await picker.chosen;
+    if (state.source === "sentinel") state.qp = await connectSentinel(holder);
+    else state.qp = new huntbook.QueryProvider("LocalData", { queryTime: new huntbook.QueryTime({ start: "-5d" }) });
+    return `${state.qp.environment}: ${state.source === "demo" ? "the embedded demo workspace, shifted so its newest event is now" : "connected"}`;
   }),
-  cell("tables", "List tables", `qp.tables`, async () => list(state.qp.tables, "tables")),
-  cell("schema", "Schema of SigninLogs", `qp.schema("SigninLogs")`, async () => {
-    const schema = state.qp.schema("SigninLogs");
+  cell("tables", "List tables", `await qp.schemaTables()`, async () => list(await state.qp.schemaTables(), "tables")),
+  cell("schema", "Schema of SigninLogs", `await qp.schema("SigninLogs")`, async () => {
+    const schema = await state.qp.schema("SigninLogs");
     return huntbook.readTables(JSON.stringify(schema), { name: "SigninLogs schema" }).tables[0].toElement({ maxRows: 200 });
   }),
-  cell("signins", "First rows of SigninLogs", `qp.table("SigninLogs").head(10)`, async () => {
-    state.signins = state.qp.table("SigninLogs").sort("TimeGenerated", { descending: true });
+  cell("browser", "Browse the built-in queries", `viewof query = huntbook.queryBrowser(qp)`, async () =>
+    huntbook.queryBrowser(state.qp, { filter: "signins" })),
+  cell("querytime", "Query time range", `viewof range = huntbook.queryTime({ queryTime: qp.queryTime })`, async () =>
+    huntbook.queryTime({ queryTime: state.qp.queryTime })),
+  cell("signins-geo", "Sign-ins with their locations", `(await qp.Azure.list_all_signins_geo()).head(10)`, async () => {
+    state.geo = await state.qp.Azure.list_all_signins_geo();
+    return state.geo.select(["TimeGenerated", "UserPrincipalName", "IPAddress", "Result", "Latitude", "Longitude", "AppDisplayName"]).head(10).toElement();
+  }),
+  cell("alerts", "Alerts by name", `
+await qp.SecurityAlert.list_alerts({ add_query_items: "| summarize NumAlerts=count() by AlertName" })`, async () => {
+    const df = await state.qp.SecurityAlert.list_alerts({ add_query_items: "| summarize NumAlerts=count() by AlertName" });
+    return df.sort("NumAlerts", { descending: true }).toElement();
+  }),
+  cell("kql", "Your own KQL", `await qp.execQuery("OfficeActivity | where TimeGenerated > ago(1d) | take 5")`, async () => {
+    const df = await state.qp.execQuery("OfficeActivity | where TimeGenerated > ago(1d) | take 5");
+    return df.select(["TimeGenerated", "UserId", "Operation", "ClientIP", "OfficeWorkload"]).toElement();
+  }),
+  cell("signins", "Latest rows of SigninLogs", `(await qp.execQuery("SigninLogs | sort by TimeGenerated desc | take 10"))`, async () => {
+    state.signins = await state.qp.execQuery("SigninLogs | sort by TimeGenerated desc");
     return state.signins.head(10).toElement();
   }),
   cell("ipcounts", "Sign-ins per IP address", `signins.valueCounts("IPAddress")`, async () => {
     return state.signins.valueCounts("IPAddress").toElement({ maxRows: 15 });
   }),
 ];
+
+/** A small form to connect to a Microsoft Sentinel workspace with a token you paste (nothing is stored). */
+function connectSentinel(holder) {
+  return new Promise((resolve) => {
+    const form = document.createElement("form");
+    const field = (name, label, type = "text") => {
+      const l = document.createElement("label");
+      l.textContent = `${label} `;
+      const i = document.createElement("input");
+      i.name = name;
+      i.type = type;
+      i.size = 40;
+      l.append(i);
+      form.append(l, document.createElement("br"));
+      return i;
+    };
+    const ws = field("workspaceId", "Workspace ID");
+    const token = field("token", "Bearer token (az account get-access-token --resource https://api.loganalytics.io)", "password");
+    const button = document.createElement("button");
+    button.textContent = "Connect";
+    form.append(button);
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const qp = new huntbook.QueryProvider("MSSentinel");
+      const t = token.value.trim();
+      qp.connect({ workspaceId: ws.value.trim(), getToken: () => t });
+      resolve(qp);
+    });
+    holder.append(form);
+  });
+}
 
 for (const run of cells) await run();
 document.body.dataset.tour = "done";

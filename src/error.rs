@@ -28,6 +28,12 @@ pub enum Error {
     /// A value of the wrong kind given to an operation.
     #[error("{0}")]
     Invalid(String),
+    /// A service (Log Analytics, Data Explorer, ARM) failed or refused; the text says what to check.
+    #[error("{0}")]
+    Service(String),
+    /// The caller cancelled (an `AbortSignal` fired).
+    #[error("cancelled")]
+    Cancelled,
     /// Errors raised inside polars, with what we were doing.
     #[error("{context}: {source}")]
     Polars {

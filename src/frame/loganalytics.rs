@@ -101,7 +101,7 @@ impl<'de> Deserialize<'de> for RawResponse {
 
 /// A table while it is being read: its columns (if seen) and its rows, either already in builders (when the
 /// columns came first, as they do on the wire) or buffered until the columns are known.
-pub(crate) struct RawTable {
+pub struct RawTable {
     name: String,
     columns: Option<Vec<(String, LaType)>>,
     builders: Option<Vec<ColumnBuilder>>,
@@ -166,7 +166,7 @@ impl<'de> Deserialize<'de> for RawTable {
 }
 
 impl RawTable {
-    pub(crate) fn finish(mut self) -> Result<Frame> {
+    pub fn finish(mut self) -> Result<Frame> {
         let columns = self.columns.take().ok_or_else(|| {
             Error::parse(format!("table '{}'", self.name), "it has no 'columns' list")
         })?;

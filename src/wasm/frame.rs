@@ -2,13 +2,12 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{js_err, json_of};
+use super::{js_err, json_of, ms_to_ns, JsResult};
 use crate::frame::html::{to_html, HtmlOptions};
 use crate::frame::text::{read_tables, TableFormat};
 use crate::frame::{arrow, dynamic, rows, Frame, QueryResult};
 use crate::query::local::LocalData;
 
-type JsResult<T> = Result<T, JsError>;
 
 /// A table held in wasm memory. The JS `DataFrame` class wraps it.
 #[wasm_bindgen(js_name = Frame)]
@@ -187,6 +186,12 @@ pub struct WasmTableSet {
     inner: QueryResult,
 }
 
+impl From<QueryResult> for WasmTableSet {
+    fn from(inner: QueryResult) -> Self {
+        WasmTableSet { inner }
+    }
+}
+
 #[wasm_bindgen(js_class = TableSet)]
 impl WasmTableSet {
     #[wasm_bindgen(getter)]
@@ -261,17 +266,15 @@ impl WasmLocalData {
     }
 }
 
+impl WasmLocalData {
+    pub(crate) fn inner(&self) -> &LocalData {
+        &self.inner
+    }
+}
+
 impl Default for WasmLocalData {
     fn default() -> Self {
         Self::new()
     }
 }
 
-/// Epoch milliseconds from JS (a `Date`'s value) as whole nanoseconds.
-fn ms_to_ns(ms: f64) -> i64 {
-    if ms.is_finite() {
-        (ms.round() as i64).saturating_mul(1_000_000)
-    } else {
-        0
-    }
-}

@@ -4,10 +4,16 @@
 //! message. The friendly API notebook users call is the JS wrapper in `js/`, which wraps these classes.
 
 mod frame;
+mod net;
+mod query;
 
 pub use frame::{WasmFrame, WasmLocalData, WasmTableSet};
+pub use query::WasmCatalog;
 
 use wasm_bindgen::prelude::*;
+
+/// What exported functions return: a value, or a JS `Error` with the core's message.
+pub(crate) type JsResult<T> = Result<T, JsError>;
 
 /// Turns a core error into a JS `Error`.
 pub(crate) fn js_err(e: crate::Error) -> JsError {
@@ -26,4 +32,13 @@ pub(crate) fn json_of(v: &JsValue) -> Result<serde_json::Value, JsError> {
 #[wasm_bindgen(js_name = version)]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Epoch milliseconds from JS (a `Date`'s value) as whole nanoseconds; non-finite values give the epoch.
+pub(crate) fn ms_to_ns(ms: f64) -> i64 {
+    if ms.is_finite() {
+        (ms.round() as i64).saturating_mul(1_000_000)
+    } else {
+        0
+    }
 }

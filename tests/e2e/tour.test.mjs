@@ -13,9 +13,14 @@ after(async () => { await b.close(); });
 
 const version = JSON.parse(fs.readFileSync(path.join(dist, "package.json"), "utf8")).version;
 
+const cellRows = (page, id) =>
+  page.$$eval(`#cell-${id} tbody tr`, (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+const cellHeaders = (page, id) => page.$$eval(`#cell-${id} thead th`, (ths) => ths.map((th) => th.textContent));
+
 test("the Tour page runs its cells on demo data", async () => {
   const { page, errors } = await b.newPage();
   await page.goto(`${b.base}/`);
+  await page.click("#cell-source button[name=demo]");
   await page.waitForSelector("body[data-tour=done]", { timeout: 60000 });
   await screenshot(page, "tour");
   const states = await page.$$eval(".cell", (cells) => cells.map((c) => [c.id, c.dataset.state, c.querySelector(".error")?.textContent]));
@@ -24,15 +29,59 @@ test("the Tour page runs its cells on demo data", async () => {
   const tables = await page.$$eval("#cell-tables li", (lis) => lis.map((li) => li.textContent));
   assert.ok(tables.includes("SigninLogs") && tables.includes("SecurityAlert") && tables.length >= 10, tables.join());
 
-  const schema = await page.$$eval("#cell-schema tbody tr", (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+  const schema = await cellRows(page, "schema");
   assert.deepEqual(schema.find((r) => r[0] === "LocationDetails"), ["LocationDetails", "dynamic"]);
   assert.deepEqual(schema.find((r) => r[0] === "TimeGenerated"), ["TimeGenerated", "datetime"]);
 
-  const headers = await page.$$eval("#cell-signins thead th", (ths) => ths.map((th) => th.textContent));
+  // Query browser: filtered list, help text and an example call.
+  const options = await page.$$eval("#cell-browser option", (os) => os.map((o) => o.value));
+  assert.ok(options.includes("Azure.list_all_signins_geo"), options.join());
+  await page.selectOption("#cell-browser select", "Azure.list_all_signins_geo");
+  const help = await page.textContent("#cell-browser .huntbook-help");
+  assert.match(help, /Query:\s+Azure\.list_all_signins_geo/);
+  assert.match(help, /start: datetime/);
+  assert.match(await page.textContent("#cell-browser .huntbook-example"), /await qp\.Azure\.list_all_signins_geo\(/);
+  await page.fill("#cell-browser input[type=search]", "alerts");
+  const filtered = await page.$$eval("#cell-browser option", (os) => os.map((o) => o.value));
+  assert.ok(filtered.length > 0 && filtered.every((o) => /alert/i.test(o)), filtered.join());
+
+  // QueryTime: start/end shown, quick ranges change them.
+  const startBefore = await page.inputValue("#cell-querytime input[name=start]");
+  const endValue = await page.inputValue("#cell-querytime input[name=end]");
+  assert.match(startBefore, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+  assert.equal(Date.parse(endValue + "Z") - Date.parse(startBefore + "Z"), 5 * 86400000);
+  await page.click("#cell-querytime button[name=last-7d]");
+  const startAfter = await page.inputValue("#cell-querytime input[name=start]");
+  assert.equal(Date.parse(endValue + "Z") - Date.parse(startAfter + "Z") >= 7 * 86400000 - 60000, true);
+
+  // Azure.list_all_signins_geo(): derived Result/Latitude/Longitude.
+  const geoHeaders = await cellHeaders(page, "signins-geo");
+  assert.deepEqual(geoHeaders, ["TimeGenerated", "UserPrincipalName", "IPAddress", "Result", "Latitude", "Longitude", "AppDisplayName"]);
+  const geo = await cellRows(page, "signins-geo");
+  assert.equal(geo.length, 10);
+  for (const r of geo) {
+    assert.ok(["Success", "Failed"].includes(r[3]), r.join("|"));
+    assert.ok(Number.isFinite(Number(r[4])) && Number.isFinite(Number(r[5])), r.join("|"));
+  }
+
+  // SecurityAlert.list_alerts + summarize.
+  assert.deepEqual(await cellHeaders(page, "alerts"), ["AlertName", "NumAlerts"]);
+  const alerts = await cellRows(page, "alerts");
+  const byName = Object.fromEntries(alerts.map((r) => [r[0], Number(r[1])]));
+  assert.equal(byName["Password spray attack against Azure AD"], 1, JSON.stringify(byName));
+  assert.equal(byName["Suspicious PowerShell command line"], 1);
+  assert.ok(alerts.every((r) => Number(r[1]) >= 1));
+
+  // Custom KQL.
+  const kql = await cellRows(page, "kql");
+  assert.equal(kql.length, 5);
+  for (const r of kql) assert.ok(Date.now() - Date.parse(r[0]) <= 86400000 + 60000, r[0]);
+
+  const headers = await cellHeaders(page, "signins");
   for (const c of ["TimeGenerated", "UserPrincipalName", "IPAddress", "ResultType", "AppDisplayName", "LocationDetails"]) {
     assert.ok(headers.includes(c), `SigninLogs column ${c} shown`);
   }
-  const rows = await page.$$eval("#cell-signins tbody tr", (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+  const rows = await cellRows(page, "signins");
   assert.equal(rows.length, 10);
   const upn = headers.indexOf("UserPrincipalName");
   const tg = headers.indexOf("TimeGenerated");
@@ -40,7 +89,7 @@ test("the Tour page runs its cells on demo data", async () => {
   const newest = Date.parse(rows[0][tg]);
   assert.ok(Date.now() - newest < 86400000 && Date.now() - newest >= -60000, `newest sign-in ${rows[0][tg]} is within the last day`);
 
-  const counts = await page.$$eval("#cell-ipcounts tbody tr", (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+  const counts = await cellRows(page, "ipcounts");
   assert.equal(counts.length, 15);
   const n = counts.map((r) => Number(r[1]));
   assert.deepEqual(n, [...n].sort((a, b) => b - a), "most frequent first");
@@ -49,6 +98,23 @@ test("the Tour page runs its cells on demo data", async () => {
 
   assert.deepEqual(errors, []);
   assert.ok(b.requests.every((u) => u.startsWith(b.base)), "nothing loaded from off the loopback server");
+});
+
+test("the data source picks demo data by itself after its timeout", async () => {
+  const { page, errors } = await b.newPage();
+  await page.goto(`${b.base}/e2e/blank.html`);
+  const value = await page.evaluate(async () => {
+    const huntbook = await import("/huntbook/index.js");
+    const picker = huntbook.dataSource({ timeout: 300 });
+    document.body.append(picker);
+    let events = 0;
+    picker.addEventListener("input", () => events++);
+    const before = picker.value;
+    const chosen = await picker.chosen;
+    return { before, chosen, value: picker.value, events };
+  });
+  assert.deepEqual(value, { before: null, chosen: "demo", value: "demo", events: 1 });
+  assert.deepEqual(errors, []);
 });
 
 test("huntbook runs inside a dedicated module Web Worker (as in JupyterLite)", async () => {

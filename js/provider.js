@@ -1,0 +1,200 @@
+// QueryProvider: built-in queries as namespaces (qp.Azure.list_all_signins_geo(...)), help, your own KQL, schemas —
+// against local/demo data (default), Microsoft Sentinel's Log Analytics, or Azure Data Explorer.
+
+import * as wasm from "./huntbook_wasm.js";
+import { wrapFrame } from "./frame.js";
+import { QueryTime } from "./time.js";
+
+const ENVIRONMENTS = {
+  localdata: "LocalData", local: "LocalData", demo: "LocalData",
+  loganalytics: "LogAnalytics", mssentinel: "LogAnalytics", azuresentinel: "LogAnalytics", sentinel: "LogAnalytics",
+  kusto: "Kusto", adx: "Kusto", azuredataexplorer: "Kusto",
+};
+
+function tableSetToFrames(set) {
+  const frames = [];
+  for (let i = 0; i < set.length; i++) frames.push(wrapFrame(set.table(i)));
+  const errorText = set.errorJSON();
+  set.free();
+  const error = errorText ? JSON.parse(errorText) : null;
+  for (const f of frames) f.error = error;
+  return frames;
+}
+
+function ms(d) {
+  return d instanceof Date ? d.getTime() : d == null ? undefined : new Date(d).getTime();
+}
+
+/** Runs `task(signal)` with a client timeout; cancellation via `signal`. */
+async function withSignal(task, { signal, timeout = 300 } = {}) {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal.reason ?? new DOMException("cancelled", "AbortError"));
+  if (signal) {
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  }
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`no answer within ${timeout} s`, "TimeoutError")),
+    timeout * 1000,
+  );
+  try {
+    return await task(controller.signal, timeout);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+export class QueryProvider {
+  /**
+   * `environment`: "LocalData" (default: the embedded demo data, no credentials), "LogAnalytics" (Microsoft
+   * Sentinel; aliases "MSSentinel", "Sentinel") or "Kusto" (Azure Data Explorer). `data`: a LocalData to query
+   * instead of the demo data. `queryTime`: the QueryTime used when a query's start/end are not given.
+   */
+  constructor(environment = "LocalData", { data, queryTime } = {}) {
+    const env = ENVIRONMENTS[String(environment).toLowerCase().replace(/[^a-z]/g, "")];
+    if (!env) throw new TypeError(`unknown environment '${environment}': use LocalData, LogAnalytics or Kusto`);
+    this.environment = env;
+    this.queryTime = queryTime ?? new QueryTime();
+    this._catalog = wasm.Catalog.builtin();
+    this._data = data?._inner ?? (env === "LocalData" ? wasm.LocalData.demo(Date.now()) : null);
+    this._connection = null;
+    this._attachQueries();
+  }
+
+  _attachQueries() {
+    for (const q of JSON.parse(this._catalog.listJSON(""))) {
+      const family = (this[q.family] ??= {});
+      // msticpy's print mode: fn("print") or fn({..., print: true}) returns the KQL instead of running it.
+      const fn = (params = {}) =>
+        params === "print" ? this.renderQuery(q.qualifiedName, {})
+          : params?.print ? this.renderQuery(q.qualifiedName, params)
+          : this._runBuiltin(q.qualifiedName, params);
+      fn.help = () => this.queryHelp(q.qualifiedName);
+      fn.kql = (params = {}) => this.renderQuery(q.qualifiedName, params);
+      fn.queryName = q.qualifiedName;
+      family[q.name] = fn;
+    }
+  }
+
+  /**
+   * Log Analytics: `{workspaceId, getToken, baseUrl, additionalWorkspaces, serverTimeout, timeout, arm}` where
+   * `getToken()` returns (a promise of) a bearer token for https://api.loganalytics.io/.default, and `arm`
+   * (`{subscriptionId, resourceGroup, workspaceName, getToken, baseUrl}`) enables schemaTables() via ARM.
+   * Kusto: `{cluster, database, getToken, timeout}`.
+   */
+  connect(options = {}) {
+    if (this.environment === "LocalData") throw new Error("LocalData needs no connection: it queries the tables in memory");
+    if (typeof options.getToken !== "function") throw new TypeError("connect() needs getToken: an (async) function returning a bearer token");
+    if (this.environment === "LogAnalytics" && !options.workspaceId) throw new TypeError("connect() needs workspaceId (the Log Analytics workspace GUID)");
+    if (this.environment === "Kusto" && !(options.cluster && options.database)) throw new TypeError("connect() needs cluster (URL) and database");
+    this._connection = { ...options };
+    return this;
+  }
+
+  get connected() {
+    return this.environment === "LocalData" || !!this._connection;
+  }
+
+  /** Qualified names ("Family.name") of the built-in queries, filtered case-insensitively. */
+  listQueries(filter = "") {
+    return JSON.parse(this._catalog.listJSON(String(filter))).map((q) => q.qualifiedName);
+  }
+  /** Descriptions of the queries (name, family, description, parameters, template). */
+  queryInfo(filter = "") {
+    return JSON.parse(this._catalog.listJSON(String(filter)));
+  }
+  /** The help text of a query: description, data source, parameters, template. */
+  queryHelp(name) {
+    return this._catalog.help(String(name));
+  }
+  /** The KQL a built-in query runs with `params` (print-only; nothing is run). */
+  renderQuery(name, params = {}) {
+    const { start, end } = this._range(params);
+    const args = { ...params };
+    delete args.signal;
+    delete args.timeout;
+    delete args.print;
+    for (const k of Object.keys(args)) if (args[k] instanceof Date) args[k] = args[k].toISOString();
+    return this._catalog.render(String(name), args, Date.now(), start, end);
+  }
+
+  _range(params) {
+    const qt = this.queryTime.value ?? this.queryTime;
+    return { start: ms(params.start ?? qt.start), end: ms(params.end ?? qt.end) };
+  }
+
+  async _runBuiltin(name, params = {}) {
+    const kql = this.renderQuery(name, params);
+    const { start, end } = this._range(params);
+    return this.execQuery(kql, { signal: params.signal, timeout: params.timeout, start, end });
+  }
+
+  /** Runs KQL: on the local tables, or sent unchanged to Log Analytics / Data Explorer. Resolves to a DataFrame. */
+  async execQuery(kql, { signal, timeout, start, end } = {}) {
+    if (typeof kql !== "string" || !kql.trim()) throw new TypeError("execQuery needs KQL text");
+    if (this.environment === "LocalData") {
+      if (signal?.aborted) throw new Error("cancelled");
+      return wrapFrame(wasm.kqlExecute(this._data, kql, Date.now()));
+    }
+    if (!this._connection) throw new Error(`not connected: call connect({...}) before querying ${this.environment}`);
+    const c = this._connection;
+    const token = await c.getToken();
+    const frames = await withSignal(async (sig, t) => {
+      if (this.environment === "LogAnalytics") {
+        const ws = { workspaceId: c.workspaceId, baseUrl: c.baseUrl, additionalWorkspaces: c.additionalWorkspaces, serverTimeout: c.serverTimeout };
+        return tableSetToFrames(await wasm.laQuery(ws, String(token), kql, ms(start), ms(end), sig, t));
+      }
+      return tableSetToFrames(await wasm.kustoQuery(c.cluster, c.database, String(token), kql, sig, t));
+    }, { signal, timeout: timeout ?? c.timeout ?? 300 });
+    if (!frames.length) throw new Error("the service returned no table");
+    return frames[0];
+  }
+
+  /** msticpy's name for execQuery. */
+  exec_query(kql, options) {
+    return this.execQuery(kql, options);
+  }
+
+  /** Table names: local tables, or the workspace's tables from ARM (connect({arm})). */
+  async schemaTables({ signal } = {}) {
+    return Object.keys(await this._schemas({ signal })).sort();
+  }
+
+  /** `[{name, type}]` of a table's columns. */
+  async schema(table, { signal } = {}) {
+    if (this.environment === "LocalData") return wrapFrame(this._data.table(String(table))).schema;
+    const all = await this._schemas({ signal });
+    const cols = all[table] ?? all[Object.keys(all).find((k) => k.toLowerCase() === String(table).toLowerCase())];
+    if (!cols) throw new Error(`unknown table '${table}'. Tables are: ${Object.keys(all).sort().join(", ")}`);
+    return cols;
+  }
+
+  async _schemas({ signal } = {}) {
+    if (this.environment === "LocalData") {
+      return Object.fromEntries(this._data.tableNames().map((t) => [t, wrapFrame(this._data.table(t)).schema]));
+    }
+    if (this._schemaCache) return this._schemaCache;
+    const arm = this._connection?.arm;
+    if (!arm) throw new Error("schemaTables needs the workspace's ARM address: connect({..., arm: {subscriptionId, resourceGroup, workspaceName, getToken}})");
+    const getToken = arm.getToken ?? this._connection.getToken;
+    const token = await getToken();
+    const address = { subscriptionId: arm.subscriptionId, resourceGroup: arm.resourceGroup, workspaceName: arm.workspaceName, baseUrl: arm.baseUrl };
+    const text = await withSignal((sig, t) => wasm.armTables(address, String(token), sig, t), { signal, timeout: this._connection.timeout ?? 120 });
+    this._schemaCache = Object.fromEntries(JSON.parse(text).map((t) => [t.name, t.columns.map(([name, type]) => ({ name, type }))]));
+    return this._schemaCache;
+  }
+
+  /** LocalData: adds a table that queries can use. */
+  addTable(name, df) {
+    if (this.environment !== "LocalData") throw new Error("addTable is for LocalData");
+    this._data.addTable(String(name), df._frame);
+    return this;
+  }
+
+  /** LocalData: names of the local tables. */
+  get tables() {
+    if (this.environment !== "LocalData") throw new Error("use await schemaTables() for remote workspaces");
+    return this._data.tableNames();
+  }
+}

@@ -1,0 +1,39 @@
+// queryBrowser(qp): a filterable list of the provider's queries; the selected one's help text, template and an
+// example call. `.value` is the selected query's name; `input` fires when it changes.
+import { el, emit } from "./dom.js";
+
+export function queryBrowser(qp, { filter = "", rows = 12 } = {}) {
+  const search = el("input", { type: "search", placeholder: "filter queries", value: filter, name: "filter" });
+  const list = el("select", { size: rows, name: "queries", style: "min-width: 24em" });
+  const help = el("pre", { class: "huntbook-help" });
+  const example = el("pre", { class: "huntbook-example" });
+  const root = el("div", { class: "huntbook-querybrowser" },
+    el("div", {}, search, el("span", { class: "huntbook-count" })),
+    el("div", { style: "display: flex; gap: 1em; align-items: flex-start" }, list, el("div", {}, help, example)));
+  root.value = null;
+  const show = (name) => {
+    root.value = name;
+    help.textContent = name ? qp.queryHelp(name) : "";
+    if (name) {
+      const info = qp.queryInfo(name).find((q) => q.qualifiedName === name);
+      const required = (info?.params ?? []).filter((p) => p.required && p.name !== "start" && p.name !== "end");
+      const args = required.map((p) => `${p.name}: ${p.type === "list" ? '["…"]' : '"…"'}`).join(", ");
+      example.textContent = `await qp.${name}(${args ? `{${args}}` : ""})`;
+    } else example.textContent = "";
+    emit(root);
+  };
+  const fill = () => {
+    const names = qp.listQueries(search.value);
+    list.replaceChildren(...names.map((n) => el("option", { value: n, text: n })));
+    root.querySelector(".huntbook-count").textContent = ` ${names.length} queries`;
+    if (names.length) {
+      list.value = names.includes(root.value) ? root.value : names[0];
+      show(list.value);
+    } else show(null);
+  };
+  search.addEventListener("input", (e) => { e.stopPropagation(); fill(); });
+  list.addEventListener("change", (e) => { e.stopPropagation(); show(list.value); });
+  list.addEventListener("input", (e) => e.stopPropagation());
+  fill();
+  return root;
+}

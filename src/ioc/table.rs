@@ -1,0 +1,55 @@
+//! IoC extraction over the text columns of a [`Frame`], into msticpy's result table.
+
+use polars::prelude::*;
+
+use super::IocExtractor;
+use crate::error::{PolarsContext, Result};
+use crate::frame::Frame;
+
+pub(crate) fn extract_frame<S: AsRef<str>>(ex: &IocExtractor, frame: &Frame, columns: &[S]) -> Result<Frame> {
+    let mut notes = Vec::new();
+    let mut texts: Vec<StringChunked> = Vec::new();
+    for c in columns {
+        let name = c.as_ref();
+        let col = frame.column(name)?;
+        match col.as_materialized_series().str() {
+            Ok(ca) => texts.push(ca.clone()),
+            Err(_) => notes.push(format!(
+                "column '{name}' is {}, not text: skipped",
+                frame.la_type(name).map(|t| t.to_string()).unwrap_or_default()
+            )),
+        }
+    }
+    let n = frame.height();
+    let mut ty = StringChunkedBuilder::new("IoCType".into(), 0);
+    let mut obs = StringChunkedBuilder::new("Observable".into(), 0);
+    let mut src: Vec<i64> = Vec::new();
+    let mut input = StringChunkedBuilder::new("Input".into(), 0);
+    let mut refanged = StringChunkedBuilder::new("Refanged".into(), 0);
+    let iters: Vec<_> = texts.iter().map(|ca| ca.into_iter()).collect();
+    let mut iters = iters;
+    for row in 0..n {
+        for it in iters.iter_mut() {
+            let Some(Some(cell)) = it.next() else { continue };
+            for h in ex.scan(cell, &ex.for_table) {
+                ty.append_value(ex.type_name(h.ty));
+                obs.append_value(&h.written);
+                src.push(row as i64);
+                input.append_value(cell);
+                refanged.append_value(&h.refanged);
+            }
+        }
+    }
+    let rows = src.len();
+    let cols = vec![
+        ty.finish().into_series().into_column(),
+        obs.finish().into_series().into_column(),
+        Int64Chunked::from_vec("SourceIndex".into(), src).into_series().into_column(),
+        input.finish().into_series().into_column(),
+        refanged.finish().into_series().into_column(),
+    ];
+    let df = DataFrame::new(rows, cols).context("building the IoC table")?;
+    let mut out = Frame::new(format!("{}_iocs", frame.name), df);
+    out.notes = notes;
+    Ok(out)
+}

@@ -1,0 +1,467 @@
+//! Aggregation functions for `summarize`: `count`, `countif`, `dcount`, `dcountif`, `sum`, `sumif`, `avg`,
+//! `avgif`, `min`, `max`, `minif`, `maxif`, `make_set`, `make_list` (and `_if`), `arg_max`, `arg_min`, `take_any`,
+//! `stdev`, `variance`.
+//!
+//! Each runs in one pass over its argument columns, with one accumulator per group ([`Groups`] maps each row to its
+//! group). Nulls are ignored as in Kusto; string values are never null in Kusto, so a null string counts as "".
+//! Results for a group with no values: count-like and sum 0, make_set/make_list `[]`, the rest null.
+
+use std::collections::HashSet;
+
+use polars::prelude::*;
+use serde_json::Value as Json;
+
+use super::ast::{Expr, ExprKind, Span};
+use super::eval::{as_bool, eval, Ctx};
+use super::names::result_name;
+use super::value::{Col, Ty, Val};
+use super::KqlError;
+
+/// Aggregation function names.
+pub const AGGREGATES: &[&str] = &[
+    "count", "countif", "dcount", "dcountif", "count_distinct", "sum", "sumif", "avg", "avgif", "min", "max",
+    "minif", "maxif", "make_set", "makeset", "make_set_if", "make_list", "makelist", "make_list_if", "arg_max",
+    "arg_min", "take_any", "any", "take_anyif", "anyif", "stdev", "stdevp", "variance", "variancep",
+];
+
+pub fn is_aggregate(name: &str) -> bool {
+    AGGREGATES.contains(&name)
+}
+
+/// Which group each row is in.
+pub struct Groups {
+    pub row_group: Vec<u32>,
+    pub n_groups: usize,
+    /// The first row of each group (for the key values); none for an empty group.
+    pub first_row: Vec<Option<usize>>,
+}
+
+impl Groups {
+    /// One group holding all `n` rows (summarize without `by`; one group even with no rows).
+    pub fn single(n: usize) -> Groups {
+        Groups { row_group: vec![0; n], n_groups: 1, first_row: vec![(n > 0).then_some(0)] }
+    }
+}
+
+/// One output column of an aggregation, named when the aggregation names it itself (arg_max, take_any).
+pub struct AggOut {
+    pub name: Option<String>,
+    pub col: Col,
+}
+
+/// Computes aggregation `name(args)` over `frame` (in `ctx`) per group.
+pub fn aggregate(name: &str, args: &[Expr], span: Span, ctx: &Ctx, groups: &Groups, by_names: &[String]) -> Result<Vec<AggOut>, KqlError> {
+    let arity = |min: usize, max: usize| -> Result<(), KqlError> {
+        if args.len() < min || args.len() > max {
+            let want = if min == max { min.to_string() } else { format!("{min} to {max}") };
+            return Err(KqlError::at(span, format!("{name}() takes {want} argument(s)")));
+        }
+        Ok(())
+    };
+    let n = ctx.n;
+    let col = |i: usize| -> Result<Col, KqlError> {
+        if matches!(args[i].kind, ExprKind::Star) {
+            return Err(KqlError::at(args[i].span, format!("'*' is not an argument of {name}()")));
+        }
+        Ok(eval(&args[i], ctx)?.into_col(n))
+    };
+    let pred = |i: usize| -> Result<BooleanChunked, KqlError> {
+        let c = col(i)?;
+        as_bool(&c, &format!("the condition of {name}()")).map_err(|e| e.or_at(args[i].span))
+    };
+    let one = |c: Col| Ok(vec![AggOut { name: None, col: c }]);
+    let all = || BooleanChunked::full(PlSmallStr::EMPTY, true, n);
+    match name {
+        "count" => {
+            arity(0, 1)?;
+            one(Col::Long(count(&all(), groups)))
+        }
+        "countif" => {
+            arity(1, 1)?;
+            one(Col::Long(count(&pred(0)?, groups)))
+        }
+        "dcount" | "count_distinct" => {
+            arity(1, 2)?;
+            one(Col::Long(dcount(&col(0)?, &all(), groups)))
+        }
+        "dcountif" => {
+            arity(2, 3)?;
+            one(Col::Long(dcount(&col(0)?, &pred(1)?, groups)))
+        }
+        "sum" => {
+            arity(1, 1)?;
+            one(sum(&col(0)?, &all(), groups)?)
+        }
+        "sumif" => {
+            arity(2, 2)?;
+            one(sum(&col(0)?, &pred(1)?, groups)?)
+        }
+        "avg" => {
+            arity(1, 1)?;
+            one(avg(&col(0)?, &all(), groups)?)
+        }
+        "avgif" => {
+            arity(2, 2)?;
+            one(avg(&col(0)?, &pred(1)?, groups)?)
+        }
+        "min" | "max" => {
+            arity(1, 1)?;
+            let c = col(0)?;
+            let best = arg_best(&c, &all(), groups, name == "max");
+            one(c.take(&best)?)
+        }
+        "minif" | "maxif" => {
+            arity(2, 2)?;
+            let c = col(0)?;
+            let best = arg_best(&c, &pred(1)?, groups, name == "maxif");
+            one(c.take(&best)?)
+        }
+        "make_set" | "makeset" | "make_list" | "makelist" | "make_set_if" | "make_list_if" => {
+            let is_if = name.ends_with("_if");
+            arity(if is_if { 2 } else { 1 }, if is_if { 3 } else { 2 })?;
+            let max_i = if is_if { 2 } else { 1 };
+            let max = match args.get(max_i) {
+                Some(e) => match eval(e, ctx)? {
+                    Val::S(s) => s.to_text().parse::<usize>().map_err(|_| KqlError::at(e.span, "the maximum size must be a whole number"))?,
+                    Val::C(_) => return Err(KqlError::at(e.span, "the maximum size must be a constant")),
+                },
+                None => 1_048_576,
+            };
+            let mask = if is_if { pred(1)? } else { all() };
+            let set = name.contains("set");
+            one(make_collection(&col(0)?, &mask, groups, set, max))
+        }
+        "stdev" | "stdevp" | "variance" | "variancep" => {
+            arity(1, 1)?;
+            let population = name.ends_with('p');
+            let sd = name.starts_with("stdev");
+            one(Col::Real(spread(&col(0)?, groups, population, sd)))
+        }
+        "arg_max" | "arg_min" => {
+            if args.is_empty() {
+                return Err(KqlError::at(span, format!("{name}() needs the expression to maximize/minimize")));
+            }
+            let key = col(0)?;
+            let best = arg_best(&key, &all(), groups, name == "arg_max");
+            let prefix = if name == "arg_max" { "max" } else { "min" };
+            let primary = result_name(&args[0]);
+            let mut out = vec![AggOut {
+                name: Some(primary.clone().unwrap_or_else(|| format!("{prefix}_"))),
+                col: key.take(&best)?,
+            }];
+            let any_star = args.iter().any(|a| matches!(a.kind, ExprKind::Star));
+            let mut taken: Vec<String> = out.iter().filter_map(|o| o.name.clone()).collect();
+            for (i, a) in args.iter().enumerate().skip(1) {
+                if matches!(a.kind, ExprKind::Star) {
+                    if let Some(frame) = ctx.frame {
+                        for cname in frame.column_names() {
+                            if taken.contains(&cname) || by_names.contains(&cname) {
+                                continue;
+                            }
+                            let c = Col::from_column(frame.column(&cname).map_err(|e| KqlError::msg(e.to_string()))?, frame.la_type(&cname).unwrap_or(crate::frame::LaType::String))?;
+                            out.push(AggOut { name: Some(cname.clone()), col: c.take(&best)? });
+                            taken.push(cname);
+                        }
+                    }
+                    continue;
+                }
+                let nm = result_name(a).unwrap_or_else(|| format!("{prefix}_{}_arg{i}", primary.clone().unwrap_or_default()));
+                if any_star && (taken.contains(&nm) || by_names.contains(&nm)) {
+                    continue;
+                }
+                let c = eval(a, ctx)?.into_col(n);
+                taken.push(nm.clone());
+                out.push(AggOut { name: Some(nm), col: c.take(&best)? });
+            }
+            Ok(out)
+        }
+        "take_any" | "any" | "take_anyif" | "anyif" => {
+            if args.is_empty() {
+                return Err(KqlError::at(span, format!("{name}() needs an argument")));
+            }
+            if name.ends_with("if") {
+                arity(2, 2)?;
+                let c = col(0)?;
+                let pick = first_present(&c, &pred(1)?, groups);
+                return Ok(vec![AggOut { name: result_name(&args[0]), col: c.take(&pick)? }]);
+            }
+            let single = args.len() == 1 && !matches!(args[0].kind, ExprKind::Star);
+            if single {
+                let c = col(0)?;
+                let pick = first_present(&c, &all(), groups);
+                let nm = result_name(&args[0]).unwrap_or_else(|| "any_arg0".to_string());
+                return Ok(vec![AggOut { name: Some(nm), col: c.take(&pick)? }]);
+            }
+            // several columns or *: one arbitrary (the first) row of each group
+            let pick: IdxCa = groups.first_row.iter().map(|r| r.map(|r| r as IdxSize)).collect();
+            let mut out = Vec::new();
+            let mut taken: Vec<String> = Vec::new();
+            for (i, a) in args.iter().enumerate() {
+                if matches!(a.kind, ExprKind::Star) {
+                    if let Some(frame) = ctx.frame {
+                        for cname in frame.column_names() {
+                            if taken.contains(&cname) || by_names.contains(&cname) {
+                                continue;
+                            }
+                            let c = Col::from_column(frame.column(&cname).map_err(|e| KqlError::msg(e.to_string()))?, frame.la_type(&cname).unwrap_or(crate::frame::LaType::String))?;
+                            out.push(AggOut { name: Some(cname.clone()), col: c.take(&pick)? });
+                            taken.push(cname);
+                        }
+                    }
+                    continue;
+                }
+                let nm = result_name(a).unwrap_or_else(|| format!("any_arg{i}"));
+                let c = eval(a, ctx)?.into_col(n);
+                taken.push(nm.clone());
+                out.push(AggOut { name: Some(nm), col: c.take(&pick)? });
+            }
+            Ok(out)
+        }
+        other => Err(KqlError::at(span, format!("'{other}' is not an aggregation function"))),
+    }
+}
+
+/// Kusto's default name of an unnamed aggregation (`count_`, `dcount_IPAddress`, `set_X` …).
+pub fn default_name(name: &str, args: &[Expr]) -> Option<String> {
+    let prefix = match name {
+        "count" => "count",
+        "countif" => "countif",
+        "dcount" => "dcount",
+        "count_distinct" => "count_distinct",
+        "dcountif" => "dcountif",
+        "sum" => "sum",
+        "sumif" => "sumif",
+        "avg" => "avg",
+        "avgif" => "avgif",
+        "min" => "min",
+        "max" => "max",
+        "minif" => "minif",
+        "maxif" => "maxif",
+        "make_set" | "makeset" | "make_set_if" => "set",
+        "make_list" | "makelist" | "make_list_if" => "list",
+        "stdev" | "stdevp" | "variance" | "variancep" => name,
+        _ => return None,
+    };
+    let arg = args.first().and_then(result_name).unwrap_or_default();
+    Some(format!("{prefix}_{arg}"))
+}
+
+fn count(mask: &BooleanChunked, g: &Groups) -> Int64Chunked {
+    let mut acc = vec![0i64; g.n_groups];
+    for (m, &grp) in mask.into_iter().zip(&g.row_group) {
+        if m == Some(true) {
+            acc[grp as usize] += 1;
+        }
+    }
+    acc.into_iter().map(Some).collect()
+}
+
+fn dcount(c: &Col, mask: &BooleanChunked, g: &Groups) -> Int64Chunked {
+    let rows = mask.into_iter().zip(&g.row_group);
+    let counts: Vec<i64> = match c {
+        Col::Str(s) | Col::Dyn(s) => {
+            let mut sets: Vec<HashSet<&str>> = vec![HashSet::new(); g.n_groups];
+            for (v, (m, &grp)) in s.into_iter().zip(rows) {
+                if m == Some(true) && !(matches!(c, Col::Dyn(_)) && v.is_none()) {
+                    sets[grp as usize].insert(v.unwrap_or(""));
+                }
+            }
+            sets.iter().map(|s| s.len() as i64).collect()
+        }
+        Col::Real(x) => {
+            let mut sets: Vec<HashSet<u64>> = vec![HashSet::new(); g.n_groups];
+            for (v, (m, &grp)) in x.into_iter().zip(rows) {
+                if let (Some(v), Some(true)) = (v, m) {
+                    sets[grp as usize].insert(v.to_bits());
+                }
+            }
+            sets.iter().map(|s| s.len() as i64).collect()
+        }
+        other => {
+            let x = match other {
+                Col::Bool(b) => b.into_iter().map(|v| v.map(i64::from)).collect(),
+                o => o.to_i64_raw(),
+            };
+            let mut sets: Vec<HashSet<i64>> = vec![HashSet::new(); g.n_groups];
+            for (v, (m, &grp)) in x.into_iter().zip(rows) {
+                if let (Some(v), Some(true)) = (v, m) {
+                    sets[grp as usize].insert(v);
+                }
+            }
+            sets.iter().map(|s| s.len() as i64).collect()
+        }
+    };
+    counts.into_iter().map(Some).collect()
+}
+
+fn sum(c: &Col, mask: &BooleanChunked, g: &Groups) -> Result<Col, KqlError> {
+    let rows = || mask.into_iter().zip(g.row_group.iter());
+    match c.ty() {
+        Ty::Long | Ty::Timespan | Ty::Bool => {
+            let x = match c {
+                Col::Bool(b) => b.into_iter().map(|v| v.map(i64::from)).collect(),
+                o => o.to_i64_raw(),
+            };
+            let mut acc = vec![0i64; g.n_groups];
+            for (v, (m, &grp)) in x.into_iter().zip(rows()) {
+                if let (Some(v), Some(true)) = (v, m) {
+                    acc[grp as usize] = acc[grp as usize].wrapping_add(v);
+                }
+            }
+            let ca: Int64Chunked = acc.into_iter().map(Some).collect();
+            Ok(if c.ty() == Ty::Timespan { Col::Timespan(ca) } else { Col::Long(ca) })
+        }
+        Ty::DateTime => Err(KqlError::msg("sum() of datetimes is not defined")),
+        _ => {
+            let mut acc = vec![0f64; g.n_groups];
+            for (v, (m, &grp)) in c.to_f64().into_iter().zip(rows()) {
+                if let (Some(v), Some(true)) = (v, m) {
+                    acc[grp as usize] += v;
+                }
+            }
+            Ok(Col::Real(acc.into_iter().map(Some).collect()))
+        }
+    }
+}
+
+fn avg(c: &Col, mask: &BooleanChunked, g: &Groups) -> Result<Col, KqlError> {
+    let mut total = vec![0f64; g.n_groups];
+    let mut n = vec![0u64; g.n_groups];
+    let is_time = matches!(c.ty(), Ty::DateTime | Ty::Timespan);
+    let vals: Float64Chunked = if is_time { c.to_i64_raw().into_iter().map(|v| v.map(|x| x as f64)).collect() } else { c.to_f64() };
+    for (v, (m, &grp)) in vals.into_iter().zip(mask.into_iter().zip(&g.row_group)) {
+        if let (Some(v), Some(true)) = (v, m) {
+            total[grp as usize] += v;
+            n[grp as usize] += 1;
+        }
+    }
+    let means = total.iter().zip(&n).map(|(t, k)| (*k > 0).then(|| t / *k as f64));
+    Ok(match c.ty() {
+        Ty::DateTime => Col::DateTime(means.map(|m| m.map(|x| x.round() as i64)).collect()),
+        Ty::Timespan => Col::Timespan(means.map(|m| m.map(|x| x.round() as i64)).collect()),
+        _ => Col::Real(means.collect()),
+    })
+}
+
+/// For each group, the row whose value is largest (`max`) or smallest, among rows where `mask` holds; nulls are
+/// skipped. Ties keep the first row.
+fn arg_best(c: &Col, mask: &BooleanChunked, g: &Groups, max: bool) -> IdxCa {
+    let mut best: Vec<Option<usize>> = vec![None; g.n_groups];
+    let better = |o: std::cmp::Ordering| if max { o == std::cmp::Ordering::Greater } else { o == std::cmp::Ordering::Less };
+    let rows = mask.into_iter().zip(&g.row_group).enumerate();
+    match c {
+        Col::Real(x) => {
+            for (i, (m, &grp)) in rows {
+                let Some(v) = x.get(i).filter(|v| !v.is_nan()) else { continue };
+                if m != Some(true) {
+                    continue;
+                }
+                let slot = &mut best[grp as usize];
+                if slot.is_none_or(|b| x.get(b).and_then(|bv| v.partial_cmp(&bv)).is_some_and(better)) {
+                    *slot = Some(i);
+                }
+            }
+        }
+        Col::Str(s) | Col::Dyn(s) => {
+            for (i, (m, &grp)) in rows {
+                let Some(v) = s.get(i) else { continue };
+                if m != Some(true) {
+                    continue;
+                }
+                let slot = &mut best[grp as usize];
+                if slot.is_none_or(|b| better(v.cmp(s.get(b).unwrap_or("")))) {
+                    *slot = Some(i);
+                }
+            }
+        }
+        other => {
+            let x: Int64Chunked = match other {
+                Col::Bool(b) => b.into_iter().map(|v| v.map(i64::from)).collect(),
+                o => o.to_i64_raw(),
+            };
+            for (i, (m, &grp)) in rows {
+                let Some(v) = x.get(i) else { continue };
+                if m != Some(true) {
+                    continue;
+                }
+                let slot = &mut best[grp as usize];
+                if slot.is_none_or(|b| x.get(b).is_some_and(|bv| better(v.cmp(&bv)))) {
+                    *slot = Some(i);
+                }
+            }
+        }
+    }
+    // a group with no value gives null
+    best.iter().map(|b| b.map(|b| b as IdxSize)).collect()
+}
+
+/// For each group, the first row with a non-null, non-empty value where `mask` holds.
+fn first_present(c: &Col, mask: &BooleanChunked, g: &Groups) -> IdxCa {
+    let nulls = c.is_null_mask();
+    let empty: Vec<bool> = match c {
+        Col::Str(s) => s.into_iter().map(|v| v.is_none_or(str::is_empty)).collect(),
+        _ => nulls.into_iter().map(|v| v.unwrap_or(true)).collect(),
+    };
+    let mut pick: Vec<Option<IdxSize>> = vec![None; g.n_groups];
+    for (i, (m, &grp)) in mask.into_iter().zip(&g.row_group).enumerate() {
+        if m == Some(true) && !empty[i] && pick[grp as usize].is_none() {
+            pick[grp as usize] = Some(i as IdxSize);
+        }
+    }
+    pick.into_iter().collect()
+}
+
+fn make_collection(c: &Col, mask: &BooleanChunked, g: &Groups, set: bool, max: usize) -> Col {
+    let mut lists: Vec<Vec<Json>> = vec![Vec::new(); g.n_groups];
+    let mut seen: Vec<HashSet<String>> = if set { vec![HashSet::new(); g.n_groups] } else { Vec::new() };
+    let is_dyn = matches!(c, Col::Dyn(_));
+    for (i, (m, &grp)) in mask.into_iter().zip(&g.row_group).enumerate() {
+        if m != Some(true) {
+            continue;
+        }
+        let v = c.get_json(i);
+        if v.is_null() {
+            continue;
+        }
+        let grp = grp as usize;
+        // make_set of dynamic arrays collects their elements
+        let items = match v {
+            Json::Array(items) if set && is_dyn => items,
+            other => vec![other],
+        };
+        for item in items {
+            if lists[grp].len() >= max {
+                break;
+            }
+            if set && !seen[grp].insert(item.to_string()) {
+                continue;
+            }
+            lists[grp].push(item);
+        }
+    }
+    Col::from_json(lists.into_iter().map(Json::Array))
+}
+
+fn spread(c: &Col, g: &Groups, population: bool, sd: bool) -> Float64Chunked {
+    let mut s = vec![0f64; g.n_groups];
+    let mut s2 = vec![0f64; g.n_groups];
+    let mut n = vec![0f64; g.n_groups];
+    for (v, &grp) in c.to_f64().into_iter().zip(&g.row_group) {
+        if let Some(v) = v {
+            s[grp as usize] += v;
+            s2[grp as usize] += v * v;
+            n[grp as usize] += 1.0;
+        }
+    }
+    (0..g.n_groups)
+        .map(|i| {
+            let k = n[i];
+            let denom = if population { k } else { k - 1.0 };
+            if denom <= 0.0 {
+                return if k > 0.0 { Some(0.0) } else { None };
+            }
+            let var = ((s2[i] - s[i] * s[i] / k) / denom).max(0.0);
+            Some(if sd { var.sqrt() } else { var })
+        })
+        .collect()
+}

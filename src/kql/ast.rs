@@ -1,0 +1,257 @@
+//! The KQL syntax tree. Every node keeps its [`Span`] (byte offsets into the query text) so errors found while
+//! running a query can still say `line 3, col 9`.
+//!
+//! A query is statements (`let`s) and one tabular expression. Tabular expressions are [`Expr`]s too
+//! ([`ExprKind::Tabular`], [`ExprKind::Union`], or a bare name), because KQL mixes them: `toscalar(T | count)`,
+//! `x in (T | project y)`, `let t = T | where …;`.
+
+use serde_json::Value as Json;
+
+/// Byte offsets `start..end` into the query text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+
+    /// The span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// A parsed query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    /// `let` statements in order.
+    pub lets: Vec<Let>,
+    /// The tabular expression whose result the query returns.
+    pub body: Expr,
+}
+
+/// `let name = value;`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Let {
+    pub name: Ident,
+    pub value: Expr,
+}
+
+/// A name with its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// An expression: scalar or tabular.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+impl Expr {
+    pub fn new(kind: ExprKind, span: Span) -> Expr {
+        Expr { kind, span }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    Lit(Lit),
+    /// A column, a `let` name or a table (`['Col Name']` too).
+    Name(String),
+    /// `expr.name` (dynamic property access).
+    Member(Box<Expr>, String),
+    /// `expr[index]` (dynamic element or property access).
+    Index(Box<Expr>, Box<Expr>),
+    Neg(Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `expr in (…)`, `!in`, `in~`, `!in~`.
+    In { expr: Box<Expr>, list: Vec<Expr>, negated: bool, case_insensitive: bool },
+    /// `expr has_any (…)` / `has_all`.
+    HasAny { expr: Box<Expr>, list: Vec<Expr>, all: bool },
+    /// `expr between (low .. high)` / `!between`.
+    Between { expr: Box<Expr>, low: Box<Expr>, high: Box<Expr>, negated: bool },
+    /// `name(args)`.
+    Call { name: String, args: Vec<Expr> },
+    /// `*` as a function argument (`arg_max(t, *)`, `distinct *`).
+    Star,
+    /// `source | op | op …`.
+    Tabular(Box<Tabular>),
+    /// `union T1, T2` as a source.
+    Union(Box<UnionSpec>),
+    /// `datatable(a:string, b:long) ["x", 1, …]`.
+    DataTable { columns: Vec<(Ident, String)>, values: Vec<Expr> },
+    /// `print a = 1, b = "x"`: one row.
+    Print(Vec<Assign>),
+    /// `range x from 1 to 10 step 1`.
+    Range { name: Ident, from: Box<Expr>, to: Box<Expr>, step: Box<Expr> },
+}
+
+/// A literal value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lit {
+    Null,
+    Bool(bool),
+    Long(i64),
+    Real(f64),
+    Str(String),
+    /// Nanoseconds since the Unix epoch.
+    DateTime(i64),
+    /// Nanoseconds.
+    Timespan(i64),
+    Dynamic(Json),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Or,
+    And,
+    Eq,
+    Ne,
+    EqCi,
+    NeCi,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    /// A string operator (`has`, `!contains_cs`, `startswith` …).
+    Str(StrOp),
+}
+
+/// A string predicate operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StrOp {
+    pub kind: StrOpKind,
+    pub case_sensitive: bool,
+    pub negated: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StrOpKind {
+    Has,
+    Contains,
+    StartsWith,
+    EndsWith,
+    HasPrefix,
+    HasSuffix,
+    MatchesRegex,
+}
+
+impl StrOp {
+    /// The operator's KQL spelling.
+    pub fn text(&self) -> String {
+        let base = match self.kind {
+            StrOpKind::Has => "has",
+            StrOpKind::Contains => "contains",
+            StrOpKind::StartsWith => "startswith",
+            StrOpKind::EndsWith => "endswith",
+            StrOpKind::HasPrefix => "hasprefix",
+            StrOpKind::HasSuffix => "hassuffix",
+            StrOpKind::MatchesRegex => "matches regex",
+        };
+        format!("{}{}{}", if self.negated { "!" } else { "" }, base, if self.case_sensitive && self.kind != StrOpKind::MatchesRegex { "_cs" } else { "" })
+    }
+}
+
+/// `source | op | op …`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tabular {
+    pub source: Expr,
+    pub ops: Vec<Op>,
+}
+
+/// One pipe stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Op {
+    pub kind: OpKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpKind {
+    Where(Expr),
+    Extend(Vec<Assign>),
+    Project(Vec<Assign>),
+    ProjectAway(Vec<Ident>),
+    ProjectKeep(Vec<Ident>),
+    ProjectReorder(Vec<Ident>),
+    /// `new = old` pairs.
+    ProjectRename(Vec<(Ident, Ident)>),
+    Take(Expr),
+    Sort(Vec<SortKey>),
+    Top { n: Expr, by: Vec<SortKey> },
+    Summarize { aggs: Vec<Assign>, by: Vec<Assign> },
+    Count,
+    /// `distinct *` is an empty list with `star`.
+    Distinct { cols: Vec<Assign>, star: bool },
+    Render { kind: String },
+    Union(UnionSpec),
+    MvExpand { items: Vec<MvItem>, limit: Option<Expr> },
+    Join { kind: JoinKind, right: Expr, on: Vec<JoinKey> },
+    /// `serialize`, `as`: no effect on local tables.
+    NoOp,
+}
+
+/// `[name =] expr` in `extend`, `project`, `summarize`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assign {
+    pub name: Option<Ident>,
+    pub expr: Expr,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortKey {
+    pub expr: Expr,
+    pub desc: bool,
+    /// `nulls first|last`; `None` = Kusto's default (first when ascending, last when descending).
+    pub nulls_last: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionSpec {
+    /// `kind=inner` keeps only the columns every table has.
+    pub inner: bool,
+    pub withsource: Option<String>,
+    pub isfuzzy: bool,
+    pub tables: Vec<Expr>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MvItem {
+    pub name: Option<Ident>,
+    pub expr: Expr,
+    /// `to typeof(t)`.
+    pub to_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinKind {
+    InnerUnique,
+    Inner,
+    LeftOuter,
+    RightOuter,
+    FullOuter,
+    LeftAnti,
+    RightAnti,
+    LeftSemi,
+    RightSemi,
+}
+
+/// `on Key` or `on $left.A == $right.B`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JoinKey {
+    pub left: Ident,
+    pub right: Ident,
+}

@@ -1,0 +1,702 @@
+//! Scalar expression evaluation over whole columns: names, literals, dynamic paths, comparison, arithmetic and
+//! logic. Functions are in [`super::functions`], string predicates in [`super::strings`].
+//!
+//! An expression is evaluated once per table, never per row: a column reference yields the column, an operator
+//! runs over both operand columns in one pass, and constants stay [`Scalar`]s (so `strcat("a", "b")` is computed
+//! once). Kusto's null rules: string comparisons see null as empty; numeric and datetime comparisons with a null
+//! are null, which `where` drops; `and`/`or` follow three-valued logic.
+
+use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
+
+use polars::prelude::*;
+use serde_json::Value as Json;
+
+use super::ast::*;
+use super::strings;
+use super::value::{dyn_parse, Col, Scalar, Ty, Val};
+use super::KqlError;
+use crate::error::closest;
+use crate::frame::dynamic::{get_path, Step};
+use crate::frame::Frame;
+use crate::query::local::LocalData;
+
+/// How many lets may be in evaluation at once (a let using a let using a let …).
+const MAX_LET_NESTING: usize = 48;
+
+/// What a `let` name is bound to.
+#[derive(Debug, Clone)]
+pub enum Bound {
+    Scalar(Scalar),
+    Table(Frame),
+}
+
+/// The query-wide environment: tables, lets (evaluated lazily, once) and the clock.
+pub struct Env<'a> {
+    pub tables: &'a LocalData,
+    pub now_ns: i64,
+    pub lets: &'a [Let],
+    cache: RefCell<HashMap<usize, Bound>>,
+    in_progress: RefCell<HashSet<usize>>,
+}
+
+impl<'a> Env<'a> {
+    pub fn new(tables: &'a LocalData, now_ns: i64, lets: &'a [Let]) -> Env<'a> {
+        Env { tables, now_ns, lets, cache: RefCell::new(HashMap::new()), in_progress: RefCell::new(HashSet::new()) }
+    }
+
+    /// The newest `let` called `name` among the first `visible` ones.
+    pub fn find_let(&self, name: &str, visible: usize) -> Option<usize> {
+        self.lets[..visible.min(self.lets.len())].iter().rposition(|l| l.name.name == name)
+    }
+
+    /// Names of the lets visible (for suggestions).
+    pub fn let_names(&self, visible: usize) -> Vec<String> {
+        self.lets[..visible.min(self.lets.len())].iter().map(|l| l.name.name.clone()).collect()
+    }
+
+    /// The value of let `idx`, computed on first use.
+    pub fn let_value(&self, idx: usize) -> Result<Bound, KqlError> {
+        if let Some(b) = self.cache.borrow().get(&idx) {
+            return Ok(b.clone());
+        }
+        if !self.in_progress.borrow_mut().insert(idx) {
+            return Err(KqlError::at(self.lets[idx].name.span, format!("'{}' refers to itself", self.lets[idx].name.name)));
+        }
+        // each let evaluated inside another nests the stack; keep that bounded
+        if self.in_progress.borrow().len() > MAX_LET_NESTING {
+            self.in_progress.borrow_mut().remove(&idx);
+            return Err(KqlError::at(self.lets[idx].name.span, "lets depend on each other too deeply"));
+        }
+        let value = &self.lets[idx].value;
+        let bound = if self.is_tabular(value, idx) {
+            super::exec::eval_tabular(value, self, idx).map(Bound::Table)
+        } else {
+            eval_const(value, self, idx).map(Bound::Scalar)
+        };
+        self.in_progress.borrow_mut().remove(&idx);
+        let bound = bound?;
+        self.cache.borrow_mut().insert(idx, bound.clone());
+        Ok(bound)
+    }
+
+    /// Whether `expr` denotes a table (seen from a point where `visible` lets exist).
+    pub fn is_tabular(&self, expr: &Expr, visible: usize) -> bool {
+        match &expr.kind {
+            ExprKind::Tabular(_) | ExprKind::Union(_) | ExprKind::DataTable { .. } | ExprKind::Print(_) | ExprKind::Range { .. } => true,
+            ExprKind::Name(n) => match self.find_let(n, visible) {
+                Some(i) => self.is_tabular(&self.lets[i].value, i),
+                None => self.tables.table_names().iter().any(|t| t == n),
+            },
+            ExprKind::Call { name, .. } => matches!(name.as_str(), "materialize" | "table" | "view"),
+            _ => false,
+        }
+    }
+}
+
+/// Where an expression is evaluated: the environment, and the table whose columns names refer to.
+#[derive(Clone, Copy)]
+pub struct Ctx<'e, 'a> {
+    pub env: &'e Env<'a>,
+    pub frame: Option<&'e Frame>,
+    /// Rows of `frame` (1 without a table).
+    pub n: usize,
+    /// How many lets are visible.
+    pub visible: usize,
+}
+
+impl<'e, 'a> Ctx<'e, 'a> {
+    pub fn new(env: &'e Env<'a>, frame: Option<&'e Frame>, visible: usize) -> Self {
+        Ctx { env, frame, n: frame.map_or(1, |f| f.height()), visible }
+    }
+}
+
+/// Evaluates an expression with no table: must give a constant.
+pub fn eval_const(expr: &Expr, env: &Env, visible: usize) -> Result<Scalar, KqlError> {
+    let ctx = Ctx::new(env, None, visible);
+    match eval(expr, &ctx)? {
+        Val::S(s) => Ok(s),
+        Val::C(c) => Ok(c.get(0)),
+    }
+}
+
+/// Evaluates an expression over the rows of `ctx.frame`.
+pub fn eval(expr: &Expr, ctx: &Ctx) -> Result<Val, KqlError> {
+    eval_inner(expr, ctx).map_err(|e| e.or_at(expr.span))
+}
+
+fn eval_inner(expr: &Expr, ctx: &Ctx) -> Result<Val, KqlError> {
+    match &expr.kind {
+        ExprKind::Lit(l) => Ok(Val::S(lit_scalar(l))),
+        ExprKind::Name(name) => resolve_name(name, expr.span, ctx),
+        ExprKind::Member(..) | ExprKind::Index(..) => eval_path(expr, ctx),
+        ExprKind::Neg(e) => {
+            let v = eval(e, ctx)?;
+            unary_neg(v, ctx.n)
+        }
+        ExprKind::Binary(op, l, r) => match op {
+            BinOp::And | BinOp::Or => eval_logic(*op, l, r, ctx),
+            BinOp::Str(sop) => {
+                let a = eval(l, ctx)?;
+                let b = eval(r, ctx)?;
+                strings::str_op(*sop, a, b, ctx.n)
+            }
+            BinOp::Eq | BinOp::Ne | BinOp::EqCi | BinOp::NeCi | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let a = eval(l, ctx)?;
+                let b = eval(r, ctx)?;
+                binary(a, b, ctx.n, |x, y| compare(*op, x, y))
+            }
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod => {
+                let a = eval(l, ctx)?;
+                let b = eval(r, ctx)?;
+                binary(a, b, ctx.n, |x, y| arith(*op, x, y))
+            }
+        },
+        ExprKind::In { expr: e, list, negated, case_insensitive } => {
+            let v = eval(e, ctx)?;
+            let items = eval_list(list, ctx)?;
+            strings::in_list(v, &items, *negated, *case_insensitive, ctx.n)
+        }
+        ExprKind::HasAny { expr: e, list, all } => {
+            let v = eval(e, ctx)?;
+            let items = eval_list(list, ctx)?;
+            strings::has_any(v, &items, *all, ctx.n)
+        }
+        ExprKind::Between { expr: e, low, high, negated } => {
+            let v = eval(e, ctx)?;
+            let lo = eval(low, ctx)?;
+            let mut hi = eval(high, ctx)?;
+            // `between (start .. 1d)`: a timespan after a datetime is a length
+            if lo.ty() == Some(Ty::DateTime) && hi.ty() == Some(Ty::Timespan) {
+                hi = binary(lo.clone(), hi, ctx.n, |x, y| arith(BinOp::Add, x, y))?;
+            }
+            let ge = binary(v.clone(), lo, ctx.n, |x, y| compare(BinOp::Ge, x, y))?;
+            let le = binary(v, hi, ctx.n, |x, y| compare(BinOp::Le, x, y))?;
+            let both = binary(ge, le, ctx.n, |x, y| logic(BinOp::And, x, y))?;
+            if *negated {
+                unary_not(both, ctx.n)
+            } else {
+                Ok(both)
+            }
+        }
+        ExprKind::Call { name, args } => super::functions::call(name, args, expr.span, ctx),
+        ExprKind::Star => Err(KqlError::msg("'*' is only allowed in arg_max/arg_min/take_any(*) and distinct *")),
+        ExprKind::Tabular(_) | ExprKind::Union(_) | ExprKind::DataTable { .. } | ExprKind::Print(_) | ExprKind::Range { .. } => {
+            Err(KqlError::msg("a table is not a scalar value here (use toscalar(…) to take its first value)"))
+        }
+    }
+}
+
+pub fn lit_scalar(l: &Lit) -> Scalar {
+    match l {
+        Lit::Null => Scalar::Null,
+        Lit::Bool(b) => Scalar::Bool(*b),
+        Lit::Long(v) => Scalar::Long(*v),
+        Lit::Real(v) => Scalar::Real(*v),
+        Lit::Str(s) => Scalar::Str(s.clone()),
+        Lit::DateTime(v) => Scalar::DateTime(*v),
+        Lit::Timespan(v) => Scalar::Timespan(*v),
+        Lit::Dynamic(j) => Scalar::Dyn(j.clone()),
+    }
+}
+
+fn resolve_name(name: &str, span: Span, ctx: &Ctx) -> Result<Val, KqlError> {
+    if let Some(i) = ctx.env.find_let(name, ctx.visible) {
+        return match ctx.env.let_value(i)? {
+            Bound::Scalar(s) => Ok(Val::S(s)),
+            Bound::Table(_) => Err(KqlError::at(
+                span,
+                format!("'{name}' is a table, not a value (use toscalar({name}) or '… in ({name})')"),
+            )),
+        };
+    }
+    if let Some(frame) = ctx.frame {
+        if let Ok(col) = frame.column(name) {
+            let la = frame.la_type(name).unwrap_or(crate::frame::LaType::String);
+            return Col::from_column(col, la).map(Val::C);
+        }
+    }
+    Err(unknown_name(name, span, ctx))
+}
+
+/// "unknown column 'IpAdress' (did you mean 'IPAddress'?)"
+pub fn unknown_name(name: &str, span: Span, ctx: &Ctx) -> KqlError {
+    let mut candidates = ctx.frame.map(|f| f.column_names()).unwrap_or_default();
+    candidates.extend(ctx.env.let_names(ctx.visible));
+    match closest(name, &candidates) {
+        Some(s) => KqlError::at(span, format!("unknown column '{name}' (did you mean '{s}'?)")),
+        None if ctx.frame.is_some() && candidates.len() <= 40 => {
+            KqlError::at(span, format!("unknown column '{name}'. Columns are: {}", candidates.join(", ")))
+        }
+        None if ctx.frame.is_some() => KqlError::at(span, format!("unknown column '{name}'")),
+        None => KqlError::at(span, format!("unknown name '{name}'")),
+    }
+}
+
+/// Evaluates the items of `in (…)`/`has_any (…)`: constants, dynamic arrays (flattened) and tables (their first
+/// column).
+pub fn eval_list(list: &[Expr], ctx: &Ctx) -> Result<Vec<Scalar>, KqlError> {
+    let mut out = Vec::new();
+    for item in list {
+        if ctx.env.is_tabular(item, ctx.visible) {
+            let f = super::exec::eval_tabular(item, ctx.env, ctx.visible)?;
+            if let Some(first) = f.df().columns().first() {
+                let la = f.la_type(first.name().as_str()).unwrap_or(crate::frame::LaType::String);
+                let c = Col::from_column(first, la)?;
+                for i in 0..c.len() {
+                    push_flat(c.get(i), &mut out);
+                }
+            }
+            continue;
+        }
+        match eval(item, ctx)? {
+            Val::S(s) => push_flat(s, &mut out),
+            Val::C(_) => {
+                return Err(KqlError::at(item.span, "the list of in()/has_any() must be constants, not columns"));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn push_flat(s: Scalar, out: &mut Vec<Scalar>) {
+    match s {
+        Scalar::Dyn(Json::Array(items)) => {
+            for v in items {
+                match v {
+                    Json::Array(_) => push_flat(Scalar::Dyn(v), out),
+                    other => out.push(Scalar::from_json_plain(&other)),
+                }
+            }
+        }
+        Scalar::Dyn(v) => out.push(Scalar::from_json_plain(&v)),
+        other => out.push(other),
+    }
+}
+
+// ----- dynamic paths ----------------------------------------------------------------------------------------------
+
+/// `a.b[0]["c"]`: the base value, then the steps.
+fn eval_path(expr: &Expr, ctx: &Ctx) -> Result<Val, KqlError> {
+    let mut steps_rev: Vec<Step> = Vec::new();
+    let mut cur = expr;
+    loop {
+        match &cur.kind {
+            ExprKind::Member(base, key) => {
+                steps_rev.push(Step::Key(key.clone()));
+                cur = base;
+            }
+            ExprKind::Index(base, idx) => {
+                let step = match eval(idx, ctx)? {
+                    Val::S(Scalar::Long(i)) => Step::Index(i),
+                    Val::S(Scalar::Str(s)) => Step::Key(s),
+                    Val::S(Scalar::Real(r)) if r.fract() == 0.0 => Step::Index(r as i64),
+                    Val::S(other) => {
+                        return Err(KqlError::at(idx.span, format!("an index must be a number or a string, not {}", other.to_text())));
+                    }
+                    Val::C(_) => return Err(KqlError::at(idx.span, "indexes that vary by row are not supported yet")),
+                };
+                steps_rev.push(step);
+                cur = base;
+            }
+            _ => break,
+        }
+    }
+    steps_rev.reverse();
+    let steps = steps_rev;
+    let base = eval(cur, ctx)?;
+    match base {
+        Val::S(s) => {
+            let v = match s {
+                Scalar::Dyn(v) => v,
+                Scalar::Str(t) => dyn_parse(&t),
+                Scalar::Null => Json::Null,
+                other => {
+                    return Err(KqlError::at(cur.span, format!("a {} value has no properties or elements", other.ty().map_or("null", |t| t.name()))));
+                }
+            };
+            Ok(Val::S(Scalar::Dyn(get_path(&v, &steps).cloned().unwrap_or(Json::Null))))
+        }
+        Val::C(c) => {
+            let text = match &c {
+                Col::Dyn(t) | Col::Str(t) => t,
+                other => {
+                    return Err(KqlError::at(cur.span, format!("a {} column has no properties or elements (only dynamic ones do)", other.ty().name())));
+                }
+            };
+            let out: StringChunked = text
+                .into_iter()
+                .map(|cell| {
+                    let v = dyn_parse(cell?);
+                    get_path(&v, &steps).filter(|x| !x.is_null()).map(|x| x.to_string())
+                })
+                .collect();
+            Ok(Val::C(Col::Dyn(out)))
+        }
+    }
+}
+
+// ----- broadcasting -----------------------------------------------------------------------------------------------
+
+/// Applies a column kernel to two values: constant folding when both are constants, else over `n` rows.
+pub fn binary(a: Val, b: Val, n: usize, f: impl Fn(&Col, &Col) -> Result<Col, KqlError>) -> Result<Val, KqlError> {
+    match (a, b) {
+        (Val::S(x), Val::S(y)) => {
+            let out = f(&Col::full(&x, 1), &Col::full(&y, 1))?;
+            Ok(Val::S(out.get(0)))
+        }
+        (a, b) => {
+            let x = typed_null(a, b.ty(), n);
+            let y = typed_null(b, x.ty(), n);
+            Ok(Val::C(f(&x.into_col(n), &y.into_col(n))?))
+        }
+    }
+}
+
+/// An untyped null constant takes the other operand's type.
+fn typed_null(v: Val, other: Option<Ty>, n: usize) -> Val {
+    match (&v, other) {
+        (Val::S(Scalar::Null), Some(t)) => Val::C(Col::nulls(t, n)),
+        _ => v,
+    }
+}
+
+// ----- comparison -------------------------------------------------------------------------------------------------
+
+fn ord_result(op: BinOp, o: Ordering) -> bool {
+    match op {
+        BinOp::Eq | BinOp::EqCi => o == Ordering::Equal,
+        BinOp::Ne | BinOp::NeCi => o != Ordering::Equal,
+        BinOp::Lt => o == Ordering::Less,
+        BinOp::Le => o != Ordering::Greater,
+        BinOp::Gt => o == Ordering::Greater,
+        BinOp::Ge => o != Ordering::Less,
+        _ => false,
+    }
+}
+
+fn cmp_i64(op: BinOp, a: &Int64Chunked, b: &Int64Chunked) -> BooleanChunked {
+    a.into_iter()
+        .zip(b)
+        .map(|(x, y)| match (x, y) {
+            (Some(x), Some(y)) => Some(ord_result(op, x.cmp(&y))),
+            _ => None,
+        })
+        .collect()
+}
+
+fn cmp_f64(op: BinOp, a: &Float64Chunked, b: &Float64Chunked) -> BooleanChunked {
+    a.into_iter()
+        .zip(b)
+        .map(|(x, y)| match (x, y) {
+            (Some(x), Some(y)) => Some(match x.partial_cmp(&y) {
+                Some(o) => ord_result(op, o),
+                None => matches!(op, BinOp::Ne),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// String comparison, null as empty.
+fn cmp_str(op: BinOp, a: &StringChunked, b: &StringChunked) -> BooleanChunked {
+    let ci = matches!(op, BinOp::EqCi | BinOp::NeCi);
+    a.into_iter()
+        .zip(b)
+        .map(|(x, y)| {
+            let (x, y) = (x.unwrap_or(""), y.unwrap_or(""));
+            if ci {
+                let eq = if x.is_ascii() && y.is_ascii() { x.eq_ignore_ascii_case(y) } else { x.to_lowercase() == y.to_lowercase() };
+                Some(eq == (op == BinOp::EqCi))
+            } else {
+                Some(ord_result(op, x.cmp(y)))
+            }
+        })
+        .collect()
+}
+
+fn cmp_bool(op: BinOp, a: &BooleanChunked, b: &BooleanChunked) -> BooleanChunked {
+    a.into_iter()
+        .zip(b)
+        .map(|(x, y)| match (x, y) {
+            (Some(x), Some(y)) => Some(ord_result(op, x.cmp(&y))),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `==`, `!=`, `=~`, `!~`, `<`, `<=`, `>`, `>=` over two columns of equal length.
+pub fn compare(op: BinOp, a: &Col, b: &Col) -> Result<Col, KqlError> {
+    use Ty::*;
+    if matches!(op, BinOp::EqCi | BinOp::NeCi) {
+        return Ok(Col::Bool(cmp_str(op, &a.to_str(), &b.to_str())));
+    }
+    let eq_only = matches!(op, BinOp::Eq | BinOp::Ne);
+    let out = match (a.ty(), b.ty()) {
+        (Long, Long) => cmp_i64(op, &a.to_i64(), &b.to_i64()),
+        (Long | Real, Long | Real) => cmp_f64(op, &a.to_f64(), &b.to_f64()),
+        (DateTime, DateTime) | (Timespan, Timespan) => cmp_i64(op, &a.to_i64_raw(), &b.to_i64_raw()),
+        (DateTime, Str | Dyn) => cmp_i64(op, &a.to_i64_raw(), &b.to_datetime()),
+        (Str | Dyn, DateTime) => cmp_i64(op, &a.to_datetime(), &b.to_i64_raw()),
+        (Timespan, Str | Dyn) => cmp_i64(op, &a.to_i64_raw(), &b.to_timespan()),
+        (Str | Dyn, Timespan) => cmp_i64(op, &a.to_timespan(), &b.to_i64_raw()),
+        (Bool, Bool) => cmp_bool(op, &a.to_bool(), &b.to_bool()),
+        (Bool, Dyn) | (Dyn, Bool) => cmp_bool(op, &a.to_bool(), &b.to_bool()),
+        (Bool, Long | Real) | (Long | Real, Bool) => cmp_f64(op, &a.to_f64(), &b.to_f64()),
+        (Dyn, Long | Real) | (Long | Real, Dyn) => cmp_f64(op, &a.to_f64(), &b.to_f64()),
+        (Str, Str) | (Str, Dyn) | (Dyn, Str) | (Dyn, Dyn) => cmp_str(op, &a.to_str(), &b.to_str()),
+        // a number against text: equality compares text (EventID == "4624"), order compares numbers
+        (Str, Long | Real) | (Long | Real, Str) if eq_only => cmp_str(op, &a.to_str(), &b.to_str()),
+        (Str, Long | Real) | (Long | Real, Str) => cmp_f64(op, &a.to_f64(), &b.to_f64()),
+        (Str, Bool) | (Bool, Str) if eq_only => cmp_str(op, &a.to_str(), &b.to_str()),
+        (x, y) => {
+            return Err(KqlError::msg(format!("cannot compare {} with {}", x.name(), y.name())));
+        }
+    };
+    Ok(Col::Bool(out))
+}
+
+impl Col {
+    /// The raw i64 of a long/datetime/timespan column (others converted to long).
+    pub fn to_i64_raw(&self) -> Int64Chunked {
+        match self {
+            Col::Long(c) | Col::DateTime(c) | Col::Timespan(c) => c.clone(),
+            other => other.to_i64(),
+        }
+    }
+}
+
+// ----- arithmetic -------------------------------------------------------------------------------------------------
+
+fn i64_op(op: BinOp, x: i64, y: i64) -> Option<i64> {
+    match op {
+        BinOp::Add => x.checked_add(y),
+        BinOp::Sub => x.checked_sub(y),
+        BinOp::Mul => x.checked_mul(y),
+        BinOp::Div => x.checked_div(y),
+        BinOp::Mod => x.checked_rem(y),
+        _ => None,
+    }
+}
+
+fn f64_op(op: BinOp, x: f64, y: f64) -> f64 {
+    match op {
+        BinOp::Add => x + y,
+        BinOp::Sub => x - y,
+        BinOp::Mul => x * y,
+        BinOp::Div => x / y,
+        BinOp::Mod => x % y,
+        _ => f64::NAN,
+    }
+}
+
+fn zip_i64(op: BinOp, a: &Int64Chunked, b: &Int64Chunked) -> Int64Chunked {
+    a.into_iter()
+        .zip(b)
+        .map(|(x, y)| match (x, y) {
+            (Some(x), Some(y)) => i64_op(op, x, y),
+            _ => None,
+        })
+        .collect()
+}
+
+fn zip_f64(op: BinOp, a: &Float64Chunked, b: &Float64Chunked) -> Float64Chunked {
+    a.into_iter()
+        .zip(b)
+        .map(|(x, y)| match (x, y) {
+            (Some(x), Some(y)) => Some(f64_op(op, x, y)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Timespan × or ÷ a number.
+fn scale_span(op: BinOp, span: &Int64Chunked, k: &Float64Chunked) -> Int64Chunked {
+    span.into_iter()
+        .zip(k)
+        .map(|(s, k)| match (s, k) {
+            (Some(s), Some(k)) => super::value::f64_to_i64(f64_op(op, s as f64, k)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn op_sym(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        BinOp::Div => "/",
+        BinOp::Mod => "%",
+        _ => "?",
+    }
+}
+
+/// `+ - * / %` over two columns, with Kusto's datetime/timespan rules.
+pub fn arith(op: BinOp, a: &Col, b: &Col) -> Result<Col, KqlError> {
+    use BinOp::*;
+    use Ty::*;
+    let bad = || {
+        let hint = if op == Add && (a.ty() == Ty::Str || b.ty() == Ty::Str) { " (use strcat() to join strings)" } else { "" };
+        KqlError::msg(format!("cannot compute {} {} {}{hint}", a.ty().name(), op_sym(op), b.ty().name()))
+    };
+    Ok(match (a.ty(), op, b.ty()) {
+        (Long, _, Long) => Col::Long(zip_i64(op, &a.to_i64(), &b.to_i64())),
+        (Long | Real | Dyn, _, Long | Real | Dyn) => Col::Real(zip_f64(op, &a.to_f64(), &b.to_f64())),
+        (DateTime, Add | Sub, Timespan) => Col::DateTime(zip_i64(op, &a.to_i64_raw(), &b.to_i64_raw())),
+        (Timespan, Add, DateTime) => Col::DateTime(zip_i64(op, &a.to_i64_raw(), &b.to_i64_raw())),
+        (DateTime, Sub, DateTime) => Col::Timespan(zip_i64(op, &a.to_i64_raw(), &b.to_i64_raw())),
+        (Timespan, Add | Sub | Mod, Timespan) => Col::Timespan(zip_i64(op, &a.to_i64_raw(), &b.to_i64_raw())),
+        (Timespan, Div, Timespan) => Col::Real(zip_f64(op, &a.to_i64_raw().cast_f64(), &b.to_i64_raw().cast_f64())),
+        (Timespan, Mul | Div, Long | Real) => Col::Timespan(scale_span(op, &a.to_i64_raw(), &b.to_f64())),
+        (Long | Real, Mul, Timespan) => Col::Timespan(scale_span(op, &b.to_i64_raw(), &a.to_f64())),
+        _ => return Err(bad()),
+    })
+}
+
+trait CastF64 {
+    fn cast_f64(&self) -> Float64Chunked;
+}
+
+impl CastF64 for Int64Chunked {
+    fn cast_f64(&self) -> Float64Chunked {
+        self.into_iter().map(|v| v.map(|x| x as f64)).collect()
+    }
+}
+
+fn unary_neg(v: Val, n: usize) -> Result<Val, KqlError> {
+    match v {
+        Val::S(Scalar::Long(x)) => Ok(Val::S(Scalar::Long(x.wrapping_neg()))),
+        Val::S(Scalar::Real(x)) => Ok(Val::S(Scalar::Real(-x))),
+        Val::S(Scalar::Timespan(x)) => Ok(Val::S(Scalar::Timespan(x.wrapping_neg()))),
+        other => binary(Val::S(Scalar::Long(0)), other, n, |x, y| {
+            if y.ty() == Ty::Timespan {
+                arith(BinOp::Sub, &Col::Timespan(Int64Chunked::full(PlSmallStr::EMPTY, 0, y.len())), y)
+            } else {
+                arith(BinOp::Sub, x, y)
+            }
+        }),
+    }
+}
+
+// ----- logic ------------------------------------------------------------------------------------------------------
+
+/// A value as bools (dynamic converted; other types are an error).
+pub fn as_bool(c: &Col, what: &str) -> Result<BooleanChunked, KqlError> {
+    match c.ty() {
+        Ty::Bool | Ty::Dyn => Ok(c.to_bool()),
+        other => Err(KqlError::msg(format!("{what} needs a bool, not a {} value", other.name()))),
+    }
+}
+
+pub fn logic(op: BinOp, a: &Col, b: &Col) -> Result<Col, KqlError> {
+    let name = if op == BinOp::And { "'and'" } else { "'or'" };
+    let x = as_bool(a, name)?;
+    let y = as_bool(b, name)?;
+    let out: BooleanChunked = x
+        .into_iter()
+        .zip(&y)
+        .map(|(p, q)| match op {
+            BinOp::And => match (p, q) {
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                (Some(true), Some(true)) => Some(true),
+                _ => None,
+            },
+            _ => match (p, q) {
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                (Some(false), Some(false)) => Some(false),
+                _ => None,
+            },
+        })
+        .collect();
+    Ok(Col::Bool(out))
+}
+
+fn eval_logic(op: BinOp, l: &Expr, r: &Expr, ctx: &Ctx) -> Result<Val, KqlError> {
+    let a = eval(l, ctx)?;
+    // constants decide without the other side when they can
+    match (&a, op) {
+        (Val::S(Scalar::Bool(false)), BinOp::And) => return Ok(Val::S(Scalar::Bool(false))),
+        (Val::S(Scalar::Bool(true)), BinOp::Or) => return Ok(Val::S(Scalar::Bool(true))),
+        _ => {}
+    }
+    let b = eval(r, ctx)?;
+    binary(a, b, ctx.n, |x, y| logic(op, x, y))
+}
+
+pub fn unary_not(v: Val, _n: usize) -> Result<Val, KqlError> {
+    match v {
+        Val::S(s) => {
+            let c = Col::full(&s, 1);
+            let b = as_bool(&c, "not()")?;
+            Ok(Val::S(b.get(0).map_or(Scalar::Null, |x| Scalar::Bool(!x))))
+        }
+        Val::C(c) => {
+            let b = as_bool(&c, "not()")?;
+            Ok(Val::C(Col::Bool(b.into_iter().map(|x| x.map(|x| !x)).collect())))
+        }
+    }
+}
+
+/// A `where` predicate's value as a row mask (null → false).
+pub fn to_mask(v: Val, n: usize) -> Result<BooleanChunked, KqlError> {
+    match v {
+        Val::S(s) => {
+            let c = Col::full(&s, 1);
+            let keep = as_bool(&c, "'where'")?.get(0).unwrap_or(false);
+            Ok(BooleanChunked::full(PlSmallStr::EMPTY, keep, n))
+        }
+        Val::C(c) => {
+            let b = as_bool(&c, "'where'")?;
+            Ok(b.into_iter().map(|x| Some(x.unwrap_or(false))).collect())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn longs(v: &[Option<i64>]) -> Col {
+        Col::Long(v.iter().copied().collect())
+    }
+
+    #[test]
+    fn comparisons_follow_kusto_nulls() {
+        let a = longs(&[Some(1), None, Some(3)]);
+        let b = longs(&[Some(1), Some(2), Some(2)]);
+        let Col::Bool(r) = compare(BinOp::Eq, &a, &b).unwrap() else { panic!() };
+        assert_eq!(r.into_iter().collect::<Vec<_>>(), vec![Some(true), None, Some(false)]);
+        let s = Col::Str([Some("A"), None].into_iter().collect());
+        let t = Col::Str([Some("a"), Some("")].into_iter().collect());
+        let Col::Bool(r) = compare(BinOp::Eq, &s, &t).unwrap() else { panic!() };
+        assert_eq!(r.into_iter().collect::<Vec<_>>(), vec![Some(false), Some(true)]);
+        let Col::Bool(r) = compare(BinOp::EqCi, &s, &t).unwrap() else { panic!() };
+        assert_eq!(r.into_iter().collect::<Vec<_>>(), vec![Some(true), Some(true)]);
+    }
+
+    #[test]
+    fn datetime_arithmetic() {
+        let d = Col::DateTime([Some(1_000)].into_iter().collect());
+        let t = Col::Timespan([Some(10)].into_iter().collect());
+        assert_eq!(arith(BinOp::Sub, &d, &t).unwrap().get(0), Scalar::DateTime(990));
+        assert_eq!(arith(BinOp::Sub, &d, &d).unwrap().get(0), Scalar::Timespan(0));
+        assert_eq!(arith(BinOp::Mul, &t, &longs(&[Some(3)])).unwrap().get(0), Scalar::Timespan(30));
+        assert_eq!(arith(BinOp::Div, &longs(&[Some(7)]), &longs(&[Some(2)])).unwrap().get(0), Scalar::Long(3));
+        assert_eq!(arith(BinOp::Div, &longs(&[Some(7)]), &longs(&[Some(0)])).unwrap().get(0), Scalar::Null);
+        let s = Col::Str([Some("a")].into_iter().collect());
+        let e = arith(BinOp::Add, &s, &longs(&[Some(1)])).unwrap_err();
+        assert_eq!(e.msg, "cannot compute string + long (use strcat() to join strings)");
+    }
+
+    #[test]
+    fn three_valued_logic() {
+        let a = Col::Bool([Some(true), None, None, Some(false)].into_iter().collect());
+        let b = Col::Bool([None, Some(false), Some(true), None].into_iter().collect());
+        let Col::Bool(r) = logic(BinOp::And, &a, &b).unwrap() else { panic!() };
+        assert_eq!(r.into_iter().collect::<Vec<_>>(), vec![None, Some(false), None, Some(false)]);
+        let Col::Bool(r) = logic(BinOp::Or, &a, &b).unwrap() else { panic!() };
+        assert_eq!(r.into_iter().collect::<Vec<_>>(), vec![Some(true), None, Some(true), None]);
+    }
+}

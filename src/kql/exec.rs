@@ -1,0 +1,985 @@
+//! Tabular execution: table names and lets, then each pipe operator over a [`Frame`].
+//!
+//! Operators: `where`, `extend`, `project`, `project-away`/`-keep`/`-rename`/`-reorder`, `take`/`limit`,
+//! `sort`/`order`, `top`, `summarize`, `count`, `distinct`, `render` (recorded in the notes), `union`,
+//! `mv-expand` and `join`. A `where` whose predicate is a conjunction runs its parts one after the other on the
+//! shrinking table, comparisons on datetime columns first (the usual time filter removes most rows).
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+use serde_json::Value as Json;
+
+use super::aggregates::{self, AggOut, Groups};
+use super::ast::*;
+use super::eval::{eval, to_mask, Bound, Ctx, Env};
+use super::names::{next_column_name, result_name, unique};
+use super::value::{dyn_parse, Col, Ty, Val};
+use super::KqlError;
+use crate::error::closest;
+use crate::frame::{Frame, LaType};
+
+fn perr(what: &str) -> impl Fn(PolarsError) -> KqlError + '_ {
+    move |e| KqlError::msg(format!("{what}: {e}"))
+}
+
+/// Runs the query body.
+pub fn run(q: &Query, env: &Env) -> Result<Frame, KqlError> {
+    let visible = q.lets.len();
+    match &q.body.kind {
+        ExprKind::Name(_)
+        | ExprKind::Tabular(_)
+        | ExprKind::Union(_)
+        | ExprKind::Call { .. }
+        | ExprKind::DataTable { .. }
+        | ExprKind::Print(_)
+        | ExprKind::Range { .. } => eval_tabular(&q.body, env, visible),
+        _ => Err(KqlError::at(q.body.span, "a query must be a table expression (a table name, then '| operator …')")),
+    }
+}
+
+/// Evaluates a tabular expression seeing the first `visible` lets.
+pub fn eval_tabular(expr: &Expr, env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    match &expr.kind {
+        ExprKind::Name(n) => table_named(n, expr.span, env, visible),
+        ExprKind::Tabular(t) => {
+            let mut f = eval_tabular(&t.source, env, visible)?;
+            for op in &t.ops {
+                f = apply(f, op, env, visible).map_err(|e| e.or_at(op.span))?;
+            }
+            Ok(f)
+        }
+        ExprKind::Union(spec) => union(Vec::new(), spec, env, visible),
+        ExprKind::DataTable { columns, values } => datatable(columns, values, env, visible),
+        ExprKind::Print(items) => print(items, env, visible),
+        ExprKind::Range { name, from, to, step } => range(name, from, to, step, env, visible),
+        ExprKind::Call { name, args } if matches!(name.as_str(), "materialize" | "view") && args.len() == 1 => {
+            eval_tabular(&args[0], env, visible)
+        }
+        ExprKind::Call { name, args } if name == "table" && args.len() == 1 => {
+            let t = super::eval::eval_const(&args[0], env, visible)?.to_text();
+            table_named(&t, args[0].span, env, visible)
+        }
+        _ => Err(KqlError::at(expr.span, "expected a table here (a table name, a tabular let, or '(T | …)')")),
+    }
+}
+
+fn table_named(n: &str, span: Span, env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    if let Some(i) = env.find_let(n, visible) {
+        return match env.let_value(i)? {
+            Bound::Table(f) => Ok(f),
+            Bound::Scalar(_) => Err(KqlError::at(span, format!("'{n}' is a value, not a table"))),
+        };
+    }
+    let names = env.tables.table_names();
+    if names.iter().any(|t| t == n) {
+        let mut f = env.tables.table(n).map_err(|e| KqlError::at(span, e.to_string()))?.clone();
+        f.notes.clear();
+        return Ok(f);
+    }
+    let mut candidates = names.clone();
+    candidates.extend(env.let_names(visible));
+    let hint = closest(n, &candidates).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
+    let list = if names.is_empty() { "none are loaded".to_string() } else { names.join(", ") };
+    Err(KqlError::at(span, format!("unknown table '{n}'{hint}. Tables are: {list}")))
+}
+
+fn apply(f: Frame, op: &Op, env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    match &op.kind {
+        OpKind::Where(e) => where_(f, e, env, visible),
+        OpKind::Extend(items) => extend(f, items, env, visible),
+        OpKind::Project(items) => project(f, items, env, visible),
+        OpKind::ProjectAway(pats) => {
+            let drop = match_patterns(&f, pats)?;
+            let keep: Vec<String> = f.column_names().into_iter().filter(|c| !drop.contains(c)).collect();
+            select(&f, &keep)
+        }
+        OpKind::ProjectKeep(pats) => {
+            let keep = match_patterns(&f, pats)?;
+            let keep: Vec<String> = f.column_names().into_iter().filter(|c| keep.contains(c)).collect();
+            select(&f, &keep)
+        }
+        OpKind::ProjectReorder(pats) => {
+            let mut order = match_patterns(&f, pats)?;
+            for c in f.column_names() {
+                if !order.contains(&c) {
+                    order.push(c);
+                }
+            }
+            select(&f, &order)
+        }
+        OpKind::ProjectRename(pairs) => {
+            let mut out = f;
+            for (new, old) in pairs {
+                if out.column(&old.name).is_err() {
+                    return Err(unknown_column(&out, &old.name, old.span));
+                }
+                out = out.rename(&[(old.name.clone(), new.name.clone())]).map_err(|e| KqlError::at(new.span, e.to_string()))?;
+            }
+            Ok(out)
+        }
+        OpKind::Take(e) => {
+            let n = count_arg(e, env, visible, "take")?;
+            Ok(f.head(n))
+        }
+        OpKind::Sort(keys) => sort(f, keys, env, visible),
+        OpKind::Top { n, by } => {
+            let k = count_arg(n, env, visible, "top")?;
+            // top puts nulls last unless told otherwise
+            let by: Vec<SortKey> = by.iter().map(|s| SortKey { nulls_last: Some(s.nulls_last.unwrap_or(true)), ..s.clone() }).collect();
+            Ok(sort(f, &by, env, visible)?.head(k))
+        }
+        OpKind::Summarize { aggs, by } => summarize(&f, aggs, by, env, visible),
+        OpKind::Count => {
+            let col = Int64Chunked::from_vec("Count".into(), vec![f.height() as i64]).into_series().into_column();
+            let df = DataFrame::new(1, vec![col]).map_err(perr("counting"))?;
+            let mut out = Frame::new(f.name.clone(), df);
+            out.notes = f.notes.clone();
+            Ok(out)
+        }
+        OpKind::Distinct { cols, star } => {
+            let by: Vec<Assign> = if *star {
+                f.column_names()
+                    .into_iter()
+                    .map(|c| Assign { name: None, expr: Expr::new(ExprKind::Name(c), op.span) })
+                    .collect()
+            } else {
+                cols.clone()
+            };
+            summarize(&f, &[], &by, env, visible)
+        }
+        OpKind::Render { kind } => {
+            let mut out = f;
+            out.notes.retain(|n| !n.starts_with("render: "));
+            out.notes.push(format!("render: {kind}"));
+            Ok(out)
+        }
+        OpKind::Union(spec) => union(vec![(f.name.clone(), f)], spec, env, visible),
+        OpKind::MvExpand { items, limit } => mv_expand(f, items, limit.as_ref(), env, visible),
+        OpKind::Join { kind, right, on } => {
+            let r = eval_tabular(right, env, visible)?;
+            join(f, r, *kind, on)
+        }
+        OpKind::NoOp => Ok(f),
+    }
+}
+
+fn unknown_column(f: &Frame, name: &str, span: Span) -> KqlError {
+    let cols = f.column_names();
+    match closest(name, &cols) {
+        Some(s) => KqlError::at(span, format!("unknown column '{name}' (did you mean '{s}'?)")),
+        None => KqlError::at(span, format!("unknown column '{name}'")),
+    }
+}
+
+/// A row count argument (`take 5`, `top 3`).
+fn count_arg(e: &Expr, env: &Env, visible: usize, what: &str) -> Result<usize, KqlError> {
+    match super::eval::eval_const(e, env, visible).map_err(|err| err.or_at(e.span))? {
+        super::value::Scalar::Long(n) => Ok(n.max(0) as usize),
+        super::value::Scalar::Real(r) if r.is_finite() => Ok(r.max(0.0) as usize),
+        other => Err(KqlError::at(e.span, format!("'{what}' needs a number of rows, not '{}'", other.to_text()))),
+    }
+}
+
+fn select(f: &Frame, names: &[String]) -> Result<Frame, KqlError> {
+    f.select(names).map_err(|e| KqlError::msg(e.to_string()))
+}
+
+/// Columns matching names with `*` wildcards; a plain name that matches nothing is an error.
+fn match_patterns(f: &Frame, pats: &[Ident]) -> Result<Vec<String>, KqlError> {
+    let cols = f.column_names();
+    let mut out = Vec::new();
+    for p in pats {
+        if p.name.contains('*') {
+            for c in &cols {
+                if glob(&p.name, c) && !out.contains(c) {
+                    out.push(c.clone());
+                }
+            }
+        } else if cols.contains(&p.name) {
+            if !out.contains(&p.name) {
+                out.push(p.name.clone());
+            }
+        } else {
+            return Err(unknown_column(f, &p.name, p.span));
+        }
+    }
+    Ok(out)
+}
+
+/// `*` matches any run of characters.
+fn glob(pat: &str, s: &str) -> bool {
+    let parts: Vec<&str> = pat.split('*').collect();
+    let mut rest = s;
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            match rest.strip_prefix(part) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        } else if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        } else {
+            match rest.find(part) {
+                Some(at) => rest = &rest[at + part.len()..],
+                None => return false,
+            }
+        }
+    }
+    rest.is_empty()
+}
+
+/// Adds or replaces column `name`.
+fn set_column(f: &Frame, name: &str, v: Val) -> Result<Frame, KqlError> {
+    let (col, la) = v.into_col(f.height()).into_column(name);
+    let mut df = f.df().clone();
+    df.with_column(col).map_err(perr("adding a column"))?;
+    let mut out = f.with_df(df);
+    out.set_la_type(name, la);
+    Ok(out)
+}
+
+// ----- sources: datatable, print, range -----------------------------------------------------------------------
+
+fn datatable(columns: &[(Ident, String)], values: &[Expr], env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    let n = columns.len();
+    if n == 0 || !values.len().is_multiple_of(n) {
+        let span = values.last().map_or(columns.first().map(|c| c.0.span).unwrap_or_default(), |v| v.span);
+        return Err(KqlError::at(span, format!("datatable has {} column(s) but {} value(s): not whole rows", n, values.len())));
+    }
+    let rows = values.len() / n;
+    let mut builders: Vec<crate::frame::ColumnBuilder> = columns
+        .iter()
+        .map(|(id, ty)| crate::frame::ColumnBuilder::new(&id.name, LaType::from_wire(ty), rows))
+        .collect();
+    for (i, v) in values.iter().enumerate() {
+        let s = super::eval::eval_const(v, env, visible)?;
+        let b = &mut builders[i % n];
+        match s {
+            super::value::Scalar::Null => b.push_null(),
+            super::value::Scalar::Dyn(j) if !matches!(j, Json::Object(_) | Json::Array(_)) && b.kind() == LaType::Dynamic => b.push_json(&j),
+            other => b.push_value(&other.to_json()),
+        }
+        if b.rejected > 0 {
+            return Err(KqlError::at(v.span, format!("this value is not a {}", b.kind())));
+        }
+    }
+    let kinds: Vec<LaType> = builders.iter().map(|b| b.kind()).collect();
+    let cols: Vec<Column> = builders.into_iter().map(|b| b.finish()).collect();
+    let df = DataFrame::new(rows, cols).map_err(perr("datatable"))?;
+    let mut f = Frame::new("datatable", df);
+    for ((id, _), k) in columns.iter().zip(kinds) {
+        f.set_la_type(&id.name, k);
+    }
+    Ok(f)
+}
+
+fn print(items: &[Assign], env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    let ctx = Ctx::new(env, None, visible);
+    let mut names: Vec<String> = Vec::new();
+    let mut cols = Vec::new();
+    let mut kinds = Vec::new();
+    for (i, a) in items.iter().enumerate() {
+        let base = match &a.name {
+            Some(id) => id.name.clone(),
+            None => result_name(&a.expr).unwrap_or_else(|| format!("print_{i}")),
+        };
+        let name = unique(&base, &names);
+        let (c, la) = eval(&a.expr, &ctx)?.into_col(1).into_column(&name);
+        names.push(name);
+        cols.push(c);
+        kinds.push(la);
+    }
+    let df = DataFrame::new(1, cols).map_err(perr("print"))?;
+    let mut f = Frame::new("print", df);
+    for (n, k) in names.iter().zip(kinds) {
+        f.set_la_type(n, k);
+    }
+    Ok(f)
+}
+
+/// Most rows `range` makes.
+const MAX_RANGE_ROWS: u64 = 10_000_000;
+
+fn range(name: &Ident, from: &Expr, to: &Expr, step: &Expr, env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    use super::value::Scalar as S;
+    let c = |e: &Expr| super::eval::eval_const(e, env, visible).map_err(|err| err.or_at(e.span));
+    let (a, b, s) = (c(from)?, c(to)?, c(step)?);
+    let too_many = || KqlError::at(step.span, format!("range would make more than {MAX_RANGE_ROWS} rows"));
+    let col = match (&a, &b, &s) {
+        (S::Long(a), S::Long(b), S::Long(s)) if *s != 0 => {
+            let count = if (*s > 0 && b >= a) || (*s < 0 && b <= a) { ((*b as i128 - *a as i128) / *s as i128) as u64 + 1 } else { 0 };
+            if count > MAX_RANGE_ROWS {
+                return Err(too_many());
+            }
+            Col::Long((0..count as i64).map(|i| Some(a + i * s)).collect())
+        }
+        (S::DateTime(a), S::DateTime(b), S::Timespan(s)) if *s != 0 => {
+            let count = if (*s > 0 && b >= a) || (*s < 0 && b <= a) { ((*b as i128 - *a as i128) / *s as i128) as u64 + 1 } else { 0 };
+            if count > MAX_RANGE_ROWS {
+                return Err(too_many());
+            }
+            Col::DateTime((0..count as i64).map(|i| Some(a + i * s)).collect())
+        }
+        (S::Long(_) | S::Real(_), S::Long(_) | S::Real(_), S::Long(_) | S::Real(_)) => {
+            let f = |x: &S| match x {
+                S::Long(v) => *v as f64,
+                S::Real(v) => *v,
+                _ => 0.0,
+            };
+            let (a, b, s) = (f(&a), f(&b), f(&s));
+            let count = ((b - a) / s).floor();
+            if !(s != 0.0 && count.is_finite()) {
+                return Err(KqlError::at(step.span, "range needs a step that is not zero"));
+            }
+            if count > MAX_RANGE_ROWS as f64 {
+                return Err(too_many());
+            }
+            let count = if count < 0.0 { 0 } else { count as i64 + 1 };
+            Col::Real((0..count).map(|i| Some(a + i as f64 * s)).collect())
+        }
+        _ => {
+            return Err(KqlError::at(
+                from.span.to(step.span),
+                "range needs numbers (from 1 to 10 step 1) or datetimes with a timespan step, and a step that is not zero",
+            ));
+        }
+    };
+    let h = col.len();
+    let (column, la) = col.into_column(&name.name);
+    let df = DataFrame::new(h, vec![column]).map_err(perr("range"))?;
+    let mut f = Frame::new("range", df);
+    f.set_la_type(&name.name, la);
+    Ok(f)
+}
+
+// ----- where ------------------------------------------------------------------------------------------------------
+
+fn conjuncts<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
+    match &e.kind {
+        ExprKind::Binary(BinOp::And, l, r) => {
+            conjuncts(l, out);
+            conjuncts(r, out);
+        }
+        _ => out.push(e),
+    }
+}
+
+/// Whether a conjunct compares a datetime column (cheap, and usually the most selective).
+fn is_time_filter(e: &Expr, f: &Frame) -> bool {
+    let is_dt_col = |x: &Expr| matches!(&x.kind, ExprKind::Name(n) if matches!(f.la_type(n), Ok(LaType::DateTime)));
+    match &e.kind {
+        ExprKind::Binary(BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq, l, r) => is_dt_col(l) || is_dt_col(r),
+        ExprKind::Between { expr, .. } => is_dt_col(expr),
+        _ => false,
+    }
+}
+
+fn where_(f: Frame, e: &Expr, env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    let mut parts = Vec::new();
+    conjuncts(e, &mut parts);
+    let (mut time, rest): (Vec<&Expr>, Vec<&Expr>) = parts.into_iter().partition(|p| is_time_filter(p, &f));
+    time.extend(rest);
+    let mut cur = f;
+    for p in time {
+        let ctx = Ctx::new(env, Some(&cur), visible);
+        let v = eval(p, &ctx)?;
+        let mask = to_mask(v, cur.height()).map_err(|e| e.or_at(p.span))?;
+        if mask.all() {
+            continue;
+        }
+        let df = cur.df().filter(&mask).map_err(perr("filtering rows"))?;
+        cur = cur.with_df(df);
+    }
+    Ok(cur)
+}
+
+// ----- extend / project -------------------------------------------------------------------------------------------
+
+fn extend(f: Frame, items: &[Assign], env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    let mut cur = f;
+    for a in items {
+        let name = match &a.name {
+            Some(id) => id.name.clone(),
+            None => {
+                let cols = cur.column_names();
+                match (&a.expr.kind, result_name(&a.expr)) {
+                    // `extend Col` keeps the column as it is
+                    (ExprKind::Name(n), _) if cols.contains(n) && env.find_let(n, visible).is_none() => continue,
+                    (_, Some(n)) => unique(&n, &cols),
+                    (_, None) => next_column_name(&cols),
+                }
+            }
+        };
+        let ctx = Ctx::new(env, Some(&cur), visible);
+        let v = eval(&a.expr, &ctx)?;
+        cur = set_column(&cur, &name, v).map_err(|e| e.or_at(a.expr.span))?;
+    }
+    Ok(cur)
+}
+
+fn project(f: Frame, items: &[Assign], env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    let ctx = Ctx::new(env, Some(&f), visible);
+    let mut names: Vec<String> = Vec::new();
+    let mut cols: Vec<Column> = Vec::new();
+    let mut kinds: Vec<LaType> = Vec::new();
+    for a in items {
+        let base = match &a.name {
+            Some(id) => id.name.clone(),
+            None => result_name(&a.expr).unwrap_or_else(|| next_column_name(&names)),
+        };
+        let name = unique(&base, &names);
+        // a plain column keeps its exact type (int, guid …)
+        let plain = match &a.expr.kind {
+            ExprKind::Name(n) if env.find_let(n, visible).is_none() => f.column(n).ok().map(|c| (c.clone(), f.la_type(n).unwrap_or(LaType::String))),
+            _ => None,
+        };
+        let (col, la) = match plain {
+            Some((c, la)) => (c.with_name(name.as_str().into()), la),
+            None => eval(&a.expr, &ctx)?.into_col(f.height()).into_column(&name),
+        };
+        names.push(name);
+        cols.push(col);
+        kinds.push(la);
+    }
+    let df = DataFrame::new(f.height(), cols).map_err(perr("projecting"))?;
+    let mut out = Frame::new(f.name.clone(), df);
+    out.notes = f.notes.clone();
+    for (n, k) in names.iter().zip(kinds) {
+        out.set_la_type(n, k);
+    }
+    Ok(out)
+}
+
+// ----- sort -------------------------------------------------------------------------------------------------------
+
+fn sort(f: Frame, keys: &[SortKey], env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    let ctx = Ctx::new(env, Some(&f), visible);
+    let mut df = f.df().clone();
+    let mut by = Vec::new();
+    let mut temps = Vec::new();
+    for (i, k) in keys.iter().enumerate() {
+        match &k.expr.kind {
+            ExprKind::Name(n) if f.column(n).is_ok() && env.find_let(n, visible).is_none() => by.push(n.clone()),
+            _ => {
+                let name = format!("__kql_sort_{i}");
+                let (col, _) = eval(&k.expr, &ctx)?.into_col(f.height()).into_column(&name);
+                df.with_column(col).map_err(perr("sorting"))?;
+                by.push(name.clone());
+                temps.push(name);
+            }
+        }
+    }
+    let desc: Vec<bool> = keys.iter().map(|k| k.desc).collect();
+    let nulls_last: Vec<bool> = keys.iter().map(|k| k.nulls_last.unwrap_or(k.desc)).collect();
+    let mut sorted = df
+        .sort(
+            by,
+            SortMultipleOptions::new()
+                .with_order_descending_multi(desc)
+                .with_nulls_last_multi(nulls_last)
+                .with_maintain_order(true),
+        )
+        .map_err(perr("sorting"))?;
+    for t in temps {
+        sorted = sorted.drop(&t).map_err(perr("sorting"))?;
+    }
+    Ok(f.with_df(sorted))
+}
+
+// ----- summarize --------------------------------------------------------------------------------------------------
+
+/// Which row of each group each row belongs to, by the key columns (first appearance order).
+fn make_groups(keys: &[Col], n: usize) -> Result<Groups, KqlError> {
+    if keys.is_empty() {
+        return Ok(Groups::single(n));
+    }
+    let names: Vec<String> = (0..keys.len()).map(|i| format!("k{i}")).collect();
+    let cols: Vec<Column> = keys.iter().zip(&names).map(|(k, nm)| k.clone().into_column(nm).0).collect();
+    let df = DataFrame::new(n, cols).map_err(perr("grouping"))?;
+    let gb = df.group_by_stable(names.iter().map(String::as_str)).map_err(perr("grouping"))?;
+    let groups = gb.get_groups();
+    let mut row_group = vec![0u32; n];
+    let mut first_row = Vec::with_capacity(groups.len());
+    for (g, ind) in groups.iter().enumerate() {
+        match ind {
+            GroupsIndicator::Idx((first, idx)) => {
+                first_row.push(Some(first as usize));
+                for &r in idx.iter() {
+                    if let Some(slot) = row_group.get_mut(r as usize) {
+                        *slot = g as u32;
+                    }
+                }
+            }
+            GroupsIndicator::Slice([first, len]) => {
+                first_row.push(Some(first as usize));
+                for r in first..first + len {
+                    if let Some(slot) = row_group.get_mut(r as usize) {
+                        *slot = g as u32;
+                    }
+                }
+            }
+        }
+    }
+    Ok(Groups { row_group, n_groups: first_row.len(), first_row })
+}
+
+fn is_agg_call(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Call { name, .. } if aggregates::is_aggregate(name))
+}
+
+/// Replaces aggregation calls inside `e` by names `__agg{k}`, collecting them.
+fn lift_aggs(e: &Expr, found: &mut Vec<(String, Expr)>) -> Expr {
+    if is_agg_call(e) {
+        let name = format!("__kql_agg_{}", found.len());
+        found.push((name.clone(), e.clone()));
+        return Expr::new(ExprKind::Name(name), e.span);
+    }
+    let k = |x: &Expr, found: &mut Vec<(String, Expr)>| Box::new(lift_aggs(x, found));
+    let kind = match &e.kind {
+        ExprKind::Member(b, s) => ExprKind::Member(k(b, found), s.clone()),
+        ExprKind::Index(b, i) => ExprKind::Index(k(b, found), k(i, found)),
+        ExprKind::Neg(x) => ExprKind::Neg(k(x, found)),
+        ExprKind::Binary(op, l, r) => ExprKind::Binary(*op, k(l, found), k(r, found)),
+        ExprKind::In { expr, list, negated, case_insensitive } => ExprKind::In {
+            expr: k(expr, found),
+            list: list.iter().map(|x| lift_aggs(x, found)).collect(),
+            negated: *negated,
+            case_insensitive: *case_insensitive,
+        },
+        ExprKind::HasAny { expr, list, all } => ExprKind::HasAny {
+            expr: k(expr, found),
+            list: list.iter().map(|x| lift_aggs(x, found)).collect(),
+            all: *all,
+        },
+        ExprKind::Between { expr, low, high, negated } => ExprKind::Between {
+            expr: k(expr, found),
+            low: k(low, found),
+            high: k(high, found),
+            negated: *negated,
+        },
+        ExprKind::Call { name, args } => ExprKind::Call { name: name.clone(), args: args.iter().map(|x| lift_aggs(x, found)).collect() },
+        other => other.clone(),
+    };
+    Expr::new(kind, e.span)
+}
+
+fn summarize(f: &Frame, aggs: &[Assign], by: &[Assign], env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    let ctx = Ctx::new(env, Some(f), visible);
+    // group keys
+    let mut key_names: Vec<String> = Vec::new();
+    let mut key_cols: Vec<Col> = Vec::new();
+    let mut key_plain: Vec<Option<String>> = Vec::new();
+    for b in by {
+        if is_agg_call(&b.expr) {
+            return Err(KqlError::at(b.expr.span, "an aggregation cannot be a 'by' key"));
+        }
+        let base = match &b.name {
+            Some(id) => id.name.clone(),
+            None => result_name(&b.expr).unwrap_or_else(|| next_column_name(&key_names)),
+        };
+        let plain = match &b.expr.kind {
+            ExprKind::Name(n) if b.name.is_none() && env.find_let(n, visible).is_none() && f.column(n).is_ok() => Some(n.clone()),
+            _ => None,
+        };
+        key_names.push(unique(&base, &key_names));
+        key_cols.push(eval(&b.expr, &ctx)?.into_col(f.height()));
+        key_plain.push(plain);
+    }
+    let groups = make_groups(&key_cols, f.height())?;
+    let first: IdxCa = groups.first_row.iter().map(|r| r.map(|r| r as IdxSize)).collect();
+
+    // the key columns of the result
+    let mut names: Vec<String> = Vec::new();
+    let mut cols: Vec<Column> = Vec::new();
+    let mut kinds: Vec<LaType> = Vec::new();
+    for ((name, col), plain) in key_names.iter().zip(&key_cols).zip(&key_plain) {
+        let (c, la) = match plain {
+            Some(p) => {
+                let src = f.column(p).map_err(|e| KqlError::msg(e.to_string()))?;
+                let taken = src.as_materialized_series().take(&first).map_err(perr("grouping"))?;
+                (taken.into_column(), f.la_type(p).unwrap_or(LaType::String))
+            }
+            None => col.take(&first)?.into_column(name),
+        };
+        names.push(name.clone());
+        cols.push(c.with_name(name.as_str().into()));
+        kinds.push(la);
+    }
+
+    // aggregations
+    let mut key_frame: Option<Frame> = None;
+    for a in aggs {
+        if is_agg_call(&a.expr) {
+            let ExprKind::Call { name: fname, args } = &a.expr.kind else { continue };
+            let outs = aggregates::aggregate(fname, args, a.expr.span, &ctx, &groups, &key_names)?;
+            let default = aggregates::default_name(fname, args);
+            for (i, AggOut { name, col }) in outs.into_iter().enumerate() {
+                let base = match (&a.name, i) {
+                    (Some(id), 0) => id.name.clone(),
+                    _ => name.or_else(|| default.clone()).unwrap_or_else(|| next_column_name(&names)),
+                };
+                let nm = unique(&base, &names);
+                let (c, la) = col.into_column(&nm);
+                names.push(nm);
+                cols.push(c);
+                kinds.push(la);
+            }
+            continue;
+        }
+        // an expression over aggregations: compute them, then the expression over the grouped rows
+        let mut found = Vec::new();
+        let rewritten = lift_aggs(&a.expr, &mut found);
+        if found.is_empty() {
+            return Err(KqlError::at(a.expr.span, "summarize needs an aggregation here (count(), sum(x), dcount(x) …)"));
+        }
+        let base = key_frame.get_or_insert_with(|| {
+            let df = DataFrame::new(groups.n_groups, cols[..key_names.len()].to_vec()).unwrap_or_default();
+            let mut fr = Frame::new(f.name.clone(), df);
+            for (n, k) in names.iter().zip(&kinds) {
+                fr.set_la_type(n, *k);
+            }
+            fr
+        });
+        let mut grouped = base.clone();
+        for (tmp, call) in &found {
+            let ExprKind::Call { name: fname, args } = &call.kind else { continue };
+            let mut outs = aggregates::aggregate(fname, args, call.span, &ctx, &groups, &key_names)?;
+            let first_out = outs.remove(0);
+            grouped = set_column(&grouped, tmp, Val::C(first_out.col))?;
+        }
+        let gctx = Ctx::new(env, Some(&grouped), visible);
+        let v = eval(&rewritten, &gctx)?;
+        let base_name = a.name.as_ref().map(|id| id.name.clone()).unwrap_or_else(|| next_column_name(&names));
+        let nm = unique(&base_name, &names);
+        let (c, la) = v.into_col(groups.n_groups).into_column(&nm);
+        names.push(nm);
+        cols.push(c);
+        kinds.push(la);
+    }
+    let df = DataFrame::new(groups.n_groups, cols).map_err(perr("summarizing"))?;
+    let mut out = Frame::new(f.name.clone(), df);
+    out.notes = f.notes.clone();
+    for (n, k) in names.iter().zip(kinds) {
+        out.set_la_type(n, k);
+    }
+    Ok(out)
+}
+
+// ----- union ------------------------------------------------------------------------------------------------------
+
+fn union(mut frames: Vec<(String, Frame)>, spec: &UnionSpec, env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    for (i, t) in spec.tables.iter().enumerate() {
+        match eval_tabular(t, env, visible) {
+            Ok(f) => {
+                let label = match &t.kind {
+                    ExprKind::Name(n) => n.clone(),
+                    _ => format!("union_arg{}", frames.len().max(i)),
+                };
+                frames.push((label, f));
+            }
+            Err(_) if spec.isfuzzy => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let Some((_, first)) = frames.first() else {
+        return Err(KqlError::msg("union of no tables"));
+    };
+    let name = first.name.clone();
+    // columns by name, in order of first appearance; kind=inner keeps only the shared ones
+    let mut order: Vec<String> = Vec::new();
+    for (_, f) in &frames {
+        for c in f.column_names() {
+            if !order.contains(&c) {
+                order.push(c);
+            }
+        }
+    }
+    if spec.inner {
+        order.retain(|c| frames.iter().all(|(_, f)| f.column(c).is_ok()));
+    }
+    let mut dtypes: HashMap<String, DataType> = HashMap::new();
+    let mut kinds: HashMap<String, LaType> = HashMap::new();
+    for (_, f) in &frames {
+        for c in f.df().columns() {
+            let n = c.name().to_string();
+            let dt = c.dtype().clone();
+            match dtypes.get(&n) {
+                None => {
+                    dtypes.insert(n.clone(), dt);
+                }
+                Some(prev) if *prev == dt || dt == DataType::Null => {}
+                Some(DataType::Null) => {
+                    dtypes.insert(n.clone(), dt);
+                }
+                Some(_) => {
+                    dtypes.insert(n.clone(), DataType::String);
+                }
+            }
+            if let Ok(k) = f.la_type(&n) {
+                if matches!(k, LaType::Dynamic | LaType::Guid) {
+                    kinds.insert(n, k);
+                }
+            }
+        }
+    }
+    let mut out_df: Option<DataFrame> = None;
+    for (label, f) in &frames {
+        let h = f.height();
+        let mut cols: Vec<Column> = Vec::new();
+        if let Some(ws) = &spec.withsource {
+            cols.push(StringChunked::full(ws.as_str().into(), label, h).into_series().into_column());
+        }
+        for c in &order {
+            let dt = dtypes.get(c).cloned().unwrap_or(DataType::String);
+            let col = match f.column(c) {
+                Ok(col) if col.dtype() == &dt => col.clone(),
+                Ok(col) => col.cast(&dt).map_err(perr("union"))?,
+                Err(_) => Column::full_null(c.as_str().into(), h, &dt),
+            };
+            cols.push(col);
+        }
+        let df = DataFrame::new(h, cols).map_err(perr("union"))?;
+        out_df = Some(match out_df {
+            None => df,
+            Some(mut acc) => {
+                acc.vstack_mut(&df).map_err(perr("union"))?;
+                acc
+            }
+        });
+    }
+    let mut out = Frame::new(name, out_df.unwrap_or_default());
+    for (n, k) in kinds {
+        if dtypes.get(&n) == Some(&DataType::String) {
+            out.set_la_type(&n, k);
+        }
+    }
+    Ok(out)
+}
+
+// ----- mv-expand --------------------------------------------------------------------------------------------------
+
+fn mv_expand(f: Frame, items: &[MvItem], limit: Option<&Expr>, env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    let ctx = Ctx::new(env, Some(&f), visible);
+    let limit = match limit {
+        Some(e) => count_arg(e, env, visible, "mv-expand limit")?,
+        None => usize::MAX,
+    };
+    let h = f.height();
+    // the elements of each expanded value, per row
+    let mut expanded: Vec<(String, Vec<Vec<Json>>, Option<String>)> = Vec::new();
+    for it in items {
+        let name = match &it.name {
+            Some(id) => id.name.clone(),
+            None => result_name(&it.expr).ok_or_else(|| KqlError::at(it.expr.span, "name the expanded column: mv-expand Name = expression"))?,
+        };
+        let col = eval(&it.expr, &ctx)?.into_col(h);
+        let text = match &col {
+            Col::Dyn(t) | Col::Str(t) => t.clone(),
+            other => {
+                return Err(KqlError::at(it.expr.span, format!("mv-expand needs a dynamic array or bag, not a {} value", other.ty().name())));
+            }
+        };
+        let rows: Vec<Vec<Json>> = text
+            .into_iter()
+            .map(|cell| match cell.map(dyn_parse).unwrap_or(Json::Null) {
+                Json::Array(v) => v,
+                Json::Object(m) => m.into_iter().map(|(k, v)| Json::Object(std::iter::once((k, v)).collect())).collect(),
+                Json::Null => vec![Json::Null],
+                other => vec![other],
+            })
+            .collect();
+        expanded.push((name, rows, it.to_type.clone()));
+    }
+    let mut idx: Vec<IdxSize> = Vec::new();
+    let mut pos: Vec<usize> = Vec::new();
+    for r in 0..h {
+        let count = expanded.iter().map(|(_, rows, _)| rows[r].len()).max().unwrap_or(0).min(limit);
+        for k in 0..count {
+            idx.push(r as IdxSize);
+            pos.push(k);
+        }
+    }
+    let idx_ca = IdxCa::from_vec("".into(), idx.clone());
+    let df = f.df().take(&idx_ca).map_err(perr("mv-expand"))?;
+    let mut out = f.with_df(df);
+    for (name, rows, to_type) in expanded {
+        let vals = Col::from_json(idx.iter().zip(&pos).map(|(&r, &k)| rows[r as usize].get(k).cloned().unwrap_or(Json::Null)));
+        let v = match to_type.as_deref() {
+            None | Some("dynamic") => vals,
+            Some(t) => {
+                let ty = match t {
+                    "string" | "guid" => Ty::Str,
+                    "int" | "long" => Ty::Long,
+                    "real" | "double" | "decimal" => Ty::Real,
+                    "bool" | "boolean" => Ty::Bool,
+                    "datetime" | "date" => Ty::DateTime,
+                    "timespan" | "time" => Ty::Timespan,
+                    other => return Err(KqlError::msg(format!("unknown type '{other}' in mv-expand … to typeof()"))),
+                };
+                super::functions::cast_to(&vals, ty)
+            }
+        };
+        out = set_column(&out, &name, Val::C(v))?;
+    }
+    Ok(out)
+}
+
+// ----- join -------------------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum KeyPart {
+    I(i64),
+    F(u64),
+    S(String),
+    B(bool),
+}
+
+/// Hashable key values of one join key column pair, for both sides (None: never matches).
+fn key_parts(l: &Col, r: &Col) -> (Vec<Option<KeyPart>>, Vec<Option<KeyPart>>) {
+    let conv = |c: &Col, as_text: bool, as_real: bool| -> Vec<Option<KeyPart>> {
+        if as_text {
+            return c.to_str().into_iter().map(|v| Some(KeyPart::S(v.unwrap_or("").to_string()))).collect();
+        }
+        if as_real {
+            return c.to_f64().into_iter().map(|v| v.map(|x| KeyPart::F(x.to_bits()))).collect();
+        }
+        match c {
+            Col::Bool(b) => b.into_iter().map(|v| v.map(KeyPart::B)).collect(),
+            other => other.to_i64_raw().into_iter().map(|v| v.map(KeyPart::I)).collect(),
+        }
+    };
+    let (lt, rt) = (l.ty(), r.ty());
+    let text = lt != rt && !(lt.is_numeric() && rt.is_numeric()) || matches!(lt, Ty::Str | Ty::Dyn) || matches!(rt, Ty::Str | Ty::Dyn);
+    let real = !text && (lt == Ty::Real || rt == Ty::Real);
+    (conv(l, text, real), conv(r, text, real))
+}
+
+fn column_of(f: &Frame, name: &Ident, side: &str) -> Result<Col, KqlError> {
+    let c = f.column(&name.name).map_err(|_| {
+        let hint = closest(&name.name, &f.column_names()).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
+        KqlError::at(name.span, format!("the {side} side of the join has no column '{}'{hint}", name.name))
+    })?;
+    Col::from_column(c, f.la_type(&name.name).unwrap_or(LaType::String))
+}
+
+fn join(left: Frame, right: Frame, kind: JoinKind, on: &[JoinKey]) -> Result<Frame, KqlError> {
+    let mut lkeys: Vec<Vec<Option<KeyPart>>> = Vec::new();
+    let mut rkeys: Vec<Vec<Option<KeyPart>>> = Vec::new();
+    for k in on {
+        let (l, r) = key_parts(&column_of(&left, &k.left, "left")?, &column_of(&right, &k.right, "right")?);
+        lkeys.push(l);
+        rkeys.push(r);
+    }
+    let row_key = |keys: &[Vec<Option<KeyPart>>], i: usize| -> Option<Vec<KeyPart>> { keys.iter().map(|k| k[i].clone()).collect() };
+    let mut index: HashMap<Vec<KeyPart>, Vec<usize>> = HashMap::new();
+    for i in 0..right.height() {
+        if let Some(k) = row_key(&rkeys, i) {
+            index.entry(k).or_default().push(i);
+        }
+    }
+    // innerunique: one left row per key
+    let mut seen_left: std::collections::HashSet<Vec<KeyPart>> = std::collections::HashSet::new();
+    let mut li: Vec<Option<IdxSize>> = Vec::new();
+    let mut ri: Vec<Option<IdxSize>> = Vec::new();
+    let mut right_matched = vec![false; right.height()];
+    for i in 0..left.height() {
+        let key = row_key(&lkeys, i);
+        let matches = key.as_ref().and_then(|k| index.get(k));
+        if kind == JoinKind::InnerUnique {
+            if let Some(k) = &key {
+                if !seen_left.insert(k.clone()) {
+                    continue;
+                }
+            }
+        }
+        match kind {
+            JoinKind::LeftAnti => {
+                if matches.is_none() {
+                    li.push(Some(i as IdxSize));
+                }
+            }
+            JoinKind::LeftSemi => {
+                if matches.is_some() {
+                    li.push(Some(i as IdxSize));
+                }
+            }
+            _ => match matches {
+                Some(rows) => {
+                    for &r in rows {
+                        li.push(Some(i as IdxSize));
+                        ri.push(Some(r as IdxSize));
+                        right_matched[r] = true;
+                    }
+                }
+                None if matches!(kind, JoinKind::LeftOuter | JoinKind::FullOuter) => {
+                    li.push(Some(i as IdxSize));
+                    ri.push(None);
+                }
+                None => {}
+            },
+        }
+    }
+    if matches!(kind, JoinKind::RightAnti | JoinKind::RightSemi) {
+        let want = kind == JoinKind::RightSemi;
+        let lindex: std::collections::HashSet<Vec<KeyPart>> = (0..left.height()).filter_map(|i| row_key(&lkeys, i)).collect();
+        let rows: Vec<IdxSize> = (0..right.height())
+            .filter(|&r| row_key(&rkeys, r).is_some_and(|k| lindex.contains(&k)) == want)
+            .map(|r| r as IdxSize)
+            .collect();
+        let df = right.df().take(&IdxCa::from_vec("".into(), rows)).map_err(perr("join"))?;
+        return Ok(right.with_df(df));
+    }
+    if matches!(kind, JoinKind::LeftAnti | JoinKind::LeftSemi) {
+        let idx: IdxCa = li.into_iter().collect();
+        let df = left.df().take(&idx).map_err(perr("join"))?;
+        return Ok(left.with_df(df));
+    }
+    if matches!(kind, JoinKind::RightOuter | JoinKind::FullOuter) {
+        for (r, m) in right_matched.iter().enumerate() {
+            if !m {
+                li.push(None);
+                ri.push(Some(r as IdxSize));
+            }
+        }
+    }
+    let lidx: IdxCa = li.into_iter().collect();
+    let ridx: IdxCa = ri.into_iter().collect();
+    let ldf = left.df().take(&lidx).map_err(perr("join"))?;
+    let rdf = right.df().take(&ridx).map_err(perr("join"))?;
+    // right columns whose names are taken get a number (Key → Key1)
+    let mut names = left.column_names();
+    let mut cols: Vec<Column> = ldf.columns().to_vec();
+    let mut renamed: Vec<(String, String)> = Vec::new();
+    for c in rdf.columns() {
+        let nm = unique(c.name().as_str(), &names);
+        renamed.push((c.name().to_string(), nm.clone()));
+        cols.push(c.clone().with_name(nm.as_str().into()));
+        names.push(nm);
+    }
+    let df = DataFrame::new(lidx.len(), cols).map_err(perr("join"))?;
+    let mut out = left.with_df(df);
+    for (old, new) in renamed {
+        if let Ok(k) = right.la_type(&old) {
+            if matches!(k, LaType::Dynamic | LaType::Guid | LaType::Decimal) {
+                out.set_la_type(&new, k);
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob("Tenant*", "TenantId"));
+        assert!(glob("*Id", "TenantId"));
+        assert!(glob("*", "x"));
+        assert!(glob("a*c*e", "abcde"));
+        assert!(!glob("a*c*e", "abcd"));
+        assert!(!glob("Tenant*", "Tenan"));
+    }
+}

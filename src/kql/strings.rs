@@ -1,0 +1,262 @@
+//! String predicates (`has`, `contains`, `startswith`, `endswith`, `hasprefix`, `hassuffix`, `matches regex`, with
+//! their `_cs` and `!` forms), `in`/`!in`/`in~` and `has_any`/`has_all`, over whole columns.
+//!
+//! When the right side is a constant (the common case: `Entities has "x"`) the needle is prepared once (lowercased,
+//! its edges classified, its regex compiled) and run over the column in one pass.
+//!
+//! `has` follows Kusto: case-insensitive, whole terms. A term is a maximal run of alphanumeric characters; the
+//! needle matches where it is found and, at each edge where the needle itself starts/ends with an alphanumeric
+//! character, the haystack has no alphanumeric character right outside the match. So `"a.exe -enc x" has "-enc"`,
+//! `"powershell.exe" has "exe"`, but not `"executable" has "exe"`. Null text is the empty string.
+
+use std::collections::HashSet;
+
+use polars::prelude::*;
+use regex::Regex;
+
+use super::ast::{StrOp, StrOpKind};
+use super::value::{Col, Scalar, Ty, Val};
+use super::KqlError;
+
+/// A needle ready to test many haystacks.
+pub struct Matcher {
+    kind: StrOpKind,
+    cs: bool,
+    /// The needle, lowercased unless case-sensitive.
+    needle: String,
+    alnum_start: bool,
+    alnum_end: bool,
+    regex: Option<Regex>,
+}
+
+impl Matcher {
+    pub fn new(kind: StrOpKind, case_sensitive: bool, needle: &str) -> Result<Matcher, KqlError> {
+        let regex = if kind == StrOpKind::MatchesRegex {
+            Some(compile_regex(needle)?)
+        } else {
+            None
+        };
+        let needle = if case_sensitive { needle.to_string() } else { needle.to_lowercase() };
+        Ok(Matcher {
+            kind,
+            cs: case_sensitive,
+            alnum_start: needle.chars().next().is_some_and(char::is_alphanumeric),
+            alnum_end: needle.chars().next_back().is_some_and(char::is_alphanumeric),
+            needle,
+            regex,
+        })
+    }
+
+    /// Whether `hay` matches; `buf` is scratch space reused across rows.
+    pub fn test(&self, hay: &str, buf: &mut String) -> bool {
+        if let Some(re) = &self.regex {
+            return re.is_match(hay);
+        }
+        let h: &str = if self.cs {
+            hay
+        } else {
+            buf.clear();
+            if hay.is_ascii() {
+                buf.extend(hay.bytes().map(|b| b.to_ascii_lowercase() as char));
+            } else {
+                buf.push_str(&hay.to_lowercase());
+            }
+            buf.as_str()
+        };
+        let n = self.needle.as_str();
+        match self.kind {
+            StrOpKind::Contains => h.contains(n),
+            StrOpKind::StartsWith => h.starts_with(n),
+            StrOpKind::EndsWith => h.ends_with(n),
+            StrOpKind::Has => find_term(h, n, self.alnum_start, self.alnum_end),
+            StrOpKind::HasPrefix => find_term(h, n, self.alnum_start, false),
+            StrOpKind::HasSuffix => find_term(h, n, false, self.alnum_end),
+            StrOpKind::MatchesRegex => false,
+        }
+    }
+}
+
+/// Whether `needle` occurs in `hay` with no alphanumeric character just before it (when `check_start`) and just
+/// after it (when `check_end`).
+pub fn find_term(hay: &str, needle: &str, check_start: bool, check_end: bool) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    let mut from = 0;
+    while let Some(i) = hay.get(from..).and_then(|h| h.find(needle)) {
+        let at = from + i;
+        let end = at + needle.len();
+        let ok_start = !check_start || !hay[..at].chars().next_back().is_some_and(char::is_alphanumeric);
+        let ok_end = !check_end || !hay[end..].chars().next().is_some_and(char::is_alphanumeric);
+        if ok_start && ok_end {
+            return true;
+        }
+        // next char boundary after `at`
+        from = at + hay[at..].chars().next().map_or(1, char::len_utf8);
+    }
+    false
+}
+
+pub fn compile_regex(re: &str) -> Result<Regex, KqlError> {
+    Regex::new(re).map_err(|e| KqlError::msg(format!("bad regular expression '{re}': {}", e.to_string().lines().last().unwrap_or(""))))
+}
+
+/// The text of a value for string operators (null → empty).
+fn text_col(v: Val, n: usize) -> StringChunked {
+    match v {
+        Val::C(c) => c.to_str(),
+        Val::S(s) => StringChunked::full(PlSmallStr::EMPTY, &s.to_text(), n),
+    }
+}
+
+/// `hay <op> needle` for one string operator.
+pub fn str_op(op: StrOp, hay: Val, needle: Val, n: usize) -> Result<Val, KqlError> {
+    let negated = op.negated;
+    if let (Val::S(h), Val::S(nd)) = (&hay, &needle) {
+        let m = Matcher::new(op.kind, op.case_sensitive, &nd.to_text())?;
+        let r = m.test(&h.to_text(), &mut String::new());
+        return Ok(Val::S(Scalar::Bool(r != negated)));
+    }
+    let hays = text_col(hay, n);
+    let mut buf = String::new();
+    let out: BooleanChunked = match needle {
+        Val::S(nd) => {
+            let m = Matcher::new(op.kind, op.case_sensitive, &nd.to_text())?;
+            hays.into_iter().map(|h| Some(m.test(h.unwrap_or(""), &mut buf) != negated)).collect()
+        }
+        Val::C(c) => {
+            let needles = c.to_str();
+            let mut last: Option<(String, Matcher)> = None;
+            let mut out = Vec::with_capacity(n);
+            for (h, nd) in hays.into_iter().zip(&needles) {
+                let nd = nd.unwrap_or("");
+                if last.as_ref().is_none_or(|(t, _)| t != nd) {
+                    last = Some((nd.to_string(), Matcher::new(op.kind, op.case_sensitive, nd)?));
+                }
+                let m = &last.as_ref().expect("just set").1;
+                out.push(Some(m.test(h.unwrap_or(""), &mut buf) != negated));
+            }
+            out.into_iter().collect()
+        }
+    };
+    Ok(Val::C(Col::Bool(out)))
+}
+
+/// `expr in (…)`, `!in`, `in~`, `!in~`.
+pub fn in_list(v: Val, items: &[Scalar], negated: bool, ci: bool, n: usize) -> Result<Val, KqlError> {
+    let scalar = matches!(v, Val::S(_));
+    let col = v.into_col(if scalar { 1 } else { n });
+    let items: Vec<&Scalar> = items.iter().filter(|s| !s.is_null()).collect();
+    let out: BooleanChunked = match col.ty() {
+        Ty::Long | Ty::Real if !ci && items.iter().all(|s| matches!(s, Scalar::Long(_) | Scalar::Real(_))) => {
+            let set: Vec<f64> = items.iter().filter_map(|s| match s {
+                Scalar::Long(x) => Some(*x as f64),
+                Scalar::Real(x) => Some(*x),
+                _ => None,
+            }).collect();
+            col.to_f64().into_iter().map(|x| Some(x.is_some_and(|x| set.contains(&x)) != negated)).collect()
+        }
+        Ty::DateTime | Ty::Timespan if !ci => {
+            let is_dt = col.ty() == Ty::DateTime;
+            let set: HashSet<i64> = items
+                .iter()
+                .filter_map(|s| match s {
+                    Scalar::DateTime(x) | Scalar::Timespan(x) => Some(*x),
+                    Scalar::Str(t) if is_dt => crate::frame::values::parse_datetime_ns(t),
+                    Scalar::Str(t) => crate::frame::values::parse_timespan_ns(t),
+                    _ => None,
+                })
+                .collect();
+            col.to_i64_raw().into_iter().map(|x| Some(x.is_some_and(|x| set.contains(&x)) != negated)).collect()
+        }
+        _ => {
+            let norm = |s: &str| if ci { s.to_lowercase() } else { s.to_string() };
+            let set: HashSet<String> = items.iter().map(|s| norm(&s.to_text())).collect();
+            let texts = col.to_str();
+            if ci {
+                texts.into_iter().map(|x| Some(x.is_some_and(|x| set.contains(&norm(x))) != negated)).collect()
+            } else {
+                texts.into_iter().map(|x| Some(x.is_some_and(|x| set.contains(x)) != negated)).collect()
+            }
+        }
+    };
+    let c = Col::Bool(out);
+    Ok(if scalar { Val::S(c.get(0)) } else { Val::C(c) })
+}
+
+/// `expr has_any (…)` / `has_all`.
+pub fn has_any(v: Val, items: &[Scalar], all: bool, n: usize) -> Result<Val, KqlError> {
+    let scalar = matches!(v, Val::S(_));
+    let texts = text_col(v, if scalar { 1 } else { n });
+    let matchers: Vec<Matcher> = items
+        .iter()
+        .filter(|s| !s.is_null())
+        .map(|s| Matcher::new(StrOpKind::Has, false, &s.to_text()))
+        .collect::<Result<_, _>>()?;
+    let mut buf = String::new();
+    let out: BooleanChunked = texts
+        .into_iter()
+        .map(|h| {
+            let h = h.unwrap_or("");
+            Some(if all {
+                matchers.iter().all(|m| m.test(h, &mut buf))
+            } else {
+                matchers.iter().any(|m| m.test(h, &mut buf))
+            })
+        })
+        .collect();
+    let c = Col::Bool(out);
+    Ok(if scalar { Val::S(c.get(0)) } else { Val::C(c) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has(h: &str, n: &str) -> bool {
+        Matcher::new(StrOpKind::Has, false, n).unwrap().test(h, &mut String::new())
+    }
+
+    #[test]
+    fn has_is_whole_term_and_case_insensitive() {
+        assert!(has("Hello World", "world"));
+        assert!(has("powershell.exe -enc AAA", "-enc"));
+        assert!(has("C:\\Windows\\powershell.exe", "powershell.exe"));
+        assert!(has("C:\\Windows\\powershell.exe", "exe"));
+        assert!(!has("executable", "exe"));
+        assert!(!has("notepad", "note"));
+        assert!(has("a.exe", ".exe"));
+        assert!(has("user@contoso.com", "contoso.com"));
+        assert!(!has("", "x"));
+        assert!(has("ÄBC def", "äbc"));
+        // a later occurrence can match after an earlier one does not
+        assert!(has("xab ab", "ab"));
+    }
+
+    #[test]
+    fn other_ops() {
+        let t = |k, cs, h: &str, n: &str| Matcher::new(k, cs, n).unwrap().test(h, &mut String::new());
+        assert!(t(StrOpKind::Contains, false, "PowerShell", "shell"));
+        assert!(!t(StrOpKind::Contains, true, "PowerShell", "shell"));
+        assert!(t(StrOpKind::StartsWith, false, "PowerShell", "power"));
+        assert!(t(StrOpKind::EndsWith, false, "PowerShell", "SHELL"));
+        assert!(t(StrOpKind::HasPrefix, false, "the PowerShell", "power"));
+        assert!(!t(StrOpKind::HasPrefix, false, "thePowerShell", "power"));
+        assert!(t(StrOpKind::HasSuffix, false, "PowerShell x", "shell"));
+        assert!(t(StrOpKind::MatchesRegex, true, "abc123", r"\d+$"));
+        assert!(Matcher::new(StrOpKind::MatchesRegex, true, "(").is_err());
+    }
+
+    #[test]
+    fn membership() {
+        let v = Val::C(Col::Str([Some("a"), Some("B"), None].into_iter().collect()));
+        let items = vec![Scalar::Str("a".into()), Scalar::Str("b".into())];
+        let Val::C(Col::Bool(r)) = in_list(v.clone(), &items, false, false, 3).unwrap() else { panic!() };
+        assert_eq!(r.into_iter().collect::<Vec<_>>(), vec![Some(true), Some(false), Some(false)]);
+        let Val::C(Col::Bool(r)) = in_list(v, &items, true, true, 3).unwrap() else { panic!() };
+        assert_eq!(r.into_iter().collect::<Vec<_>>(), vec![Some(false), Some(false), Some(true)]);
+        let nums = Val::C(Col::Long([Some(4624), Some(4625)].into_iter().collect()));
+        let Val::C(Col::Bool(r)) = in_list(nums, &[Scalar::Long(4625)], false, false, 2).unwrap() else { panic!() };
+        assert_eq!(r.into_iter().collect::<Vec<_>>(), vec![Some(false), Some(true)]);
+    }
+}

@@ -1,0 +1,114 @@
+//! Azure Data Explorer (Kusto) over its v2 REST API.
+//!
+//! `POST {cluster}/v2/rest/query` with `{"db", "csl"}` answers a JSON array of frames: `DataSetHeader`, one
+//! `DataTable` per table (`TableKind` `QueryProperties`, `PrimaryResult`, `QueryCompletionInformation`) and
+//! `DataSetCompletion`. The primary results become tables; `DataSetCompletion.HasErrors` (and its `OneApiErrors`)
+//! becomes the error returned beside them.
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::frame::loganalytics::{service_error, RawTable};
+use crate::frame::{QueryResult, ServiceError};
+use crate::net::{send_with_retry, HttpRequest, HttpResponse, RetryPolicy, Transport};
+use crate::query::loganalytics::{error_message, net_error};
+
+/// A Data Explorer database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cluster {
+    /// `https://<cluster>.<region>.kusto.windows.net`
+    pub url: String,
+    pub database: String,
+}
+
+/// The v2 query request; the token goes only into the `Authorization` header.
+pub fn query_request(cluster: &Cluster, query: &str, token: &str) -> Result<HttpRequest> {
+    if cluster.url.trim().is_empty() || cluster.database.trim().is_empty() {
+        return Err(Error::invalid("Data Explorer needs a cluster URL and a database name"));
+    }
+    if token.trim().is_empty() {
+        return Err(Error::invalid("getToken() returned an empty token: it must return a token for the cluster"));
+    }
+    let url = format!("{}/v2/rest/query", cluster.url.trim().trim_end_matches('/'));
+    let body = serde_json::json!({ "db": cluster.database, "csl": query });
+    Ok(HttpRequest::post_json(url, &body)
+        .header("Authorization", format!("Bearer {}", token.trim()))
+        .header("Accept", "application/json"))
+}
+
+/// Parses a v2 response (an array of frames).
+pub fn parse_v2(bytes: &[u8]) -> Result<QueryResult> {
+    let frames: Vec<serde_json::Value> =
+        serde_json::from_slice(bytes).map_err(|e| Error::parse("the Data Explorer response", e))?;
+    let mut tables = Vec::new();
+    let mut error = None;
+    for frame in frames {
+        match frame.get("FrameType").and_then(|v| v.as_str()) {
+            Some("DataTable") if frame.get("TableKind").and_then(|v| v.as_str()) == Some("PrimaryResult") => {
+                let raw = RawTable::deserialize(frame).map_err(|e| Error::parse("a Data Explorer table", e))?;
+                tables.push(raw.finish()?);
+            }
+            Some("DataSetCompletion") if frame.get("HasErrors").and_then(|v| v.as_bool()) == Some(true) => {
+                let first = frame
+                    .get("OneApiErrors")
+                    .and_then(|v| v.as_array())
+                    .and_then(|a| a.first())
+                    .and_then(|e| e.get("error"))
+                    .map(service_error);
+                error = Some(first.unwrap_or(ServiceError {
+                    code: "HasErrors".into(),
+                    message: "Data Explorer reported errors in the result (DataSetCompletion.HasErrors)".into(),
+                    details: Vec::new(),
+                }));
+            }
+            _ => {}
+        }
+    }
+    if tables.is_empty() && error.is_none() {
+        return Err(Error::parse("the Data Explorer response", "it holds no PrimaryResult table"));
+    }
+    Ok(QueryResult { tables, error })
+}
+
+/// What a v2 response means.
+pub fn interpret_response(resp: &HttpResponse) -> Result<QueryResult> {
+    match resp.status {
+        200 => parse_v2(&resp.body),
+        status => Err(Error::Service(error_message(resp, status, "Data Explorer"))),
+    }
+}
+
+/// Runs a query against a Data Explorer database.
+pub async fn run_query<T: Transport>(
+    transport: &T,
+    cluster: &Cluster,
+    token: &str,
+    query: &str,
+    policy: &RetryPolicy,
+) -> Result<QueryResult> {
+    let req = query_request(cluster, query, token)?;
+    let resp = send_with_retry(transport, &req, policy, |_, _, _| {})
+        .await
+        .map_err(|e| net_error(e, "Data Explorer", &req.url))?;
+    interpret_response(&resp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn has_errors_is_surfaced_beside_the_tables() {
+        let json = br#"[{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"},
+          {"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult","TableName":"PrimaryResult",
+           "Columns":[{"ColumnName":"A","ColumnType":"long"},{"ColumnName":"D","ColumnType":"dynamic"}],"Rows":[[1,{"k":[1]}]]},
+          {"FrameType":"DataSetCompletion","HasErrors":true,"Cancelled":false,"OneApiErrors":[{"error":{"code":"LimitsExceeded",
+           "message":"Request is invalid and cannot be executed.","@type":"Kusto.Data.Exceptions.KustoServicePartialQueryFailureLimitsExceededException"}}]}]"#;
+        let r = parse_v2(json).unwrap();
+        assert_eq!(r.tables[0].height(), 1);
+        assert_eq!(r.tables[0].df().column("D").unwrap().str().unwrap().get(0), Some(r#"{"k":[1]}"#));
+        assert_eq!(r.error.unwrap().code, "LimitsExceeded");
+        assert!(parse_v2(b"[]").is_err());
+        assert!(parse_v2(b"{}").is_err());
+    }
+}

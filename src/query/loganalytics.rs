@@ -1,0 +1,248 @@
+//! Log Analytics (Microsoft Sentinel's store) over its query API.
+//!
+//! `POST {base}/v1/workspaces/{id}/query` with `{"query", "timespan", "workspaces"}`, a bearer token in the
+//! `Authorization` header (never anywhere else) and `Prefer: wait=N`. Every documented answer is handled: tables;
+//! tables with a `PartialError` beside them (returned together, never dropped); 204 for a workspace with no data;
+//! 400/401/403/404/504 with the innermost message and what to check; 429/503 retried after `Retry-After`.
+
+use crate::error::{Error, Result};
+use crate::frame::loganalytics::{parse_response, service_error};
+use crate::frame::{Frame, QueryResult};
+use crate::net::{send_with_retry, HttpRequest, HttpResponse, NetError, RetryPolicy, Transport};
+use crate::query::time::TimeRange;
+
+/// The public Log Analytics endpoint.
+pub const DEFAULT_BASE_URL: &str = "https://api.loganalytics.io";
+
+/// Where and how to query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workspace {
+    pub workspace_id: String,
+    /// The API root (default [`DEFAULT_BASE_URL`]; a proxy or sovereign cloud may differ).
+    pub base_url: String,
+    /// Other workspaces to query in the same request (cross-workspace queries).
+    pub additional_workspaces: Vec<String>,
+    /// Server-side time limit in seconds (`Prefer: wait=N`, at most 600).
+    pub server_timeout_s: u32,
+}
+
+impl Workspace {
+    pub fn new(workspace_id: impl Into<String>) -> Workspace {
+        Workspace {
+            workspace_id: workspace_id.into(),
+            base_url: DEFAULT_BASE_URL.into(),
+            additional_workspaces: Vec::new(),
+            server_timeout_s: 180,
+        }
+    }
+}
+
+/// Percent-encodes a URL path segment.
+pub(crate) fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The query request. The token goes only into the `Authorization` header.
+pub fn query_request(ws: &Workspace, query: &str, range: Option<&TimeRange>, token: &str) -> Result<HttpRequest> {
+    if ws.workspace_id.trim().is_empty() {
+        return Err(Error::invalid("no workspaceId: give the Log Analytics workspace ID (a GUID) to connect()"));
+    }
+    if token.trim().is_empty() {
+        return Err(Error::invalid(
+            "getToken() returned an empty token: it must return an access token for https://api.loganalytics.io/.default",
+        ));
+    }
+    let url = format!(
+        "{}/v1/workspaces/{}/query",
+        ws.base_url.trim_end_matches('/'),
+        encode_segment(ws.workspace_id.trim())
+    );
+    let mut body = serde_json::json!({ "query": query });
+    if let Some(r) = range {
+        body["timespan"] = r.timespan_iso().into();
+    }
+    if !ws.additional_workspaces.is_empty() {
+        body["workspaces"] = ws.additional_workspaces.clone().into();
+    }
+    Ok(HttpRequest::post_json(url, &body)
+        .header("Authorization", format!("Bearer {}", token.trim()))
+        .header("Prefer", format!("wait={}", ws.server_timeout_s.clamp(1, 600))))
+}
+
+/// What a query response means: tables (maybe with a partial error beside them), or an error that says what to do.
+pub fn interpret_response(resp: &HttpResponse, service: &str) -> Result<QueryResult> {
+    match resp.status {
+        200 => parse_response(&resp.body).map_err(|e| {
+            Error::Service(format!("{service} answered 200 but the body is not a valid query response: {e}"))
+        }),
+        204 => {
+            let mut frame = Frame::new("PrimaryResult", polars::prelude::DataFrame::empty());
+            frame.notes.push(format!("{service} answered 204 No Content: the workspace has no data for this query"));
+            Ok(QueryResult { tables: vec![frame], error: None })
+        }
+        status => Err(Error::Service(error_message(resp, status, service))),
+    }
+}
+
+/// The message for a failed request: the service's innermost message and what to check.
+pub(crate) fn error_message(resp: &HttpResponse, status: u16, service: &str) -> String {
+    let parsed: Option<serde_json::Value> = serde_json::from_slice(&resp.body).ok();
+    let err = parsed.as_ref().and_then(|v| v.get("error")).map(service_error);
+    let (code, detail) = match &err {
+        Some(e) => (
+            e.code.clone(),
+            if e.innermost() != e.message && !e.message.is_empty() {
+                format!("{} — {}", e.message, e.innermost())
+            } else {
+                e.innermost().to_string()
+            },
+        ),
+        None => {
+            let text = String::from_utf8_lossy(&resp.body);
+            let snippet: String = text.chars().take(300).collect();
+            (String::new(), snippet.trim().to_string())
+        }
+    };
+    let code = if code.is_empty() { String::new() } else { format!(" {code}") };
+    let hint = match status {
+        400 => "Check the query text (the message says where it failed).",
+        401 => "Check that getToken() returns a valid, unexpired token for the right audience (Log Analytics: https://api.loganalytics.io/.default).",
+        403 => "Check that the signed-in account has read access (e.g. Log Analytics Reader) on the workspace.",
+        404 => "Check the workspace ID / cluster URL and the base URL.",
+        429 => "The service is throttling requests; retries were exhausted. Wait a minute and run the query again.",
+        503 => "The service is unavailable; retries were exhausted. Try again later.",
+        504 => "The query ran out of time on the server. Narrow the time range, add filters, or raise the server timeout.",
+        _ => "",
+    };
+    let mut msg = format!("{service} answered HTTP {status}{code}: {detail}");
+    if !hint.is_empty() {
+        msg.push_str(if msg.ends_with('.') { " " } else { ". " });
+        msg.push_str(hint);
+    }
+    msg
+}
+
+/// A network failure as a user-facing error.
+pub(crate) fn net_error(e: NetError, service: &str, url: &str) -> Error {
+    match e {
+        NetError::Cancelled => Error::Cancelled,
+        NetError::Timeout(s) => Error::Service(format!(
+            "{service} did not answer within {s} s (client timeout). Narrow the query or raise the timeout."
+        )),
+        NetError::Network(m) => Error::Service(format!(
+            "could not reach {service} at {url}: {m}. Check the network, the base URL, and that the service allows \
+             this page's origin (CORS)."
+        )),
+    }
+}
+
+/// Runs a query: sends it (retrying 429/503 as `policy` says) and interprets the answer.
+pub async fn run_query<T: Transport>(
+    transport: &T,
+    ws: &Workspace,
+    token: &str,
+    query: &str,
+    range: Option<&TimeRange>,
+    policy: &RetryPolicy,
+) -> Result<QueryResult> {
+    let req = query_request(ws, query, range, token)?;
+    let resp = send_with_retry(transport, &req, policy, |_, _, _| {})
+        .await
+        .map_err(|e| net_error(e, "Log Analytics", &req.url))?;
+    interpret_response(&resp, "Log Analytics")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::testing::*;
+
+    const OK: &str = r#"{"tables":[{"name":"PrimaryResult","columns":[{"name":"n","type":"long"}],"rows":[[1],[2]]}]}"#;
+
+    fn ws() -> Workspace {
+        let mut w = Workspace::new("52b1ab41-869e-4138-9e40-2a4457f09bf0");
+        w.base_url = "http://127.0.0.1:9/".into();
+        w
+    }
+
+    fn run(t: &Scripted) -> Result<QueryResult> {
+        let range = TimeRange { start_ns: 1_667_606_400_000_000_000, end_ns: 1_667_865_600_000_000_000 };
+        block_on(run_query(t, &ws(), "tok-123", "SigninLogs | take 1", Some(&range), &RetryPolicy::default()))
+    }
+
+    #[test]
+    fn request_shape() {
+        let t = Scripted::new(vec![response(200, &[], OK)]);
+        let r = run(&t).unwrap();
+        assert_eq!(r.tables[0].height(), 2);
+        let sent = &t.sent.borrow()[0];
+        assert_eq!(sent.method, "POST");
+        assert_eq!(sent.url, "http://127.0.0.1:9/v1/workspaces/52b1ab41-869e-4138-9e40-2a4457f09bf0/query");
+        let body: serde_json::Value = serde_json::from_str(sent.body.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"query": "SigninLogs | take 1", "timespan": "2022-11-05T00:00:00.000Z/2022-11-08T00:00:00.000Z"})
+        );
+        assert!(sent.headers.contains(&("Authorization".into(), "Bearer tok-123".into())));
+        assert!(sent.headers.contains(&("Prefer".into(), "wait=180".into())));
+        assert!(!sent.url.contains("tok-123") && !sent.body.as_deref().unwrap().contains("tok-123"));
+    }
+
+    #[test]
+    fn errors_say_what_to_check() {
+        let semantic = r#"{"error":{"message":"The request had some invalid properties","code":"BadArgumentError","correlationId":"x",
+          "innererror":{"code":"SemanticError","message":"A semantic error occurred.","innererror":{"code":"SEM0100",
+          "message":"'where' operator: Failed to resolve table or column expression named 'IpAdress'"}}}}"#;
+        let cases: Vec<(u16, &str, &str)> = vec![
+            (400, semantic, "HTTP 400 BadArgumentError: The request had some invalid properties — 'where' operator: Failed to resolve table or column expression named 'IpAdress'. Check the query text"),
+            (401, r#"{"error":{"code":"AuthenticationFailed","message":"Authentication failed."}}"#, "HTTP 401 AuthenticationFailed: Authentication failed. Check that getToken()"),
+            (403, r#"{"error":{"code":"InsufficientAccessError","message":"The provided credentials have insufficient access."}}"#, "read access"),
+            (504, r#"{"error":{"code":"GatewayTimeout","message":"ADX query timed out"}}"#, "HTTP 504 GatewayTimeout: ADX query timed out. The query ran out of time"),
+            (500, "<html>oops</html>", "HTTP 500: <html>oops</html>"),
+        ];
+        for (status, body, want) in cases {
+            let t = Scripted::new(vec![response(status, &[], body)]);
+            let e = run(&t).unwrap_err().to_string();
+            assert!(e.contains(want), "{status}: {e}");
+        }
+    }
+
+    #[test]
+    fn no_content_malformed_and_network() {
+        let t = Scripted::new(vec![response(204, &[], "")]);
+        let r = run(&t).unwrap();
+        assert_eq!(r.tables[0].height(), 0);
+        assert!(r.tables[0].notes[0].contains("204"));
+        let t = Scripted::new(vec![response(200, &[], "{\"tables\": [")]);
+        assert!(run(&t).unwrap_err().to_string().contains("not a valid query response"));
+        let t = Scripted::new(vec![Err(NetError::Network("connection refused".into()))]);
+        assert!(run(&t).unwrap_err().to_string().contains("could not reach Log Analytics at http://127.0.0.1:9/v1/workspaces/"));
+        let t = Scripted::new(vec![Err(NetError::Cancelled)]);
+        assert!(matches!(run(&t).unwrap_err(), Error::Cancelled));
+    }
+
+    #[test]
+    fn throttling_is_retried() {
+        let t = Scripted::new(vec![response(429, &[("Retry-After", "2")], ""), response(200, &[], OK)]);
+        assert_eq!(run(&t).unwrap().tables[0].height(), 2);
+        assert_eq!(*t.slept.borrow(), [2000]);
+    }
+
+    #[test]
+    fn empty_ids_and_tokens_are_refused_before_sending() {
+        assert!(query_request(&Workspace::new(""), "x", None, "t").is_err());
+        assert!(query_request(&ws(), "x", None, " ").is_err());
+        let mut w = ws();
+        w.additional_workspaces = vec!["a".into(), "b".into()];
+        let req = query_request(&w, "x", None, "t").unwrap();
+        assert!(req.body.unwrap().contains("\"workspaces\":[\"a\",\"b\"]"));
+    }
+}

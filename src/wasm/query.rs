@@ -1,0 +1,179 @@
+//! Bindings of [`crate::query`]: the query catalog, Log Analytics / Data Explorer over `fetch`, ARM schemas, and
+//! KQL on local tables.
+
+use wasm_bindgen::prelude::*;
+use web_sys::AbortSignal;
+
+use super::frame::{WasmFrame, WasmLocalData, WasmTableSet};
+use super::net::FetchTransport;
+use super::{js_err, json_of, ms_to_ns, JsResult};
+use crate::net::RetryPolicy;
+use crate::query::catalog::Catalog;
+use crate::query::loganalytics::{self, Workspace};
+use crate::query::params::{render, RenderContext};
+use crate::query::schema::{self, ArmWorkspace};
+use crate::query::time::TimeRange;
+use crate::query::{builtin, kusto};
+
+
+/// The query catalog: built-in queries plus any YAML the user loads.
+#[wasm_bindgen(js_name = Catalog)]
+pub struct WasmCatalog {
+    inner: Catalog,
+}
+
+#[wasm_bindgen(js_class = Catalog)]
+impl WasmCatalog {
+    /// The built-in queries of `queries/`.
+    pub fn builtin() -> JsResult<WasmCatalog> {
+        builtin::catalog().map(|inner| WasmCatalog { inner }).map_err(js_err)
+    }
+
+    /// Adds the queries of a YAML file (msticpy format); returns how many.
+    #[wasm_bindgen(js_name = loadYaml)]
+    pub fn load_yaml(&mut self, text: &str, file_name: &str) -> JsResult<usize> {
+        self.inner.load_yaml(text, file_name).map_err(js_err)
+    }
+
+    /// JSON list of the queries matching `filter`: name, family, description, parameters, template.
+    #[wasm_bindgen(js_name = listJSON)]
+    pub fn list_json(&self, filter: &str) -> String {
+        let list: Vec<serde_json::Value> = self
+            .inner
+            .list(filter)
+            .into_iter()
+            .map(|q| {
+                serde_json::json!({
+                    "qualifiedName": q.qualified_name(),
+                    "family": q.family,
+                    "name": q.name,
+                    "description": q.description,
+                    "dataEnvironments": q.data_environments,
+                    "template": q.template,
+                    "params": q.params.iter().map(|p| serde_json::json!({
+                        "name": p.name,
+                        "type": p.kind.to_string(),
+                        "required": p.required(),
+                        "default": p.default,
+                        "description": p.description,
+                        "aliases": p.aliases,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        serde_json::Value::Array(list).to_string()
+    }
+
+    /// The help text of a query.
+    pub fn help(&self, name: &str) -> JsResult<String> {
+        self.inner.help(name).map_err(js_err)
+    }
+
+    /// The KQL of query `name` rendered with `args` (an object); `start_ms`/`end_ms` the default time range.
+    pub fn render(&self, name: &str, args: JsValue, now_ms: f64, start_ms: Option<f64>, end_ms: Option<f64>) -> JsResult<String> {
+        let def = self.inner.get(name).map_err(js_err)?;
+        let args = match json_of(&args)? {
+            serde_json::Value::Object(m) => m,
+            serde_json::Value::Null => serde_json::Map::new(),
+            other => return Err(JsError::new(&format!("query parameters must be an object, got {other}"))),
+        };
+        let now_ns = ms_to_ns(now_ms);
+        let mut time_range = TimeRange::last(now_ns, 86_400_000_000_000);
+        if let Some(s) = start_ms {
+            time_range.start_ns = ms_to_ns(s);
+        }
+        if let Some(e) = end_ms {
+            time_range.end_ns = ms_to_ns(e);
+        }
+        render(def, &args, &RenderContext { now_ns, time_range }).map_err(js_err)
+    }
+}
+
+fn opt_string(v: &serde_json::Value, key: &str) -> Option<String> {
+    v.get(key).and_then(|x| x.as_str()).map(str::to_string).filter(|s| !s.trim().is_empty())
+}
+
+/// Runs KQL on Log Analytics. `workspace`: `{workspaceId, baseUrl?, additionalWorkspaces?, serverTimeout?}`.
+#[wasm_bindgen(js_name = laQuery)]
+pub async fn la_query(
+    workspace: JsValue,
+    token: String,
+    query: String,
+    start_ms: Option<f64>,
+    end_ms: Option<f64>,
+    signal: Option<AbortSignal>,
+    timeout_s: u32,
+) -> JsResult<WasmTableSet> {
+    let w = json_of(&workspace)?;
+    let mut ws = Workspace::new(opt_string(&w, "workspaceId").unwrap_or_default());
+    if let Some(b) = opt_string(&w, "baseUrl") {
+        ws.base_url = b;
+    }
+    if let Some(list) = w.get("additionalWorkspaces").and_then(|x| x.as_array()) {
+        ws.additional_workspaces = list.iter().filter_map(|x| x.as_str().map(String::from)).collect();
+    }
+    if let Some(t) = w.get("serverTimeout").and_then(|x| x.as_u64()) {
+        ws.server_timeout_s = t.min(600) as u32;
+    }
+    let range = match (start_ms, end_ms) {
+        (Some(s), Some(e)) => Some(TimeRange { start_ns: ms_to_ns(s), end_ns: ms_to_ns(e) }),
+        _ => None,
+    };
+    let transport = FetchTransport { signal, timeout_s };
+    let result = loganalytics::run_query(&transport, &ws, &token, &query, range.as_ref(), &RetryPolicy::default())
+        .await
+        .map_err(js_err)?;
+    Ok(WasmTableSet::from(result))
+}
+
+/// Runs KQL on an Azure Data Explorer database.
+#[wasm_bindgen(js_name = kustoQuery)]
+pub async fn kusto_query(
+    cluster: String,
+    database: String,
+    token: String,
+    query: String,
+    signal: Option<AbortSignal>,
+    timeout_s: u32,
+) -> JsResult<WasmTableSet> {
+    let transport = FetchTransport { signal, timeout_s };
+    let c = kusto::Cluster { url: cluster, database };
+    let result = kusto::run_query(&transport, &c, &token, &query, &RetryPolicy::default()).await.map_err(js_err)?;
+    Ok(WasmTableSet::from(result))
+}
+
+/// The workspace's tables from ARM: JSON `[{name, columns: [[name, type]]}]`.
+/// `arm`: `{subscriptionId, resourceGroup, workspaceName, baseUrl?}`.
+#[wasm_bindgen(js_name = armTables)]
+pub async fn arm_tables(arm: JsValue, token: String, signal: Option<AbortSignal>, timeout_s: u32) -> JsResult<String> {
+    let a = json_of(&arm)?;
+    let ws = ArmWorkspace {
+        subscription_id: opt_string(&a, "subscriptionId").unwrap_or_default(),
+        resource_group: opt_string(&a, "resourceGroup").unwrap_or_default(),
+        workspace_name: opt_string(&a, "workspaceName").unwrap_or_default(),
+        base_url: opt_string(&a, "baseUrl").unwrap_or_else(|| schema::DEFAULT_ARM_URL.into()),
+    };
+    let req = schema::tables_request(&ws, &token).map_err(js_err)?;
+    let transport = FetchTransport { signal, timeout_s };
+    let resp = crate::net::send_with_retry(&transport, &req, &RetryPolicy::default(), |_, _, _| {})
+        .await
+        .map_err(|e| js_err(loganalytics::net_error(e, "Azure Resource Manager", &req.url)))?;
+    if resp.status != 200 {
+        return Err(js_err(crate::Error::Service(loganalytics::error_message(&resp, resp.status, "Azure Resource Manager"))));
+    }
+    let tables = schema::parse_tables(&resp.body).map_err(js_err)?;
+    let out: Vec<serde_json::Value> = tables
+        .into_iter()
+        .map(|t| {
+            let cols: Vec<(String, &str)> = t.columns.into_iter().map(|(n, k)| (n, k.wire_name())).collect();
+            serde_json::json!({"name": t.name, "columns": cols})
+        })
+        .collect();
+    Ok(serde_json::Value::Array(out).to_string())
+}
+
+/// Runs KQL on local tables; `now_ms` is what `now()`/`ago()` mean.
+#[wasm_bindgen(js_name = kqlExecute)]
+pub fn kql_execute(data: &WasmLocalData, query: &str, now_ms: f64) -> JsResult<WasmFrame> {
+    crate::kql::execute(query, data.inner(), ms_to_ns(now_ms)).map(Into::into).map_err(js_err)
+}

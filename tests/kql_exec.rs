@@ -1,0 +1,1057 @@
+//! KQL on local tables, end to end: every operator and function on small hand-made tables with known answers,
+//! the Tour's queries on the demo data, the Tour's real tables checked against values computed here from their
+//! JSON, real msticpy Sentinel queries, error messages with positions, and garbled queries that must not panic.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read;
+use std::path::PathBuf;
+
+use huntbook::frame::loganalytics::parse_response;
+use huntbook::frame::values::parse_datetime_ns;
+use huntbook::kql::{execute, parse};
+use huntbook::query::local::LocalData;
+use huntbook::{Frame, LaType};
+use polars::prelude::*;
+use serde_json::Value;
+
+const NS: i64 = 1_000_000_000;
+const HOUR: i64 = 3600 * NS;
+const DAY: i64 = 24 * HOUR;
+
+fn ts(s: &str) -> i64 {
+    parse_datetime_ns(s).unwrap()
+}
+
+/// 2024-01-03T00:00:00Z: "now" for the hand-made tables.
+fn now() -> i64 {
+    ts("2024-01-03T00:00:00Z")
+}
+
+fn frame(name: &str, json: &str) -> Frame {
+    let mut f = parse_response(json.as_bytes()).unwrap().tables.remove(0);
+    f.name = name.to_string();
+    f
+}
+
+const T_JSON: &str = r#"{"tables":[{"name":"T","columns":[
+ {"name":"TimeGenerated","type":"datetime"},{"name":"User","type":"string"},{"name":"IP","type":"string"},
+ {"name":"N","type":"long"},{"name":"Score","type":"real"},{"name":"Ok","type":"bool"},{"name":"Props","type":"dynamic"},
+ {"name":"EventID","type":"int"},{"name":"Dur","type":"timespan"},{"name":"Cmd","type":"string"}],
+ "rows":[
+ ["2024-01-01T00:00:00Z","alice@contoso.com","10.0.0.1",5,1.5,true,"{\"geo\":{\"lat\":47.5,\"lon\":-122.1},\"tags\":[\"a\",\"b\"],\"city\":\"Seattle\"}",4624,"00:30:00","powershell.exe -enc AAAA"],
+ ["2024-01-01T01:30:00Z","bob@contoso.com","10.0.0.2",3,2.5,false,"{\"geo\":{\"lat\":51.5,\"lon\":-0.1},\"tags\":[\"c\"],\"city\":\"London\"}",4625,"01:00:00","cmd.exe /c whoami"],
+ ["2024-01-01T02:15:00Z","alice@contoso.com","10.0.0.1",null,null,true,"{\"geo\":{\"lat\":47.5,\"lon\":-122.1},\"tags\":[],\"city\":\"Seattle\"}",4624,null,"C:\\Windows\\System32\\notepad.exe"],
+ ["2024-01-02T00:00:00Z","carol@fabrikam.com","192.168.1.5",7,0.5,false,"",4688,"2.00:00:00","executable.bin"],
+ ["2024-01-02T12:00:00Z","Alice@Contoso.com","10.0.0.3",1,4.0,true,"{\"geo\":{\"lat\":40.0,\"lon\":-74.0},\"tags\":[\"a\"],\"city\":\"New York\"}",4624,"00:00:10",""]
+ ]}]}"#;
+
+const U_JSON: &str = r#"{"tables":[{"name":"U","columns":[
+ {"name":"User","type":"string"},{"name":"Dept","type":"string"},{"name":"Level","type":"long"}],
+ "rows":[["alice@contoso.com","Sales",1],["bob@contoso.com","IT",2],["dave@x.com","HR",3],["alice@contoso.com","Sales2",4]]}]}"#;
+
+fn small() -> LocalData {
+    let mut d = LocalData::new();
+    d.add(frame("T", T_JSON));
+    d.add(frame("U", U_JSON));
+    d
+}
+
+fn run(q: &str) -> Frame {
+    execute(q, &small(), now()).unwrap_or_else(|e| panic!("{q}\n→ {e}"))
+}
+
+fn err(q: &str) -> String {
+    match execute(q, &small(), now()) {
+        Ok(f) => panic!("{q} should fail, gave {} rows", f.height()),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn rows(q: &str) -> usize {
+    run(q).height()
+}
+
+fn col<'a>(f: &'a Frame, c: &str) -> &'a Column {
+    f.df().column(c).unwrap_or_else(|_| panic!("no column {c} in {:?}", f.column_names()))
+}
+
+fn strs(f: &Frame, c: &str) -> Vec<Option<String>> {
+    col(f, c).str().unwrap().into_iter().map(|v| v.map(str::to_string)).collect()
+}
+
+fn str_at(f: &Frame, c: &str, i: usize) -> String {
+    strs(f, c)[i].clone().unwrap_or_else(|| panic!("{c}[{i}] is null"))
+}
+
+fn longs(f: &Frame, c: &str) -> Vec<Option<i64>> {
+    col(f, c).cast(&DataType::Int64).unwrap().i64().unwrap().into_iter().collect()
+}
+
+fn reals(f: &Frame, c: &str) -> Vec<Option<f64>> {
+    col(f, c).f64().unwrap().into_iter().collect()
+}
+
+fn bools(f: &Frame, c: &str) -> Vec<Option<bool>> {
+    col(f, c).bool().unwrap().into_iter().collect()
+}
+
+/// Datetime or timespan column as nanoseconds.
+fn nanos(f: &Frame, c: &str) -> Vec<Option<i64>> {
+    let c = col(f, c);
+    assert!(matches!(c.dtype(), DataType::Datetime(TimeUnit::Nanoseconds, _) | DataType::Duration(TimeUnit::Nanoseconds)), "{:?}", c.dtype());
+    c.as_materialized_series().to_physical_repr().i64().unwrap().into_iter().collect()
+}
+
+// ----- where --------------------------------------------------------------------------------------------------------
+
+#[test]
+fn where_comparisons_and_logic() {
+    assert_eq!(rows("T | where User == \"alice@contoso.com\""), 2);
+    assert_eq!(rows("T | where User =~ \"ALICE@contoso.com\""), 3);
+    assert_eq!(rows("T | where User != \"alice@contoso.com\""), 3);
+    assert_eq!(rows("T | where User !~ \"alice@contoso.com\""), 2);
+    assert_eq!(rows("T | where N > 2 and Score < 2"), 2);
+    assert_eq!(rows("T | where N > 4 or Ok"), 4);
+    assert_eq!(rows("T | where not(Ok)"), 2);
+    assert_eq!(rows("T | where EventID == 4624"), 3);
+    assert_eq!(rows("T | where EventID == \"4624\""), 3);
+    assert_eq!(rows("T | where EventID >= 4625"), 2);
+    assert_eq!(rows("T | where N != 5"), 3, "null != 5 is null, which where drops");
+    assert_eq!(rows("T | where isnull(N)"), 1);
+    assert_eq!(rows("T | where isnotnull(Score)"), 4);
+    assert_eq!(rows("T | where isempty(Cmd)"), 1);
+    assert_eq!(rows("T | where isnotempty(Props)"), 4);
+    assert_eq!(rows("T | where Dur > 30m"), 2);
+    assert_eq!(rows("T | where Dur == time(00:30:00)"), 1);
+    assert_eq!(rows("T | where TimeGenerated > ago(1d)"), 1);
+    assert_eq!(rows("T | where TimeGenerated >= datetime(2024-01-01 01:30)"), 4);
+    assert_eq!(rows("T | where TimeGenerated < datetime(2024-01-02)"), 3);
+    assert_eq!(rows("T | where TimeGenerated between (datetime(2024-01-01) .. 1d)"), 4);
+    assert_eq!(rows("T | where TimeGenerated between (datetime(2024-01-01T01:00:00Z) .. datetime(2024-01-01T03:00:00Z))"), 2);
+    assert_eq!(rows("T | where N between (3 .. 5)"), 2);
+    assert_eq!(rows("T | where N !between (3 .. 5)"), 2);
+    assert_eq!(rows("T | where true"), 5);
+    assert_eq!(rows("T | where 1 == 2"), 0);
+    // a conjunction is run part by part, time filters first: same answer
+    assert_eq!(rows("T | where Cmd has \"exe\" and TimeGenerated < datetime(2024-01-01T02:00:00Z) and Ok"), 1);
+}
+
+#[test]
+fn where_string_operators() {
+    assert_eq!(rows("T | where Cmd has \"exe\""), 3, "powershell.exe, cmd.exe, notepad.exe; not executable.bin");
+    assert_eq!(rows("T | where Cmd has \"EXE\""), 3);
+    assert_eq!(rows("T | where Cmd has \"-enc\""), 1);
+    assert_eq!(rows("T | where Cmd has \"system32\\\\notepad.exe\""), 1);
+    assert_eq!(rows("T | where Cmd !has \"exe\""), 2);
+    assert_eq!(rows("T | where Cmd has_cs \"EXE\""), 0);
+    assert_eq!(rows("T | where Cmd has_cs \"exe\""), 3);
+    assert_eq!(rows("T | where Cmd contains \"EXE\""), 4);
+    assert_eq!(rows("T | where Cmd contains_cs \"exe\""), 4);
+    assert_eq!(rows("T | where Cmd contains_cs \"EXE\""), 0);
+    assert_eq!(rows("T | where Cmd !contains \"exe\""), 1);
+    assert_eq!(rows("T | where Cmd startswith \"c:\""), 1);
+    assert_eq!(rows("T | where Cmd !startswith \"c\""), 3);
+    assert_eq!(rows("T | where Cmd endswith \".EXE\""), 1);
+    assert_eq!(rows("T | where Cmd hasprefix \"power\""), 1);
+    assert_eq!(rows("T | where Cmd matches regex @\"^\\w+\\.exe\""), 2);
+    assert_eq!(rows("T | where IP in (\"10.0.0.1\", \"10.0.0.3\")"), 3);
+    assert_eq!(rows("T | where IP !in (\"10.0.0.1\", \"10.0.0.3\")"), 2);
+    assert_eq!(rows("T | where User in~ (\"ALICE@CONTOSO.COM\")"), 3);
+    assert_eq!(rows("T | where User !in~ (\"ALICE@CONTOSO.COM\")"), 2);
+    assert_eq!(rows("T | where EventID in (4625, 4688)"), 2);
+    assert_eq!(rows("T | where Cmd has_any (\"whoami\", \"notepad\")"), 2);
+    assert_eq!(rows("T | where Cmd has_all (\"cmd\", \"whoami\")"), 1);
+    assert_eq!(rows("T | where Props.city == \"Seattle\""), 2);
+    assert_eq!(rows("T | where Props has \"London\""), 1);
+    assert_eq!(rows("T | where toreal(Props.geo.lat) > 45"), 3);
+    assert_eq!(rows("T | where Props.geo.lat > 45"), 3);
+}
+
+// ----- extend and scalar functions ----------------------------------------------------------------------------------
+
+#[test]
+fn extend_computes_every_function() {
+    let f = run(
+        r#"T | where IP == "10.0.0.2"
+        | extend a = N * 2 + 1, b = Score / 2, c = N / 2, d = TimeGenerated + 1h, e = TimeGenerated - datetime(2024-01-01),
+                 f = iif(Ok, "yes", "no"), g = case(N > 5, "big", N > 2, "mid", "small"), h = tostring(N), i = toint("42"),
+                 j = todouble("2.5"), k = strcat(User, "|", IP), l = strlen(User), m = substring(User, 0, 3),
+                 n = tostring(split(User, "@")[1]), o = trim(@"\s+", "  x  "), p = replace_string(Cmd, "whoami", "id"),
+                 q = toupper(IP), r = tolower("ABC"), s = startofday(TimeGenerated),
+                 t = format_datetime(TimeGenerated, "yyyy-MM-dd HH:mm"), u = bin(TimeGenerated, 1h), v = Props.geo.lat,
+                 w = toreal(Props["geo"]["lon"]), x = parse_json('{"a":[1,2]}').a[1], y = tostring(Props.tags[0]),
+                 z = now(), z2 = ago(1d), aa = isempty(""), ab = strcat_delim("-", "a", "b"), ac = array_length(Props.tags),
+                 ad = extract(@"(\d+)\.(\d+)$", 2, IP), ae = round(2.567, 2), af = dayofweek(TimeGenerated),
+                 ag = hourofday(TimeGenerated), ah = pack_array(N, "x"), ai = not(Ok), aj = -N, ak = Dur * 2, al = 5 % 3,
+                 am = coalesce(Dur, 5m), an = todatetime("2024-02-01"), ao = bin(Score, 1), ap = split("a,b,c", ","),
+                 aq = tolong(Score), ar = iff(N > 100, 1, 2.5), as_ = strcat("n=", N, " ok=", Ok), at = tostring(Props.geo)"#,
+    );
+    assert_eq!(f.height(), 1);
+    assert_eq!(longs(&f, "a"), [Some(7)]);
+    assert_eq!(reals(&f, "b"), [Some(1.25)]);
+    assert_eq!(longs(&f, "c"), [Some(1)]);
+    assert_eq!(nanos(&f, "d"), [Some(ts("2024-01-01T02:30:00Z"))]);
+    assert_eq!(nanos(&f, "e"), [Some(90 * 60 * NS)]);
+    assert_eq!(f.la_type("e").unwrap(), LaType::Timespan);
+    assert_eq!(str_at(&f, "f", 0), "no");
+    assert_eq!(str_at(&f, "g", 0), "mid");
+    assert_eq!(str_at(&f, "h", 0), "3");
+    assert_eq!(longs(&f, "i"), [Some(42)]);
+    assert_eq!(reals(&f, "j"), [Some(2.5)]);
+    assert_eq!(str_at(&f, "k", 0), "bob@contoso.com|10.0.0.2");
+    assert_eq!(longs(&f, "l"), [Some(15)]);
+    assert_eq!(str_at(&f, "m", 0), "bob");
+    assert_eq!(str_at(&f, "n", 0), "contoso.com");
+    assert_eq!(str_at(&f, "o", 0), "x");
+    assert_eq!(str_at(&f, "p", 0), "cmd.exe /c id");
+    assert_eq!(str_at(&f, "q", 0), "10.0.0.2");
+    assert_eq!(str_at(&f, "r", 0), "abc");
+    assert_eq!(nanos(&f, "s"), [Some(ts("2024-01-01T00:00:00Z"))]);
+    assert_eq!(str_at(&f, "t", 0), "2024-01-01 01:30");
+    assert_eq!(nanos(&f, "u"), [Some(ts("2024-01-01T01:00:00Z"))]);
+    assert_eq!(str_at(&f, "v", 0), "51.5");
+    assert_eq!(f.la_type("v").unwrap(), LaType::Dynamic);
+    assert_eq!(reals(&f, "w"), [Some(-0.1)]);
+    assert_eq!(str_at(&f, "x", 0), "2");
+    assert_eq!(str_at(&f, "y", 0), "c");
+    assert_eq!(nanos(&f, "z"), [Some(now())]);
+    assert_eq!(nanos(&f, "z2"), [Some(now() - DAY)]);
+    assert_eq!(bools(&f, "aa"), [Some(true)]);
+    assert_eq!(str_at(&f, "ab", 0), "a-b");
+    assert_eq!(longs(&f, "ac"), [Some(1)]);
+    assert_eq!(str_at(&f, "ad", 0), "2");
+    assert_eq!(reals(&f, "ae"), [Some(2.57)]);
+    assert_eq!(nanos(&f, "af"), [Some(DAY)], "2024-01-01 is a Monday");
+    assert_eq!(longs(&f, "ag"), [Some(1)]);
+    assert_eq!(str_at(&f, "ah", 0), "[3,\"x\"]");
+    assert_eq!(bools(&f, "ai"), [Some(true)]);
+    assert_eq!(longs(&f, "aj"), [Some(-3)]);
+    assert_eq!(nanos(&f, "ak"), [Some(2 * HOUR)]);
+    assert_eq!(longs(&f, "al"), [Some(2)]);
+    assert_eq!(nanos(&f, "am"), [Some(HOUR)]);
+    assert_eq!(nanos(&f, "an"), [Some(ts("2024-02-01T00:00:00Z"))]);
+    assert_eq!(reals(&f, "ao"), [Some(2.0)]);
+    assert_eq!(str_at(&f, "ap", 0), "[\"a\",\"b\",\"c\"]");
+    assert_eq!(longs(&f, "aq"), [Some(2)]);
+    assert_eq!(reals(&f, "ar"), [Some(2.5)]);
+    assert_eq!(str_at(&f, "as_", 0), "n=3 ok=false");
+    assert_eq!(str_at(&f, "at", 0), "{\"lat\":51.5,\"lon\":-0.1}");
+}
+
+#[test]
+fn extend_over_every_row_and_naming() {
+    let f = run("T | extend Lat = toreal(Props.geo.lat), Kind = iif(Ok, \"ok\", \"bad\"), Twice = N * 2 | project Lat, Kind, Twice");
+    assert_eq!(reals(&f, "Lat"), [Some(47.5), Some(51.5), Some(47.5), None, Some(40.0)]);
+    assert_eq!(strs(&f, "Kind"), ["ok", "bad", "ok", "bad", "ok"].map(|s| Some(s.to_string())));
+    assert_eq!(longs(&f, "Twice"), [Some(10), Some(6), None, Some(14), Some(2)]);
+    // later items of one extend see earlier ones
+    let f = run("T | take 1 | extend a = N + 1, b = a * 10");
+    assert_eq!(longs(&f, "b"), [Some(60)]);
+    // unnamed: a column keeps its name, conversions take their argument's name, paths join with _, else ColumnN
+    let f = run("T | take 1 | extend N, tostring(N), N * 2, Props.city, N + 1");
+    let names = f.column_names();
+    assert_eq!(&names[10..], ["N1", "Column1", "Props_city", "Column2"]);
+    assert_eq!(strs(&f, "N1"), [Some("5".to_string())]);
+    assert_eq!(longs(&f, "N"), [Some(5)]);
+    // coalesce skips nulls and empty strings
+    let f = run("T | extend c = coalesce(Cmd, \"none\"), d = coalesce(N, 0)");
+    assert_eq!(strs(&f, "c")[4].as_deref(), Some("none"));
+    assert_eq!(longs(&f, "d")[2], Some(0));
+    // replacing a column keeps one column of that name
+    let f = run("T | extend N = N * 10 | project N");
+    assert_eq!(longs(&f, "N"), [Some(50), Some(30), None, Some(70), Some(10)]);
+}
+
+// ----- project, take, sort, top ------------------------------------------------------------------------------------
+
+#[test]
+fn project_family() {
+    let f = run("T | project User, N2 = N * 2, strlen(User), EventID");
+    assert_eq!(f.column_names(), ["User", "N2", "strlen_User", "EventID"]);
+    assert_eq!(col(&f, "EventID").dtype(), &DataType::Int32, "a projected column keeps its type");
+    let f = run("T | project-away Props, Cmd, D*");
+    assert_eq!(f.column_names(), ["TimeGenerated", "User", "IP", "N", "Score", "Ok", "EventID"]);
+    let f = run("T | project-rename Address = IP, Who = User");
+    assert!(f.column_names().contains(&"Address".to_string()) && !f.column_names().contains(&"IP".to_string()));
+    assert_eq!(strs(&f, "Who")[1].as_deref(), Some("bob@contoso.com"));
+    let f = run("T | project-keep User, T*");
+    assert_eq!(f.column_names(), ["TimeGenerated", "User"]);
+    let f = run("T | project-reorder IP, User");
+    assert_eq!(&f.column_names()[..3], ["IP", "User", "TimeGenerated"]);
+    assert!(err("T | project-away Nope").contains("unknown column 'Nope'"));
+    // a dynamic column keeps its type through project
+    let f = run("T | project Props");
+    assert_eq!(f.la_type("Props").unwrap(), LaType::Dynamic);
+}
+
+#[test]
+fn take_sort_top() {
+    assert_eq!(rows("T | take 2"), 2);
+    assert_eq!(rows("T | limit 0"), 0);
+    assert_eq!(rows("T | take 100"), 5);
+    assert_eq!(longs(&run("T | sort by N"), "N"), [Some(7), Some(5), Some(3), Some(1), None]);
+    assert_eq!(longs(&run("T | order by N asc"), "N"), [None, Some(1), Some(3), Some(5), Some(7)]);
+    assert_eq!(longs(&run("T | sort by N asc nulls last"), "N"), [Some(1), Some(3), Some(5), Some(7), None]);
+    assert_eq!(longs(&run("T | sort by N desc nulls first"), "N"), [None, Some(7), Some(5), Some(3), Some(1)]);
+    let f = run("T | sort by User asc, TimeGenerated desc | project User, TimeGenerated");
+    assert_eq!(str_at(&f, "User", 1), "alice@contoso.com");
+    assert_eq!(nanos(&f, "TimeGenerated")[1], Some(ts("2024-01-01T02:15:00Z")));
+    assert_eq!(reals(&run("T | top 2 by Score"), "Score"), [Some(4.0), Some(2.5)]);
+    assert_eq!(longs(&run("T | top 5 by N asc"), "N"), [Some(1), Some(3), Some(5), Some(7), None], "top puts nulls last");
+    assert_eq!(strs(&run("T | top 1 by strlen(Cmd)"), "Cmd")[0].as_deref(), Some("C:\\Windows\\System32\\notepad.exe"));
+    assert_eq!(run("T | top 1 by strlen(Cmd)").width(), 10, "sort keys that are expressions leave no column");
+}
+
+// ----- summarize and friends ---------------------------------------------------------------------------------------
+
+#[test]
+fn summarize_values_and_names() {
+    let f = run(
+        "T | summarize n = count(), ips = dcount(IP), total = sum(N), s = make_set(IP), firstSeen = min(TimeGenerated), \
+         lastSeen = max(TimeGenerated) by User | sort by User asc",
+    );
+    assert_eq!(f.column_names(), ["User", "n", "ips", "total", "s", "firstSeen", "lastSeen"]);
+    let users: Vec<String> = strs(&f, "User").into_iter().flatten().collect();
+    assert_eq!(users, ["Alice@Contoso.com", "alice@contoso.com", "bob@contoso.com", "carol@fabrikam.com"]);
+    assert_eq!(longs(&f, "n"), [Some(1), Some(2), Some(1), Some(1)]);
+    assert_eq!(longs(&f, "ips"), [Some(1), Some(1), Some(1), Some(1)]);
+    assert_eq!(longs(&f, "total"), [Some(1), Some(5), Some(3), Some(7)]);
+    assert_eq!(str_at(&f, "s", 1), "[\"10.0.0.1\"]");
+    assert_eq!(f.la_type("s").unwrap(), LaType::Dynamic);
+    assert_eq!(nanos(&f, "firstSeen")[1], Some(ts("2024-01-01T00:00:00Z")));
+    assert_eq!(nanos(&f, "lastSeen")[1], Some(ts("2024-01-01T02:15:00Z")));
+
+    let f = run(
+        "T | summarize count(), dcount(IP), sum(N), avg(Score), min(TimeGenerated), max(N), make_set(IP), make_list(N), \
+         countif(Ok), sumif(N, Ok), take_any(User), dcountif(IP, Ok), avgif(Score, Ok), maxif(N, Ok), minif(N, Ok), \
+         countif(N > 2)",
+    );
+    assert_eq!(
+        f.column_names(),
+        [
+            "count_", "dcount_IP", "sum_N", "avg_Score", "min_TimeGenerated", "max_N", "set_IP", "list_N", "countif_Ok",
+            "sumif_N", "User", "dcountif_IP", "avgif_Score", "maxif_N", "minif_N", "countif_"
+        ]
+    );
+    assert_eq!(longs(&f, "count_"), [Some(5)]);
+    assert_eq!(longs(&f, "dcount_IP"), [Some(4)]);
+    assert_eq!(longs(&f, "sum_N"), [Some(16)]);
+    assert_eq!(reals(&f, "avg_Score"), [Some(2.125)]);
+    assert_eq!(nanos(&f, "min_TimeGenerated"), [Some(ts("2024-01-01T00:00:00Z"))]);
+    assert_eq!(longs(&f, "max_N"), [Some(7)]);
+    assert_eq!(str_at(&f, "set_IP", 0), "[\"10.0.0.1\",\"10.0.0.2\",\"192.168.1.5\",\"10.0.0.3\"]");
+    assert_eq!(str_at(&f, "list_N", 0), "[5,3,7,1]");
+    assert_eq!(longs(&f, "countif_Ok"), [Some(3)]);
+    assert_eq!(longs(&f, "countif_"), [Some(3)]);
+    assert_eq!(longs(&f, "sumif_N"), [Some(6)]);
+    assert_eq!(str_at(&f, "User", 0), "alice@contoso.com");
+    assert_eq!(longs(&f, "dcountif_IP"), [Some(2)]);
+    assert_eq!(reals(&f, "avgif_Score"), [Some(2.75)]);
+    assert_eq!(longs(&f, "maxif_N"), [Some(5)]);
+    assert_eq!(longs(&f, "minif_N"), [Some(1)]);
+
+    // two of the same aggregation: the second gets a number
+    let f = run("T | summarize make_set(IP), make_set(IP)");
+    assert_eq!(f.column_names(), ["set_IP", "set_IP1"]);
+}
+
+#[test]
+fn summarize_by_bin_expressions_and_empty_input() {
+    let f = run("T | summarize c = count() by bin(TimeGenerated, 1d)");
+    assert_eq!(f.column_names(), ["TimeGenerated", "c"]);
+    assert_eq!(nanos(&f, "TimeGenerated"), [Some(ts("2024-01-01T00:00:00Z")), Some(ts("2024-01-02T00:00:00Z"))]);
+    assert_eq!(longs(&f, "c"), [Some(3), Some(2)]);
+    let f = run("T | summarize count() by Day = bin(TimeGenerated, 1d), Ok | sort by Day asc, Ok asc");
+    assert_eq!(f.column_names(), ["Day", "Ok", "count_"]);
+    assert_eq!(longs(&f, "count_"), [Some(1), Some(2), Some(1), Some(1)]);
+    let f = run("T | summarize avg(Score), percent = 100.0 * countif(Ok) / count()");
+    assert_eq!(reals(&f, "percent"), [Some(60.0)]);
+    let f = run("T | summarize by User, Ok");
+    assert_eq!(f.height(), 4);
+    // no rows: one row of defaults without `by`, none with it
+    let f = run("T | where N > 100 | summarize count(), sum(N), make_set(IP), max(N)");
+    assert_eq!(f.height(), 1);
+    assert_eq!(longs(&f, "count_"), [Some(0)]);
+    assert_eq!(longs(&f, "sum_N"), [Some(0)]);
+    assert_eq!(str_at(&f, "set_IP", 0), "[]");
+    assert_eq!(longs(&f, "max_N"), [None]);
+    assert_eq!(rows("T | where N > 100 | summarize count() by User"), 0);
+    // key columns keep their type
+    let f = run("T | summarize count() by EventID | sort by EventID asc");
+    assert_eq!(col(&f, "EventID").dtype(), &DataType::Int32);
+    assert_eq!(longs(&f, "EventID"), [Some(4624), Some(4625), Some(4688)]);
+    assert_eq!(longs(&f, "count_"), [Some(3), Some(1), Some(1)]);
+}
+
+#[test]
+fn arg_max_arg_min_take_any() {
+    let f = run("T | summarize arg_max(TimeGenerated, *) by User | sort by User asc");
+    let names = f.column_names();
+    assert_eq!(&names[..2], ["User", "TimeGenerated"]);
+    assert_eq!(names.len(), 10, "every column once: {names:?}");
+    assert_eq!(nanos(&f, "TimeGenerated")[1], Some(ts("2024-01-01T02:15:00Z")));
+    assert_eq!(str_at(&f, "Cmd", 1), "C:\\Windows\\System32\\notepad.exe");
+    assert_eq!(longs(&f, "N")[1], None);
+    assert_eq!(f.la_type("Props").unwrap(), LaType::Dynamic);
+    let f = run("T | summarize arg_min(N, User, Cmd)");
+    assert_eq!(f.column_names(), ["N", "User", "Cmd"]);
+    assert_eq!(longs(&f, "N"), [Some(1)]);
+    assert_eq!(str_at(&f, "User", 0), "Alice@Contoso.com");
+    let f = run("T | summarize arg_max(Score, IP) by Ok | sort by Ok asc");
+    assert_eq!(strs(&f, "IP"), [Some("10.0.0.2".to_string()), Some("10.0.0.3".to_string())]);
+    let f = run("T | summarize take_any(*) by User");
+    assert_eq!(f.width(), 10);
+    assert_eq!(f.height(), 4);
+}
+
+#[test]
+fn count_distinct_render() {
+    let f = run("T | count");
+    assert_eq!(f.column_names(), ["Count"]);
+    assert_eq!(longs(&f, "Count"), [Some(5)]);
+    assert_eq!(rows("T | distinct User"), 4);
+    let f = run("T | distinct IP, Ok");
+    assert_eq!(f.column_names(), ["IP", "Ok"]);
+    assert_eq!(f.height(), 4);
+    assert_eq!(rows("T | distinct *"), 5);
+    let f = run("T | summarize count() by User | render barchart with (title = 'x')");
+    assert!(f.notes.contains(&"render: barchart".to_string()), "{:?}", f.notes);
+    assert_eq!(f.height(), 4);
+}
+
+// ----- union, mv-expand, join -------------------------------------------------------------------------------------
+
+#[test]
+fn unions() {
+    let f = run("T | union U");
+    assert_eq!(f.height(), 9);
+    assert_eq!(&f.column_names()[10..], ["Dept", "Level"]);
+    assert_eq!(strs(&f, "Dept")[0], None);
+    assert_eq!(strs(&f, "Dept")[5].as_deref(), Some("Sales"));
+    assert_eq!(strs(&f, "User")[8].as_deref(), Some("alice@contoso.com"));
+    assert_eq!(rows("union T, U | where isnotempty(Dept)"), 4);
+    let f = run("union withsource=Src T, (U | where Level > 2)");
+    assert_eq!(f.column_names()[0], "Src");
+    let srcs: Vec<String> = strs(&f, "Src").into_iter().flatten().collect();
+    assert_eq!(srcs.iter().filter(|s| *s == "T").count(), 5);
+    assert_eq!(srcs.iter().filter(|s| *s == "union_arg1").count(), 2);
+    let f = run("union kind=inner T, U");
+    assert_eq!(f.column_names(), ["User"]);
+    assert_eq!(f.la_type("User").unwrap(), LaType::String);
+}
+
+#[test]
+fn mv_expand() {
+    let f = run("T | mv-expand tag = Props.tags | project User, tag");
+    assert_eq!(f.height(), 5, "two tags, one, none (row dropped), null (kept), one");
+    assert_eq!(strs(&f, "tag"), [Some("a".into()), Some("b".into()), Some("c".into()), None, Some("a".into())]);
+    let f = run("T | mv-expand tag = Props.tags to typeof(string) | where isnotempty(tag) | summarize n = count() by tag | sort by tag asc");
+    assert_eq!(strs(&f, "tag"), [Some("a".into()), Some("b".into()), Some("c".into())]);
+    assert_eq!(longs(&f, "n"), [Some(2), Some(1), Some(1)]);
+    let f = run("T | extend nums = dynamic([1, 2, 3]) | take 1 | mv-expand nums to typeof(long) | summarize sum(nums)");
+    assert_eq!(longs(&f, "sum_nums"), [Some(6)]);
+    assert_eq!(rows("T | take 1 | mv-expand Props"), 3, "a bag expands into its properties");
+}
+
+#[test]
+fn joins() {
+    let f = run("T | join kind=inner (U) on User");
+    assert_eq!(f.height(), 5);
+    assert!(f.column_names().contains(&"User1".to_string()));
+    assert_eq!(rows("T | join (U) on User"), 3, "innerunique keeps one left row per key");
+    assert_eq!(rows("T | join kind=leftouter (U) on User"), 7);
+    assert_eq!(rows("T | join kind=fullouter (U) on User"), 8);
+    assert_eq!(rows("T | join kind=rightouter (U) on User"), 6);
+    let f = run("T | join kind=leftanti (U) on User");
+    assert_eq!(f.height(), 2);
+    assert_eq!(f.width(), 10);
+    assert_eq!(rows("T | join kind=leftsemi (U) on User"), 3);
+    let f = run("T | join kind=rightsemi (U) on User");
+    assert_eq!(f.column_names(), ["User", "Dept", "Level"]);
+    assert_eq!(f.height(), 3);
+    let f = run("T | join kind=rightanti U on User");
+    assert_eq!(strs(&f, "User"), [Some("dave@x.com".into())]);
+    let f = run("T | project Who = User, N | join kind=inner (U | project User, Dept) on $left.Who == $right.User | sort by Dept asc");
+    assert_eq!(f.column_names(), ["Who", "N", "User", "Dept"]);
+    assert_eq!(strs(&f, "Dept")[0].as_deref(), Some("IT"));
+    let f = run("T | join kind=leftouter (U) on User | where User == \"carol@fabrikam.com\"");
+    assert_eq!(strs(&f, "Dept"), [None]);
+}
+
+// ----- lets --------------------------------------------------------------------------------------------------------
+
+#[test]
+fn lets_scalar_and_tabular() {
+    let q = "let threshold = 2;\nlet users = T | where N > threshold | distinct User;\nT | where User in (users) | count";
+    assert_eq!(longs(&run(q), "Count"), [Some(4)]);
+    let f = run("let maxN = toscalar(T | summarize max(N)); T | where N == maxN | project User");
+    assert_eq!(strs(&f, "User"), [Some("carol@fabrikam.com".into())]);
+    assert_eq!(rows("let u = \"bob@contoso.com\";\nT | where User == u"), 1);
+    assert_eq!(rows("let d = dynamic([\"10.0.0.1\",\"10.0.0.2\"]); T | where IP in (d)"), 3);
+    assert_eq!(rows("let start = datetime(2024-01-01T01:00:00Z); let end = start + 2h; T | where TimeGenerated between (start .. end)"), 2);
+    assert_eq!(rows("let t = T | where Ok; let t2 = t | where N > 1; t2"), 1);
+    assert_eq!(rows("let n = 3; T | take n"), 3);
+    // a let that is never used is never run
+    assert_eq!(rows("let unused = NoSuchTable | take 1; T"), 5);
+    // lets shadow columns
+    assert_eq!(rows("let User = \"bob@contoso.com\"; T | where IP == \"10.0.0.2\" and User == \"bob@contoso.com\""), 1);
+    assert_eq!(rows("T | where User == 'bob@contoso.com'; "), 1);
+    assert_eq!(rows("// a comment\nT // another\n| where Ok // trailing\n"), 3);
+}
+
+// ----- errors ------------------------------------------------------------------------------------------------------
+
+#[test]
+fn errors_say_where_and_what() {
+    assert_eq!(err("T\n| where Usr == \"x\""), "line 2, col 9: unknown column 'Usr' (did you mean 'User'?)");
+    assert_eq!(err("Tx | take 1"), "line 1, col 1: unknown table 'Tx' (did you mean 'T'?). Tables are: T, U");
+    assert_eq!(err("t | take 1"), "line 1, col 1: unknown table 't' (did you mean 'T'?). Tables are: T, U");
+    assert_eq!(err("T | extend x = foo(1)"), "line 1, col 16: unknown function 'foo'");
+    assert_eq!(err("T | extend x = tostrin(N)"), "line 1, col 16: unknown function 'tostrin' (did you mean 'tostring'?)");
+    assert_eq!(err("T | where N + \"a\" > 1"), "line 1, col 11: cannot compute long + string (use strcat() to join strings)");
+    assert_eq!(err("T | extend x = count()"), "line 1, col 16: count() is an aggregation: use it in summarize");
+    assert_eq!(err("T | summarize count() by"), "line 1, col 25: expected an expression, found the end of the query");
+    assert_eq!(err("T | where Cmd matches regex \"(\"").split(':').next(), Some("line 1, col 11"));
+    assert_eq!(err("T | summarize x = N"), "line 1, col 19: summarize needs an aggregation here (count(), sum(x), dcount(x) …)");
+    assert_eq!(err("T | join (U) on Nope"), "line 1, col 17: the left side of the join has no column 'Nope'");
+    assert!(err("T | where Props.city.x.y > datetime(2024-01-01) + 'x'").starts_with("line 1, col "));
+    assert_eq!(err("T | where N > 1 |"), "line 1, col 18: expected an operator after '|', found the end of the query");
+    assert_eq!(err("let x = 1; x"), "line 1, col 12: 'x' is a value, not a table");
+    assert_eq!(err("1 + 2"), "line 1, col 1: a query must be a table expression (a table name, then '| operator …')");
+    // the parse API reports syntax errors the same way
+    assert_eq!(parse("T | where (").unwrap_err().to_string(), "line 1, col 12: expected an expression, found the end of the query");
+    assert!(parse("T | where x == 1 | summarize count() by bin(TimeGenerated, 1h)").is_ok());
+}
+
+// ----- never panics ------------------------------------------------------------------------------------------------
+
+/// A small deterministic generator (no rand crate).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: usize) -> usize {
+        if n == 0 { 0 } else { (self.next() as usize) % n }
+    }
+}
+
+fn char_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[test]
+fn garbled_queries_never_panic() {
+    let seeds = [
+        "T | where TimeGenerated > ago(1d) and User has \"alice\" | summarize count() by bin(TimeGenerated, 1h) | top 3 by count_",
+        "let u = dynamic([\"a\", 1, {\"k\": [2]}]); T | extend x = iif(Ok, strcat(User, '|', IP), tostring(split(Cmd, \" \")[0])) | project x",
+        "T | join kind=leftouter (U | where Level > 1) on $left.User == $right.User | mv-expand t = Props.tags to typeof(string)",
+        "union withsource=S T, (U | project User) | summarize arg_max(TimeGenerated, *), make_set(IP, 3) by User | order by User asc nulls last",
+        "T | extend d = datetime(2024-01-01 10:00), s = time(1.02:00:00), r = @\"a\\b\", e = case(N > 1, 'x', N < 0, \"y\", 'z') | where d between (datetime(2023-12-31) .. 2d)",
+        "T | where Cmd matches regex @\"^\\w+\" or Cmd has_any (\"a\", \"b\") or IP !in~ (\"X\") | project-away P*, Cmd | project-rename A = IP",
+        "let m = toscalar(T | summarize max(N)); T | where N == m | extend y = format_datetime(startofday(TimeGenerated), 'yyyy-MM-dd') | render timechart",
+        "T | summarize percent = 100.0 * countif(Ok) / count(), dcount(IP) by User | extend z = -percent % 7 | sort by z",
+    ];
+    let data = small();
+    let puncts = ["|", "(", ")", "[", "]", "\"", "'", "..", "==", "!", "~", ",", ";", "{", "}", "@", "-", "*", ".", "\\", "0x", "1d", "é", "let", "by", "dynamic(", "datetime("];
+    let mut rng = Lcg(0x5eed);
+    let mut n = 0;
+    while n < 240 {
+        let seed = seeds[rng.below(seeds.len())];
+        let mut q = seed.to_string();
+        for _ in 0..1 + rng.below(3) {
+            let a = char_boundary(&q, rng.below(q.len() + 1));
+            let b = char_boundary(&q, (a + rng.below(12)).min(q.len()));
+            q = match rng.below(5) {
+                0 => q[..a].to_string(),                                   // truncate
+                1 => format!("{}{}", &q[..a], &q[b..]),                    // delete a slice
+                2 => format!("{}{}{}", &q[..a], puncts[rng.below(puncts.len())], &q[a..]), // insert junk
+                3 => format!("{}{}{}", &q[..b], &q[a..b], &q[b..]),        // duplicate a slice
+                _ => q.replacen(' ', "", 1 + rng.below(3)),                // glue tokens
+            };
+        }
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = parse(&q);
+            let _ = execute(&q, &data, now());
+        }));
+        assert!(result.is_ok(), "panicked on: {q}");
+        n += 1;
+    }
+}
+
+// ----- demo data: the Tour's queries -------------------------------------------------------------------------------
+
+fn demo_json() -> Value {
+    let gz = std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("demo_data/demo.la.json.gz")).unwrap();
+    let mut s = String::new();
+    flate2::read::GzDecoder::new(&gz[..]).read_to_string(&mut s).unwrap();
+    serde_json::from_str(&s).unwrap()
+}
+
+/// The demo table `name` from the raw JSON: column index by name, and rows.
+fn demo_table<'a>(json: &'a Value, name: &str) -> (HashMap<String, usize>, &'a Vec<Value>) {
+    let t = json["tables"].as_array().unwrap().iter().find(|t| t["name"] == name).unwrap();
+    let cols = t["columns"].as_array().unwrap().iter().enumerate().map(|(i, c)| (c["name"].as_str().unwrap().to_string(), i)).collect();
+    (cols, t["rows"].as_array().unwrap())
+}
+
+/// How far demo::load moves datetimes for `now`: newest TimeGenerated becomes now.
+fn demo_shift(json: &Value, now: i64) -> i64 {
+    let newest = json["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| {
+            let i = t["columns"].as_array().unwrap().iter().position(|c| c["name"] == "TimeGenerated");
+            t["rows"].as_array().unwrap().iter().filter_map(move |r| i.and_then(|i| r[i].as_str()).and_then(parse_datetime_ns))
+        })
+        .max()
+        .unwrap();
+    now - newest
+}
+
+fn fmt_dt(ns: i64) -> String {
+    huntbook::frame::values::format_datetime_ns(ns)
+}
+
+#[test]
+fn tour_queries_on_demo_data() {
+    let now = ts("2024-06-01T12:00:00Z");
+    let data = huntbook::demo::load(now).unwrap();
+    let json = demo_json();
+    let shift = demo_shift(&json, now);
+
+    // 1. alerts by name in a time window
+    let (start, end) = (now - 7 * DAY, now - DAY);
+    let q = format!(
+        "SecurityAlert | where TimeGenerated >= datetime({}) | where TimeGenerated <= datetime({}) \
+         | extend extendedProps = parse_json(ExtendedProperties) | project-away extendedProps | summarize NumAlerts=count() by AlertName",
+        fmt_dt(start),
+        fmt_dt(end)
+    );
+    let f = execute(&q, &data, now).unwrap();
+    assert_eq!(f.column_names(), ["AlertName", "NumAlerts"]);
+    let got: BTreeMap<String, i64> = strs(&f, "AlertName").into_iter().zip(longs(&f, "NumAlerts")).map(|(a, n)| (a.unwrap(), n.unwrap())).collect();
+    let (cols, rows_) = demo_table(&json, "SecurityAlert");
+    let mut want: BTreeMap<String, i64> = BTreeMap::new();
+    for r in rows_ {
+        let t = parse_datetime_ns(r[cols["TimeGenerated"]].as_str().unwrap()).unwrap() + shift;
+        if t >= start && t <= end {
+            *want.entry(r[cols["AlertName"]].as_str().unwrap().to_string()).or_default() += 1;
+        }
+    }
+    assert!(!want.is_empty());
+    assert_eq!(got, want);
+
+    // 2. the last day's Office activity
+    let f = execute("OfficeActivity | where TimeGenerated > ago(1d) | take 5", &data, now).unwrap();
+    assert_eq!(f.height(), 5);
+    assert!(nanos(&f, "TimeGenerated").iter().all(|t| t.unwrap() > now - DAY));
+    assert_eq!(f.width(), data.table("OfficeActivity").unwrap().width());
+
+    // 3. sign-ins with a result and coordinates out of LocationDetails
+    let start = now - 3 * DAY;
+    let q = format!(
+        "SigninLogs | where TimeGenerated >= datetime({}) \
+         | extend Result = iif(ResultType == \"0\", \"Success\", \"Failed\"), \
+                  Latitude = toreal(LocationDetails.geoCoordinates.latitude), \
+                  Longitude = toreal(LocationDetails.geoCoordinates.longitude)",
+        fmt_dt(start)
+    );
+    let f = execute(&q, &data, now).unwrap();
+    let (cols, rows_) = demo_table(&json, "SigninLogs");
+    let want: Vec<&Value> = rows_
+        .iter()
+        .filter(|r| parse_datetime_ns(r[cols["TimeGenerated"]].as_str().unwrap()).unwrap() + shift >= start)
+        .collect();
+    assert_eq!(f.height(), want.len());
+    assert!(f.height() > 50);
+    let results = strs(&f, "Result");
+    let lats = reals(&f, "Latitude");
+    let lons = reals(&f, "Longitude");
+    for (i, r) in want.iter().enumerate() {
+        let ok = r[cols["ResultType"]].as_str() == Some("0");
+        assert_eq!(results[i].as_deref(), Some(if ok { "Success" } else { "Failed" }), "row {i}");
+        let loc: Value = serde_json::from_str(r[cols["LocationDetails"]].as_str().unwrap_or("null")).unwrap_or(Value::Null);
+        let num = |v: &Value| v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse().ok()));
+        assert_eq!(lats[i], num(&loc["geoCoordinates"]["latitude"]), "row {i}");
+        assert_eq!(lons[i], num(&loc["geoCoordinates"]["longitude"]), "row {i}");
+    }
+    assert!(results.iter().any(|r| r.as_deref() == Some("Failed")) && results.iter().any(|r| r.as_deref() == Some("Success")));
+
+    // the error the README promises
+    let e = execute("SigninLogs\n| where TimeGenerated > ago(1d)\n| where IpAdress == \"1.2.3.4\"", &data, now).unwrap_err();
+    assert_eq!(e.to_string(), "line 3, col 9: unknown column 'IpAdress' (did you mean 'IPAddress'?)");
+}
+
+#[test]
+fn msticpy_queries_run_on_demo_data() {
+    let now = ts("2024-06-01T12:00:00Z");
+    let data = huntbook::demo::load(now).unwrap();
+    let (start, end) = (fmt_dt(now - 21 * DAY), fmt_dt(now));
+    let project = "| project-rename StartTimeUtc = StartTime, EndTimeUtc = EndTime, AlertDisplayName = DisplayName, Severity = AlertSeverity \
+                   | extend AlertType = iif(isempty(AlertType), AlertName, AlertType)";
+    // list_alerts
+    let q = format!(
+        " SecurityAlert {project} | where TimeGenerated >= datetime({start}) | where TimeGenerated <= datetime({end}) \
+          | extend extendedProps = parse_json(ExtendedProperties) | extend CompromisedEntity = tostring(extendedProps[\"Compromised Host\"]) \
+          | project-away extendedProps "
+    );
+    let f = execute(&q, &data, now).unwrap();
+    assert_eq!(f.height(), data.table("SecurityAlert").unwrap().height());
+    assert!(f.column_names().contains(&"AlertDisplayName".to_string()));
+    // list_alerts_counts
+    let q = format!(
+        "SecurityAlert {project} | where TimeGenerated >= datetime({start}) | where TimeGenerated <= datetime({end}) \
+         | summarize alertCount=count(), firstAlert=min(TimeGenerated), lastAlert=max(TimeGenerated) by AlertName | order by alertCount desc"
+    );
+    let f = execute(&q, &data, now).unwrap();
+    let counts: Vec<i64> = longs(&f, "alertCount").into_iter().flatten().collect();
+    assert_eq!(counts.iter().sum::<i64>(), data.table("SecurityAlert").unwrap().height() as i64);
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]));
+    // list_related_alerts with a host and an account
+    let q = format!(
+        r#"
+        let src_host = "SRV-DC01.contoso.com";
+        let src_acct = "CONTOSO\\hclark";
+        let src_proc = "";
+        SecurityAlert {project}
+        | where TimeGenerated >= datetime({start})
+        | where TimeGenerated <= datetime({end})
+        | extend Computer = src_host
+        | extend src_hostname = tostring(split(src_host, ".")[0])
+        | extend src_accountname = iif(src_acct contains "\\",
+                                      tostring(split(src_acct, "\\")[-1]),
+                                      tostring(split(src_acct, "@")[0]))
+        | extend src_procname = tostring(split(src_proc, "\\")[-1])
+        | extend host_match = iif(isnotempty(src_host) and
+            (Entities has src_hostname or Entities has src_host
+            or ExtendedProperties has src_hostname
+            or ExtendedProperties has src_host), true, false)
+        | extend acct_match = iif(isnotempty(src_acct)
+            and (Entities has src_accountname or Entities has src_acct
+            or ExtendedProperties has src_accountname
+            or ExtendedProperties has src_acct), true, false)
+        | extend proc_match = iif(isnotempty(src_proc)
+            and (Entities has src_procname or Entities has src_proc
+            or ExtendedProperties has src_procname
+            or ExtendedProperties has src_proc), true, false)
+        | where host_match or acct_match or proc_match
+        "#
+    );
+    let f = execute(&q, &data, now).unwrap();
+    assert!(f.height() >= 1);
+    assert_eq!(strs(&f, "src_accountname")[0].as_deref(), Some("hclark"));
+    assert_eq!(strs(&f, "src_hostname")[0].as_deref(), Some("SRV-DC01"));
+    assert!(bools(&f, "proc_match").iter().all(|b| *b == Some(false)));
+    // list_aad_signins_for_account
+    let q = format!(
+        r#"
+        let accountName = "jdoe@contoso.com";
+        let account = case(
+        accountName has "@", tostring(split(accountName, "@")[0]),
+        accountName has "\\", tostring(split(accountName, "\\")[1]),
+        accountName
+        );
+        SigninLogs
+        | where TimeGenerated >= datetime({start})
+        | where TimeGenerated <= datetime({end})
+        | where (
+        (account == "!!DEFAULT!!" or UserPrincipalName has account)
+        and
+        ("!!DEFAULT!!" == "!!DEFAULT!!" or UserId =~ "!!DEFAULT!!")
+        )
+        "#
+    );
+    let f = execute(&q, &data, now).unwrap();
+    let signins = data.table("SigninLogs").unwrap();
+    let upns: Vec<Option<String>> = strs(signins, "UserPrincipalName");
+    let want = upns.iter().flatten().filter(|u| u.to_lowercase().split(|c: char| !c.is_alphanumeric()).any(|t| t == "jdoe")).count();
+    assert_eq!(f.height(), want);
+}
+
+// ----- the Tour's real tables ----------------------------------------------------------------------------------------
+
+fn tour() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/tour")
+}
+
+fn tour_data(names: &[&str]) -> (LocalData, HashMap<String, Value>) {
+    let mut data = LocalData::new();
+    let mut raw = HashMap::new();
+    for n in names {
+        let bytes = std::fs::read(tour().join(format!("{n}.la.json"))).unwrap();
+        let mut f = parse_response(&bytes).unwrap().tables.remove(0);
+        f.name = n.to_string();
+        data.add(f);
+        raw.insert(n.to_string(), serde_json::from_slice::<Value>(&bytes).unwrap());
+    }
+    (data, raw)
+}
+
+fn raw_rows<'a>(raw: &'a HashMap<String, Value>, table: &str) -> (HashMap<String, usize>, &'a Vec<Value>) {
+    let t = &raw[table]["tables"][0];
+    let cols = t["columns"].as_array().unwrap().iter().enumerate().map(|(i, c)| (c["name"].as_str().unwrap().to_string(), i)).collect();
+    (cols, t["rows"].as_array().unwrap())
+}
+
+#[test]
+fn tour_tables_match_their_json() {
+    let (data, raw) = tour_data(&["asn_alerts_list", "asn_aad_logons", "asn_processes_on_host"]);
+    let now = ts("2021-07-01T00:00:00Z");
+
+    // alerts by name
+    let f = execute("asn_alerts_list | summarize NumAlerts=count() by AlertName", &data, now).unwrap();
+    let got: BTreeMap<String, i64> = strs(&f, "AlertName").into_iter().zip(longs(&f, "NumAlerts")).map(|(a, n)| (a.unwrap_or_default(), n.unwrap())).collect();
+    let (cols, rows_) = raw_rows(&raw, "asn_alerts_list");
+    let mut want: BTreeMap<String, i64> = BTreeMap::new();
+    for r in rows_ {
+        *want.entry(r[cols["AlertName"]].as_str().unwrap_or("").to_string()).or_default() += 1;
+    }
+    assert_eq!(got, want);
+
+    // distinct IPs per user
+    let f = execute("asn_aad_logons | summarize dcount(IPAddress) by UserPrincipalName", &data, now).unwrap();
+    assert_eq!(f.column_names(), ["UserPrincipalName", "dcount_IPAddress"]);
+    let got: BTreeMap<String, i64> = strs(&f, "UserPrincipalName").into_iter().zip(longs(&f, "dcount_IPAddress")).map(|(a, n)| (a.unwrap_or_default(), n.unwrap())).collect();
+    let (cols, rows_) = raw_rows(&raw, "asn_aad_logons");
+    let mut sets: BTreeMap<String, HashSet<String>> = BTreeMap::new();
+    for r in rows_ {
+        let u = r[cols["UserPrincipalName"]].as_str().unwrap_or("").to_string();
+        let ip = r[cols["IPAddress"]].as_str().unwrap_or("").to_string();
+        sets.entry(u).or_default().insert(ip);
+    }
+    let want: BTreeMap<String, i64> = sets.into_iter().map(|(k, v)| (k, v.len() as i64)).collect();
+    assert_eq!(got, want);
+
+    // busiest accounts
+    let f = execute("asn_processes_on_host | summarize count() by Account | top 3 by count_", &data, now).unwrap();
+    assert_eq!(f.height(), 3);
+    let (cols, rows_) = raw_rows(&raw, "asn_processes_on_host");
+    let mut counts: HashMap<String, i64> = HashMap::new();
+    for r in rows_ {
+        *counts.entry(r[cols["Account"]].as_str().unwrap_or("").to_string()).or_default() += 1;
+    }
+    let mut top: Vec<i64> = counts.values().copied().collect();
+    top.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(longs(&f, "count_").into_iter().flatten().collect::<Vec<_>>(), top[..3]);
+    for (a, n) in strs(&f, "Account").into_iter().zip(longs(&f, "count_")) {
+        assert_eq!(counts[&a.unwrap()], n.unwrap());
+    }
+
+    // `has` against terms computed here; `contains` against a substring search
+    let terms = |s: &str| -> Vec<String> { s.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(str::to_string).collect() };
+    let cmd = cols["CommandLine"];
+    for needle in ["exe", "powershell", "system32", "c"] {
+        let f = execute(&format!("asn_processes_on_host | where CommandLine has \"{needle}\" | count"), &data, now).unwrap();
+        let want = rows_.iter().filter(|r| terms(r[cmd].as_str().unwrap_or("")).iter().any(|t| t == needle)).count() as i64;
+        assert_eq!(longs(&f, "Count"), [Some(want)], "has {needle}");
+        let f = execute(&format!("asn_processes_on_host | where CommandLine contains \"{}\" | count", needle.to_uppercase()), &data, now).unwrap();
+        let want = rows_.iter().filter(|r| r[cmd].as_str().unwrap_or("").to_lowercase().contains(needle)).count() as i64;
+        assert_eq!(longs(&f, "Count"), [Some(want)], "contains {needle}");
+    }
+
+    // a time window and an int comparison
+    let (t0, t1) = ("2019-01-15T05:00:00Z", "2019-01-15T06:00:00Z");
+    let f = execute(
+        &format!("asn_processes_on_host | where TimeGenerated between (datetime({t0}) .. datetime({t1})) and EventID == 4688 | count"),
+        &data,
+        now,
+    )
+    .unwrap();
+    let tg = cols["TimeGenerated"];
+    let want = rows_
+        .iter()
+        .filter(|r| {
+            let t = parse_datetime_ns(r[tg].as_str().unwrap()).unwrap();
+            t >= ts(t0) && t <= ts(t1) && r[cols["EventID"]].as_i64() == Some(4688)
+        })
+        .count() as i64;
+    assert_eq!(longs(&f, "Count"), [Some(want)]);
+}
+
+/// msticpy's `get_process_tree`, rendered by hand, on the Tour's process table as SecurityEvent.
+#[test]
+fn process_tree_query_on_tour_processes() {
+    let bytes = std::fs::read(tour().join("asn_processes_on_host.la.json")).unwrap();
+    let raw: Value = serde_json::from_slice(&bytes).unwrap();
+    let mut f = parse_response(&bytes).unwrap().tables.remove(0);
+    f.name = "SecurityEvent".into();
+    f = f.select(&f.column_names().into_iter().filter(|c| c != "TimeCreatedUtc").collect::<Vec<_>>()).unwrap();
+    let mut data = LocalData::new();
+    data.add(f);
+    let t = &raw["tables"][0];
+    let cols: HashMap<String, usize> = t["columns"].as_array().unwrap().iter().enumerate().map(|(i, c)| (c["name"].as_str().unwrap().to_string(), i)).collect();
+    // a process whose parent is in the table too
+    let rows_ = t["rows"].as_array().unwrap();
+    let pick = rows_
+        .iter()
+        .find(|r| {
+            let pid = r[cols["ProcessId"]].as_str().unwrap_or("");
+            r[cols["CommandLine"]].as_str().unwrap_or("").contains("powershell")
+                && rows_.iter().any(|p| p[cols["NewProcessId"]].as_str() == Some(pid) && p[cols["Computer"]] == r[cols["Computer"]])
+        })
+        .expect("a powershell process with a known parent");
+    let s = |c: &str| pick[cols[c]].as_str().unwrap().to_string();
+    let (host, pid, logon, name) = (s("Computer"), s("NewProcessId"), s("SubjectLogonId"), s("NewProcessName"));
+    let when = parse_datetime_ns(&s("TimeGenerated")).unwrap();
+    let (start, end) = (fmt_dt(when - HOUR), fmt_dt(when + HOUR));
+    let project = "| project TenantId, Account, EventID, TimeGenerated, Computer, SubjectUserSid, SubjectUserName, SubjectDomainName, \
+        SubjectLogonId, NewProcessId, NewProcessName, TokenElevationType, ProcessId, CommandLine, ParentProcessName, TargetLogonId, \
+        SourceComputerId | extend TimeCreatedUtc=TimeGenerated";
+    let name = name.replace('\\', "\\\\");
+    let q = format!(
+        r#"
+        let start = datetime({start});
+        let end = datetime({end});
+        let sourceProcessId = "{pid}";
+        let sourceLogonId = "{logon}";
+        let sourceProcess =
+        materialize(
+            SecurityEvent
+            | where EventID == 4688
+            {project}
+            | where true
+            | where Computer has "{host}"
+            | where TimeGenerated >= start
+            | where TimeGenerated <= end
+            | where SubjectLogonId == sourceLogonId
+            | where NewProcessId == sourceProcessId
+            | where NewProcessName =~ "{name}"
+            | extend NodeRole = "source", Level = 0
+            | top 1 by TimeCreatedUtc desc nulls last);
+        let sourceTimeCreatedUtc = toscalar(sourceProcess | project TimeCreatedUtc);
+        let sourceParentProcessId = toscalar(sourceProcess | project ProcessId);
+        let system_session_id = "0x3e7";
+        let parentProcess =
+        materialize(
+            SecurityEvent
+            | where EventID == 4688
+            {project}
+            | where true
+            | where Computer has "{host}"
+            | where TimeGenerated >= start - time(1d)
+            | where TimeGenerated <= end
+            | where TimeGenerated <= sourceTimeCreatedUtc
+            | where (SubjectLogonId == sourceLogonId or TargetLogonId == sourceLogonId)
+            | where NewProcessId == sourceParentProcessId
+            | extend NodeRole = "parent", Level = 1
+            | top 1 by TimeCreatedUtc desc nulls last);
+        let childProcesses =
+        materialize(
+            SecurityEvent
+            | where EventID == 4688
+            {project}
+            | where Computer has "{host}"
+            | where TimeGenerated >= start
+            | where TimeGenerated <= end
+            | where SubjectLogonId == sourceLogonId
+            | where ProcessId == sourceProcessId
+            | extend NodeRole = "child", Level = 1);
+        sourceProcess
+        | union (parentProcess)
+        | union (childProcesses)
+        | union
+        (
+            SecurityEvent
+            | where EventID == 4688
+            {project}
+            | where Computer has "{host}"
+            | where TimeGenerated >= start
+            | where TimeGenerated <= end
+            | where SubjectLogonId == sourceLogonId and SubjectLogonId != system_session_id
+            | extend NodeRole = "child", Level = 2
+            | join (childProcesses | project NewProcessId)
+                on $left.ProcessId == $right.NewProcessId
+        )
+        "#
+    );
+    let out = execute(&q, &data, now()).unwrap_or_else(|e| panic!("{e}"));
+    let roles = strs(&out, "NodeRole");
+    let source_rows: Vec<usize> = (0..out.height()).filter(|&i| roles[i].as_deref() == Some("source")).collect();
+    assert_eq!(source_rows.len(), 1);
+    assert_eq!(strs(&out, "NewProcessId")[source_rows[0]].as_deref(), Some(pid.as_str()));
+    assert!(longs(&out, "Level").iter().all(|l| matches!(l, Some(0..=2))));
+    assert!(out.column_names().contains(&"NewProcessId1".to_string()), "the join adds the right key as NewProcessId1");
+}
+
+/// Real msticpy Sentinel queries (rendered by hand) parse.
+#[test]
+fn msticpy_queries_parse() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/msticpy-queries");
+    let yaml = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
+    let alert = yaml("kql_sent_alert.yaml");
+    assert!(alert.contains("list_related_alerts"));
+    let queries = [
+        "SecurityAlert | project-rename StartTimeUtc = StartTime, EndTimeUtc = EndTime | where TimeGenerated >= datetime(2024-01-15T00:00:00.0000000Z) | where TimeGenerated <= datetime(2024-01-16T00:00:00.0000000Z) | extend extendedProps = parse_json(ExtendedProperties) | extend CompromisedEntity = tostring(extendedProps[\"Compromised Host\"]) | project-away extendedProps",
+        "SiginLogs | where IPAddress in (\"1.2.3.4\", \"5.6.7.8\") | where TimeGenerated >= datetime(2024-01-15T00:00:00.0000000Z) | where TimeGenerated <= datetime(2024-01-16T00:00:00.0000000Z)",
+        "let start = datetime(2024-01-15T00:00:00.0000000Z);\n let end = datetime(2024-01-16T00:00:00.0000000Z);\n SecurityEvent\n | where EventID == 4688\n | where true\n | where Computer has \"host1\"\n | where TimeGenerated >= start\n | where TimeGenerated <= end\n ",
+        "OfficeActivity | where TimeGenerated >= datetime(2024-01-15T00:00:00.0000000Z) | where UserId has \"user\" | where RecordType == \"ExchangeAdmin\" | where Operation in~ (\"New-InboxRule\", \"Set-InboxRule\") | summarize OperationCount = count() by UserId, Operation, bin(TimeGenerated, 1h)",
+        "Syslog | where TimeGenerated >= datetime(2024-01-15) | where Facility == \"authpriv\" | where SyslogMessage has \"sshd:\" | where SyslogMessage has \"Accepted\" | extend User = extract(\"for ([\\\\w\\\\.-]+)\", 1, SyslogMessage) | summarize LogonCount = count() by User, HostName, bin(TimeGenerated, 1d) | order by LogonCount desc",
+        "AzureActivity | where CallerIpAddress in (\"10.1.1.1\") | where TimeGenerated >= datetime(2024-01-15T00:00:00.0000000Z) | where TimeGenerated <= datetime(2024-01-16T00:00:00.0000000Z) | summarize OperationCount=count(), OperationNames=make_set(OperationName), FirstOperation=min(TimeGenerated), LastOperation=max(TimeGenerated) by Caller, ResourceProvider",
+    ];
+    for q in queries {
+        parse(q).unwrap_or_else(|e| panic!("{q}\n→ {e}"));
+    }
+}
+
+#[test]
+fn large_table_filters_are_fast() {
+    let (data, _) = tour_data(&["asn_processes_on_host"]);
+    let t0 = std::time::Instant::now();
+    let f = execute(
+        "asn_processes_on_host | where CommandLine has \"powershell\" or NewProcessName endswith \"cmd.exe\" | summarize count() by Computer",
+        &data,
+        now(),
+    )
+    .unwrap();
+    assert!(f.height() >= 1);
+    assert!(t0.elapsed().as_secs_f64() < 5.0, "took {:?}", t0.elapsed());
+}
+
+#[test]
+fn datatable_print_range() {
+    let f = run("datatable(Name:string, Age:long, When:datetime, Tags:dynamic) [\"a\", 1, datetime(2024-01-01), dynamic([1]), \"b\", 2, datetime(2024-01-02), dynamic({\"k\":\"v\"})] | where Age > 1");
+    assert_eq!(strs(&f, "Name"), [Some("b".into())]);
+    assert_eq!(nanos(&f, "When"), [Some(ts("2024-01-02T00:00:00Z"))]);
+    assert_eq!(f.la_type("Tags").unwrap(), LaType::Dynamic);
+    assert_eq!(str_at(&f, "Tags", 0), "{\"k\":\"v\"}");
+    assert!(err("datatable(a:long) [\"x\"]").contains("is not a long"));
+    assert!(err("datatable(a:long, b:long) [1, 2, 3]").contains("not whole rows"));
+    let f = run("print x = 1 + 1, strcat(\"a\", \"b\"), y = now()");
+    assert_eq!(f.column_names(), ["x", "print_1", "y"]);
+    assert_eq!(longs(&f, "x"), [Some(2)]);
+    assert_eq!(nanos(&f, "y"), [Some(now())]);
+    let f = run("range i from 1 to 10 step 3");
+    assert_eq!(longs(&f, "i"), [Some(1), Some(4), Some(7), Some(10)]);
+    let f = run("range t from datetime(2024-01-01) to datetime(2024-01-02) step 6h | count");
+    assert_eq!(longs(&f, "Count"), [Some(5)]);
+    assert_eq!(rows("range x from 0.0 to 1.0 step 0.25"), 5);
+    assert!(err("range i from 1 to 100000000000 step 1").contains("more than"));
+    assert!(err("range i from 1 to 10 step 0").contains("not zero"));
+    // a let over a datatable, used with `in`
+    assert_eq!(rows("let ips = datatable(ip:string) [\"10.0.0.1\", \"10.0.0.2\"]; T | where IP in (ips)"), 3);
+}
+
+#[test]
+fn long_let_chains_are_an_error_not_a_crash() {
+    // each let uses the one before: evaluated lazily, nesting deeper and deeper
+    let mut q = String::from("let t0 = T;\n");
+    for i in 1..400 {
+        q.push_str(&format!("let t{i} = t{} | where true;\n", i - 1));
+    }
+    q.push_str("t399 | count");
+    assert!(err(&q).contains("too deeply"));
+    let mut q = String::from("let v0 = 1;\n");
+    for i in 1..30 {
+        q.push_str(&format!("let v{i} = v{} + 1;\n", i - 1));
+    }
+    q.push_str("print x = v29");
+    assert_eq!(longs(&run(&q), "x"), [Some(30)]);
+}
