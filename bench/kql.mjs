@@ -32,8 +32,8 @@ const DAY_AGO = new Date(END - 86400000).toISOString();
 const QUERIES = [
   {
     name: "where + summarize count() by + top",
-    kql: `SigninLogs | where ResultType != "0" | summarize count() by IPAddress | top 10 by count_`,
-    sql: `SELECT IPAddress, count(*) AS count_ FROM SigninLogs WHERE ResultType <> '0' GROUP BY IPAddress ORDER BY count_ DESC LIMIT 10`,
+    kql: `SigninLogs | where ResultType != "0" | summarize count() by IPAddress | top 10 by count_ desc, IPAddress asc`,
+    sql: `SELECT IPAddress, count(*) AS count_ FROM SigninLogs WHERE ResultType <> '0' GROUP BY IPAddress ORDER BY count_ DESC, IPAddress ASC LIMIT 10`,
     goal: true,
   },
   {
@@ -44,8 +44,8 @@ const QUERIES = [
   },
   {
     name: "summarize count() by 2 keys + top",
-    kql: `SigninLogs | where Location == "DE" | summarize count() by UserPrincipalName, ResultType | top 5 by count_`,
-    sql: `SELECT UserPrincipalName, ResultType, count(*) AS count_ FROM SigninLogs WHERE Location = 'DE' GROUP BY UserPrincipalName, ResultType ORDER BY count_ DESC LIMIT 5`,
+    kql: `SigninLogs | where Location == "DE" | summarize count() by UserPrincipalName, ResultType | top 5 by count_ desc, UserPrincipalName asc, ResultType asc`,
+    sql: `SELECT UserPrincipalName, ResultType, count(*) AS count_ FROM SigninLogs WHERE Location = 'DE' GROUP BY UserPrincipalName, ResultType ORDER BY count_ DESC, UserPrincipalName ASC, ResultType ASC LIMIT 5`,
     goal: true,
   },
   {
@@ -55,8 +55,8 @@ const QUERIES = [
   },
   {
     name: "dcount by + top",
-    kql: `SigninLogs | summarize dcount(IPAddress) by UserPrincipalName | top 5 by dcount_IPAddress`,
-    sql: `SELECT UserPrincipalName, count(DISTINCT IPAddress) AS dcount_IPAddress FROM SigninLogs GROUP BY UserPrincipalName ORDER BY dcount_IPAddress DESC LIMIT 5`,
+    kql: `SigninLogs | summarize dcount(IPAddress) by UserPrincipalName | top 5 by dcount_IPAddress desc, UserPrincipalName asc`,
+    sql: `SELECT UserPrincipalName, count(DISTINCT IPAddress) AS dcount_IPAddress FROM SigninLogs GROUP BY UserPrincipalName ORDER BY dcount_IPAddress DESC, UserPrincipalName ASC LIMIT 5`,
   },
   {
     name: "in + take",
@@ -107,7 +107,8 @@ conn.query(`CREATE TABLE SigninLogs AS SELECT * FROM read_csv('signins.csv', hea
   columns = {'TimeGenerated': 'TIMESTAMP', 'UserPrincipalName': 'VARCHAR', 'IPAddress': 'VARCHAR', 'ResultType': 'VARCHAR',
              'AppDisplayName': 'VARCHAR', 'Location': 'VARCHAR', 'DurationMs': 'BIGINT'})`);
 
-const key = (rows) => JSON.stringify(rows.map((r) => Object.values(r).map((v) => (typeof v === "bigint" ? Number(v) : v instanceof Date ? v.getTime() : v))));
+// Compared as text: CSV type inference may make ResultType a long on one side and a string on the other.
+const key = (rows) => JSON.stringify(rows.map((r) => Object.values(r).map((v) => String(v instanceof Date ? v.getTime() : v))));
 
 console.log(`\nKQL on ${ROWS.toLocaleString("en-US")} SigninLogs rows: huntbook (wasm, node ${process.version}) vs DuckDB-Wasm SQL, median of ${RUNS}`);
 console.log(`  ${"query".padEnd(38)} ${"huntbook".padStart(10)} ${"duckdb".padStart(10)}   ratio   same result`);
@@ -117,6 +118,7 @@ for (const q of QUERIES) {
   const d = time(() => conn.query(q.sql).toArray().map((r) => r.toJSON()));
   const ratio = h.ms / d.ms;
   const same = q.name === "in + take" ? h.out.length === d.out.length : key(h.out) === key(d.out);
+  if (!same && process.env.KQL_BENCH_DEBUG) console.log(key(h.out), "\n", key(d.out));
   if (q.goal && ratio > 2) goalOk = false;
   console.log(`  ${q.name.padEnd(38)} ${h.ms.toFixed(1).padStart(8)}ms ${d.ms.toFixed(1).padStart(8)}ms  ${ratio.toFixed(2).padStart(5)}×   ${same ? "yes" : "NO"}`);
 }

@@ -558,33 +558,62 @@ fn value_line(c: &mut Canvas, s: &Series, scale: &TimeScale, ys: &LinearScale, c
     let before = (i0 > 0 && i0 <= n).then(|| point(i0 - 1));
     let after = (i1 < n).then(|| point(i1));
     let stroke = (2.0 * ratio).round().max(1.0) as u32;
-    c.plot(|b| {
-        let mut prev = before;
-        for (x, col) in cols.iter().enumerate() {
-            let Some([first, last, lo, hi]) = col else { continue };
-            let x = x as f64 + 0.5;
-            if let Some(p) = prev {
-                line(b, p, (x, ys.to_px(*first)), color, stroke);
-            }
-            if lo < hi {
-                line(b, (x, ys.to_px(*lo)), (x, ys.to_px(*hi)), color, stroke);
-            }
-            prev = Some((x, ys.to_px(*last)));
+    // Steep pieces (a column's min–max, a step between neighbouring columns) are filled bands of the line's width;
+    // only the longer segments between sparse points go through plotters' anti-aliased lines.
+    let width = stroke as i64;
+    let mut bands: Vec<(f64, f64, f64)> = Vec::new(); // (x, y0, y1)
+    let mut segments: Vec<((f64, f64), (f64, f64))> = Vec::new();
+    let mut join = |p: (f64, f64), q: (f64, f64)| {
+        if (q.0 - p.0).abs() <= 1.5 {
+            bands.push((p.0.min(q.0), p.1, q.1));
+        } else {
+            segments.push((p, q));
         }
-        if let (Some(p), Some(q)) = (prev, after) {
+    };
+    let mut prev = before;
+    for (x, col) in cols.iter().enumerate() {
+        let Some([first, last, lo, hi]) = col else { continue };
+        let x = x as f64 + 0.5;
+        if let Some(p) = prev {
+            join(p, (x, ys.to_px(*first)));
+        }
+        if lo < hi {
+            join((x, ys.to_px(*lo)), (x, ys.to_px(*hi)));
+        }
+        prev = Some((x, ys.to_px(*last)));
+    }
+    if let (Some(p), Some(q)) = (prev, after) {
+        join(p, q);
+    }
+    let fill = opaque(color);
+    let half = (width - 1) / 2;
+    for (x, y0, y1) in bands {
+        let x0 = coord(x.floor()) as i64 - half;
+        let (ya, yb) = (
+            coord(y0.min(y1) - (width as f64) / 2.0) as i64,
+            coord(y0.max(y1) + (width as f64) / 2.0) as i64,
+        );
+        c.rect(x0, ya, x0 + width - 1, yb.max(ya + width - 1), fill);
+    }
+    c.plot(|b| {
+        for (p, q) in segments {
             line(b, p, q, color, stroke);
         }
     });
 }
 
-/// Circles of msticpy's size 4 at each value, each distinct pixel stamped once.
+/// Circles of msticpy's size 4 at each value. Dense data is common here (every event of the view is visited), so the
+/// circles are not stamped one by one: the visible centres go into a bit mask (with a margin of a radius), the mask
+/// is dilated by the disc a row at a time with word shifts, and the covered pixels are painted once.
 fn value_circles(c: &mut Canvas, s: &Series, scale: &TimeScale, ys: &LinearScale, color: Rgb, ratio: f64) {
-    let r = (2.0 * ratio).round().max(1.0) as i64;
+    let r = (2.0 * ratio).round().clamp(1.0, 32.0) as i64;
     let hw = disc(r);
-    let (w, h) = (c.w, c.h);
+    let (w, h) = (c.w as i64, c.h as i64);
+    let (mw, mh) = (w + 2 * r, h + 2 * r); // mask size with a margin of r on every side
+    let words = (mw as usize).div_ceil(64);
+    let mut centres = vec![0u64; words * mh as usize];
+    let mut row_used = vec![false; mh as usize];
     let (i0, i1) = value_window(s, scale, w as f64, r as f64 + 1.0);
-    let mut seen = vec![0u64; (w * h).div_ceil(64)];
-    let col = opaque(color);
     // to_px and ys.to_px as one multiply-add each (the hot loop visits every visible event).
     let kx = if scale.span() > 0 {
         w as f64 / scale.span() as f64
@@ -596,25 +625,67 @@ fn value_circles(c: &mut Canvas, s: &Series, scale: &TimeScale, ys: &LinearScale
     let ky = (r1 - r0) / (d1 - d0);
     let start = scale.start() as i128;
     for i in i0..i1.min(s.times.len()).min(s.values.len()) {
-        let x = ((s.times[i] as i128 - start) as f64 * kx).floor();
-        let y = (r0 + (s.values[i] - d0) * ky).floor();
-        if !(x > -(r as f64) - 1.0
-            && x < (w as f64) + r as f64 + 1.0
-            && y > -(r as f64) - 1.0
-            && y < (h as f64) + r as f64 + 1.0)
-        {
-            continue;
+        let x = ((s.times[i] as i128 - start) as f64 * kx).floor() + r as f64;
+        let y = (r0 + (s.values[i] - d0) * ky).floor() + r as f64;
+        if x >= 0.0 && y >= 0.0 && x < mw as f64 && y < mh as f64 {
+            let (x, y) = (x as usize, y as usize);
+            centres[y * words + x / 64] |= 1 << (x % 64);
+            row_used[y] = true;
         }
-        let (x, y) = (x as i64, y as i64);
-        if x >= 0 && y >= 0 && (x as usize) < w && (y as usize) < h {
-            let bit = y as usize * w + x as usize;
-            if seen[bit / 64] & (1 << (bit % 64)) != 0 {
+    }
+    let fill = opaque(color);
+    let mut out = vec![0u64; words];
+    for y in 0..h {
+        out.fill(0);
+        let mut any = false;
+        for (k, dy) in (-r..=r).enumerate() {
+            let sy = (y + r - dy) as usize; // the mask row whose discs reach row y at offset dy
+            if !row_used.get(sy).copied().unwrap_or(false) {
                 continue;
             }
-            seen[bit / 64] |= 1 << (bit % 64);
+            any = true;
+            let src = &centres[sy * words..(sy + 1) * words];
+            for shift in -hw[k]..=hw[k] {
+                or_shifted(&mut out, src, shift);
+            }
         }
-        for (k, dy) in (-r..=r).enumerate() {
-            c.span(y + dy, x - hw[k], x + hw[k], col);
+        if !any {
+            continue;
+        }
+        for (i, &word) in out.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let x = (i * 64 + bits.trailing_zeros() as usize) as i64 - r;
+                bits &= bits - 1;
+                if (0..w).contains(&x) {
+                    let p = ((y * w + x) * 4) as usize;
+                    if let Some(px) = c.buf.get_mut(p..p + 4) {
+                        px.copy_from_slice(&fill);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `out |= src` shifted by `shift` bits towards higher bit positions (negative: lower), `|shift| < 64`.
+fn or_shifted(out: &mut [u64], src: &[u64], shift: i64) {
+    let n = out.len().min(src.len());
+    if shift == 0 {
+        for i in 0..n {
+            out[i] |= src[i];
+        }
+    } else if shift > 0 {
+        let b = shift as u32;
+        for i in 0..n {
+            let carry = if i > 0 { src[i - 1] >> (64 - b) } else { 0 };
+            out[i] |= (src[i] << b) | carry;
+        }
+    } else {
+        let b = (-shift) as u32;
+        for i in 0..n {
+            let carry = if i + 1 < n { src[i + 1] << (64 - b) } else { 0 };
+            out[i] |= (src[i] >> b) | carry;
         }
     }
 }
@@ -693,5 +764,11 @@ mod tests {
             (Some([9, 9, 9, 255]), Some([255; 4]), Some([255; 4]))
         );
         assert_eq!(disc(2), [0, 2, 2, 2, 0]);
+        let mut out = vec![0u64; 2];
+        or_shifted(&mut out, &[1 << 63, 1], 1);
+        assert_eq!(out, [0, 0b110]);
+        let mut out = vec![0u64; 2];
+        or_shifted(&mut out, &[1, 1], -1);
+        assert_eq!(out, [1 << 63, 0]);
     }
 }

@@ -170,3 +170,29 @@ test("the Tour's real tables load from URLs and from a File in the browser", asy
   assert.deepEqual(got.file, [4, 20]);
   assert.deepEqual(errors, []);
 });
+
+test("progress shows the elapsed time of a running query and cancels it", async () => {
+  const { page, errors } = await b.newPage();
+  await page.goto(`${b.base}/e2e/blank.html`);
+  await page.evaluate(async () => {
+    const huntbook = await import("/huntbook/index.js");
+    await huntbook.init();
+    const qp = new huntbook.QueryProvider("LocalData");
+    const done = huntbook.progress((signal) => qp.execQuery("SigninLogs | summarize count() by IPAddress", { signal }), { label: "Counting" });
+    done.id = "done";
+    const slow = huntbook.progress((signal) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(new Error("cancelled")))), { label: "Waiting" });
+    slow.id = "slow";
+    document.body.append(done, slow);
+    window.doneRows = (await done.value).numRows;
+  });
+  await page.waitForSelector("#done[data-state=done]");
+  assert.ok((await page.evaluate(() => window.doneRows)) > 10);
+  await page.waitForTimeout(350);
+  const elapsed = parseFloat(await page.textContent("#slow .huntbook-elapsed"));
+  assert.ok(elapsed >= 0.2, `elapsed ${elapsed}`);
+  await page.click("#slow button[name=cancel]");
+  await page.waitForSelector("#slow[data-state=cancelled]");
+  assert.equal(await page.textContent("#slow .huntbook-error"), "cancelled");
+  assert.equal(await page.isDisabled("#slow button[name=cancel]"), true);
+  assert.deepEqual(errors, []);
+});

@@ -1,0 +1,161 @@
+//! msticpy's 96 Sentinel queries (`../shared/fixtures/msticpy-queries/kql_sent_*.yaml`), rendered as msticpy would
+//! render them (defaults, a time range, dummy values for required parameters), through the KQL engine:
+//!
+//! - every one of them parses;
+//! - each is run on the demo data (`huntbook::demo::load`), and a report says, per query, `ok (N rows)`,
+//!   `missing table X`, `missing column …` or the error. Run with `--nocapture` to see it. The test asserts how
+//!   many run, and that every failure is a table or column the demo data does not have — never an unsupported
+//!   operator or function, never a crash.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use huntbook::kql::{execute, parse};
+use huntbook::query::catalog::{Catalog, ParamType, QueryDef};
+use huntbook::query::params::{render, RenderContext};
+use huntbook::query::time::{TimeRange, NS_PER_DAY};
+use serde_json::{json, Map, Value};
+
+/// 2024-06-01T12:00:00Z: the demo data's newest event is put here.
+const NOW: i64 = 1_717_243_200_000_000_000;
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/msticpy-queries")
+}
+
+fn catalog() -> Catalog {
+    let mut names: Vec<String> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("kql_sent_") && n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    let mut c = Catalog::new();
+    for f in &names {
+        let text = std::fs::read_to_string(fixtures().join(f)).unwrap();
+        c.load_yaml(&text, f).unwrap_or_else(|e| panic!("{f}: {e}"));
+    }
+    c
+}
+
+/// Dummy values for the required parameters, as `tests/query_catalog.rs` renders them.
+fn dummy_args(q: &QueryDef) -> Map<String, Value> {
+    let mut a = Map::new();
+    for p in q.params.iter().filter(|p| p.required() && p.kind != ParamType::Datetime) {
+        let dummy = match p.kind {
+            ParamType::List => json!(["a", "b"]),
+            ParamType::Int => json!(1),
+            _ => json!("x"),
+        };
+        a.insert(p.name.clone(), dummy);
+    }
+    a
+}
+
+/// Every query rendered: (qualified name, KQL).
+fn rendered() -> Vec<(String, String)> {
+    let c = catalog();
+    let ctx = RenderContext { now_ns: NOW, time_range: TimeRange::last(NOW, 30 * NS_PER_DAY) };
+    c.queries()
+        .iter()
+        .map(|q| {
+            let text = render(q, &dummy_args(q), &ctx).unwrap_or_else(|e| panic!("{}: {e}", q.qualified_name()));
+            (q.qualified_name(), text)
+        })
+        .collect()
+}
+
+#[test]
+fn all_96_sentinel_queries_parse() {
+    let queries = rendered();
+    assert_eq!(queries.len(), 96);
+    let mut failed = Vec::new();
+    for (name, text) in &queries {
+        if let Err(e) = parse(text) {
+            failed.push(format!("{name}: {e}\n    {text}"));
+        }
+    }
+    assert!(failed.is_empty(), "{} of 96 do not parse:\n{}", failed.len(), failed.join("\n"));
+}
+
+/// How one query fared on the demo data.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Outcome {
+    Ok(usize),
+    MissingTable(String),
+    MissingColumn(String),
+    Error(String),
+}
+
+fn classify(result: huntbook::Result<huntbook::Frame>) -> Outcome {
+    match result {
+        Ok(f) => Outcome::Ok(f.height()),
+        Err(e) => {
+            let msg = e.to_string();
+            if let Some(rest) = msg.split("unknown table '").nth(1) {
+                return Outcome::MissingTable(rest.split('\'').next().unwrap_or("").to_string());
+            }
+            if let Some(rest) = msg.split("unknown column '").nth(1).or_else(|| msg.split("has no column '").nth(1)) {
+                return Outcome::MissingColumn(rest.split('\'').next().unwrap_or("").to_string());
+            }
+            Outcome::Error(msg)
+        }
+    }
+}
+
+#[test]
+fn sentinel_queries_on_the_demo_data() {
+    let data = huntbook::demo::load(NOW).unwrap();
+    let queries = rendered();
+    let mut report: Vec<(String, Outcome)> = Vec::new();
+    for (name, text) in &queries {
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| execute(text, &data, NOW)));
+        let outcome = match out {
+            Ok(r) => classify(r),
+            Err(_) => Outcome::Error("PANIC".into()),
+        };
+        report.push((name.clone(), outcome));
+    }
+    let width = report.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    eprintln!("\n{:width$}  result", "query");
+    eprintln!("{}  {}", "-".repeat(width), "-".repeat(40));
+    let mut tally: BTreeMap<&str, usize> = BTreeMap::new();
+    for (name, o) in &report {
+        let text = match o {
+            Outcome::Ok(n) => {
+                *tally.entry("ok").or_default() += 1;
+                format!("ok ({n} rows)")
+            }
+            Outcome::MissingTable(t) => {
+                *tally.entry("missing table").or_default() += 1;
+                format!("missing table {t}")
+            }
+            Outcome::MissingColumn(c) => {
+                *tally.entry("missing column").or_default() += 1;
+                format!("missing column {c}")
+            }
+            Outcome::Error(e) => {
+                *tally.entry("error").or_default() += 1;
+                format!("ERROR {e}")
+            }
+        };
+        eprintln!("{name:width$}  {text}");
+    }
+    eprintln!("\n{tally:?}\n");
+    let errors: Vec<String> = report
+        .iter()
+        .filter_map(|(n, o)| match o {
+            Outcome::Error(e) => Some(format!("{n}: {e}")),
+            _ => None,
+        })
+        .collect();
+    assert!(errors.is_empty(), "queries that fail for another reason than a missing table/column:\n{}", errors.join("\n"));
+}
+
+#[test]
+#[ignore]
+fn dump_rendered() {
+    for (n, t) in rendered() {
+        println!("=== {n}\n{t}\n");
+    }
+}
