@@ -1055,3 +1055,280 @@ fn long_let_chains_are_an_error_not_a_crash() {
     q.push_str("print x = v29");
     assert_eq!(longs(&run(&q), "x"), [Some(30)]);
 }
+
+// ----- make-series, parse, user-defined functions, lookup, invoke, more operators ----------------------------------
+
+#[test]
+fn make_series_fills_every_bin() {
+    let f = run("T | make-series n=count() default=0 on TimeGenerated from datetime(2024-01-01) to datetime(2024-01-03) step 1d by User | order by User asc");
+    assert_eq!(f.column_names(), ["User", "n", "TimeGenerated"]);
+    assert_eq!(f.la_type("n").unwrap(), LaType::Dynamic);
+    assert_eq!(
+        strs(&f, "User"),
+        [Some("Alice@Contoso.com".into()), Some("alice@contoso.com".into()), Some("bob@contoso.com".into()), Some("carol@fabrikam.com".into())]
+    );
+    assert_eq!(strs(&f, "n"), [Some("[0,1]".into()), Some("[2,0]".into()), Some("[1,0]".into()), Some("[0,1]".into())]);
+    assert_eq!(str_at(&f, "TimeGenerated", 0), r#"["2024-01-01T00:00:00Z","2024-01-02T00:00:00Z"]"#);
+    // no from/to: from the first to the last value; default 0 where a bin has no rows
+    let f = run("T | make-series avg(Score) on TimeGenerated step 12h");
+    assert_eq!(f.column_names(), ["avg_Score", "TimeGenerated"]);
+    assert_eq!(str_at(&f, "avg_Score", 0), "[2.0,0,0.5,4.0]");
+    // `in range(…)` includes its stop; `default=` fills empty bins
+    let f = run("T | make-series m=max(N) default=-1 on TimeGenerated in range(datetime(2024-01-01), datetime(2024-01-03), 1d)");
+    assert_eq!(str_at(&f, "m", 0), "[5,7,-1]");
+    // a number axis
+    let f = run("T | make-series count() on N from 0 to 8 step 4");
+    assert_eq!((str_at(&f, "count_", 0), str_at(&f, "N", 0)), ("[2,2]".to_string(), "[0,4]".to_string()));
+    // the series expand back into rows
+    let f = run("T | make-series n=count() on TimeGenerated from datetime(2024-01-01) to datetime(2024-01-03) step 1d | mv-expand n to typeof(long), TimeGenerated to typeof(datetime)");
+    assert_eq!(longs(&f, "n"), [Some(3), Some(2)]);
+    assert_eq!(nanos(&f, "TimeGenerated"), [Some(ts("2024-01-01T00:00:00Z")), Some(ts("2024-01-02T00:00:00Z"))]);
+    assert!(err("T | make-series count() on TimeGenerated step 0s").contains("step greater than zero"));
+    assert!(err("T | make-series count() on User step 1h").contains("needs a datetime, timespan or number axis"));
+    assert!(err("T | make-series count() on TimeGenerated from datetime(2000-01-01) to datetime(2024-01-01) step 1s").contains("more than"));
+}
+
+#[test]
+fn series_functions_after_make_series() {
+    let f = run("print s = dynamic([1, 2, 3, 4]) | extend (rsq, slope, variance, rvariance, interception, line_fit) = series_fit_line(s)");
+    assert_eq!(str_at(&f, "slope", 0), "1.0");
+    assert_eq!(str_at(&f, "interception", 0), "0.0");
+    assert_eq!(str_at(&f, "rsq", 0), "1.0");
+    assert_eq!(str_at(&f, "line_fit", 0), "[1.0,2.0,3.0,4.0]");
+    let f = run("print s = dynamic([1, 2, 3, 4]) | extend (baseline, seasonal, trend, residual) = series_decompose(s, -1, 'linefit')");
+    assert_eq!(str_at(&f, "baseline", 0), "[1.0,2.0,3.0,4.0]");
+    assert_eq!(str_at(&f, "residual", 0), "[0.0,0.0,0.0,0.0]");
+    let f = run("print s = dynamic([1, 1, 1, 1, 1, 1, 1, 50]) | extend (anomalies, score, baseline) = series_decompose_anomalies(s)");
+    assert_eq!(str_at(&f, "anomalies", 0), "[0.0,0.0,0.0,0.0,0.0,0.0,0.0,1.0]");
+    assert!(err("print s = dynamic([1]) | extend (a, b) = strlen('x')").contains("does not give several values"));
+    assert!(err("print s = dynamic([1, 2]) | extend (a, b) = series_fit_line(s)").contains("gives 6 values, but 2 names"));
+}
+
+#[test]
+fn parse_operator() {
+    let f = run("T | parse Cmd with Exe \".exe\" Rest | project Exe, Rest");
+    assert_eq!(
+        strs(&f, "Exe"),
+        [Some("powershell".into()), Some("cmd".into()), Some("C:\\Windows\\System32\\notepad".into()), Some("".into()), Some("".into())]
+    );
+    assert_eq!(strs(&f, "Rest"), [Some(" -enc AAAA".into()), Some(" /c whoami".into()), Some("".into()), Some("".into()), Some("".into())]);
+    assert_eq!(strs(&run("T | parse Cmd with * \"-enc \" Payload | where isnotempty(Payload) | project Payload"), "Payload"), [Some("AAAA".into())]);
+    let f = run("print s = \"n=42, t=1.5; rest\" | parse s with \"n=\" n:long \", t=\" t:real \";\" *");
+    assert_eq!(longs(&f, "n"), [Some(42)]);
+    assert_eq!(reals(&f, "t"), [Some(1.5)]);
+    // a typed column that does not fit: no match, nulls
+    let f = run("print s = \"n=x\" | parse s with \"n=\" n:long");
+    assert_eq!(longs(&f, "n"), [None]);
+    assert_eq!(rows("T | parse-where Cmd with Name \".exe\" * | count | where Count == 3"), 1);
+    let f = run("print s = \"user=bob   id=12\" | parse kind=regex s with \"user=\" u @\"\\s+id=\" id:long");
+    assert_eq!((str_at(&f, "u", 0), longs(&f, "id")), ("bob".to_string(), vec![Some(12)]));
+    // comments inside the pattern, as in msticpy's Sysmon parser
+    let f = run("print m = \"<a>1</a><b>two</b>\" | parse m with\n  '<a>' A:int '</a>' // the first\n  '<b>' B '</b>'");
+    assert_eq!((longs(&f, "A"), str_at(&f, "B", 0)), (vec![Some(1)], "two".to_string()));
+    assert!(err("T | parse Cmd with \"x\"").contains("a column to extract"));
+}
+
+#[test]
+fn user_defined_functions() {
+    assert_eq!(longs(&run("let twice = (x:long) { x * 2 }; T | extend d = twice(N) | project d"), "d"), [Some(10), Some(6), None, Some(14), Some(2)]);
+    let f = run("let f = (x:long, y:long = 10) { x + y }; print a = f(1), b = f(1, 2)");
+    assert_eq!((longs(&f, "a"), longs(&f, "b")), (vec![Some(11)], vec![Some(3)]));
+    assert_eq!(rows("let users = (domain:string) { T | where User endswith domain | distinct User }; users(\"contoso.com\")"), 3);
+    assert_eq!(rows("let first = (t:(*), n:long) { t | take n }; first(T, 2)"), 2);
+    assert_eq!(rows("let F = () { T | where Ok }; F"), 3, "a function without parameters, used as a name");
+    assert_eq!(rows("let F = () { T | where Ok }; F() | where N > 1"), 1);
+    assert_eq!(longs(&run("let addone = (t:(N:long)) { t | extend M = N + 1 }; T | invoke addone() | project M"), "M"), [Some(6), Some(4), None, Some(8), Some(2)]);
+    assert_eq!(str_at(&run("let f = (x:string) { let y = strcat(x, \"!\"); toupper(y) }; print r = f(\"hi\")"), "r", 0), "HI!");
+    assert_eq!(rows("let v = view () { U | where Level > 1 }; v"), 3);
+    // a parameter converts its argument to the declared type
+    assert_eq!(str_at(&run("let s = (x:string) { strcat(x, \"-\") }; print r = s(5)"), "r", 0), "5-");
+    // functions see the lets before them, and in (…) takes a tabular function
+    assert_eq!(rows("let dom = \"fabrikam.com\"; let hits = () { T | where User endswith dom | project IP }; T | where IP in (hits())"), 1);
+    assert!(err("let f = (x:long) { x }; print f()").contains("takes 1 argument(s), 0 given"));
+    assert!(err("let f = (x:long) { f(x) }; print f(1)").contains("unknown function 'f'"));
+    assert!(err("let f = (x:long) { x }; f").contains("is a function"));
+    assert!(err("let t = () { T }; print x = t()").contains("gives a table"));
+    // deep chains of calls are an error, not a crash
+    let mut q = String::from("let f0 = (x:long) { x };\n");
+    for i in 1..60 {
+        q.push_str(&format!("let f{i} = (x:long) {{ f{}(x) + 1 }};\n", i - 1));
+    }
+    q.push_str("print y = f59(0)");
+    assert!(err(&q).contains("too deeply"));
+}
+
+#[test]
+fn lookup_invoke_union_wildcards_item_index() {
+    let f = run("T | lookup (U | where Dept != \"Sales2\") on User | project User, Dept, Level");
+    assert_eq!(f.height(), 5);
+    assert_eq!(strs(&f, "Dept"), [Some("Sales".into()), Some("IT".into()), Some("Sales".into()), None, None]);
+    assert_eq!(longs(&f, "Level"), [Some(1), Some(2), Some(1), None, None]);
+    let cols = run("T | lookup (U | where Dept != \"Sales2\") on User").column_names();
+    assert_eq!(cols.iter().filter(|c| c.starts_with("User")).count(), 1, "{cols:?}");
+    assert_eq!(rows("T | lookup kind=inner (U | where Dept != \"Sales2\") on User"), 3);
+    assert_eq!(rows("T | lookup kind=inner (U | project-rename Who = User) on $left.User == $right.Who"), 5);
+    assert_eq!(rows("union U* | where Level > 0"), 4);
+    assert_eq!(rows("union withsource=Src * | where Src == \"U\""), 4);
+    assert_eq!(rows("union *"), 9);
+    assert_eq!(rows("union isfuzzy=true T, Nope*"), 5);
+    let f = run("T | take 1 | mv-expand with_itemindex=i tag = Props.tags | project i, tag");
+    assert_eq!(longs(&f, "i"), [Some(0), Some(1)]);
+    assert_eq!(strs(&f, "tag"), [Some("a".into()), Some("b".into())]);
+}
+
+// ----- functions the Sentinel queries use --------------------------------------------------------------------------
+
+#[test]
+fn percentiles_and_make_bag() {
+    let f = run("T | summarize p50 = percentile(N, 50), percentile(Score, 90), percentiles(N, 25, 75), percentiles_array(N, 50, 100)");
+    assert_eq!(f.column_names(), ["p50", "percentile_Score_90", "percentile_N_25", "percentile_N_75", "percentiles_N"]);
+    assert_eq!(longs(&f, "p50"), [Some(3)]);
+    assert_eq!(reals(&f, "percentile_Score_90"), [Some(4.0)]);
+    assert_eq!((longs(&f, "percentile_N_25"), longs(&f, "percentile_N_75")), (vec![Some(1)], vec![Some(5)]));
+    assert_eq!(str_at(&f, "percentiles_N", 0), "[3,7]");
+    let f = run("T | summarize percentile(TimeGenerated, 50) by Ok | order by Ok asc");
+    assert_eq!(nanos(&f, "percentile_TimeGenerated_50"), [Some(ts("2024-01-01T01:30:00Z")), Some(ts("2024-01-01T02:15:00Z"))]);
+    assert!(err("T | summarize percentile(N, 150)").contains("between 0 and 100"));
+    let f = run("T | where isnotnull(N) | summarize b = make_bag(bag_pack(tostring(EventID), N))");
+    assert_eq!(str_at(&f, "b", 0), r#"{"4624":5,"4625":3,"4688":7}"#);
+    let f = run("T | summarize make_bag_if(pack(\"u\", User), Ok) by EventID | where EventID == 4624");
+    assert_eq!(str_at(&f, "bag_", 0), r#"{"u":"alice@contoso.com"}"#);
+}
+
+#[test]
+fn ip_hash_base64_url_functions() {
+    let f = run(
+        "print a = ipv4_is_private(\"10.1.2.3\"), b = ipv4_is_private(\"172.32.0.1\"), c = ipv4_is_private(\"192.168.0.1/24\"), \
+         d = ipv4_is_private(\"8.8.8.8\"), e = parse_ipv4(\"127.0.0.1\"), f = parse_ipv4(\"10.1.2.3/8\"), \
+         g = ipv4_is_in_range(\"10.1.2.3\", \"10.0.0.0/8\"), h = ipv4_is_in_range(\"11.1.2.3\", \"10.0.0.0/8\"), i = isnull(parse_ipv4(\"nope\")), \
+         j = ipv4_is_match(\"192.168.1.1/24\", \"192.168.1.255\"), k = ipv4_compare(\"10.0.0.2\", \"10.0.0.1\")",
+    );
+    for (c, want) in [("a", true), ("b", false), ("c", true), ("d", false), ("g", true), ("h", false), ("i", true), ("j", true)] {
+        assert_eq!(bools(&f, c), [Some(want)], "{c}");
+    }
+    assert_eq!((longs(&f, "e"), longs(&f, "f"), longs(&f, "k")), (vec![Some(2_130_706_433)], vec![Some(167_772_160)], vec![Some(1)]));
+    assert_eq!(rows("T | where ipv4_is_private(IP)"), 5);
+    assert_eq!(rows("T | where ipv4_is_in_range(IP, \"10.0.0.0/30\")"), 4);
+    let f = run(
+        "print m = hash_md5(\"abc\"), s1 = hash_sha1(\"abc\"), s = hash_sha256(\"abc\"), d = base64_decode_tostring(\"aGVsbG8=\"), \
+         d2 = base64_decode_tostring(\"aGVsbG8\"), e = base64_encode_tostring(\"hello\"), u = url_encode(\"a b&c\"), v = url_decode(\"a%20b%26c\")",
+    );
+    assert_eq!(str_at(&f, "m", 0), "900150983cd24fb0d6963f7d28e17f72");
+    assert_eq!(str_at(&f, "s1", 0), "a9993e364706816aba3e25717850c26c9cd0d89d");
+    assert_eq!(str_at(&f, "s", 0), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_eq!((str_at(&f, "d", 0), str_at(&f, "d2", 0), str_at(&f, "e", 0)), ("hello".into(), "hello".into(), "aGVsbG8=".into()));
+    assert_eq!((str_at(&f, "u", 0), str_at(&f, "v", 0)), ("a%20b%26c".into(), "a b&c".into()));
+    let want: String = {
+        use md5::Digest;
+        md5::Md5::digest(b"alice@contoso.com").iter().map(|b| format!("{b:02x}")).collect()
+    };
+    assert_eq!(strs(&run("T | extend h = hash_md5(User) | project h | take 1"), "h"), [Some(want)]);
+    let f = run("print u = parse_url(\"https://user:pw@example.com:8443/a/b?x=1&y=two#frag\")");
+    let u: Value = serde_json::from_str(&str_at(&f, "u", 0)).unwrap();
+    assert_eq!(
+        u,
+        serde_json::json!({"Scheme": "https", "Host": "example.com", "Port": "8443", "Path": "/a/b", "Username": "user", "Password": "pw",
+                           "Query Parameters": {"x": "1", "y": "two"}, "Fragment": "frag"})
+    );
+    assert_eq!(str_at(&run("print h = tostring(parse_url(\"http://x.org/p\").Host)"), "h", 0), "x.org");
+}
+
+#[test]
+fn dynamic_and_datetime_functions() {
+    let f = run(
+        "print p = pack(\"a\", 1, \"b\", \"x\"), q = pack_array(1, \"two\", 3.5), r = bag_pack(\"k\", dynamic([1])), \
+         e1 = extract_all(@\"(\\d+)\", \"a1b22c333\"), e2 = extract_all(@\"(\\w)(\\d)\", dynamic([1, 2]), \"a1b2\"), \
+         k = bag_keys(dynamic({\"x\": 1, \"y\": 2})), sl = array_slice(dynamic([1, 2, 3, 4]), 1, -2), \
+         n = array_length(dynamic([1, 2, 3])), n2 = isnull(array_length(dynamic({}))), \
+         s1 = split(\"a.b.c\", \".\", 2), s2 = split(\"a.b.c\", \".\")[-1], s3 = split(\"a.b.c\", \".\", 5)",
+    );
+    assert_eq!(str_at(&f, "p", 0), r#"{"a":1,"b":"x"}"#);
+    assert_eq!(str_at(&f, "q", 0), r#"[1,"two",3.5]"#);
+    assert_eq!(str_at(&f, "r", 0), r#"{"k":[1]}"#);
+    assert_eq!(str_at(&f, "e1", 0), r#"["1","22","333"]"#);
+    assert_eq!(str_at(&f, "e2", 0), r#"[["a","1"],["b","2"]]"#);
+    assert_eq!(str_at(&f, "k", 0), r#"["x","y"]"#);
+    assert_eq!(str_at(&f, "sl", 0), "[2,3]");
+    assert_eq!((longs(&f, "n"), bools(&f, "n2")), (vec![Some(3)], vec![Some(true)]));
+    assert_eq!((str_at(&f, "s1", 0), str_at(&f, "s2", 0), str_at(&f, "s3", 0)), (r#"["c"]"#.into(), "c".into(), "[]".into()));
+    // split with a row's own index, and a negative index into the array
+    assert_eq!(strs(&run("T | extend last = tostring(split(Cmd, \"\\\\\")[-1]) | where Cmd has \"notepad\" | project last"), "last"), [Some("notepad.exe".into())]);
+    let f = run("range i from 0 to 2 step 1 | extend part = tostring(split(\"x,y,z\", \",\")[i])");
+    assert_eq!(strs(&f, "part"), [Some("x".into()), Some("y".into()), Some("z".into())]);
+    let f = run(
+        "print a = format_datetime(datetime(2024-01-02 03:04:05.678), \"yyyy-MM-dd HH:mm:ss.fff\"), b = format_datetime(datetime(2024-01-02), \"dd/MM/yy\"), \
+         c = datetime_diff('day', datetime(2024-01-10), datetime(2024-01-01)), d = datetime_diff('hour', datetime(2024-01-10), datetime(2024-01-01)), \
+         e = datetime_diff('month', datetime(2024-03-01), datetime(2023-12-31)), g = datetime_diff('week', datetime(2024-01-08), datetime(2024-01-01)), \
+         h = dayofweek(datetime(2024-01-03)) == 3d, i = dayofweek(datetime(2024-01-07)) == 0d, j = datetime_part(\"quarter\", datetime(2024-05-01)), \
+         k = datetime_part(\"minute\", datetime(2024-05-01 10:42)), l = unixtime_seconds_todatetime(86400)",
+    );
+    assert_eq!((str_at(&f, "a", 0), str_at(&f, "b", 0)), ("2024-01-02 03:04:05.678".into(), "02/01/24".into()));
+    assert_eq!((longs(&f, "c"), longs(&f, "d"), longs(&f, "e"), longs(&f, "g")), (vec![Some(9)], vec![Some(216)], vec![Some(3)], vec![Some(1)]));
+    assert_eq!((bools(&f, "h"), bools(&f, "i")), (vec![Some(true)], vec![Some(true)]));
+    assert_eq!((longs(&f, "j"), longs(&f, "k")), (vec![Some(2)], vec![Some(42)]));
+    assert_eq!(nanos(&f, "l"), [Some(DAY)]);
+    let f = run("print x = parse_xml(\"<e><Data Name='a'>1</Data><Data Name='b'>2</Data></e>\") | extend v = tostring(x.e.Data[1].['#text'])");
+    assert_eq!(str_at(&f, "v", 0), "2");
+}
+
+// ----- the benchmark's queries on 1,000,000 rows ---------------------------------------------------------------------
+
+/// The table `bench/kql.mjs` makes (same generator, same CSV reader), `n` rows ending at `end_ms`.
+fn bench_signins(n: usize, end_ms: i64) -> Frame {
+    let mut seed: u32 = 20240115;
+    let mut rnd = || {
+        seed = seed.wrapping_mul(1103515245).wrapping_add(12345);
+        seed as f64 / 4294967296.0
+    };
+    let apps = ["Azure Portal", "Office 365 Exchange Online", "Microsoft Teams", "SharePoint Online", "Azure CLI", "Windows Sign In"];
+    let results = ["0", "0", "0", "0", "0", "0", "50126", "50074", "0", "50140"];
+    let span = 14 * 86_400_000i64;
+    let mut csv = String::from("TimeGenerated,UserPrincipalName,IPAddress,ResultType,AppDisplayName,Location,DurationMs\n");
+    for _ in 0..n {
+        let t = end_ms - (rnd() * span as f64).floor() as i64;
+        let t = chrono::DateTime::from_timestamp_millis(t).unwrap().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+        let user = format!("user{}@contoso.com", (rnd().powi(2) * 2000.0).floor() as i64);
+        let ip = format!("{}.{}.{}.{}", 10 + (rnd() * 200.0) as i64, (rnd() * 50.0) as i64, (rnd() * 20.0) as i64, (rnd() * 250.0) as i64);
+        let r = results[(rnd() * 10.0) as usize];
+        let app = apps[(rnd() * 6.0) as usize];
+        let loc = if rnd() < 0.9 { "US" } else { "DE" };
+        let d = (rnd() * 5000.0) as i64;
+        csv.push_str(&format!("{t},{user},{ip},{r},{app},{loc},{d}\n"));
+    }
+    huntbook::frame::text::read_csv(csv.as_bytes(), "SigninLogs").unwrap()
+}
+
+/// `cargo test --release --test kql_exec bench_million_rows -- --ignored --nocapture`: the six queries of
+/// `bench/kql.mjs`, natively, median of 5 runs each.
+#[test]
+#[ignore]
+fn bench_million_rows() {
+    let n: usize = std::env::var("KQL_BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let end = ts("2026-01-15T00:00:00Z") / 1_000_000;
+    let t0 = std::time::Instant::now();
+    let mut data = LocalData::new();
+    let f = bench_signins(n, end);
+    eprintln!("generated and read {n} rows in {:?}: {:?}", t0.elapsed(), f.schema());
+    data.add(f);
+    let day_ago = fmt_dt((end - 86_400_000) * 1_000_000);
+    let queries = [
+        "SigninLogs | where ResultType != \"0\" | summarize count() by IPAddress | top 10 by count_ desc, IPAddress asc".to_string(),
+        format!("SigninLogs | where TimeGenerated > datetime({day_ago}) | summarize count() by AppDisplayName | sort by AppDisplayName asc"),
+        "SigninLogs | where Location == \"DE\" | summarize count() by UserPrincipalName, ResultType | top 5 by count_ desc, UserPrincipalName asc, ResultType asc".to_string(),
+        "SigninLogs | where UserPrincipalName contains \"user42@\" | count".to_string(),
+        "SigninLogs | summarize dcount(IPAddress) by UserPrincipalName | top 5 by dcount_IPAddress desc, UserPrincipalName asc".to_string(),
+        "SigninLogs | where IPAddress in (\"10.1.2.3\", \"11.2.3.4\", \"12.3.4.5\") | take 100".to_string(),
+    ];
+    for q in &queries {
+        let mut times = Vec::new();
+        let mut rows_out = 0;
+        for _ in 0..5 {
+            let t = std::time::Instant::now();
+            let out = execute(q, &data, now()).unwrap();
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            rows_out = out.height();
+        }
+        times.sort_by(f64::total_cmp);
+        eprintln!("{:>8.1} ms  ({rows_out} rows)  {q}", times[2]);
+    }
+}

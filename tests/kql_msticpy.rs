@@ -142,6 +142,37 @@ fn sentinel_queries_on_the_demo_data() {
         eprintln!("{name:width$}  {text}");
     }
     eprintln!("\n{tally:?}\n");
+    // the minimal form of the report: how many run, and which tables the demo data lacks
+    let missing: std::collections::BTreeSet<&str> = report
+        .iter()
+        .filter_map(|(_, o)| match o {
+            Outcome::MissingTable(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        missing.into_iter().collect::<Vec<_>>(),
+        [
+            "AuditLog_CL",
+            "AzureNetworkAnalytics_CL",
+            "DynamicSummary",
+            "HuntingBookmark",
+            "StorageFileLogs",
+            "ThreatIntelIndicators",
+            "VMComputer",
+            "x"
+        ]
+    );
+    assert_eq!(tally.get("ok"), Some(&66), "queries that run");
+    assert_eq!(tally.get("missing table"), Some(&30));
+    assert_eq!(tally.get("missing column"), None);
+    // every query whose tables are in the demo data runs
+    let demo_tables = data.table_names();
+    for (name, o) in &report {
+        if let Outcome::MissingTable(t) = o {
+            assert!(!demo_tables.contains(t), "{name}: {t}");
+        }
+    }
     let errors: Vec<String> = report
         .iter()
         .filter_map(|(n, o)| match o {
@@ -150,6 +181,41 @@ fn sentinel_queries_on_the_demo_data() {
         })
         .collect();
     assert!(errors.is_empty(), "queries that fail for another reason than a missing table/column:\n{}", errors.join("\n"));
+}
+
+/// The time-series queries (make-series, series_decompose…) on a real table: their `table` parameter made from the
+/// demo sign-ins.
+#[test]
+fn time_series_queries_on_demo_signins() {
+    let data = huntbook::demo::load(NOW).unwrap();
+    let c = catalog();
+    let ctx = RenderContext { now_ns: NOW, time_range: TimeRange::last(NOW, 30 * NS_PER_DAY) };
+    let table = "SigninLogs | summarize Total = count() by bin(TimeGenerated, 1h), Type";
+    let mut args = Map::new();
+    args.insert("table".into(), json!(table));
+    let run = |name: &str| {
+        let q = c.get(name).unwrap();
+        let text = render(q, &args, &ctx).unwrap();
+        execute(&text, &data, NOW).unwrap_or_else(|e| panic!("{name}: {e}\n{text}"))
+    };
+    let hours_with_signins = execute(&format!("{table} | where TimeGenerated >= ago(30d) | count"), &data, NOW).unwrap();
+    let want_total = hours_with_signins.df().column("Count").unwrap().i64().unwrap().get(0).unwrap();
+    let f = run("MultiDataSource.get_timeseries_data");
+    assert_eq!(f.column_names(), ["Type", "Total", "TimeGenerated"]);
+    assert_eq!(f.height(), 1);
+    let totals: Vec<i64> = serde_json::from_str(f.df().column("Total").unwrap().str().unwrap().get(0).unwrap()).unwrap();
+    assert_eq!(totals.len(), 30 * 24);
+    assert_eq!(totals.iter().sum::<i64>(), want_total);
+    for name in ["MultiDataSource.get_timeseries_decompose", "MultiDataSource.get_timeseries_anomalies"] {
+        let f = run(name);
+        assert_eq!(f.height(), 30 * 24, "{name}");
+        assert!(f.column_names().contains(&"baseline".to_string()), "{name}");
+    }
+    let f = run("MultiDataSource.plot_timeseries_datawithbaseline");
+    assert_eq!(f.column_names(), ["TimeGenerated", "Total", "baseline"]);
+    assert!(f.notes.iter().any(|n| n == "render: timechart"));
+    let f = run("MultiDataSource.plot_timeseries_scoreanomolies");
+    assert_eq!((f.height(), f.column_names()), (30 * 24, vec!["TimeGenerated".to_string(), "score".to_string()]));
 }
 
 #[test]

@@ -19,7 +19,10 @@ pub(crate) struct Budget {
 
 impl Budget {
     pub fn new(total: usize) -> Budget {
-        Budget { remaining: total, exhausted: false }
+        Budget {
+            remaining: total,
+            exhausted: false,
+        }
     }
 
     /// Reserves `n` bytes; false (and `exhausted`) if there are not that many left.
@@ -124,7 +127,8 @@ impl Unpacker<'_> {
                     }
                     Ok(_) => out.push(m),
                     Err(e) => {
-                        self.notes.push(format!("could not unpack {} member '{}': {e}", t.name(), m.path));
+                        self.notes
+                            .push(format!("could not unpack {} member '{}': {e}", t.name(), m.path));
                         out.push(m);
                     }
                 },
@@ -163,12 +167,21 @@ impl Unpacker<'_> {
             if bytes.is_empty() {
                 return Err(e);
             }
-            self.notes.push(format!("{chain} stream '{name}' is damaged after {} bytes: {e}", bytes.len()));
+            self.notes.push(format!(
+                "{chain} stream '{name}' is damaged after {} bytes: {e}",
+                bytes.len()
+            ));
         }
         if truncated {
-            self.notes.push(format!("limit max_total_bytes: {chain} stream '{name}' was cut"));
+            self.notes
+                .push(format!("limit max_total_bytes: {chain} stream '{name}' was cut"));
         }
-        Ok(vec![Member { path: name, chain: chain.to_string(), data: bytes, truncated }])
+        Ok(vec![Member {
+            path: name,
+            chain: chain.to_string(),
+            data: bytes,
+            truncated,
+        }])
     }
 
     fn zip(&mut self, data: &[u8]) -> Result<Vec<Member>, String> {
@@ -212,9 +225,17 @@ impl Unpacker<'_> {
             if let Some(e) = err {
                 self.notes.push(format!("zip member '{name}': {e}"));
             }
-            out.push(Member { path: name, chain: "zip".to_string(), data: bytes, truncated });
+            out.push(Member {
+                path: name,
+                chain: "zip".to_string(),
+                data: bytes,
+                truncated,
+            });
             if truncated {
-                self.notes.push(format!("limit max_total_bytes: zip member '{}' was cut", out.last().map_or("", |m| m.path.as_str())));
+                self.notes.push(format!(
+                    "limit max_total_bytes: zip member '{}' was cut",
+                    out.last().map_or("", |m| m.path.as_str())
+                ));
             }
         }
         Ok(out)
@@ -231,7 +252,8 @@ impl Unpacker<'_> {
                     if out.is_empty() {
                         return Err(e.to_string());
                     }
-                    self.notes.push(format!("tar archive is damaged after {} members: {e}", out.len()));
+                    self.notes
+                        .push(format!("tar archive is damaged after {} members: {e}", out.len()));
                     break;
                 }
             };
@@ -240,7 +262,8 @@ impl Unpacker<'_> {
             }
             if self.members_left == 0 {
                 self.members_exhausted = true;
-                self.notes.push("limit max_members: the rest of a tar archive was not read".to_string());
+                self.notes
+                    .push("limit max_members: the rest of a tar archive was not read".to_string());
                 break;
             }
             self.members_left -= 1;
@@ -250,9 +273,15 @@ impl Unpacker<'_> {
                 self.notes.push(format!("tar member '{name}': {e}"));
             }
             if truncated {
-                self.notes.push(format!("limit max_total_bytes: tar member '{name}' was cut"));
+                self.notes
+                    .push(format!("limit max_total_bytes: tar member '{name}' was cut"));
             }
-            out.push(Member { path: name, chain: "tar".to_string(), data: bytes, truncated });
+            out.push(Member {
+                path: name,
+                chain: "tar".to_string(),
+                data: bytes,
+                truncated,
+            });
             if truncated {
                 break;
             }

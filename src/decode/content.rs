@@ -139,7 +139,8 @@ impl Encoding {
 }
 
 /// Text when `b` is printable UTF-16LE (PowerShell's `-EncodedCommand`; only with `utf16`) or printable UTF-8;
-/// `None` for binary. Trailing NULs are dropped; a BOM is dropped.
+/// `None` for binary. Trailing NULs are dropped; a BOM is dropped. Stops at the first non-text character, so a
+/// large binary costs little.
 pub fn as_text(b: &[u8], utf16: bool) -> Option<(String, Encoding)> {
     if utf16 {
         if let Some(s) = utf16le(b) {
@@ -147,8 +148,12 @@ pub fn as_text(b: &[u8], utf16: bool) -> Option<(String, Encoding)> {
         }
     }
     let body = b.strip_prefix(&[0xef, 0xbb, 0xbf]).unwrap_or(b);
+    let end = body.iter().rposition(|x| *x != 0).map_or(0, |p| p + 1);
+    let body = body.get(..end).unwrap_or_default();
+    if body.is_empty() || body.iter().any(|x| x.is_ascii_control() && !text_control(*x as char)) {
+        return None;
+    }
     let s = std::str::from_utf8(body).ok()?;
-    let s = s.trim_end_matches('\0');
     printable(s).then(|| (s.to_string(), Encoding::Utf8))
 }
 
@@ -160,6 +165,15 @@ fn utf16le(b: &[u8]) -> Option<String> {
     if body.len() < 2 || body.len() % 2 != 0 {
         return None;
     }
+    // Trailing NUL code units are padding, not text.
+    let mut end = body.len();
+    while end >= 2 && body.get(end - 2..end) == Some([0u8, 0].as_slice()) {
+        end -= 2;
+    }
+    let body = body.get(..end).unwrap_or_default();
+    if body.is_empty() {
+        return None;
+    }
     let pairs = body.len() / 2;
     if !bom {
         // Mostly-ASCII UTF-16LE has a zero high byte in most pairs; random bytes almost never do.
@@ -168,15 +182,28 @@ fn utf16le(b: &[u8]) -> Option<String> {
             return None;
         }
     }
-    let units = body.chunks_exact(2).map(|p| u16::from_le_bytes([p.first().copied().unwrap_or(0), p.get(1).copied().unwrap_or(0)]));
-    let s: String = char::decode_utf16(units).collect::<Result<String, _>>().ok()?;
-    let s = s.trim_end_matches('\0');
-    printable(s).then(|| s.to_string())
+    let units = body
+        .chunks_exact(2)
+        .map(|p| u16::from_le_bytes([p.first().copied().unwrap_or(0), p.get(1).copied().unwrap_or(0)]));
+    let mut s = String::with_capacity(pairs);
+    for c in char::decode_utf16(units) {
+        let c = c.ok()?;
+        if c.is_control() && !text_control(c) {
+            return None;
+        }
+        s.push(c);
+    }
+    Some(s)
 }
 
-/// Non-empty, and no control characters but tab, line breaks, form feed and escape.
+/// Control characters text may hold: tab, line breaks, form feed, escape.
+fn text_control(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\x0c' | '\x1b')
+}
+
+/// Non-empty, and no control characters but [`text_control`] ones.
 fn printable(s: &str) -> bool {
-    !s.is_empty() && !s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c' | '\x1b'))
+    !s.is_empty() && !s.chars().any(|c| c.is_control() && !text_control(c))
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";

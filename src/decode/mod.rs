@@ -48,17 +48,20 @@
 //! ## Differences from msticpy 3.0.2 (each a fix)
 //!
 //! 1. File types come from the decoded bytes' magic, not from the base64 text's first characters (msticpy's
-//!    prefixes miss stored zips, zips with other flags, and anything not at a 3-byte boundary). bzip2 is unpacked
-//!    too, archives inside archives are unpacked, and a damaged archive is reported in the notes instead of raising.
+//!    prefixes miss stored zips `UEsDBAoAAAAAA…`, zips with a data descriptor `UEsDBBQACAAIA…`, and every exe whose
+//!    DOS header is not one of three exact ones). bzip2 is unpacked too, archives inside archives are unpacked, and
+//!    a damaged archive is reported in the notes instead of raising.
 //! 2. UTF-16LE is detected (msticpy decodes `-EncodedCommand` as NUL-laced UTF-8 unless `utf16=True`, and with it
 //!    turns any even-length binary into "utf-16" text). Text must be printable (no control characters but tab, line
 //!    breaks, form feed, escape; trailing NULs dropped), else it is a binary.
 //! 3. Unpadded runs (length 4n+2, 4n+3) and wrong padding are decoded, and so is the URL-safe alphabet (`-`, `_`)
 //!    when it yields text or a known file type (msticpy leaves both).
 //! 4. No false binaries: runs of hex digits (hashes, GUIDs, `MsiExec -Embedding 772A9CF4…`) are never decoded, and
-//!    an unrecognised binary is reported only when the run looks like random base64 (upper and lower case and
-//!    digits, 8+ distinct characters, none over half), which drops `AAAA…` runs and identifiers such as
-//!    `LocalServiceAndNoImpersonation`.
+//!    an unrecognised binary is reported only when the run looks like random base64 (digits, upper and lower case
+//!    each at least a sixth of it, 8+ distinct characters, none over half), which drops `AAAA…` runs and
+//!    identifiers such as `LocalServiceAndNoImpersonation` and AppX ids (`AppXtk181tbxbce2qsex02s8tw7hfxa9xb3t`).
+//!    On the Tour's process table msticpy reports 7 fragments, 5 of them such false binaries, and misses the
+//!    URL-safe, unpadded GoogleUpdate `/ping` XML; huntbook reports the 2 real `-enc` commands and the ping.
 //! 5. No global state: msticpy remembers undecodable strings in a process-wide set that grows forever and changes
 //!    later results; here every call starts clean.
 //! 6. Decoded text is searched again when *any* run at a level decoded (msticpy only looks at whether the last one
@@ -68,8 +71,13 @@
 //! 7. Limits, as above (msticpy has only depth 20 and 51 fragments per level). Hashes of a cut member are null (they
 //!    would not be the file's).
 //! 8. A line break does not count toward the 30 characters, and line breaks at either end are not part of the run.
+//!    Wrapped base64 followed by a line of text (`…QUJD\r\nbye`) ends at the last line break that leaves it a
+//!    multiple of four characters long (msticpy decodes `bye` into it).
 //!
-//! As in msticpy, one run that occurs several times in a text is one fragment and every occurrence is replaced.
+//! As in msticpy, one run that occurs several times in a text is one fragment and every occurrence is replaced, and
+//! text decoded straight from base64 is named `[None]` in its tag (msticpy's name for "no file type"). In tables,
+//! cells that would repeat on many rows (an archive's base64 on each member's row; the source cell and
+//! `full_decoded_string` on each fragment of a row) are given in full on their first row and cut to 4 KiB after.
 
 mod archive;
 mod content;
@@ -82,7 +90,7 @@ use std::sync::Arc;
 use crate::error::{Error, Result};
 use crate::frame::Frame;
 
-pub use content::{sniff, Encoding, FileType};
+pub use content::Encoding;
 
 /// Options for [`unpack`] and [`unpack_frame`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,7 +173,14 @@ pub struct Unpacked {
 impl Unpacked {
     /// The fragments as a table with msticpy's columns (see the module docs); the notes become the table's notes.
     pub fn table(&self) -> Result<Frame> {
-        let rows: Vec<table::Row> = self.fragments.iter().map(|f| table::Row { fragment: f, source: None }).collect();
+        let rows: Vec<table::Row> = self
+            .fragments
+            .iter()
+            .map(|f| table::Row {
+                fragment: f,
+                source: None,
+            })
+            .collect();
         let mut frame = table::build(&rows, None)?;
         frame.notes = self.notes.clone();
         Ok(frame)
@@ -194,7 +209,12 @@ pub fn unpack_frame(frame: &Frame, column: &str, options: &UnpackOptions) -> Res
     let ca = col
         .as_materialized_series()
         .str()
-        .map_err(|_| Error::invalid(format!("column '{column}' is {}, not text", frame.la_type(column).map(|t| t.to_string()).unwrap_or_default())))?
+        .map_err(|_| {
+            Error::invalid(format!(
+                "column '{column}' is {}, not text",
+                frame.la_type(column).map(|t| t.to_string()).unwrap_or_default()
+            ))
+        })?
         .clone();
     let mut engine = unpack::Engine::new(options);
     let mut sources: Vec<(usize, usize, &str, String)> = Vec::new(); // (first fragment, row, cell, rewritten)
@@ -220,7 +240,12 @@ pub fn unpack_frame(frame: &Frame, column: &str, options: &UnpackOptions) -> Res
         for (j, f) in engine.fragments.get(*first..end).unwrap_or_default().iter().enumerate() {
             rows.push(table::Row {
                 fragment: f,
-                source: Some(table::Source { row: *row, cell, full: rewritten, first_of_row: j == 0 }),
+                source: Some(table::Source {
+                    row: *row,
+                    cell,
+                    full: rewritten,
+                    first_of_row: j == 0,
+                }),
             });
         }
     }

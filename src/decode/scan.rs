@@ -101,6 +101,8 @@ impl Iterator for Runs<'_> {
                     end = i + 1;
                 } else if c & NL == 0 {
                     break;
+                } else if end > start {
+                    flags |= NL;
                 }
                 i += 1;
             }
@@ -111,6 +113,29 @@ impl Iterator for Runs<'_> {
             let mut padded_end = end;
             while padded_end < text.len() && padded_end - end < 2 && text[padded_end] == b'=' {
                 padded_end += 1;
+            }
+            // Wrapped base64 followed by a line of text (`…AAAA\r\nbye`): if the whole run is not a multiple of four
+            // but it is up to an earlier line break, the lines after that break are text.
+            if flags & NL != 0 && !(alpha + (padded_end - end)).is_multiple_of(4) {
+                let mut count = alpha;
+                let mut j = end;
+                while j > start {
+                    j -= 1;
+                    let c = class(text[j]);
+                    if c & NL != 0 {
+                        if count.is_multiple_of(4) && count >= self.min_len {
+                            let mut e = j;
+                            while e > start && class(text[e - 1]) & NL != 0 {
+                                e -= 1;
+                            }
+                            end = e;
+                            padded_end = e;
+                            break;
+                        }
+                    } else if c & (STD | URL) != 0 {
+                        count -= 1;
+                    }
+                }
             }
             self.pos = padded_end;
             return Some(Run {
@@ -213,7 +238,9 @@ mod tests {
     use super::*;
 
     fn found(text: &str) -> Vec<&str> {
-        runs(text.as_bytes(), 30).map(|r| &text[r.start..r.padded_end]).collect()
+        runs(text.as_bytes(), 30)
+            .map(|r| &text[r.start..r.padded_end])
+            .collect()
     }
 
     #[test]
@@ -222,6 +249,8 @@ mod tests {
         assert_eq!(found(&format!("x -enc {b} y")), vec![b]);
         let wrapped = "QUJDREVGR0hJSktMTU5P\r\nUFFSU1RVVldYWVo=";
         assert_eq!(found(&format!("\n{wrapped}\n")), vec![wrapped]);
+        let wrapped = "QUJDREVGR0hJSktMTU5P\r\nUFFSU1RVVldYWVpBQkNE";
+        assert_eq!(found(&format!("{wrapped}\r\nbye")), vec![wrapped]);
         assert!(found("short ones only: abc def").is_empty());
         assert!(found("").is_empty());
     }

@@ -36,7 +36,11 @@ fn cut(s: &str, repeat: bool) -> Cow<'_, str> {
     while end > 0 && !s.is_char_boundary(end) {
         end -= 1;
     }
-    Cow::Owned(format!("{}… (cut: {} bytes, given in full on an earlier row)", s.get(..end).unwrap_or_default(), s.len()))
+    Cow::Owned(format!(
+        "{}… (cut: {} bytes, given in full on an earlier row)",
+        s.get(..end).unwrap_or_default(),
+        s.len()
+    ))
 }
 
 fn str_col(name: &str, values: impl Iterator<Item = Option<String>>, n: usize) -> Column {
@@ -69,11 +73,18 @@ pub(crate) fn build(rows: &[Row], source_column: Option<&str>) -> Result<Frame> 
         str_col("original_string", originals.into_iter(), n),
         str_col("file_name", f(&|x| Some(x.file_name.clone())).into_iter(), n),
         str_col("file_type", f(&|x| x.file_type.clone()).into_iter(), n),
-        BinaryChunked::from_iter_options("input_bytes".into(), rows.iter().map(|r| Some(r.fragment.input_bytes.as_slice())))
-            .into_series()
-            .into_column(),
+        BinaryChunked::from_iter_options(
+            "input_bytes".into(),
+            rows.iter().map(|r| Some(r.fragment.input_bytes.as_slice())),
+        )
+        .into_series()
+        .into_column(),
         str_col("decoded_string", f(&|x| x.decoded_string.clone()).into_iter(), n),
-        str_col("encoding_type", f(&|x| Some(x.encoding_type.name().to_string())).into_iter(), n),
+        str_col(
+            "encoding_type",
+            f(&|x| Some(x.encoding_type.name().to_string())).into_iter(),
+            n,
+        ),
         str_col(
             "file_hashes",
             f(&|x| match (&x.md5, &x.sha1, &x.sha256) {
@@ -86,10 +97,18 @@ pub(crate) fn build(rows: &[Row], source_column: Option<&str>) -> Result<Frame> 
         str_col("md5", f(&|x| x.md5.clone()).into_iter(), n),
         str_col("sha1", f(&|x| x.sha1.clone()).into_iter(), n),
         str_col("sha256", f(&|x| x.sha256.clone()).into_iter(), n),
-        str_col("printable_bytes", f(&|x| Some(x.printable_bytes.clone())).into_iter(), n),
+        str_col(
+            "printable_bytes",
+            f(&|x| Some(x.printable_bytes.clone())).into_iter(),
+            n,
+        ),
     ];
     if let Some(column) = source_column {
-        let taken: Vec<String> = cols.iter().map(|c| c.name().to_string()).chain(["src_index".into(), "full_decoded_string".into()]).collect();
+        let taken: Vec<String> = cols
+            .iter()
+            .map(|c| c.name().to_string())
+            .chain(["src_index".into(), "full_decoded_string".into()])
+            .collect();
         let mut name = column.to_string();
         while taken.contains(&name) {
             name.push_str("_source");
@@ -98,12 +117,14 @@ pub(crate) fn build(rows: &[Row], source_column: Option<&str>) -> Result<Frame> 
         cols.push(idx.with_name("src_index".into()).into_series().into_column());
         cols.push(str_col(
             &name,
-            rows.iter().map(|r| r.source.as_ref().map(|s| cut(s.cell, !s.first_of_row).into_owned())),
+            rows.iter()
+                .map(|r| r.source.as_ref().map(|s| cut(s.cell, !s.first_of_row).into_owned())),
             n,
         ));
         cols.push(str_col(
             "full_decoded_string",
-            rows.iter().map(|r| r.source.as_ref().map(|s| cut(s.full, !s.first_of_row).into_owned())),
+            rows.iter()
+                .map(|r| r.source.as_ref().map(|s| cut(s.full, !s.first_of_row).into_owned())),
             n,
         ));
     }

@@ -64,6 +64,8 @@ impl<'o> Engine<'o> {
     /// Unpacks one top-level text: the rewritten text, or `None` when nothing in it was decoded.
     pub fn top(&mut self, text: &str) -> Option<String> {
         self.per_level.clear();
+        // Depth and per-level notes are per text; the budget note once per call.
+        self.noted.retain(|k| k == "budget");
         self.text(text, 1, "")
     }
 
@@ -85,7 +87,10 @@ impl<'o> Engine<'o> {
             if depth > self.max_depth {
                 self.note_once(
                     format!("depth{depth}"),
-                    format!("limit max_depth: base64 at depth {depth} was left encoded (max_depth {})", self.max_depth),
+                    format!(
+                        "limit max_depth: base64 at depth {depth} was left encoded (max_depth {})",
+                        self.max_depth
+                    ),
                 );
                 break;
             }
@@ -109,11 +114,17 @@ impl<'o> Engine<'o> {
                     done = true;
                 }
                 if !done {
-                    pieces.extend(split_url_chars(bytes, run, self.opts.min_length.max(4)).into_iter().map(|r| (r, Alphabet::Standard)));
+                    pieces.extend(
+                        split_url_chars(bytes, run, self.opts.min_length.max(4))
+                            .into_iter()
+                            .map(|r| (r, Alphabet::Standard)),
+                    );
                 }
             }
             for (piece, alpha) in pieces {
-                let Some(run_text) = text.get(piece.start..piece.padded_end) else { continue };
+                let Some(run_text) = text.get(piece.start..piece.padded_end) else {
+                    continue;
+                };
                 let tag = if let Some(tag) = seen.get(run_text) {
                     Some(tag.clone())
                 } else if alpha == Alphabet::UrlSafe {
@@ -124,7 +135,8 @@ impl<'o> Engine<'o> {
                         self.note_once(
                             format!("level{depth}"),
                             format!(
-                                "limit max_fragments_per_level: more than {} base64 fragments at depth {depth}; the rest were left encoded",
+                                "limit max_fragments_per_level: more than {} base64 fragments at depth {depth}; \
+                                 the rest were left encoded",
                                 self.opts.max_fragments_per_level
                             ),
                         );
@@ -208,18 +220,40 @@ impl<'o> Engine<'o> {
                     self.count_level(depth);
                     return Some(self.archive_tag(members, &original, &index, depth));
                 }
-                Ok(_) => self.notes.push(format!("{} archive at {index} holds no files", t.name())),
-                Err(e) => self.notes.push(format!("could not unpack the {} archive at {index}: {e}", t.name())),
+                Ok(_) => self
+                    .notes
+                    .push(format!("{} archive at {index} holds no files", t.name())),
+                Err(e) => self
+                    .notes
+                    .push(format!("could not unpack the {} archive at {index}: {e}", t.name())),
             }
         }
         if kind.is_none() {
             if let Some((text, enc)) = as_text(&bytes, self.opts.utf16_detect) {
                 self.count_level(depth);
-                self.push_fragment(&original, &index, depth, "unknown".into(), None, bytes, Some(text.clone()), enc, false);
+                self.push_fragment(
+                    &original,
+                    &index,
+                    depth,
+                    "unknown".into(),
+                    None,
+                    bytes,
+                    Some(text.clone()),
+                    enc,
+                    false,
+                );
                 let inner = self.text(&text, depth + 1, &format!("{index}."));
-                return Some(text_tag("[None]", &index, depth, inner.as_deref().unwrap_or(&text), false));
+                return Some(text_tag(
+                    "[None]",
+                    &index,
+                    depth,
+                    inner.as_deref().unwrap_or(&text),
+                    false,
+                ));
             }
             if alpha == Alphabet::UrlSafe || !looks_random(run_text.as_bytes()) {
+                // Not reported: its bytes are dropped, so they do not count against the budget.
+                self.budget.remaining = self.budget.remaining.saturating_add(bytes.len());
                 return None;
             }
         }
@@ -228,7 +262,17 @@ impl<'o> Engine<'o> {
         let shown = printable_bytes(&bytes, self.opts.max_display_bytes);
         let name = format!("[{}]", ft.unwrap_or("None"));
         let tag = binary_tag(&name, ft.unwrap_or("None"), &index, depth, &shown, false);
-        self.push_fragment(&original, &index, depth, "unknown".into(), ft.map(str::to_string), bytes, None, Encoding::Binary, false);
+        self.push_fragment(
+            &original,
+            &index,
+            depth,
+            "unknown".into(),
+            ft.map(str::to_string),
+            bytes,
+            None,
+            Encoding::Binary,
+            false,
+        );
         Some(tag)
     }
 
@@ -264,14 +308,34 @@ impl<'o> Engine<'o> {
         let file_type = own.unwrap_or(m.chain.as_str()).to_string();
         if own.is_none() {
             if let Some((text, enc)) = as_text(&m.data, self.opts.utf16_detect) {
-                self.push_fragment(original, index, depth, m.path.clone(), Some(file_type), m.data, Some(text.clone()), enc, m.truncated);
+                self.push_fragment(
+                    original,
+                    index,
+                    depth,
+                    m.path.clone(),
+                    Some(file_type),
+                    m.data,
+                    Some(text.clone()),
+                    enc,
+                    m.truncated,
+                );
                 let inner = self.text(&text, depth + 1, &format!("{index}."));
                 return text_tag(&name, index, depth, inner.as_deref().unwrap_or(&text), m.truncated);
             }
         }
         let shown = printable_bytes(&m.data, self.opts.max_display_bytes);
         let tag = binary_tag(&name, &file_type, index, depth, &shown, m.truncated);
-        self.push_fragment(original, index, depth, m.path, Some(file_type), m.data, None, Encoding::Binary, m.truncated);
+        self.push_fragment(
+            original,
+            index,
+            depth,
+            m.path,
+            Some(file_type),
+            m.data,
+            None,
+            Encoding::Binary,
+            m.truncated,
+        );
         tag
     }
 

@@ -32,7 +32,10 @@ pub(crate) fn ipv4(t: &[u8], out: &mut Vec<(usize, usize)>) {
         let prev_ok = match i.checked_sub(1).and_then(|p| t.get(p)) {
             None => true,
             Some(&p) if is_word(p) => false,
-            Some(b'.') => !i.checked_sub(2).and_then(|p| t.get(p)).is_some_and(|c| c.is_ascii_alphanumeric()),
+            Some(b'.') => !i
+                .checked_sub(2)
+                .and_then(|p| t.get(p))
+                .is_some_and(|c| c.is_ascii_alphanumeric()),
             Some(_) => true,
         };
         if prev_ok {
@@ -114,7 +117,10 @@ pub(crate) fn ipv6(t: &[u8], out: &mut Vec<(usize, usize)>) {
             && next_ok
             && tok.iter().filter(|b| **b == b':').count() >= 2
             && tok.iter().any(u8::is_ascii_hexdigit)
-            && std::str::from_utf8(tok).ok().and_then(|s| s.parse::<Ipv6Addr>().ok()).is_some()
+            && std::str::from_utf8(tok)
+                .ok()
+                .and_then(|s| s.parse::<Ipv6Addr>().ok())
+                .is_some()
         {
             out.push((s, e));
         }
@@ -218,9 +224,10 @@ pub(crate) fn valid_domain(name: &str, ignore_tlds: bool) -> bool {
 }
 
 /// Domains, as whole tokens with a public suffix. Skipped: a match followed by `@` (an email's local part, e.g.
-/// `john.name@…`), by a word character, `-` or `.x` (so `xyz.ps1` is not `xyz.ps`), one right after `_` (the end
-/// of a longer token: `CbsPersist_20190116041725.cab`), and one right after a single `\` or `/` (a file name in a path: `C:\Windows\Microsoft.NET`, `…/file.zip`; a UNC host after `\\` and a URL
-/// host after `//` stay).
+/// `john.name@…`), by a word character, `-` or `.x` (so `xyz.ps1` is not `xyz.ps`); one right after `_` (the end
+/// of a longer token: `CbsPersist_20190116041725.cab`); and one right after a single `\` or `/` (a file name in a
+/// path: `C:\Windows\Microsoft.NET`, `…/file.zip`; a UNC host after `\\` and a URL host after `//` stay). A leading
+/// `2F` of `%2Fevil.com` (part of a percent escape) is dropped.
 pub(crate) fn dns(t: &str, ignore_tlds: bool, out: &mut Vec<(usize, usize)>) {
     let Some(re) = DNS_RE.as_ref() else { return };
     let b = t.as_bytes();
@@ -261,7 +268,9 @@ pub(crate) fn email(t: &str, ignore_tlds: bool, out: &mut Vec<(usize, usize)>) {
         return;
     }
     for c in re.captures_iter(t) {
-        let (Some(m), Some(d)) = (c.get(0), c.name("domain")) else { continue };
+        let (Some(m), Some(d)) = (c.get(0), c.name("domain")) else {
+            continue;
+        };
         let mut s = m.start();
         while b.get(s) == Some(&b'.') {
             s += 1;
@@ -282,18 +291,38 @@ pub(crate) fn url(t: &str, out: &mut Vec<(usize, usize)>) {
         return;
     }
     let mut at = 0;
+    // URLs inside a URL are looked for by searching again just after its start; at most MAX_NESTED of them per
+    // outer URL, so `http://a/http://a/…` cannot make the search quadratic.
+    const MAX_NESTED: usize = 8;
+    let mut outer_end = 0;
+    let mut nested = 0;
     while at < t.len() {
         let Some(c) = re.captures_at(t, at) else { break };
         let Some(m) = c.get(0) else { break };
         let s = m.start();
+        if s < outer_end {
+            nested += 1;
+            if nested > MAX_NESTED {
+                at = outer_end;
+                continue;
+            }
+        } else {
+            outer_end = m.end();
+            nested = 0;
+        }
         at = next_char(t, s);
-        if s.checked_sub(1).and_then(|p| b.get(p)).is_some_and(|p| p.is_ascii_alphabetic()) {
+        if s.checked_sub(1)
+            .and_then(|p| b.get(p))
+            .is_some_and(|p| p.is_ascii_alphabetic())
+        {
             continue;
         }
-        let e = trim_url_end(t, s, m.end());
+        let e = trim_url_end(b, s, m.end());
         let host_end = c.name("host").map_or(s, |h| h.end().min(e));
         let host_start = c.name("host").map_or(s, |h| h.start());
-        let is_file = c.name("protocol").is_some_and(|p| p.as_str().eq_ignore_ascii_case("file://"));
+        let is_file = c
+            .name("protocol")
+            .is_some_and(|p| p.as_str().eq_ignore_ascii_case("file://"));
         if host_end <= host_start && !is_file {
             continue;
         }
@@ -309,24 +338,38 @@ fn next_char(t: &str, i: usize) -> usize {
     j
 }
 
-fn trim_url_end(t: &str, s: usize, mut e: usize) -> usize {
-    let b = t.as_bytes();
-    loop {
-        let Some(&last) = e.checked_sub(1).and_then(|p| b.get(p)) else { return e };
-        let body = b.get(s..e).unwrap_or_default();
-        let count = |c: u8| body.iter().filter(|x| **x == c).count();
+/// `e` moved back over trailing sentence punctuation and closing brackets that have no opening one in the URL.
+fn trim_url_end(b: &[u8], s: usize, mut e: usize) -> usize {
+    let body = b.get(s..e).unwrap_or_default();
+    let count = |c: u8| body.iter().filter(|x| **x == c).count();
+    let open = [count(b'('), count(b'['), count(b'{')];
+    let mut close = [count(b')'), count(b']'), count(b'}')];
+    while e > s {
+        let Some(&last) = b.get(e - 1) else { break };
         let drop = match last {
             b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b'"' => true,
-            b')' => count(b')') > count(b'('),
-            b']' => count(b']') > count(b'['),
-            b'}' => count(b'}') > count(b'{'),
+            b')' | b']' | b'}' => {
+                let k = match last {
+                    b')' => 0,
+                    b']' => 1,
+                    _ => 2,
+                };
+                let unbalanced = close.get(k) > open.get(k);
+                if unbalanced {
+                    if let Some(c) = close.get_mut(k) {
+                        *c -= 1;
+                    }
+                }
+                unbalanced
+            }
             _ => false,
         };
-        if !drop || e <= s {
-            return e;
+        if !drop {
+            break;
         }
         e -= 1;
     }
+    e
 }
 
 /// Windows paths (msticpy's pattern).
@@ -350,7 +393,10 @@ pub(crate) fn linux_path(t: &str, out: &mut Vec<(usize, usize)>) {
 /// `%XX` decoded (invalid UTF-8 replaced); `None` when there is nothing to decode.
 pub(crate) fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
-    if !b.windows(3).any(|w| matches!(w, [b'%', h, l] if h.is_ascii_hexdigit() && l.is_ascii_hexdigit())) {
+    if !b
+        .windows(3)
+        .any(|w| matches!(w, [b'%', h, l] if h.is_ascii_hexdigit() && l.is_ascii_hexdigit()))
+    {
         return None;
     }
     let mut out = Vec::with_capacity(b.len());
@@ -376,7 +422,7 @@ pub(crate) fn percent_decode(s: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn spans<'a>(t: &'a str, f: impl Fn(&str, &mut Vec<(usize, usize)>)) -> Vec<&'a str> {
+    fn spans(t: &str, f: impl Fn(&str, &mut Vec<(usize, usize)>)) -> Vec<&str> {
         let mut v = Vec::new();
         f(t, &mut v);
         v.into_iter().map(|(s, e)| &t[s..e]).collect()
@@ -392,14 +438,20 @@ mod tests {
         let f = |t: &str, v: &mut Vec<_>| ipv4(t.as_bytes(), v);
         assert_eq!(spans("a 1.2.3.4 b", f), ["1.2.3.4"]);
         assert!(spans("1.2.3.4.5 v1.2.3.4 10.0.0.300 1.2.3.4a 1.2.3", f).is_empty());
-        assert_eq!(spans("(8.8.8.8), 10.0.0.1. and 255.255.255.255:80", f), ["8.8.8.8", "10.0.0.1", "255.255.255.255"]);
+        assert_eq!(
+            spans("(8.8.8.8), 10.0.0.1. and 255.255.255.255:80", f),
+            ["8.8.8.8", "10.0.0.1", "255.255.255.255"]
+        );
         assert_eq!(spans("http://1.2.3.4/x", f), ["1.2.3.4"]);
     }
 
     #[test]
     fn ipv6_tokens() {
         let f = |t: &str, v: &mut Vec<_>| ipv6(t.as_bytes(), v);
-        assert_eq!(spans("a fe80::1 b 2001:db8::ff00:42:8329.", f), ["fe80::1", "2001:db8::ff00:42:8329"]);
+        assert_eq!(
+            spans("a fe80::1 b 2001:db8::ff00:42:8329.", f),
+            ["fe80::1", "2001:db8::ff00:42:8329"]
+        );
         assert!(spans("12:34:56 00:11:22:33:44:55 :: [Convert]::FromBase64 std::x", f).is_empty());
         assert_eq!(spans("::ffff:1.2.3.4", f), ["::ffff:1.2.3.4"]);
     }
@@ -407,9 +459,19 @@ mod tests {
     #[test]
     fn domains() {
         let f = |t: &str, v: &mut Vec<_>| dns(t, false, v);
-        assert_eq!(spans("see contoso.com and evil.co.uk.", f), ["contoso.com", "evil.co.uk"]);
-        assert!(spans("xyz.ps1 malware.exe C:\\Windows\\Microsoft.NET\\x a/b.zip x_2019.cab", f).is_empty());
-        assert_eq!(spans("\\\\srv.contoso.com\\share https://a.com/", f), ["srv.contoso.com", "a.com"]);
+        assert_eq!(
+            spans("see contoso.com and evil.co.uk.", f),
+            ["contoso.com", "evil.co.uk"]
+        );
+        assert!(spans(
+            "xyz.ps1 malware.exe C:\\Windows\\Microsoft.NET\\x a/b.zip x_2019.cab",
+            f
+        )
+        .is_empty());
+        assert_eq!(
+            spans("\\\\srv.contoso.com\\share https://a.com/", f),
+            ["srv.contoso.com", "a.com"]
+        );
         assert_eq!(spans("john.name@evil.com", f), ["evil.com"]);
         assert_eq!(spans("u=https%3A%2F%2Fevil.org%2Fx", f), ["evil.org"]);
     }
@@ -420,8 +482,17 @@ mod tests {
             spans("(see http://a.com/x), 'https://b.org' ftp://c.net/y.", url),
             ["http://a.com/x", "https://b.org", "ftp://c.net/y"]
         );
-        assert_eq!(spans("https://a.com/?u=https://b.com/z", url), ["https://a.com/?u=https://b.com/z", "https://b.com/z"]);
+        assert_eq!(
+            spans("https://a.com/?u=https://b.com/z", url),
+            ["https://a.com/?u=https://b.com/z", "https://b.com/z"]
+        );
         assert!(spans("http:// xhttp://a.com", url).is_empty());
+        assert_eq!(spans("http://a.com/x))))", url), ["http://a.com/x"]);
+        assert_eq!(spans("http://a.com/f(x)).", url), ["http://a.com/f(x)"]);
+        let nested = "http://a/".repeat(5000);
+        let t = std::time::Instant::now();
+        assert_eq!(spans(&nested, url).len(), 9);
+        assert!(t.elapsed() < std::time::Duration::from_secs(5));
         assert_eq!(spans("sftp://h.com", url), ["sftp://h.com"]);
         assert_eq!(spans("file:///C:/x", url), ["file:///C:/x"]);
     }

@@ -23,26 +23,33 @@
 //!
 //! ## Defanged indicators
 //!
-//! `hxxp://`, `hxxps://`, `fxp://`, `[.]`, `(.)`, `{.}`, `[dot]`, `[at]`, `(at)`, `[@]`, `[:]`, `[://]` are found
-//! (unless [`IocOptions::defanged`] is off): [`Ioc::observable`] is the text as written (`evil[.]com`, msticpy's
-//! `Observable`) and [`Ioc::refanged`] the usable value (`evil.com`). Matching is done on the refanged text, so
-//! every type, including custom ones, sees defanged forms.
+//! `hxxp://`, `hxxps://`, `fxp://`, `sfxp://`, `[.]`, `(.)`, `{.}`, `[dot]`, `[at]`, `(at)`, `[@]`, `[:]`, `[://]`
+//! (any case; msticpy knows `hxxp`, `fxp`, `[.]` and `[at]`) are found unless [`IocOptions::defanged`] is off:
+//! [`Ioc::observable`] is the text as written (`evil[.]com`, msticpy's `Observable`) and [`Ioc::refanged`] the
+//! usable value (`evil.com`). Matching is done on the refanged text, so every type, including custom ones, sees
+//! defanged forms. Brackets must pair (msticpy also takes a half-bracket such as `1[.2.3.4`).
 //!
 //! ## Fixes to msticpy 3.0.2
 //!
 //! 1. IPv4 octets are 0–255 (`10.0.0.300` is not an address) and an address is a whole token: nothing is taken out
 //!    of `1.2.3.4.5` or `v1.2.3.4`.
 //! 2. IPv6 must parse as an address: times (`12:34:56`) and MAC addresses are not IPv6.
-//! 3. Domains are whole tokens: `xyz.ps1` is not the domain `xyz.ps`, `user.name@x.com` does not give `user.name`,
-//!    and a name right after a single `\` or `/` is a file in a path (`C:\Windows\Microsoft.NET`,
-//!    `…\Temp\710dc858-….zip`), not a domain (a UNC host after `\\` and a URL host after `//` still are).
+//! 3. Domains are whole tokens: `xyz.ps1` is not the domain `xyz.ps` (207 of msticpy's rows for the Tour's
+//!    process table are such `12345.ps`), `user.name@x.com` does not give `user.name`,
+//!    `CbsPersist_20190116041725.cab` does not give `20190116041725.cab`, `%2Fevil.com` gives `evil.com` (not
+//!    `2Fevil.com`), and a name right after a single `\` or `/` is a file in a path (`C:\Windows\Microsoft.NET`,
+//!    `…\Temp\710dc858-….zip`), not a domain (a UNC host after `\\` and a URL host after `//` still are). Every
+//!    reported host passes the same checks (msticpy adds every URL's host unchecked: `server` from
+//!    `http://server/file.sct`, `''` from `http://`).
 //! 4. Email domains are checked against the public-suffix list (msticpy checks only `dns`), and the local part is
 //!    limited to letters, digits and `. _ % + -` (msticpy's wider class made `//a.com/x?email=bob@evil.com` one
 //!    "email").
 //! 5. URLs need a host (`http://` alone is not a URL; `file:///` is), a protocol glued to a letter is not one
-//!    (`xhttp://`), trailing sentence punctuation and unbalanced closing brackets are not part of the URL, and URLs
-//!    inside URLs are found even when not percent-encoded. From a percent-decoded URL we report what is inside it but
-//!    not the decoded outer URL itself (msticpy's, often cut at a decoded space).
+//!    (`xhttp://a.com` is not `http://a.com`), trailing sentence punctuation and unbalanced closing brackets are not
+//!    part of the URL (`http://a.com/x).` is `http://a.com/x`), and URLs inside URLs are found even when not
+//!    percent-encoded (at most 8 inside one URL). From a percent-decoded URL we report the URLs, hosts, addresses
+//!    and emails inside it (not paths), but not the decoded outer URL itself (msticpy reports only that one, often
+//!    cut at a decoded space, and misses the inner URL).
 //! 6. Hashes next to each other separated by one character are all found (msticpy's pattern consumed the
 //!    separator and lost every second one).
 //! 7. Output order is deterministic: first appearance in the text (msticpy returns Python sets); table rows follow
@@ -106,13 +113,21 @@ impl CustomIoc {
             .size_limit(4 << 20)
             .build()
             .map_err(|e| Error::invalid(format!("custom IoC type '{name}': invalid regex: {e}")))?;
-        Ok(CustomIoc { name: name.to_string(), regex, priority, group: None })
+        Ok(CustomIoc {
+            name: name.to_string(),
+            regex,
+            priority,
+            group: None,
+        })
     }
 
     /// Reports capture group `group` instead of the whole match.
     pub fn with_group(mut self, group: &str) -> Result<CustomIoc> {
         if !self.regex.capture_names().flatten().any(|n| n == group) {
-            return Err(Error::invalid(format!("custom IoC type '{}': the regex has no group '{group}'", self.name)));
+            return Err(Error::invalid(format!(
+                "custom IoC type '{}': the regex has no group '{group}'",
+                self.name
+            )));
         }
         self.group = Some(group.to_string());
         Ok(self)
@@ -137,7 +152,13 @@ pub struct IocOptions {
 
 impl Default for IocOptions {
     fn default() -> Self {
-        IocOptions { include_paths: None, types: None, custom: Vec::new(), defanged: true, ignore_tlds: false }
+        IocOptions {
+            include_paths: None,
+            types: None,
+            custom: Vec::new(),
+            defanged: true,
+            ignore_tlds: false,
+        }
     }
 }
 
@@ -169,7 +190,9 @@ enum Builtin {
 impl Builtin {
     fn from_index(i: usize) -> Option<Builtin> {
         use Builtin::*;
-        [Ipv4, Ipv6, Dns, Url, Email, WindowsPath, LinuxPath, Md5, Sha1, Sha256].get(i).copied()
+        [Ipv4, Ipv6, Dns, Url, Email, WindowsPath, LinuxPath, Md5, Sha1, Sha256]
+            .get(i)
+            .copied()
     }
 }
 
@@ -215,7 +238,11 @@ impl IocExtractor {
                 continue;
             }
             let Some(b) = Builtin::from_index(i) else { continue };
-            types.push(TypeDef { name: name.to_string(), priority: *priority, matcher: Matcher::Builtin(b) });
+            types.push(TypeDef {
+                name: name.to_string(),
+                priority: *priority,
+                matcher: Matcher::Builtin(b),
+            });
         }
         for (k, c) in options.custom.iter().enumerate() {
             if options.custom.iter().take(k).any(|p| p.name == c.name) {
@@ -225,12 +252,18 @@ impl IocExtractor {
             let def = TypeDef {
                 name: c.name.clone(),
                 priority: c.priority,
-                matcher: Matcher::Custom { regex: c.regex.clone(), group: c.group.clone() },
+                matcher: Matcher::Custom {
+                    regex: c.regex.clone(),
+                    group: c.group.clone(),
+                },
             };
             match at {
                 // A replacement keeps the built-in's place in the order.
                 Some(i) => {
-                    let pos = types.iter().filter(|t| BUILTIN.iter().position(|(n, _)| *n == t.name).is_some_and(|j| j < i)).count();
+                    let pos = types
+                        .iter()
+                        .filter(|t| BUILTIN.iter().position(|(n, _)| *n == t.name).is_some_and(|j| j < i))
+                        .count();
                     types.insert(pos.min(types.len()), def);
                 }
                 None => types.push(def),
@@ -251,7 +284,10 @@ impl IocExtractor {
                         let known: Vec<&str> = types.iter().map(|t| t.name.as_str()).collect();
                         return Err(Error::invalid(format!(
                             "unknown IoC type '{w}'{}. Types are: {}",
-                            crate::error::DidYouMean(crate::error::closest(w, &known.iter().map(|s| s.to_string()).collect::<Vec<_>>())),
+                            crate::error::DidYouMean(crate::error::closest(
+                                w,
+                                &known.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+                            )),
                             known.join(", ")
                         )));
                     };
@@ -264,7 +300,11 @@ impl IocExtractor {
             }
             None => {
                 let all: Vec<usize> = (0..types.len()).collect();
-                let no_paths: Vec<usize> = all.iter().copied().filter(|i| types.get(*i).is_some_and(|t| !is_path(t))).collect();
+                let no_paths: Vec<usize> = all
+                    .iter()
+                    .copied()
+                    .filter(|i| types.get(*i).is_some_and(|t| !is_path(t)))
+                    .collect();
                 match options.include_paths {
                     None => (all, no_paths),
                     Some(true) => (all.clone(), all),
@@ -272,7 +312,13 @@ impl IocExtractor {
                 }
             }
         };
-        Ok(IocExtractor { types, for_text, for_table, defanged: options.defanged, ignore_tlds: options.ignore_tlds })
+        Ok(IocExtractor {
+            types,
+            for_text,
+            for_table,
+            defanged: options.defanged,
+            ignore_tlds: options.ignore_tlds,
+        })
     }
 
     /// The indicators in `text`, each observable once, in order of first appearance.
@@ -316,7 +362,9 @@ impl IocExtractor {
                 let Some(h) = hits.get(i) else { continue };
                 match slot_of.get(h.written.as_ref()) {
                     Some(&slot) => {
-                        let Some((w, first)) = winners.get_mut(slot) else { continue };
+                        let Some((w, first)) = winners.get_mut(slot) else {
+                            continue;
+                        };
                         if prio(h.ty) < prio(hits.get(*w).map_or(usize::MAX, |x| x.ty)) {
                             *w = i;
                         }
@@ -331,16 +379,25 @@ impl IocExtractor {
                 }
             }
         }
-        let mut chosen: Vec<((usize, usize), usize, usize)> =
-            winners.iter().map(|(w, first)| (*first, hits.get(*w).map_or(0, |h| h.ty), *w)).collect();
+        let mut chosen: Vec<((usize, usize), usize, usize)> = winners
+            .iter()
+            .map(|(w, first)| (*first, hits.get(*w).map_or(0, |h| h.ty), *w))
+            .collect();
         chosen.sort_unstable();
         let mut slots: Vec<Option<Hit<'t>>> = hits.into_iter().map(Some).collect();
-        chosen.into_iter().filter_map(|(_, _, w)| slots.get_mut(w).and_then(Option::take)).collect()
+        chosen
+            .into_iter()
+            .filter_map(|(_, _, w)| slots.get_mut(w).and_then(Option::take))
+            .collect()
     }
 
     /// Every raw hit of the `active` types in `text` (refanged first), plus what percent-decoded URLs hold.
     fn collect<'t>(&self, text: &'t str, active: &[usize], depth: usize, hits: &mut Vec<Hit<'t>>) {
-        let rf = if self.defanged { refang::refang(text) } else { refang::Refanged::plain(text) };
+        let rf = if self.defanged {
+            refang::refang(text)
+        } else {
+            refang::Refanged::plain(text)
+        };
         let r: &str = &rf.text;
         let mut spans: Vec<(usize, usize)> = Vec::new();
         for &ty in active {
@@ -367,9 +424,18 @@ impl IocExtractor {
                     }
                 },
                 Matcher::Custom { regex, group } => match group {
-                    None => spans.extend(regex.find_iter(r).filter(|m| !m.is_empty()).map(|m| (m.start(), m.end()))),
+                    None => spans.extend(
+                        regex
+                            .find_iter(r)
+                            .filter(|m| !m.is_empty())
+                            .map(|m| (m.start(), m.end())),
+                    ),
                     Some(g) => spans.extend(
-                        regex.captures_iter(r).filter_map(|c| c.name(g)).filter(|m| !m.is_empty()).map(|m| (m.start(), m.end())),
+                        regex
+                            .captures_iter(r)
+                            .filter_map(|c| c.name(g))
+                            .filter(|m| !m.is_empty())
+                            .map(|m| (m.start(), m.end())),
                     ),
                 },
             }
@@ -390,14 +456,25 @@ impl IocExtractor {
                     }
                 };
                 let written: Cow<'t, str> = Cow::Borrowed(written);
-                hits.push(Hit { ty, written, refanged: refanged.clone(), pos: os, sub: 0 });
+                hits.push(Hit {
+                    ty,
+                    written,
+                    refanged: refanged.clone(),
+                    pos: os,
+                    sub: 0,
+                });
                 if is_url && depth < MAX_URL_DECODE_DEPTH {
                     if let Some(decoded) = matchers::percent_decode(&refanged) {
                         let mut inner: Vec<Hit<'_>> = Vec::new();
                         let no_paths: Vec<usize> = active
                             .iter()
                             .copied()
-                            .filter(|i| !self.types.get(*i).is_some_and(|t| t.name == "windows_path" || t.name == "linux_path"))
+                            .filter(|i| {
+                                !self
+                                    .types
+                                    .get(*i)
+                                    .is_some_and(|t| t.name == "windows_path" || t.name == "linux_path")
+                            })
                             .collect();
                         self.collect(&decoded, &no_paths, depth + 1, &mut inner);
                         inner.sort_by_key(|h| (h.pos, h.sub, h.ty));

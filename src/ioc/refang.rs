@@ -24,7 +24,10 @@ pub(crate) struct Refanged<'a> {
 impl<'a> Refanged<'a> {
     /// `text` as it is (defanged forms not searched).
     pub fn plain(text: &'a str) -> Refanged<'a> {
-        Refanged { text: std::borrow::Cow::Borrowed(text), spans: Vec::new() }
+        Refanged {
+            text: std::borrow::Cow::Borrowed(text),
+            spans: Vec::new(),
+        }
     }
 
     /// The original text's span for `text[start..end]`.
@@ -38,15 +41,6 @@ impl<'a> Refanged<'a> {
     }
 }
 
-/// Whether `t` might hold a defanging marker (a bracket, or an `xxp`/`fxp`-like protocol).
-fn maybe_defanged(t: &[u8]) -> bool {
-    t.iter().enumerate().any(|(i, b)| match b {
-        b'[' | b'(' | b'{' => true,
-        b'x' | b'X' => t.get(i + 1).is_some_and(|c| matches!(c, b'p' | b'P')),
-        _ => false,
-    })
-}
-
 fn bracket_close(open: u8) -> u8 {
     match open {
         b'[' => b']',
@@ -55,7 +49,7 @@ fn bracket_close(open: u8) -> u8 {
     }
 }
 
-/// The length of a defanged protocol at `i` (`hxxp`, `hxxps`, `fxp`, `sfxps` …, followed by `://` or `[:]`) and
+/// The length of a defanged protocol at `i` (`hxxp`, `hxxps`, `fxp`, `sfxp` …, followed by `://` or `[:]`) and
 /// its refanged form.
 fn protocol_at(t: &[u8], i: usize) -> Option<(usize, &'static str)> {
     let rest = t.get(i..)?;
@@ -64,84 +58,83 @@ fn protocol_at(t: &[u8], i: usize) -> Option<(usize, &'static str)> {
     if i > 0 && t.get(i - 1).is_some_and(|c| c.is_ascii_alphanumeric()) {
         return None;
     }
-    let (len, out) = if lower(0) == Some(b'h') && lower(1) == Some(b'x') && lower(2) == Some(b'x') && lower(3) == Some(b'p') {
-        if lower(4) == Some(b's') {
-            (5, "https")
-        } else {
-            (4, "http")
-        }
-    } else if lower(0) == Some(b'f') && lower(1) == Some(b'x') && lower(2) == Some(b'p') {
-        if lower(3) == Some(b's') {
-            (4, "ftps")
-        } else {
-            (3, "ftp")
-        }
-    } else if lower(0) == Some(b's') && lower(1) == Some(b'f') && lower(2) == Some(b'x') && lower(3) == Some(b'p') {
-        (4, "sftp")
-    } else {
-        return None;
+    let (len, out) = match (lower(0), lower(1), lower(2), lower(3), lower(4)) {
+        (Some(b'h'), Some(b'x'), Some(b'x'), Some(b'p'), Some(b's')) => (5, "https"),
+        (Some(b'h'), Some(b'x'), Some(b'x'), Some(b'p'), _) => (4, "http"),
+        (Some(b'f'), Some(b'x'), Some(b'p'), Some(b's'), _) => (4, "ftps"),
+        (Some(b'f'), Some(b'x'), Some(b'p'), _, _) => (3, "ftp"),
+        (Some(b's'), Some(b'f'), Some(b'x'), Some(b'p'), _) => (4, "sftp"),
+        _ => return None,
     };
     let after = rest.get(len..)?;
     (after.starts_with(b"://") || after.starts_with(b"[:]") || after.starts_with(b"[://]")).then_some((len, out))
 }
 
+/// The defanging marker starting at `i`, if any: how many bytes it covers and what replaces them.
+fn marker_at(t: &[u8], i: usize) -> Option<(usize, &'static str)> {
+    match t.get(i)? {
+        b @ (b'[' | b'(' | b'{') => {
+            let close = bracket_close(*b);
+            BRACKETED.iter().find_map(|(inner, rep)| {
+                let n = inner.len();
+                let matches = t
+                    .get(i + 1..i + 1 + n)
+                    .is_some_and(|s| s.eq_ignore_ascii_case(inner.as_bytes()))
+                    && t.get(i + 1 + n) == Some(&close);
+                matches.then_some((n + 2, *rep))
+            })
+        }
+        b'h' | b'H' | b'f' | b'F' | b's' | b'S' => protocol_at(t, i),
+        _ => None,
+    }
+}
+
 /// Refangs `text` (see the module docs for the markers).
 pub(crate) fn refang(text: &str) -> Refanged<'_> {
     let t = text.as_bytes();
-    if !maybe_defanged(t) {
-        return Refanged { text: std::borrow::Cow::Borrowed(text), spans: Vec::new() };
-    }
+    let quick = t.iter().any(|b| matches!(b, b'[' | b'(' | b'{' | b'x' | b'X'));
+    let Some(first) = quick
+        .then(|| (0..t.len()).find(|&i| marker_at(t, i).is_some()))
+        .flatten()
+    else {
+        return Refanged::plain(text);
+    };
     let mut out: Vec<u8> = Vec::with_capacity(t.len());
     let mut spans: Vec<(usize, usize)> = Vec::with_capacity(t.len());
-    let mut changed = false;
-    let mut i = 0;
+    out.extend_from_slice(t.get(..first).unwrap_or_default());
+    spans.extend((0..first).map(|i| (i, i + 1)));
+    let mut i = first;
     while i < t.len() {
-        let b = t.get(i).copied().unwrap_or(0);
-        if matches!(b, b'[' | b'(' | b'{') {
-            let close = bracket_close(b);
-            let found = BRACKETED.iter().find(|(inner, _)| {
-                let n = inner.len();
-                t.get(i + 1..i + 1 + n).is_some_and(|s| s.eq_ignore_ascii_case(inner.as_bytes()))
-                    && t.get(i + 1 + n) == Some(&close)
-            });
-            if let Some((inner, rep)) = found {
-                let end = i + inner.len() + 2;
-                for c in rep.bytes() {
-                    out.push(c);
-                    spans.push((i, end));
-                }
-                i = end;
-                changed = true;
-                continue;
+        if let Some((len, rep)) = marker_at(t, i) {
+            // Each replacement byte maps to the input byte at the same offset where there is one; the last one
+            // covers the rest of the marker, so a span ending on it ends where the marker ends.
+            let n = rep.len();
+            for (k, c) in rep.bytes().enumerate() {
+                let from = if n == len { i + k } else { i };
+                let to = if k + 1 == n {
+                    i + len
+                } else if n == len {
+                    i + k + 1
+                } else {
+                    i + len
+                };
+                out.push(c);
+                spans.push((from, to));
             }
+            i += len;
+            continue;
         }
-        if matches!(b, b'h' | b'H' | b'f' | b'F' | b's' | b'S') {
-            if let Some((len, rep)) = protocol_at(t, i) {
-                // Same length or one shorter/longer: map each output byte to one input byte where possible.
-                for (k, c) in rep.bytes().enumerate() {
-                    let src = (i + k.min(len - 1), i + k.min(len - 1) + 1);
-                    out.push(c);
-                    spans.push(src);
-                }
-                if let Some(last) = spans.last_mut() {
-                    last.1 = i + len;
-                }
-                i += len;
-                changed = true;
-                continue;
-            }
-        }
-        out.push(b);
+        out.push(t.get(i).copied().unwrap_or(0));
         spans.push((i, i + 1));
         i += 1;
     }
-    if !changed {
-        return Refanged { text: std::borrow::Cow::Borrowed(text), spans: Vec::new() };
-    }
     // Only ASCII sequences were replaced by ASCII, so the bytes are still UTF-8.
     match String::from_utf8(out) {
-        Ok(s) => Refanged { text: std::borrow::Cow::Owned(s), spans },
-        Err(_) => Refanged { text: std::borrow::Cow::Borrowed(text), spans: Vec::new() },
+        Ok(s) => Refanged {
+            text: std::borrow::Cow::Owned(s),
+            spans,
+        },
+        Err(_) => Refanged::plain(text),
     }
 }
 
@@ -167,7 +160,10 @@ mod tests {
 
     #[test]
     fn leaves_plain_text_alone() {
-        assert!(matches!(refang("cmd /c dir (x) [y]").text, std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            refang("cmd /c dir (x) [y]").text,
+            std::borrow::Cow::Borrowed(_)
+        ));
         assert_eq!(refang("fxp[:]//a[.]b").text, "ftp://a.b");
         assert_eq!(refang("expand hxxpd").text, "expand hxxpd");
         assert_eq!(refang("[").text, "[");

@@ -44,7 +44,9 @@ pub(crate) fn extract_frame<S: AsRef<str>>(ex: &IocExtractor, frame: &Frame, col
     let cols = vec![
         ty.finish().into_series().into_column(),
         obs.finish().into_series().into_column(),
-        Int64Chunked::from_vec("SourceIndex".into(), src).into_series().into_column(),
+        Int64Chunked::from_vec("SourceIndex".into(), src)
+            .into_series()
+            .into_column(),
         input.finish().into_series().into_column(),
         refanged.finish().into_series().into_column(),
     ];

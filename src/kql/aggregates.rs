@@ -1,6 +1,9 @@
 //! Aggregation functions for `summarize`: `count`, `countif`, `dcount`, `dcountif`, `sum`, `sumif`, `avg`,
 //! `avgif`, `min`, `max`, `minif`, `maxif`, `make_set`, `make_list` (and `_if`), `arg_max`, `arg_min`, `take_any`,
-//! `stdev`, `variance`.
+//! `stdev`, `variance`, `percentile`, `percentiles`, `percentiles_array`, `make_bag` (and `_if`).
+//!
+//! `percentile` is exact (nearest rank: the smallest value with at least P% of the values at or below it), where
+//! Kusto estimates with a t-digest; on small inputs the two agree.
 //!
 //! Each runs in one pass over its argument columns, with one accumulator per group ([`Groups`] maps each row to its
 //! group). Nulls are ignored as in Kusto; string values are never null in Kusto, so a null string counts as "".
@@ -21,7 +24,8 @@ use super::KqlError;
 pub const AGGREGATES: &[&str] = &[
     "count", "countif", "dcount", "dcountif", "count_distinct", "sum", "sumif", "avg", "avgif", "min", "max",
     "minif", "maxif", "make_set", "makeset", "make_set_if", "make_list", "makelist", "make_list_if", "arg_max",
-    "arg_min", "take_any", "any", "take_anyif", "anyif", "stdev", "stdevp", "variance", "variancep",
+    "arg_min", "take_any", "any", "take_anyif", "anyif", "stdev", "stdevp", "variance", "variancep", "percentile",
+    "percentiles", "percentiles_array", "make_bag", "make_bag_if", "stdevif", "varianceif",
 ];
 
 pub fn is_aggregate(name: &str) -> bool {
@@ -131,6 +135,62 @@ pub fn aggregate(name: &str, args: &[Expr], span: Span, ctx: &Ctx, groups: &Grou
             let set = name.contains("set");
             one(make_collection(&col(0)?, &mask, groups, set, max))
         }
+        "percentile" | "percentiles" | "percentiles_array" => {
+            if args.len() < 2 || (name == "percentile" && args.len() != 2) {
+                return Err(KqlError::at(span, format!("{name}() takes the values and {}", if name == "percentile" { "one percentage" } else { "one or more percentages" })));
+            }
+            let mut ps: Vec<f64> = Vec::new();
+            for a in &args[1..] {
+                match eval(a, ctx)? {
+                    Val::S(s) => match s {
+                        super::value::Scalar::Dyn(Json::Array(items)) => ps.extend(items.iter().filter_map(super::value::json_f64)),
+                        other => ps.push(super::value::json_f64(&other.to_json()).ok_or_else(|| KqlError::at(a.span, "a percentage must be a number"))?),
+                    },
+                    Val::C(_) => return Err(KqlError::at(a.span, "a percentage must be a constant")),
+                }
+            }
+            if ps.iter().any(|p| !(0.0..=100.0).contains(p)) {
+                return Err(KqlError::at(span, "percentages must be between 0 and 100"));
+            }
+            let c = col(0)?;
+            let picks = percentile_rows(&c, groups, &ps);
+            let base = result_name(&args[0]).unwrap_or_default();
+            if name == "percentiles_array" {
+                let arrays = (0..groups.n_groups).map(|g| Json::Array(picks.iter().map(|idx| idx.get(g).map_or(Json::Null, |r| c.get_json(r as usize))).collect()));
+                return Ok(vec![AggOut { name: Some(format!("percentiles_{base}")), col: Col::from_json(arrays) }]);
+            }
+            let mut out = Vec::new();
+            for (p, idx) in ps.iter().zip(&picks) {
+                let label = super::value::format_real(*p).replace('.', "_");
+                out.push(AggOut { name: Some(format!("percentile_{base}_{label}")), col: c.take(idx)? });
+            }
+            Ok(out)
+        }
+        "make_bag" | "make_bag_if" => {
+            let is_if = name == "make_bag_if";
+            arity(if is_if { 2 } else { 1 }, if is_if { 3 } else { 2 })?;
+            let mask = if is_if { pred(1)? } else { all() };
+            let c = col(0)?;
+            let mut bags: Vec<serde_json::Map<String, Json>> = vec![serde_json::Map::new(); groups.n_groups];
+            for (i, (m, &grp)) in mask.into_iter().zip(&groups.row_group).enumerate() {
+                if m != Some(true) {
+                    continue;
+                }
+                if let Json::Object(props) = c.get_json(i) {
+                    let bag = &mut bags[grp as usize];
+                    for (k, v) in props {
+                        bag.entry(k).or_insert(v);
+                    }
+                }
+            }
+            one(Col::from_json(bags.into_iter().map(Json::Object)))
+        }
+        "stdevif" | "varianceif" => {
+            arity(2, 2)?;
+            let mask = pred(1)?;
+            let vals: Float64Chunked = col(0)?.to_f64().into_iter().zip(mask.into_iter()).map(|(v, m)| if m == Some(true) { v } else { None }).collect();
+            one(Col::Real(spread(&Col::Real(vals), groups, false, name == "stdevif")))
+        }
         "stdev" | "stdevp" | "variance" | "variancep" => {
             arity(1, 1)?;
             let population = name.ends_with('p');
@@ -238,12 +298,83 @@ pub fn default_name(name: &str, args: &[Expr]) -> Option<String> {
         "minif" => "minif",
         "maxif" => "maxif",
         "make_set" | "makeset" | "make_set_if" => "set",
+        "make_bag" | "make_bag_if" => "bag",
+        "stdevif" | "varianceif" => name,
         "make_list" | "makelist" | "make_list_if" => "list",
         "stdev" | "stdevp" | "variance" | "variancep" => name,
+        "percentile" => {
+            let p = args.get(1).and_then(|a| match &a.kind {
+                ExprKind::Lit(super::ast::Lit::Long(v)) => Some(v.to_string()),
+                ExprKind::Lit(super::ast::Lit::Real(v)) => Some(super::value::format_real(*v).replace('.', "_")),
+                _ => None,
+            })?;
+            return Some(format!("percentile_{}_{p}", args.first().and_then(result_name).unwrap_or_default()));
+        }
         _ => return None,
     };
     let arg = args.first().and_then(result_name).unwrap_or_default();
     Some(format!("{prefix}_{arg}"))
+}
+
+/// For each percentage, each group's row holding that percentile (nearest rank), nulls skipped.
+fn percentile_rows(c: &Col, g: &Groups, ps: &[f64]) -> Vec<IdxCa> {
+    // each group's non-null rows, sorted by value
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new(); g.n_groups];
+    match c {
+        Col::Real(x) => {
+            for (i, (v, &grp)) in x.into_iter().zip(&g.row_group).enumerate() {
+                if v.is_some_and(|v| !v.is_nan()) {
+                    rows[grp as usize].push(i);
+                }
+            }
+            for r in &mut rows {
+                r.sort_by(|a, b| x.get(*a).unwrap_or(0.0).total_cmp(&x.get(*b).unwrap_or(0.0)));
+            }
+        }
+        Col::Str(s) | Col::Dyn(s) if c.ty() == Ty::Str => {
+            for (i, (v, &grp)) in s.into_iter().zip(&g.row_group).enumerate() {
+                if v.is_some() {
+                    rows[grp as usize].push(i);
+                }
+            }
+            for r in &mut rows {
+                r.sort_by(|a, b| s.get(*a).cmp(&s.get(*b)));
+            }
+        }
+        other => {
+            let x: Float64Chunked = match other {
+                Col::Long(_) | Col::DateTime(_) | Col::Timespan(_) => other.to_i64_raw().into_iter().map(|v| v.map(|v| v as f64)).collect(),
+                o => o.to_f64(),
+            };
+            for (i, (v, &grp)) in x.into_iter().zip(&g.row_group).enumerate() {
+                if v.is_some_and(|v| !v.is_nan()) {
+                    rows[grp as usize].push(i);
+                }
+            }
+            if let Col::Long(l) | Col::DateTime(l) | Col::Timespan(l) = other {
+                for r in &mut rows {
+                    r.sort_by_key(|i| l.get(*i));
+                }
+            } else {
+                for r in &mut rows {
+                    r.sort_by(|a, b| x.get(*a).unwrap_or(0.0).total_cmp(&x.get(*b).unwrap_or(0.0)));
+                }
+            }
+        }
+    }
+    ps.iter()
+        .map(|p| {
+            rows.iter()
+                .map(|r| {
+                    if r.is_empty() {
+                        return None;
+                    }
+                    let rank = ((p / 100.0) * r.len() as f64).ceil() as usize;
+                    Some(r[rank.clamp(1, r.len()) - 1] as IdxSize)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 fn count(mask: &BooleanChunked, g: &Groups) -> Int64Chunked {

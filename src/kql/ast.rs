@@ -92,6 +92,27 @@ pub enum ExprKind {
     Print(Vec<Assign>),
     /// `range x from 1 to 10 step 1`.
     Range { name: Ident, from: Box<Expr>, to: Box<Expr>, step: Box<Expr> },
+    /// A user-defined function: `(a:string, T:(*)) { let x = …; body }` (the value of a `let`).
+    Function(Box<FuncDef>),
+}
+
+/// The parameters and body of a user-defined function.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FuncDef {
+    pub params: Vec<FuncParam>,
+    /// `let` statements inside the body.
+    pub lets: Vec<Let>,
+    /// The body's result: a scalar or a tabular expression.
+    pub body: Expr,
+}
+
+/// `name:type [= default]`; a tabular parameter is `T:(*)` or `T:(col:type, …)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FuncParam {
+    pub name: Ident,
+    /// The scalar type's name, or `None` for a tabular parameter.
+    pub ty: Option<String>,
+    pub default: Option<Expr>,
 }
 
 /// A literal value.
@@ -198,17 +219,76 @@ pub enum OpKind {
     Distinct { cols: Vec<Assign>, star: bool },
     Render { kind: String },
     Union(UnionSpec),
-    MvExpand { items: Vec<MvItem>, limit: Option<Expr> },
+    /// `mv-expand [with_itemindex=Name] items [limit n]`.
+    MvExpand { items: Vec<MvItem>, limit: Option<Expr>, item_index: Option<Ident> },
     Join { kind: JoinKind, right: Expr, on: Vec<JoinKey> },
+    /// `lookup [kind=leftouter|inner] (T) on keys`: a join that keeps the left columns and adds the right ones
+    /// that are not keys.
+    Lookup { inner: bool, right: Expr, on: Vec<JoinKey> },
+    /// `make-series aggs on Axis [from a] [to b] step s [by keys]` (or `on Axis in range(a, b, s)`).
+    MakeSeries(Box<MakeSeries>),
+    /// `parse [kind=…] expr with * "lit" Col:type …`; `parse-where` drops rows that do not match.
+    Parse(Box<ParseSpec>),
+    /// `invoke f(args)`: the function called with the table as its first argument.
+    Invoke { name: Ident, args: Vec<Expr> },
     /// `serialize`, `as`: no effect on local tables.
     NoOp,
 }
 
-/// `[name =] expr` in `extend`, `project`, `summarize`.
+/// `[name =] expr` in `extend`, `project`, `summarize`; `(a, b) = expr` names several result columns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assign {
     pub name: Option<Ident>,
     pub expr: Expr,
+    /// The names after the first of `(a, b, c) = expr` (the first is in `name`).
+    pub more_names: Vec<Ident>,
+}
+
+/// One aggregation of `make-series`, with its `default=` value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesAgg {
+    pub assign: Assign,
+    pub default: Option<Expr>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MakeSeries {
+    pub aggs: Vec<SeriesAgg>,
+    pub axis: Expr,
+    pub from: Option<Expr>,
+    pub to: Option<Expr>,
+    /// `in range(a, b, s)` includes `b`; `to b` does not.
+    pub to_inclusive: bool,
+    pub step: Expr,
+    pub by: Vec<Assign>,
+}
+
+/// How `parse` reads its pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseKind {
+    Simple,
+    Relaxed,
+    Regex,
+}
+
+/// One element of a `parse` pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParsePart {
+    /// `*`: any text.
+    Star,
+    /// A string constant (text; a regex fragment with `kind=regex`).
+    Lit(String),
+    /// A column to extract, with its type (`string` when not given).
+    Col(Ident, String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseSpec {
+    pub kind: ParseKind,
+    /// `parse-where`: rows that do not match are dropped.
+    pub drop_unmatched: bool,
+    pub expr: Expr,
+    pub parts: Vec<ParsePart>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -225,6 +305,7 @@ pub struct UnionSpec {
     pub inner: bool,
     pub withsource: Option<String>,
     pub isfuzzy: bool,
+    /// The tables; a name with `*` (`union Security*`) stands for every loaded table whose name matches.
     pub tables: Vec<Expr>,
 }
 

@@ -22,59 +22,156 @@ use crate::frame::dynamic::{get_path, Step};
 use crate::frame::Frame;
 use crate::query::local::LocalData;
 
-/// How many lets may be in evaluation at once (a let using a let using a let …).
+/// How many lets and function calls may be in evaluation at once (a let using a let using a function …).
 const MAX_LET_NESTING: usize = 48;
 
-/// What a `let` name is bound to.
+/// What a name is bound to.
 #[derive(Debug, Clone)]
 pub enum Bound {
     Scalar(Scalar),
     Table(Frame),
+    /// A function parameter given a column of the calling table.
+    Column(Col),
 }
 
-/// The query-wide environment: tables, lets (evaluated lazily, once) and the clock.
+/// Where a name was found.
+pub enum Found<'e> {
+    /// Let `idx` of that environment.
+    Let(&'e Env<'e>, usize),
+    /// A parameter of the function being evaluated.
+    Param(&'e Bound),
+}
+
+/// The query-wide environment: tables, lets (evaluated lazily, once) and the clock. A user-defined function's body
+/// is evaluated in a child environment: its parameters, its own lets, then the lets visible where it was defined.
 pub struct Env<'a> {
     pub tables: &'a LocalData,
     pub now_ns: i64,
     pub lets: &'a [Let],
+    /// Function parameters (in a function's environment).
+    params: Vec<(String, Bound)>,
+    /// The environment the function was defined in, and how many of its lets it sees.
+    parent: Option<(&'a Env<'a>, usize)>,
     cache: RefCell<HashMap<usize, Bound>>,
     in_progress: RefCell<HashSet<usize>>,
+    /// Lets and calls in evaluation, over the whole chain of environments.
+    nesting: std::rc::Rc<std::cell::Cell<usize>>,
 }
 
 impl<'a> Env<'a> {
     pub fn new(tables: &'a LocalData, now_ns: i64, lets: &'a [Let]) -> Env<'a> {
-        Env { tables, now_ns, lets, cache: RefCell::new(HashMap::new()), in_progress: RefCell::new(HashSet::new()) }
+        Env {
+            tables,
+            now_ns,
+            lets,
+            params: Vec::new(),
+            parent: None,
+            cache: RefCell::new(HashMap::new()),
+            in_progress: RefCell::new(HashSet::new()),
+            nesting: Default::default(),
+        }
     }
 
-    /// The newest `let` called `name` among the first `visible` ones.
+    /// The environment of a call to the function defined by let `idx` of `self`.
+    fn child<'b>(&'b self, idx: usize, def: &'b FuncDef, params: Vec<(String, Bound)>) -> Env<'b> {
+        Env {
+            tables: self.tables,
+            now_ns: self.now_ns,
+            lets: &def.lets,
+            params,
+            parent: Some((self, idx)),
+            cache: RefCell::new(HashMap::new()),
+            in_progress: RefCell::new(HashSet::new()),
+            nesting: self.nesting.clone(),
+        }
+    }
+
+    /// The newest `let` called `name` among the first `visible` ones of this environment.
     pub fn find_let(&self, name: &str, visible: usize) -> Option<usize> {
         self.lets[..visible.min(self.lets.len())].iter().rposition(|l| l.name.name == name)
     }
 
-    /// Names of the lets visible (for suggestions).
-    pub fn let_names(&self, visible: usize) -> Vec<String> {
-        self.lets[..visible.min(self.lets.len())].iter().map(|l| l.name.name.clone()).collect()
+    /// `name` as a let or parameter, looking outwards from this environment.
+    pub fn find(&self, name: &str, visible: usize) -> Option<Found<'_>> {
+        if let Some(i) = self.find_let(name, visible) {
+            return Some(Found::Let(self, i));
+        }
+        if let Some((_, b)) = self.params.iter().rev().find(|(n, _)| n == name) {
+            return Some(Found::Param(b));
+        }
+        let (parent, pvis) = self.parent?;
+        parent.find(name, pvis)
     }
 
-    /// The value of let `idx`, computed on first use.
+    /// Whether `name` is a let or parameter here (which hides a column of the same name).
+    pub fn has_name(&self, name: &str, visible: usize) -> bool {
+        self.find(name, visible).is_some()
+    }
+
+    /// The value of `name` if it is a let or parameter.
+    pub fn value_of(&self, name: &str, visible: usize) -> Option<Result<Bound, KqlError>> {
+        Some(match self.find(name, visible)? {
+            Found::Let(env, i) => env.let_value(i),
+            Found::Param(b) => Ok(b.clone()),
+        })
+    }
+
+    /// Names of the lets and parameters visible (for suggestions).
+    pub fn let_names(&self, visible: usize) -> Vec<String> {
+        let mut out: Vec<String> = self.lets[..visible.min(self.lets.len())].iter().map(|l| l.name.name.clone()).collect();
+        out.extend(self.params.iter().map(|(n, _)| n.clone()));
+        if let Some((p, pvis)) = self.parent {
+            out.extend(p.let_names(pvis));
+        }
+        out
+    }
+
+    fn enter(&self, span: Span) -> Result<(), KqlError> {
+        let n = self.nesting.get() + 1;
+        if n > MAX_LET_NESTING {
+            return Err(KqlError::at(span, "lets and functions depend on each other too deeply"));
+        }
+        self.nesting.set(n);
+        Ok(())
+    }
+
+    fn leave(&self) {
+        self.nesting.set(self.nesting.get().saturating_sub(1));
+    }
+
+    /// The value of let `idx`, computed on first use. A function with no parameters used as a plain name is
+    /// called (`let f = () { T | … }; f`).
     pub fn let_value(&self, idx: usize) -> Result<Bound, KqlError> {
         if let Some(b) = self.cache.borrow().get(&idx) {
             return Ok(b.clone());
         }
+        let span = self.lets[idx].name.span;
         if !self.in_progress.borrow_mut().insert(idx) {
-            return Err(KqlError::at(self.lets[idx].name.span, format!("'{}' refers to itself", self.lets[idx].name.name)));
+            return Err(KqlError::at(span, format!("'{}' refers to itself", self.lets[idx].name.name)));
         }
         // each let evaluated inside another nests the stack; keep that bounded
-        if self.in_progress.borrow().len() > MAX_LET_NESTING {
+        if let Err(e) = self.enter(span) {
             self.in_progress.borrow_mut().remove(&idx);
-            return Err(KqlError::at(self.lets[idx].name.span, "lets depend on each other too deeply"));
+            return Err(e);
         }
         let value = &self.lets[idx].value;
-        let bound = if self.is_tabular(value, idx) {
+        let bound = if let ExprKind::Function(def) = &value.kind {
+            if !def.params.iter().all(|p| p.default.is_some()) {
+                Err(KqlError::at(span, format!("'{}' is a function: call it with its arguments, {}(…)", self.lets[idx].name.name, self.lets[idx].name.name)))
+            } else if self.function_is_tabular(idx, def) {
+                self.call_tabular(idx, def, &[], None, span, None).map(Bound::Table)
+            } else {
+                self.call_function(idx, def, &[], None, span, None).map(|r| match r {
+                    Val::S(s) => Bound::Scalar(s),
+                    Val::C(c) => Bound::Column(c),
+                })
+            }
+        } else if self.is_tabular(value, idx) {
             super::exec::eval_tabular(value, self, idx).map(Bound::Table)
         } else {
             eval_const(value, self, idx).map(Bound::Scalar)
         };
+        self.leave();
         self.in_progress.borrow_mut().remove(&idx);
         let bound = bound?;
         self.cache.borrow_mut().insert(idx, bound.clone());
@@ -85,14 +182,140 @@ impl<'a> Env<'a> {
     pub fn is_tabular(&self, expr: &Expr, visible: usize) -> bool {
         match &expr.kind {
             ExprKind::Tabular(_) | ExprKind::Union(_) | ExprKind::DataTable { .. } | ExprKind::Print(_) | ExprKind::Range { .. } => true,
-            ExprKind::Name(n) => match self.find_let(n, visible) {
-                Some(i) => self.is_tabular(&self.lets[i].value, i),
+            ExprKind::Name(n) => match self.find(n, visible) {
+                Some(Found::Let(env, i)) => match &env.lets[i].value.kind {
+                    ExprKind::Function(def) => def.params.iter().all(|p| p.default.is_some()) && env.function_is_tabular(i, def),
+                    _ => env.is_tabular(&env.lets[i].value, i),
+                },
+                Some(Found::Param(b)) => matches!(b, Bound::Table(_)),
                 None => self.tables.table_names().iter().any(|t| t == n),
             },
-            ExprKind::Call { name, .. } => matches!(name.as_str(), "materialize" | "table" | "view"),
+            ExprKind::Call { name, .. } => match self.find(name, visible) {
+                Some(Found::Let(env, i)) => match &env.lets[i].value.kind {
+                    ExprKind::Function(def) => env.function_is_tabular(i, def),
+                    _ => false,
+                },
+                _ => matches!(name.as_str(), "materialize" | "table" | "view"),
+            },
             _ => false,
         }
     }
+
+    /// Whether the function defined by let `idx` gives a table.
+    fn function_is_tabular(&self, idx: usize, def: &FuncDef) -> bool {
+        let mut e = &def.body;
+        // a body that is a name: a tabular parameter, a body let, or something outside
+        for _ in 0..MAX_LET_NESTING {
+            match &e.kind {
+                ExprKind::Name(n) => {
+                    if let Some(p) = def.params.iter().find(|p| &p.name.name == n) {
+                        return p.ty.is_none();
+                    }
+                    if let Some(j) = def.lets.iter().rposition(|l| &l.name.name == n) {
+                        e = &def.lets[j].value;
+                        continue;
+                    }
+                    return self.is_tabular(e, idx);
+                }
+                ExprKind::Call { name, .. } if def.params.iter().all(|p| &p.name.name != name) && !def.lets.iter().any(|l| &l.name.name == name) => {
+                    return self.is_tabular(e, idx);
+                }
+                _ => {
+                    return matches!(e.kind, ExprKind::Tabular(_) | ExprKind::Union(_) | ExprKind::DataTable { .. } | ExprKind::Print(_) | ExprKind::Range { .. });
+                }
+            }
+        }
+        false
+    }
+
+    /// Binds a call's arguments to the function's parameters (in the caller's context). `piped` is the table of
+    /// `T | invoke f(…)`, bound to the first parameter.
+    fn bind_args(&self, def: &FuncDef, args: &[Expr], caller: Option<&Ctx>, span: Span, piped: Option<Frame>) -> Result<Vec<(String, Bound)>, KqlError> {
+        let given = args.len() + usize::from(piped.is_some());
+        let required = def.params.iter().filter(|p| p.default.is_none()).count();
+        if given < required || given > def.params.len() {
+            return Err(KqlError::at(span, format!("the function takes {} argument(s), {} given", def.params.len(), given)));
+        }
+        let mut out = Vec::new();
+        let mut args_it = args.iter();
+        for (k, p) in def.params.iter().enumerate() {
+            let name = p.name.name.clone();
+            if k == 0 {
+                if let Some(f) = &piped {
+                    out.push((name, Bound::Table(f.clone())));
+                    continue;
+                }
+            }
+            let bound = match (args_it.next(), caller) {
+                (Some(a), Some(ctx)) if p.ty.is_none() || ctx.env.is_tabular(a, ctx.visible) => {
+                    Bound::Table(super::exec::eval_tabular(a, ctx.env, ctx.visible)?)
+                }
+                (Some(a), Some(ctx)) => match eval(a, ctx)? {
+                    Val::S(s) => Bound::Scalar(convert_param(s, p.ty.as_deref())),
+                    Val::C(c) => Bound::Column(c),
+                },
+                (Some(a), None) => return Err(KqlError::at(a.span, "arguments need a caller")),
+                (None, _) => match &p.default {
+                    Some(d) => Bound::Scalar(eval_const(d, self, 0)?),
+                    None => return Err(KqlError::at(span, format!("missing argument '{}'", p.name.name))),
+                },
+            };
+            out.push((name, bound));
+        }
+        Ok(out)
+    }
+
+    /// Calls the function of let `idx` for a scalar result. `caller` evaluates the arguments and gives the rows;
+    /// a table result is the error [`TABLE_RESULT`].
+    pub fn call_function(&self, idx: usize, def: &FuncDef, args: &[Expr], caller: Option<&Ctx>, span: Span, piped: Option<Frame>) -> Result<Val, KqlError> {
+        let params = self.bind_args(def, args, caller, span, piped)?;
+        self.enter(span)?;
+        let child = self.child(idx, def, params);
+        let r = if child.function_is_tabular_here(def) {
+            Err(KqlError::msg(TABLE_RESULT))
+        } else {
+            let ctx = Ctx { env: &child, frame: caller.and_then(|c| c.frame), n: caller.map_or(1, |c| c.n), visible: def.lets.len() };
+            eval(&def.body, &ctx)
+        };
+        self.leave();
+        r
+    }
+
+    /// Calls the function of let `idx` for a table result.
+    pub fn call_tabular(&self, idx: usize, def: &FuncDef, args: &[Expr], caller: Option<&Ctx>, span: Span, piped: Option<Frame>) -> Result<Frame, KqlError> {
+        let params = self.bind_args(def, args, caller, span, piped)?;
+        self.enter(span)?;
+        let child = self.child(idx, def, params);
+        let r = super::exec::eval_tabular(&def.body, &child, def.lets.len());
+        self.leave();
+        r
+    }
+
+    /// Whether this function environment's body gives a table (parameters bound).
+    fn function_is_tabular_here(&self, def: &FuncDef) -> bool {
+        self.is_tabular(&def.body, def.lets.len())
+    }
+}
+
+/// The error text [`Env::call_function`] gives for a function whose result is a table.
+pub const TABLE_RESULT: &str = "the function gives a table, not a value";
+
+/// A scalar argument converted to its parameter's declared type.
+fn convert_param(s: Scalar, ty: Option<&str>) -> Scalar {
+    let target = match ty {
+        Some("string") => Ty::Str,
+        Some("long" | "int") => Ty::Long,
+        Some("real" | "double" | "decimal") => Ty::Real,
+        Some("bool" | "boolean") => Ty::Bool,
+        Some("datetime" | "date") => Ty::DateTime,
+        Some("timespan" | "time") => Ty::Timespan,
+        Some("dynamic") => Ty::Dyn,
+        _ => return s,
+    };
+    if s.is_null() || s.ty() == Some(target) {
+        return s;
+    }
+    super::functions::cast_to(&Col::full(&s, 1), target).get(0)
 }
 
 /// Where an expression is evaluated: the environment, and the table whose columns names refer to.
@@ -182,6 +405,7 @@ fn eval_inner(expr: &Expr, ctx: &Ctx) -> Result<Val, KqlError> {
         }
         ExprKind::Call { name, args } => super::functions::call(name, args, expr.span, ctx),
         ExprKind::Star => Err(KqlError::msg("'*' is only allowed in arg_max/arg_min/take_any(*) and distinct *")),
+        ExprKind::Function(_) => Err(KqlError::msg("a function is not a value: call it")),
         ExprKind::Tabular(_) | ExprKind::Union(_) | ExprKind::DataTable { .. } | ExprKind::Print(_) | ExprKind::Range { .. } => {
             Err(KqlError::msg("a table is not a scalar value here (use toscalar(…) to take its first value)"))
         }
@@ -202,9 +426,11 @@ pub fn lit_scalar(l: &Lit) -> Scalar {
 }
 
 fn resolve_name(name: &str, span: Span, ctx: &Ctx) -> Result<Val, KqlError> {
-    if let Some(i) = ctx.env.find_let(name, ctx.visible) {
-        return match ctx.env.let_value(i)? {
+    if let Some(b) = ctx.env.value_of(name, ctx.visible) {
+        return match b? {
             Bound::Scalar(s) => Ok(Val::S(s)),
+            Bound::Column(c) if c.len() == ctx.n => Ok(Val::C(c)),
+            Bound::Column(_) => Err(KqlError::at(span, format!("'{name}' holds the values of another table's rows here"))),
             Bound::Table(_) => Err(KqlError::at(
                 span,
                 format!("'{name}' is a table, not a value (use toscalar({name}) or '… in ({name})')"),
@@ -277,25 +503,40 @@ fn push_flat(s: Scalar, out: &mut Vec<Scalar>) {
 
 // ----- dynamic paths ----------------------------------------------------------------------------------------------
 
+/// One step of a dynamic path: the same for every row, or a column of indexes (`arr[idx]`).
+enum PathStep {
+    Const(Step),
+    Col(Col),
+}
+
+/// The step an index value stands for.
+fn index_step(v: &Scalar) -> Option<Step> {
+    match v {
+        Scalar::Long(i) => Some(Step::Index(*i)),
+        Scalar::Str(s) => Some(Step::Key(s.clone())),
+        Scalar::Real(r) if r.fract() == 0.0 && r.abs() < 9.0e18 => Some(Step::Index(*r as i64)),
+        Scalar::Dyn(Json::Number(n)) => n.as_i64().map(Step::Index),
+        Scalar::Dyn(Json::String(s)) => Some(Step::Key(s.clone())),
+        _ => None,
+    }
+}
+
 /// `a.b[0]["c"]`: the base value, then the steps.
 fn eval_path(expr: &Expr, ctx: &Ctx) -> Result<Val, KqlError> {
-    let mut steps_rev: Vec<Step> = Vec::new();
+    let mut steps_rev: Vec<PathStep> = Vec::new();
     let mut cur = expr;
     loop {
         match &cur.kind {
             ExprKind::Member(base, key) => {
-                steps_rev.push(Step::Key(key.clone()));
+                steps_rev.push(PathStep::Const(Step::Key(key.clone())));
                 cur = base;
             }
             ExprKind::Index(base, idx) => {
                 let step = match eval(idx, ctx)? {
-                    Val::S(Scalar::Long(i)) => Step::Index(i),
-                    Val::S(Scalar::Str(s)) => Step::Key(s),
-                    Val::S(Scalar::Real(r)) if r.fract() == 0.0 => Step::Index(r as i64),
-                    Val::S(other) => {
-                        return Err(KqlError::at(idx.span, format!("an index must be a number or a string, not {}", other.to_text())));
-                    }
-                    Val::C(_) => return Err(KqlError::at(idx.span, "indexes that vary by row are not supported yet")),
+                    Val::S(s) => PathStep::Const(index_step(&s).ok_or_else(|| {
+                        KqlError::at(idx.span, format!("an index must be a number or a string, not {}", s.to_text()))
+                    })?),
+                    Val::C(c) => PathStep::Col(c),
                 };
                 steps_rev.push(step);
                 cur = base;
@@ -305,7 +546,27 @@ fn eval_path(expr: &Expr, ctx: &Ctx) -> Result<Val, KqlError> {
     }
     steps_rev.reverse();
     let steps = steps_rev;
+    let varying = steps.iter().any(|s| matches!(s, PathStep::Col(_)));
+    let const_steps = || -> Vec<Step> {
+        steps.iter().filter_map(|s| match s {
+            PathStep::Const(st) => Some(st.clone()),
+            PathStep::Col(_) => None,
+        }).collect()
+    };
+    let row_steps = |i: usize| -> Option<Vec<Step>> {
+        steps
+            .iter()
+            .map(|s| match s {
+                PathStep::Const(st) => Some(st.clone()),
+                PathStep::Col(c) => index_step(&c.get(i)),
+            })
+            .collect()
+    };
     let base = eval(cur, ctx)?;
+    let base = match (base, varying) {
+        (Val::S(s), true) => Val::C(Col::full(&s, ctx.n)),
+        (b, _) => b,
+    };
     match base {
         Val::S(s) => {
             let v = match s {
@@ -316,7 +577,7 @@ fn eval_path(expr: &Expr, ctx: &Ctx) -> Result<Val, KqlError> {
                     return Err(KqlError::at(cur.span, format!("a {} value has no properties or elements", other.ty().map_or("null", |t| t.name()))));
                 }
             };
-            Ok(Val::S(Scalar::Dyn(get_path(&v, &steps).cloned().unwrap_or(Json::Null))))
+            Ok(Val::S(Scalar::Dyn(get_path(&v, &const_steps()).cloned().unwrap_or(Json::Null))))
         }
         Val::C(c) => {
             let text = match &c {
@@ -325,11 +586,14 @@ fn eval_path(expr: &Expr, ctx: &Ctx) -> Result<Val, KqlError> {
                     return Err(KqlError::at(cur.span, format!("a {} column has no properties or elements (only dynamic ones do)", other.ty().name())));
                 }
             };
+            let fixed = if varying { Vec::new() } else { const_steps() };
             let out: StringChunked = text
                 .into_iter()
-                .map(|cell| {
+                .enumerate()
+                .map(|(i, cell)| {
                     let v = dyn_parse(cell?);
-                    get_path(&v, &steps).filter(|x| !x.is_null()).map(|x| x.to_string())
+                    let found = if varying { get_path(&v, &row_steps(i)?) } else { get_path(&v, &fixed) };
+                    found.filter(|x| !x.is_null()).map(|x| x.to_string())
                 })
                 .collect();
             Ok(Val::C(Col::Dyn(out)))

@@ -40,6 +40,16 @@ pub fn run(q: &Query, env: &Env) -> Result<Frame, KqlError> {
 
 /// Evaluates a tabular expression seeing the first `visible` lets.
 pub fn eval_tabular(expr: &Expr, env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    // a call of a user-defined function
+    if let ExprKind::Call { name, args } = &expr.kind {
+        if let Some(super::eval::Found::Let(def_env, i)) = env.find(name, visible) {
+            let ExprKind::Function(def) = &def_env.lets[i].value.kind else {
+                return Err(KqlError::at(expr.span, format!("'{name}' is not a function")));
+            };
+            let ctx = Ctx::new(env, None, visible);
+            return def_env.call_tabular(i, def, args, Some(&ctx), expr.span, None);
+        }
+    }
     match &expr.kind {
         ExprKind::Name(n) => table_named(n, expr.span, env, visible),
         ExprKind::Tabular(t) => {
@@ -65,10 +75,10 @@ pub fn eval_tabular(expr: &Expr, env: &Env, visible: usize) -> Result<Frame, Kql
 }
 
 fn table_named(n: &str, span: Span, env: &Env, visible: usize) -> Result<Frame, KqlError> {
-    if let Some(i) = env.find_let(n, visible) {
-        return match env.let_value(i)? {
+    if let Some(b) = env.value_of(n, visible) {
+        return match b? {
             Bound::Table(f) => Ok(f),
-            Bound::Scalar(_) => Err(KqlError::at(span, format!("'{n}' is a value, not a table"))),
+            Bound::Scalar(_) | Bound::Column(_) => Err(KqlError::at(span, format!("'{n}' is a value, not a table"))),
         };
     }
     let names = env.tables.table_names();
@@ -141,7 +151,7 @@ fn apply(f: Frame, op: &Op, env: &Env, visible: usize) -> Result<Frame, KqlError
             let by: Vec<Assign> = if *star {
                 f.column_names()
                     .into_iter()
-                    .map(|c| Assign { name: None, expr: Expr::new(ExprKind::Name(c), op.span) })
+                    .map(|c| Assign { name: None, expr: Expr::new(ExprKind::Name(c), op.span), more_names: Vec::new() })
                     .collect()
             } else {
                 cols.clone()
@@ -155,10 +165,26 @@ fn apply(f: Frame, op: &Op, env: &Env, visible: usize) -> Result<Frame, KqlError
             Ok(out)
         }
         OpKind::Union(spec) => union(vec![(f.name.clone(), f)], spec, env, visible),
-        OpKind::MvExpand { items, limit } => mv_expand(f, items, limit.as_ref(), env, visible),
+        OpKind::MvExpand { items, limit, item_index } => mv_expand(f, items, limit.as_ref(), item_index.as_ref(), env, visible),
         OpKind::Join { kind, right, on } => {
             let r = eval_tabular(right, env, visible)?;
             join(f, r, *kind, on)
+        }
+        OpKind::Lookup { inner, right, on } => {
+            let r = eval_tabular(right, env, visible)?;
+            lookup(f, r, *inner, on)
+        }
+        OpKind::MakeSeries(spec) => make_series(&f, spec, env, visible),
+        OpKind::Parse(spec) => parse_op(f, spec, env, visible),
+        OpKind::Invoke { name, args } => {
+            let Some(super::eval::Found::Let(def_env, i)) = env.find(&name.name, visible) else {
+                return Err(KqlError::at(name.span, format!("unknown function '{}' (invoke needs a function defined with let)", name.name)));
+            };
+            let ExprKind::Function(def) = &def_env.lets[i].value.kind else {
+                return Err(KqlError::at(name.span, format!("'{}' is not a function", name.name)));
+            };
+            let ctx = Ctx::new(env, Some(&f), visible);
+            def_env.call_tabular(i, def, args, Some(&ctx), name.span, Some(f.clone()))
         }
         OpKind::NoOp => Ok(f),
     }
@@ -405,13 +431,24 @@ fn extend(f: Frame, items: &[Assign], env: &Env, visible: usize) -> Result<Frame
                 let cols = cur.column_names();
                 match (&a.expr.kind, result_name(&a.expr)) {
                     // `extend Col` keeps the column as it is
-                    (ExprKind::Name(n), _) if cols.contains(n) && env.find_let(n, visible).is_none() => continue,
+                    (ExprKind::Name(n), _) if cols.contains(n) && !env.has_name(n, visible) => continue,
                     (_, Some(n)) => unique(&n, &cols),
                     (_, None) => next_column_name(&cols),
                 }
             }
         };
         let ctx = Ctx::new(env, Some(&cur), visible);
+        if !a.more_names.is_empty() {
+            let vals = super::functions::call_multi(&a.expr, &ctx)?;
+            let names: Vec<&Ident> = a.name.iter().chain(a.more_names.iter()).collect();
+            if vals.len() != names.len() {
+                return Err(KqlError::at(a.expr.span, format!("this gives {} values, but {} names are given", vals.len(), names.len())));
+            }
+            for (id, v) in names.into_iter().zip(vals) {
+                cur = set_column(&cur, &id.name, v).map_err(|e| e.or_at(a.expr.span))?;
+            }
+            continue;
+        }
         let v = eval(&a.expr, &ctx)?;
         cur = set_column(&cur, &name, v).map_err(|e| e.or_at(a.expr.span))?;
     }
@@ -431,7 +468,7 @@ fn project(f: Frame, items: &[Assign], env: &Env, visible: usize) -> Result<Fram
         let name = unique(&base, &names);
         // a plain column keeps its exact type (int, guid …)
         let plain = match &a.expr.kind {
-            ExprKind::Name(n) if env.find_let(n, visible).is_none() => f.column(n).ok().map(|c| (c.clone(), f.la_type(n).unwrap_or(LaType::String))),
+            ExprKind::Name(n) if !env.has_name(n, visible) => f.column(n).ok().map(|c| (c.clone(), f.la_type(n).unwrap_or(LaType::String))),
             _ => None,
         };
         let (col, la) = match plain {
@@ -460,7 +497,7 @@ fn sort(f: Frame, keys: &[SortKey], env: &Env, visible: usize) -> Result<Frame, 
     let mut temps = Vec::new();
     for (i, k) in keys.iter().enumerate() {
         match &k.expr.kind {
-            ExprKind::Name(n) if f.column(n).is_ok() && env.find_let(n, visible).is_none() => by.push(n.clone()),
+            ExprKind::Name(n) if f.column(n).is_ok() && !env.has_name(n, visible) => by.push(n.clone()),
             _ => {
                 let name = format!("__kql_sort_{i}");
                 let (col, _) = eval(&k.expr, &ctx)?.into_col(f.height()).into_column(&name);
@@ -579,7 +616,7 @@ fn summarize(f: &Frame, aggs: &[Assign], by: &[Assign], env: &Env, visible: usiz
             None => result_name(&b.expr).unwrap_or_else(|| next_column_name(&key_names)),
         };
         let plain = match &b.expr.kind {
-            ExprKind::Name(n) if b.name.is_none() && env.find_let(n, visible).is_none() && f.column(n).is_ok() => Some(n.clone()),
+            ExprKind::Name(n) if b.name.is_none() && !env.has_name(n, visible) && f.column(n).is_ok() => Some(n.clone()),
             _ => None,
         };
         key_names.push(unique(&base, &key_names));
@@ -669,7 +706,19 @@ fn summarize(f: &Frame, aggs: &[Assign], by: &[Assign], env: &Env, visible: usiz
 // ----- union ------------------------------------------------------------------------------------------------------
 
 fn union(mut frames: Vec<(String, Frame)>, spec: &UnionSpec, env: &Env, visible: usize) -> Result<Frame, KqlError> {
-    for (i, t) in spec.tables.iter().enumerate() {
+    // `Security*`: the loaded tables whose names match, in name order
+    let mut tables: Vec<Expr> = Vec::new();
+    for t in &spec.tables {
+        match &t.kind {
+            ExprKind::Name(n) if n.contains('*') => {
+                let mut names: Vec<String> = env.tables.table_names().into_iter().filter(|name| glob(n, name)).collect();
+                names.sort();
+                tables.extend(names.into_iter().map(|name| Expr::new(ExprKind::Name(name), t.span)));
+            }
+            _ => tables.push(t.clone()),
+        }
+    }
+    for (i, t) in tables.iter().enumerate() {
         match eval_tabular(t, env, visible) {
             Ok(f) => {
                 let label = match &t.kind {
@@ -759,7 +808,7 @@ fn union(mut frames: Vec<(String, Frame)>, spec: &UnionSpec, env: &Env, visible:
 
 // ----- mv-expand --------------------------------------------------------------------------------------------------
 
-fn mv_expand(f: Frame, items: &[MvItem], limit: Option<&Expr>, env: &Env, visible: usize) -> Result<Frame, KqlError> {
+fn mv_expand(f: Frame, items: &[MvItem], limit: Option<&Expr>, item_index: Option<&Ident>, env: &Env, visible: usize) -> Result<Frame, KqlError> {
     let ctx = Ctx::new(env, Some(&f), visible);
     let limit = match limit {
         Some(e) => count_arg(e, env, visible, "mv-expand limit")?,
@@ -822,7 +871,279 @@ fn mv_expand(f: Frame, items: &[MvItem], limit: Option<&Expr>, env: &Env, visibl
         };
         out = set_column(&out, &name, Val::C(v))?;
     }
+    if let Some(id) = item_index {
+        out = set_column(&out, &id.name, Val::C(Col::Long(pos.iter().map(|&k| Some(k as i64)).collect())))?;
+    }
     Ok(out)
+}
+
+// ----- make-series ------------------------------------------------------------------------------------------------
+
+/// Most cells (groups × bins) `make-series` makes.
+const MAX_SERIES_CELLS: u64 = 50_000_000;
+
+/// A constant of `make-series` (`from`, `to`, `step`, `default`).
+fn series_const(e: &Expr, env: &Env, visible: usize) -> Result<super::value::Scalar, KqlError> {
+    super::eval::eval_const(e, env, visible).map_err(|err| err.or_at(e.span))
+}
+
+fn make_series(f: &Frame, spec: &MakeSeries, env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    use super::value::Scalar as S;
+    let ctx = Ctx::new(env, Some(f), visible);
+    let n = f.height();
+    let axis = eval(&spec.axis, &ctx)?.into_col(n);
+    let axis_ty = axis.ty();
+    let numeric = matches!(axis_ty, Ty::Long | Ty::Real);
+    if !numeric && !matches!(axis_ty, Ty::DateTime | Ty::Timespan) {
+        return Err(KqlError::at(spec.axis.span, format!("make-series needs a datetime, timespan or number axis, not {}", axis_ty.name())));
+    }
+    // axis values and bounds as f64 (numbers) or i64 (datetime/timespan nanoseconds)
+    let as_num = |s: &S, e: &Expr| -> Result<f64, KqlError> {
+        match s {
+            S::Long(v) => Ok(*v as f64),
+            S::Real(v) => Ok(*v),
+            S::DateTime(v) | S::Timespan(v) if !numeric => Ok(*v as f64),
+            other => Err(KqlError::at(e.span, format!("'{}' does not fit a {} axis", other.to_text(), axis_ty.name()))),
+        }
+    };
+    let step = as_num(&series_const(&spec.step, env, visible)?, &spec.step)?;
+    if !(step.is_finite() && step > 0.0) {
+        return Err(KqlError::at(spec.step.span, "make-series needs a step greater than zero"));
+    }
+    let values: Vec<Option<f64>> = if numeric {
+        axis.to_f64().into_iter().collect()
+    } else {
+        axis.to_i64_raw().into_iter().map(|v| v.map(|x| x as f64)).collect()
+    };
+    let present = || values.iter().flatten().copied().filter(|v| v.is_finite());
+    let start = match &spec.from {
+        Some(e) => as_num(&series_const(e, env, visible)?, e)?,
+        None => present().fold(f64::INFINITY, f64::min),
+    };
+    let (end, end_inclusive) = match &spec.to {
+        Some(e) => (as_num(&series_const(e, env, visible)?, e)?, spec.to_inclusive),
+        None => (present().fold(f64::NEG_INFINITY, f64::max), true),
+    };
+    let n_bins: u64 = if start.is_finite() && end.is_finite() && end >= start {
+        let span_bins = (end - start) / step;
+        if end_inclusive { span_bins.floor() as u64 + 1 } else { span_bins.ceil() as u64 }
+    } else {
+        0
+    };
+    // the exact integer step for datetime/timespan axes
+    let (start_i, step_i) = (start as i64, step as i64);
+    let bin_of = |v: f64| -> Option<u64> {
+        if !v.is_finite() || v < start {
+            return None;
+        }
+        let b = if numeric { ((v - start) / step).floor() as u64 } else { ((v as i64 - start_i) / step_i.max(1)) as u64 };
+        (b < n_bins).then_some(b)
+    };
+    let bins: Vec<Option<u64>> = values.iter().map(|v| v.and_then(bin_of)).collect();
+    // rows inside the range
+    let mask: BooleanChunked = bins.iter().map(|b| Some(b.is_some())).collect();
+    let kept = f.df().filter(&mask).map_err(perr("make-series"))?;
+    let kept = f.with_df(kept);
+    let bins: Vec<u64> = bins.into_iter().flatten().collect();
+    let kctx = Ctx::new(env, Some(&kept), visible);
+    let m = kept.height();
+
+    // groups by the keys, and by keys + bin
+    let mut key_names: Vec<String> = Vec::new();
+    let mut key_cols: Vec<Col> = Vec::new();
+    for b in &spec.by {
+        let base = match &b.name {
+            Some(id) => id.name.clone(),
+            None => result_name(&b.expr).unwrap_or_else(|| next_column_name(&key_names)),
+        };
+        key_names.push(unique(&base, &key_names));
+        key_cols.push(eval(&b.expr, &kctx)?.into_col(m));
+    }
+    let outer = make_groups(&key_cols, m)?;
+    let n_outer = if spec.by.is_empty() { 1 } else { outer.n_groups };
+    if n_outer as u64 * n_bins > MAX_SERIES_CELLS {
+        return Err(KqlError::at(spec.step.span, format!("make-series would make more than {MAX_SERIES_CELLS} values ({n_outer} series of {n_bins} bins)")));
+    }
+    let mut inner_keys = key_cols.clone();
+    inner_keys.push(Col::Long(bins.iter().map(|&b| Some(b as i64)).collect()));
+    let inner = make_groups(&inner_keys, m)?;
+
+    let mut names: Vec<String> = Vec::new();
+    let mut cols: Vec<Column> = Vec::new();
+    let mut kinds: Vec<LaType> = Vec::new();
+    let first: IdxCa = outer.first_row.iter().map(|r| r.map(|r| r as IdxSize)).collect();
+    if !spec.by.is_empty() {
+        for (name, col) in key_names.iter().zip(&key_cols) {
+            let (c, la) = col.take(&first)?.into_column(name);
+            names.push(name.clone());
+            cols.push(c);
+            kinds.push(la);
+        }
+    }
+    // where each inner group's value goes: (series, bin)
+    let slots: Vec<Option<(usize, usize)>> = inner
+        .first_row
+        .iter()
+        .map(|r| r.map(|r| (outer.row_group[r] as usize, bins[r] as usize)))
+        .collect();
+    for sa in &spec.aggs {
+        let a = &sa.assign;
+        let ExprKind::Call { name: fname, args } = &a.expr.kind else {
+            return Err(KqlError::at(a.expr.span, "make-series needs an aggregation here (count(), sum(x), avg(x) …)"));
+        };
+        if !aggregates::is_aggregate(fname) {
+            return Err(KqlError::at(a.expr.span, format!("'{fname}' is not an aggregation function")));
+        }
+        let outs = aggregates::aggregate(fname, args, a.expr.span, &kctx, &inner, &key_names)?;
+        let Some(out) = outs.into_iter().next() else { continue };
+        let default = match &sa.default {
+            Some(e) => series_const(e, env, visible)?.to_json(),
+            None => Json::from(0),
+        };
+        let mut series: Vec<Vec<Json>> = vec![vec![default; n_bins as usize]; n_outer];
+        for (g, slot) in slots.iter().enumerate() {
+            if let Some((o, b)) = slot {
+                let v = out.col.get_json(g);
+                if !v.is_null() {
+                    if let Some(cell) = series.get_mut(*o).and_then(|s| s.get_mut(*b)) {
+                        *cell = v;
+                    }
+                }
+            }
+        }
+        let base = match &a.name {
+            Some(id) => id.name.clone(),
+            None => out.name.or_else(|| aggregates::default_name(fname, args)).unwrap_or_else(|| next_column_name(&names)),
+        };
+        let nm = unique(&base, &names);
+        let (c, la) = Col::from_json(series.into_iter().map(Json::Array)).into_column(&nm);
+        names.push(nm);
+        cols.push(c);
+        kinds.push(la);
+    }
+    // the axis: each bin's start
+    let axis_name = unique(&result_name(&spec.axis).unwrap_or_else(|| "Column1".into()), &names);
+    let ticks: Vec<Json> = (0..n_bins)
+        .map(|b| match axis_ty {
+            Ty::DateTime => S::DateTime(start_i.saturating_add((b as i64).saturating_mul(step_i))).to_json(),
+            Ty::Timespan => S::Timespan(start_i.saturating_add((b as i64).saturating_mul(step_i))).to_json(),
+            Ty::Long if step.fract() == 0.0 && start.fract() == 0.0 => Json::from(start as i64 + b as i64 * step as i64),
+            _ => S::Real(start + b as f64 * step).to_json(),
+        })
+        .collect();
+    let (c, la) = Col::from_json((0..n_outer).map(|_| Json::Array(ticks.clone()))).into_column(&axis_name);
+    names.push(axis_name);
+    cols.push(c);
+    kinds.push(la);
+    let df = DataFrame::new(n_outer, cols).map_err(perr("make-series"))?;
+    let mut out = Frame::new(f.name.clone(), df);
+    out.notes = f.notes.clone();
+    for (nm, k) in names.iter().zip(kinds) {
+        out.set_la_type(nm, k);
+    }
+    Ok(out)
+}
+
+// ----- parse ------------------------------------------------------------------------------------------------------
+
+/// Most columns one `parse` extracts.
+const MAX_PARSE_COLUMNS: usize = 200;
+
+/// The regex a `parse` pattern stands for, and the columns of its capture groups.
+pub fn parse_pattern(spec: &ParseSpec) -> Result<(regex::Regex, Vec<(Ident, Ty)>), KqlError> {
+    let mut re = String::from("(?s)");
+    let anchored = spec.kind != ParseKind::Regex;
+    if anchored {
+        re.push_str("\\A");
+    }
+    let mut cols = Vec::new();
+    let n = spec.parts.len();
+    for (i, part) in spec.parts.iter().enumerate() {
+        match part {
+            ParsePart::Star => re.push_str(".*?"),
+            ParsePart::Lit(text) if spec.kind == ParseKind::Regex => {
+                re.push_str("(?:");
+                re.push_str(text);
+                re.push(')');
+            }
+            ParsePart::Lit(text) => re.push_str(&regex::escape(text)),
+            ParsePart::Col(id, ty) => {
+                let t = super::functions::type_named(ty).map_err(|e| e.or_at(id.span))?;
+                let last = i + 1 == n;
+                let group = match t {
+                    Ty::Long => r"([-+]?\d+)",
+                    Ty::Real => r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)",
+                    _ if last => "(.*)",
+                    _ => "(.*?)",
+                };
+                re.push_str(group);
+                cols.push((id.clone(), t));
+            }
+        }
+    }
+    if anchored {
+        // a pattern that ends with a column takes the rest of the text; otherwise the text must end there too
+        re.push_str("\\z");
+    }
+    if cols.len() > MAX_PARSE_COLUMNS {
+        return Err(KqlError::msg(format!("parse extracts at most {MAX_PARSE_COLUMNS} columns")));
+    }
+    let compiled = super::strings::compile_regex(&re)?;
+    Ok((compiled, cols))
+}
+
+fn parse_op(f: Frame, spec: &ParseSpec, env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    let ctx = Ctx::new(env, Some(&f), visible);
+    let n = f.height();
+    let text = eval(&spec.expr, &ctx)?.into_col(n).to_str();
+    let (re, cols) = parse_pattern(spec)?;
+    let mut values: Vec<Vec<Option<String>>> = vec![Vec::with_capacity(n); cols.len()];
+    let mut matched: Vec<bool> = Vec::with_capacity(n);
+    for t in text.into_iter() {
+        let caps = t.and_then(|t| re.captures(t));
+        matched.push(caps.is_some());
+        for (k, v) in values.iter_mut().enumerate() {
+            v.push(caps.as_ref().and_then(|c| c.get(k + 1)).map(|m| m.as_str().to_string()));
+        }
+    }
+    let mut out = f;
+    for ((id, ty), vals) in cols.iter().zip(values) {
+        // a string column of a row that does not match is empty (Kusto's strings are never null)
+        let strs: StringChunked = if *ty == Ty::Str {
+            vals.into_iter().map(|v| Some(v.unwrap_or_default())).collect()
+        } else {
+            vals.into_iter().collect()
+        };
+        let col = super::functions::cast_to(&Col::Str(strs), *ty);
+        out = set_column(&out, &id.name, Val::C(col))?;
+    }
+    if spec.drop_unmatched {
+        let mask: BooleanChunked = matched.into_iter().map(Some).collect();
+        let df = out.df().filter(&mask).map_err(perr("parse-where"))?;
+        out = out.with_df(df);
+    }
+    Ok(out)
+}
+
+// ----- lookup -----------------------------------------------------------------------------------------------------
+
+/// `lookup`: a left-outer (or inner) join that adds the right table's non-key columns; the keys appear once.
+fn lookup(left: Frame, right: Frame, inner: bool, on: &[JoinKey]) -> Result<Frame, KqlError> {
+    // the right keys under private names, dropped after the join
+    let mut right = right;
+    let mut keys = Vec::new();
+    for (i, k) in on.iter().enumerate() {
+        if right.column(&k.right.name).is_err() {
+            return Err(KqlError::at(k.right.span, format!("the right side of the lookup has no column '{}'", k.right.name)));
+        }
+        let tmp = format!("__kql_lookup_key_{i}");
+        right = right.rename(&[(k.right.name.clone(), tmp.clone())]).map_err(|e| KqlError::at(k.right.span, e.to_string()))?;
+        keys.push(JoinKey { left: k.left.clone(), right: Ident { name: tmp, span: k.right.span } });
+    }
+    let kind = if inner { JoinKind::Inner } else { JoinKind::LeftOuter };
+    let out = join(left, right, kind, &keys)?;
+    let keep: Vec<String> = out.column_names().into_iter().filter(|c| !c.starts_with("__kql_lookup_key_")).collect();
+    select(&out, &keep)
 }
 
 // ----- join -------------------------------------------------------------------------------------------------------

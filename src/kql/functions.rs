@@ -32,10 +32,30 @@ pub const SCALAR_FUNCTIONS: &[&str] = &[
     "arraylength", "pack_array", "pack", "bag_pack", "strcat_array", "array_strcat", "array_concat", "round",
     "abs", "ceiling", "sqrt", "log", "log10", "exp", "pow", "min_of", "max_of", "tohex", "indexof", "countof",
     "gettype", "strrep", "reverse", "toscalar", "column_ifexists", "isnan", "isfinite", "make_datetime",
+    "parse_xml", "parse_ipv4", "ipv4_is_private", "ipv4_is_in_range", "ipv4_is_match", "ipv4_compare", "hash_md5",
+    "hash_sha1", "hash_sha256", "base64_decode_tostring", "base64_encode_tostring", "base64_decodestring",
+    "base64_encodestring", "url_encode", "url_decode", "url_encode_component", "parse_url", "bag_keys",
+    "array_slice", "datetime_part", "array_index_of", "set_has_element", "array_sort_asc", "array_sort_desc",
+    "set_union", "set_intersect", "set_difference", "bag_merge", "isascii", "toguid", "array_reverse", "bag_has_key",
+    "unixtime_seconds_todatetime", "unixtime_milliseconds_todatetime", "week_of_year", "weekofyear", "sign",
+    "typeof", "exp2", "exp10", "log2", "isutf8", "string_size",
 ];
 
 /// Calls function `name`.
 pub fn call(name: &str, args: &[Expr], span: Span, ctx: &Ctx) -> Result<Val, KqlError> {
+    // a user-defined function (a let) hides a built-in one of the same name
+    if let Some(super::eval::Found::Let(env, i)) = ctx.env.find(name, ctx.visible) {
+        if let ExprKind::Function(def) = &env.lets[i].value.kind {
+            return env.call_function(i, def, args, Some(ctx), span, None).map_err(|e| {
+                if e.msg == super::eval::TABLE_RESULT {
+                    KqlError::at(span, format!("{name}() gives a table, not a value (use toscalar({name}(…)) or '… in ({name}(…))')"))
+                } else {
+                    e
+                }
+            });
+        }
+        return Err(KqlError::at(span, format!("'{name}' is not a function")));
+    }
     // functions that look at their arguments before evaluating them
     match name {
         "toscalar" => {
@@ -82,6 +102,14 @@ pub fn call(name: &str, args: &[Expr], span: Span, ctx: &Ctx) -> Result<Val, Kql
         Val::C(c) if all_const => Val::S(c.get(0)),
         other => other,
     })
+}
+
+/// Functions that give several values, for `extend (a, b, …) = f(…)`.
+pub fn call_multi(expr: &Expr, ctx: &Ctx) -> Result<Vec<Val>, KqlError> {
+    let ExprKind::Call { name, args } = &expr.kind else {
+        return Err(KqlError::at(expr.span, "(a, b, …) = needs a function that gives several values (series_decompose, series_fit_line …)"));
+    };
+    super::series::call_multi(name, args, expr.span, ctx)
 }
 
 fn arity(name: &str, want: &str) -> KqlError {
@@ -317,7 +345,9 @@ fn dispatch(a: &Args, ctx: &Ctx) -> Result<Val, KqlError> {
                         None => Some(Json::Array(parts).to_string()),
                         Some(i) => {
                             let i = if i < 0 { parts.len() as i64 + i } else { i };
-                            usize::try_from(i).ok().and_then(|i| parts.get(i)).map(|p| Json::Array(vec![p.clone()]).to_string())
+                            // an index out of range gives an empty array
+                            let picked: Vec<Json> = usize::try_from(i).ok().and_then(|i| parts.get(i)).cloned().into_iter().collect();
+                            Some(Json::Array(picked).to_string())
                         }
                     }
                 })
@@ -680,7 +710,370 @@ fn dispatch(a: &Args, ctx: &Ctx) -> Result<Val, KqlError> {
                     .collect(),
             ))
         }
-        other => Err(KqlError::msg(format!("unknown function '{other}'"))),
+        "parse_xml" => {
+            a.check(1, 1)?;
+            c(Col::from_json(texts(&a.col(0)).into_iter().map(|t| t.and_then(super::xml::parse_xml).unwrap_or(Json::Null))))
+        }
+        "parse_ipv4" => {
+            a.check(1, 1)?;
+            c(Col::Long(texts(&a.col(0)).into_iter().map(|t| ipv4_net(t?).map(|(ip, bits)| masked(ip, bits) as i64)).collect()))
+        }
+        "ipv4_is_private" => {
+            a.check(1, 1)?;
+            c(Col::Bool(
+                texts(&a.col(0))
+                    .into_iter()
+                    .map(|t| {
+                        let (ip, _) = ipv4_net(t?)?;
+                        Some(ip >> 24 == 10 || ip >> 20 == (172 << 4 | 1) || ip >> 16 == (192 << 8 | 168))
+                    })
+                    .collect(),
+            ))
+        }
+        "ipv4_is_in_range" | "ipv4_is_match" | "ipv4_compare" => {
+            a.check(2, 3)?;
+            let x = texts(&a.col(0));
+            let y = texts(&a.col(1));
+            let prefix = if a.len() == 3 { Some(a.col(2).to_i64()) } else { None };
+            let name = a.name;
+            let vals = (0..a.m).map(|i| {
+                let (ip1, b1) = ipv4_net(x.get(i)?)?;
+                let (ip2, b2) = ipv4_net(y.get(i)?)?;
+                let p = match &prefix {
+                    Some(p) => u32::try_from(p.get(i)?.clamp(0, 32)).ok()?,
+                    None => 32,
+                };
+                let bits = if name == "ipv4_is_in_range" { b2 } else { b1.min(b2).min(p) };
+                let bits = if name == "ipv4_is_in_range" { bits } else { bits.min(p) };
+                Some((masked(ip1, bits), masked(ip2, bits)))
+            });
+            if name == "ipv4_compare" {
+                c(Col::Long(vals.map(|v| v.map(|(p, q)| (p as i64 - q as i64).signum())).collect()))
+            } else {
+                c(Col::Bool(vals.map(|v| v.map(|(p, q)| p == q)).collect()))
+            }
+        }
+        "hash_md5" | "hash_sha1" | "hash_sha256" => {
+            a.check(1, 1)?;
+            let name = a.name;
+            c(map_text(&a.col(0), |s| {
+                use md5::Digest;
+                let b = s.as_bytes();
+                match name {
+                    "hash_md5" => hex_bytes(&md5::Md5::digest(b)),
+                    "hash_sha1" => hex_bytes(&sha1::Sha1::digest(b)),
+                    _ => hex_bytes(&sha2::Sha256::digest(b)),
+                }
+            }))
+        }
+        "base64_decode_tostring" | "base64_decodestring" => {
+            a.check(1, 1)?;
+            use base64::Engine as _;
+            c(Col::Str(
+                texts(&a.col(0))
+                    .into_iter()
+                    .map(|t| {
+                        let t = t?.trim();
+                        let engine = base64::engine::general_purpose::GeneralPurpose::new(
+                            &base64::alphabet::STANDARD,
+                            base64::engine::general_purpose::GeneralPurposeConfig::new().with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+                        );
+                        let bytes = engine.decode(t).ok()?;
+                        String::from_utf8(bytes).ok()
+                    })
+                    .collect(),
+            ))
+        }
+        "base64_encode_tostring" | "base64_encodestring" => {
+            a.check(1, 1)?;
+            use base64::Engine as _;
+            c(map_text(&a.col(0), |s| base64::engine::general_purpose::STANDARD.encode(s.as_bytes())))
+        }
+        "url_encode" | "url_encode_component" => {
+            a.check(1, 1)?;
+            c(map_text(&a.col(0), |s| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20")))
+        }
+        "url_decode" => {
+            a.check(1, 1)?;
+            c(Col::Str(texts(&a.col(0)).into_iter().map(|t| percent_decode(t?)).collect()))
+        }
+        "parse_url" => {
+            a.check(1, 1)?;
+            c(Col::from_json(texts(&a.col(0)).into_iter().map(|t| parse_url(t.unwrap_or("")))))
+        }
+        "bag_keys" => {
+            a.check(1, 1)?;
+            c(Col::from_json(a.col(0).to_dyn().into_iter().map(|t| match t.map(dyn_parse) {
+                Some(Json::Object(m)) => Json::Array(m.keys().map(|k| Json::String(k.clone())).collect()),
+                _ => Json::Null,
+            })))
+        }
+        "bag_has_key" => {
+            a.check(2, 2)?;
+            let bags = a.col(0).to_dyn();
+            let keys = texts(&a.col(1));
+            c(Col::Bool(bags.into_iter().zip(&keys).map(|(b, k)| match b.map(dyn_parse) {
+                Some(Json::Object(m)) => Some(m.contains_key(k.unwrap_or(""))),
+                _ => None,
+            }).collect()))
+        }
+        "bag_merge" => {
+            a.check(1, 64)?;
+            let cols: Vec<StringChunked> = (0..a.len()).map(|i| a.col(i).to_dyn()).collect();
+            c(Col::from_json((0..a.m).map(|r| {
+                let mut out = serde_json::Map::new();
+                for col in &cols {
+                    if let Some(Json::Object(m)) = col.get(r).map(dyn_parse) {
+                        for (k, v) in m {
+                            out.entry(k).or_insert(v);
+                        }
+                    }
+                }
+                Json::Object(out)
+            })))
+        }
+        "array_slice" => {
+            a.check(3, 3)?;
+            let arrs = a.col(0).to_dyn();
+            let from = a.col(1).to_i64();
+            let to = a.col(2).to_i64();
+            c(Col::from_json((0..a.m).map(|r| {
+                let Some(Json::Array(v)) = arrs.get(r).map(dyn_parse) else { return Json::Null };
+                let n = v.len() as i64;
+                let norm = |i: i64| if i < 0 { n + i } else { i };
+                let (Some(f), Some(t)) = (from.get(r), to.get(r)) else { return Json::Null };
+                let (f, t) = (norm(f).max(0), norm(t).min(n - 1));
+                if f > t || f >= n {
+                    return Json::Array(Vec::new());
+                }
+                Json::Array(v[f as usize..=t as usize].to_vec())
+            })))
+        }
+        "array_reverse" | "array_sort_asc" | "array_sort_desc" => {
+            a.check(1, 2)?;
+            let name = a.name;
+            c(Col::from_json(a.col(0).to_dyn().into_iter().map(|t| match t.map(dyn_parse) {
+                Some(Json::Array(mut v)) => {
+                    match name {
+                        "array_reverse" => v.reverse(),
+                        _ => {
+                            v.sort_by(json_order);
+                            if name == "array_sort_desc" {
+                                v.reverse();
+                            }
+                        }
+                    }
+                    Json::Array(v)
+                }
+                _ => Json::Null,
+            })))
+        }
+        "array_index_of" | "set_has_element" => {
+            a.check(2, 2)?;
+            let arrs = a.col(0).to_dyn();
+            let needle = a.col(1);
+            let idx = (0..a.m).map(|r| {
+                let Some(Json::Array(v)) = arrs.get(r).map(dyn_parse) else { return None };
+                let want = needle.get_json(r);
+                Some(v.iter().position(|x| json_eq(x, &want)).map_or(-1, |p| p as i64))
+            });
+            if a.name == "set_has_element" {
+                c(Col::Bool(idx.map(|v| v.map(|p| p >= 0)).collect()))
+            } else {
+                c(Col::Long(idx.collect()))
+            }
+        }
+        "set_union" | "set_intersect" | "set_difference" => {
+            a.check(2, 64)?;
+            let cols: Vec<StringChunked> = (0..a.len()).map(|i| a.col(i).to_dyn()).collect();
+            let name = a.name;
+            c(Col::from_json((0..a.m).map(|r| {
+                let arrays: Vec<Vec<Json>> = cols.iter().map(|col| match col.get(r).map(dyn_parse) {
+                    Some(Json::Array(v)) => v,
+                    _ => Vec::new(),
+                }).collect();
+                let mut out: Vec<Json> = Vec::new();
+                let push = |out: &mut Vec<Json>, x: &Json| if !out.iter().any(|y| json_eq(y, x)) { out.push(x.clone()) };
+                match name {
+                    "set_union" => arrays.iter().flatten().for_each(|x| push(&mut out, x)),
+                    "set_intersect" => arrays[0].iter().filter(|x| arrays[1..].iter().all(|arr| arr.iter().any(|y| json_eq(x, y)))).for_each(|x| push(&mut out, x)),
+                    _ => arrays[0].iter().filter(|x| !arrays[1..].iter().any(|arr| arr.iter().any(|y| json_eq(x, y)))).for_each(|x| push(&mut out, x)),
+                }
+                Json::Array(out)
+            })))
+        }
+        "datetime_part" => {
+            a.check(2, 2)?;
+            let part = a.konst_str(0)?.to_lowercase();
+            let d = a.col(1).to_datetime();
+            let known = ["year", "quarter", "month", "week_of_year", "week", "day", "dayofyear", "hour", "minute", "second", "millisecond", "microsecond", "nanosecond"];
+            if !known.contains(&part.as_str()) {
+                return Err(KqlError::msg(format!("datetime_part(): unknown part '{part}' ({})", known.join(", "))));
+            }
+            c(Col::Long(d.into_iter().map(|v| {
+                let ns = v?;
+                let t = to_utc(ns)?;
+                let frac = ns.rem_euclid(1_000_000_000);
+                Some(match part.as_str() {
+                    "year" => t.year() as i64,
+                    "quarter" => (t.month0() / 3 + 1) as i64,
+                    "month" => t.month() as i64,
+                    "week_of_year" | "week" => t.iso_week().week() as i64,
+                    "day" => t.day() as i64,
+                    "dayofyear" => t.ordinal() as i64,
+                    "hour" => t.hour() as i64,
+                    "minute" => t.minute() as i64,
+                    "second" => t.second() as i64,
+                    "millisecond" => frac / 1_000_000,
+                    "microsecond" => frac / 1_000,
+                    _ => frac,
+                })
+            }).collect()))
+        }
+        "week_of_year" | "weekofyear" => {
+            a.check(1, 1)?;
+            c(Col::Long(a.col(0).to_datetime().into_iter().map(|v| v.and_then(to_utc).map(|t| t.iso_week().week() as i64)).collect()))
+        }
+        "unixtime_seconds_todatetime" | "unixtime_milliseconds_todatetime" => {
+            a.check(1, 1)?;
+            let k = if a.name.contains("milli") { 1e6 } else { 1e9 };
+            c(Col::DateTime(a.col(0).to_f64().into_iter().map(|v| super::value::f64_to_i64(v? * k)).collect()))
+        }
+        "isascii" | "isutf8" => {
+            a.check(1, 1)?;
+            let ascii = a.name == "isascii";
+            c(Col::Bool(texts(&a.col(0)).into_iter().map(|t| t.map(|s| !ascii || s.is_ascii())).collect()))
+        }
+        "string_size" => {
+            a.check(1, 1)?;
+            c(Col::Long(texts(&a.col(0)).into_iter().map(|t| Some(t.unwrap_or("").len() as i64)).collect()))
+        }
+        "sign" => {
+            a.check(1, 1)?;
+            match a.col(0) {
+                Col::Long(x) => c(Col::Long(x.into_iter().map(|v| v.map(i64::signum)).collect())),
+                other => c(Col::Real(other.to_f64().into_iter().map(|v| v.map(|x| if x == 0.0 { 0.0 } else { x.signum() })).collect())),
+            }
+        }
+        "log2" | "exp2" | "exp10" => {
+            a.check(1, 1)?;
+            let f: fn(f64) -> f64 = match a.name {
+                "log2" => f64::log2,
+                "exp2" => f64::exp2,
+                _ => |x| 10f64.powf(x),
+            };
+            c(Col::Real(a.col(0).to_f64().into_iter().map(|v| v.map(f)).collect()))
+        }
+        "toguid" => {
+            a.check(1, 1)?;
+            c(Col::Str(texts(&a.col(0)).into_iter().map(|t| t.filter(|s| is_guid(s)).map(str::to_string)).collect()))
+        }
+        "typeof" => Err(KqlError::msg("typeof() is only used in 'to typeof(…)' and similar type arguments")),
+        other => Err(KqlError::msg(format!("the function '{other}' is not supported yet"))),
+    }
+}
+
+fn is_guid(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 5 && parts.iter().zip([8, 4, 4, 4, 12]).all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// Lowercase hex of bytes.
+fn hex_bytes(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// An IPv4 address with an optional `/bits` suffix: (address, prefix bits).
+fn ipv4_net(t: &str) -> Option<(u32, u32)> {
+    let t = t.trim();
+    let (ip, bits) = match t.split_once('/') {
+        Some((ip, b)) => (ip, b.trim().parse::<u32>().ok().filter(|b| *b <= 32)?),
+        None => (t, 32),
+    };
+    let addr: std::net::Ipv4Addr = ip.trim().parse().ok()?;
+    Some((u32::from(addr), bits))
+}
+
+/// The address with only its first `bits` bits.
+fn masked(ip: u32, bits: u32) -> u32 {
+    if bits == 0 { 0 } else { ip & (u32::MAX << (32 - bits.min(32))) }
+}
+
+/// `%xx` escapes (and `+` as space) decoded; not UTF-8 → null.
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' if i + 3 <= b.len() => {
+                match std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(v) => {
+                        out.push(v);
+                        i += 3;
+                    }
+                    None => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            x => {
+                out.push(x);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// `parse_url()`: Kusto's property bag of a URL's parts (empty strings for missing parts).
+fn parse_url(s: &str) -> Json {
+    let mut m = serde_json::Map::new();
+    let u = url::Url::parse(s.trim()).ok();
+    let text = |v: Option<&str>| Json::String(v.unwrap_or("").to_string());
+    m.insert("Scheme".into(), text(u.as_ref().map(|u| u.scheme())));
+    m.insert("Host".into(), text(u.as_ref().and_then(|u| u.host_str())));
+    m.insert("Port".into(), Json::String(u.as_ref().and_then(|u| u.port()).map(|p| p.to_string()).unwrap_or_default()));
+    m.insert("Path".into(), text(u.as_ref().map(|u| u.path())));
+    m.insert("Username".into(), text(u.as_ref().map(|u| u.username())));
+    m.insert("Password".into(), text(u.as_ref().and_then(|u| u.password())));
+    let mut q = serde_json::Map::new();
+    if let Some(u) = &u {
+        for (k, v) in u.query_pairs() {
+            q.insert(k.into_owned(), Json::String(v.into_owned()));
+        }
+    }
+    m.insert("Query Parameters".into(), Json::Object(q));
+    m.insert("Fragment".into(), text(u.as_ref().and_then(|u| u.fragment())));
+    Json::Object(m)
+}
+
+/// Equality of dynamic values (numbers by value).
+fn json_eq(a: &Json, b: &Json) -> bool {
+    match (a, b) {
+        (Json::Number(x), Json::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => a == b,
+    }
+}
+
+/// An order for sorting dynamic arrays: nulls, then numbers, then strings, then the rest by their JSON text.
+fn json_order(a: &Json, b: &Json) -> std::cmp::Ordering {
+    let rank = |v: &Json| match v {
+        Json::Null => 0,
+        Json::Bool(_) => 1,
+        Json::Number(_) => 2,
+        Json::String(_) => 3,
+        _ => 4,
+    };
+    match (a, b) {
+        (Json::Number(x), Json::Number(y)) => x.as_f64().unwrap_or(0.0).total_cmp(&y.as_f64().unwrap_or(0.0)),
+        (Json::String(x), Json::String(y)) => x.cmp(y),
+        _ => rank(a).cmp(&rank(b)).then_with(|| a.to_string().cmp(&b.to_string())),
     }
 }
 
@@ -716,7 +1109,7 @@ fn count_overlapping(s: &str, l: &str) -> i64 {
 }
 
 /// A type name from `typeof(…)`/the 4th argument of `extract`.
-fn type_named(t: &str) -> Result<Ty, KqlError> {
+pub fn type_named(t: &str) -> Result<Ty, KqlError> {
     Ok(match t {
         "string" | "guid" => Ty::Str,
         "int" | "long" => Ty::Long,

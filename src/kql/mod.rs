@@ -23,8 +23,10 @@ pub mod functions;
 pub mod lexer;
 pub mod names;
 pub mod parser;
+pub mod series;
 pub mod strings;
 pub mod value;
+pub mod xml;
 
 pub use ast::Query;
 

@@ -17,16 +17,17 @@ use crate::frame::values::{format_datetime_ns, parse_datetime_ns, parse_timespan
 const MAX_DEPTH: usize = 64;
 
 /// Operators this parser knows (for "did you mean" on a typo).
-const KNOWN_OPS: [&str; 24] = [
+const KNOWN_OPS: [&str; 30] = [
     "where", "filter", "extend", "project", "project-away", "project-keep", "project-reorder", "project-rename",
     "take", "limit", "sort", "order", "top", "summarize", "count", "distinct", "render", "union", "mv-expand",
-    "mvexpand", "join", "serialize", "as", "getschema",
+    "mvexpand", "join", "serialize", "as", "getschema", "make-series", "parse", "parse-where", "lookup", "invoke",
+    "project-smart",
 ];
 
 /// Operators that exist in KQL but are not implemented yet.
-const LATER_OPS: [&str; 18] = [
-    "make-series", "parse", "parse-where", "parse-kv", "mv-apply", "evaluate", "lookup", "invoke", "sample",
-    "sample-distinct", "top-nested", "top-hitters", "search", "find", "scan", "partition", "fork", "facet",
+const LATER_OPS: [&str; 13] = [
+    "parse-kv", "mv-apply", "evaluate", "sample", "sample-distinct", "top-nested", "top-hitters", "search", "find",
+    "scan", "partition", "fork", "facet",
 ];
 
 /// Parses a whole query.
@@ -181,6 +182,13 @@ impl Parser<'_> {
                     self.bump();
                 }
             } else {
+                // Tolerance: a table name written twice (`HuntingBookmark  HuntingBookmark | where …`, a msticpy
+                // template quirk) is read once.
+                if let (Tok::Ident(a), Tok::Ident(b)) = (self.peek(), self.peek_n(1)) {
+                    if a == b && (self.is_punct_n(2, "|") || self.is_punct_n(2, ";") || matches!(self.peek_n(2), Tok::Eof)) {
+                        self.bump();
+                    }
+                }
                 if let Some(prev) = &body {
                     return Err(KqlError::at(
                         self.span(),
@@ -191,6 +199,16 @@ impl Parser<'_> {
                     ));
                 }
                 body = Some(self.expr_or_tabular()?);
+                // Tolerance: unbalanced ')' at the very end of the query (a msticpy template quirk) are ignored.
+                let mut k = 0;
+                while self.is_punct_n(k, ")") {
+                    k += 1;
+                }
+                if k > 0 && (matches!(self.peek_n(k), Tok::Eof) || self.is_punct_n(k, ";")) {
+                    for _ in 0..k {
+                        self.bump();
+                    }
+                }
             }
             if !self.eat_punct(";") && !matches!(self.peek(), Tok::Eof) {
                 return Err(self.error("'|', ';' or the end of the query"));
@@ -206,14 +224,82 @@ impl Parser<'_> {
         self.expect_word("let")?;
         let name = self.ident("a name")?;
         self.expect_punct("=")?;
-        if self.is_punct("(") && (self.is_punct_n(1, ")") && self.is_punct_n(2, "{") || matches!(self.peek_n(1), Tok::Ident(_)) && self.is_punct_n(2, ":")) {
-            return Err(KqlError::at(self.span(), format!("user-defined functions (let {} = (…) {{ … }}) are not supported yet", name.name)));
-        }
-        if self.is_word("view") {
-            return Err(KqlError::at(self.span(), "views (let v = view () { … }) are not supported yet"));
+        let is_view = self.is_word("view") && self.is_punct_n(1, "(");
+        let off = usize::from(is_view);
+        let is_function = self.is_punct_n(off, "(")
+            && (self.is_punct_n(off + 1, ")") && self.is_punct_n(off + 2, "{")
+                || matches!(self.peek_n(off + 1), Tok::Ident(_)) && self.is_punct_n(off + 2, ":"));
+        if is_function {
+            let start = self.span();
+            if is_view {
+                self.bump();
+            }
+            let def = self.function_def()?;
+            let value = Expr::new(ExprKind::Function(Box::new(def)), start.to(self.prev_span()));
+            return Ok(Let { name, value });
         }
         let value = self.expr_or_tabular()?;
         Ok(Let { name, value })
+    }
+
+    /// `(params) { [let …;]* body }` of a user-defined function.
+    fn function_def(&mut self) -> Result<FuncDef, KqlError> {
+        self.enter()?;
+        let r = self.function_def_inner();
+        self.leave();
+        r
+    }
+
+    fn function_def_inner(&mut self) -> Result<FuncDef, KqlError> {
+        self.expect_punct("(")?;
+        let mut params = Vec::new();
+        while !self.is_punct(")") {
+            let name = self.ident("a parameter name")?;
+            self.expect_punct(":")?;
+            let ty = if self.eat_punct("(") {
+                // a tabular parameter: `(*)` or `(col:type, …)`
+                let mut depth = 1usize;
+                while depth > 0 {
+                    match self.bump().tok {
+                        Tok::Punct("(") => depth += 1,
+                        Tok::Punct(")") => depth -= 1,
+                        Tok::Eof => return Err(self.error("')' closing the tabular parameter's schema")),
+                        _ => {}
+                    }
+                }
+                None
+            } else {
+                Some(self.ident("a parameter type (string, long, datetime, dynamic …)")?.name)
+            };
+            let default = if self.eat_punct("=") { Some(self.expr()?) } else { None };
+            params.push(FuncParam { name, ty, default });
+            if !self.eat_punct(",") {
+                break;
+            }
+        }
+        self.expect_punct(")")?;
+        self.expect_punct("{")?;
+        let mut lets = Vec::new();
+        let mut body: Option<Expr> = None;
+        loop {
+            while self.eat_punct(";") {}
+            if self.is_punct("}") {
+                break;
+            }
+            if self.is_word("let") && matches!(self.peek_n(1), Tok::Ident(_)) && body.is_none() {
+                lets.push(self.let_statement()?);
+            } else if body.is_none() {
+                body = Some(self.expr_or_tabular()?);
+            } else {
+                return Err(self.error("'}' closing the function body"));
+            }
+            if !self.eat_punct(";") && !self.is_punct("}") {
+                return Err(self.error("';' or '}'"));
+            }
+        }
+        let end = self.expect_punct("}")?;
+        let body = body.ok_or_else(|| KqlError::at(end, "the function body has no expression"))?;
+        Ok(FuncDef { params, lets, body })
     }
 
     fn ident(&mut self, what: &str) -> Result<Ident, KqlError> {
@@ -351,11 +437,24 @@ impl Parser<'_> {
                 let inner = self.expr_or_tabular()?;
                 self.expect_punct(")")?;
                 spec.tables.push(Expr::new(inner.kind, start.to(self.prev_span())));
+            } else if matches!(self.peek(), Tok::Ident(_) | Tok::Punct("*")) {
+                // a name, or a pattern with `*` glued to it (`Security*`, `*`)
+                let mut name = String::new();
+                loop {
+                    match self.peek().clone() {
+                        Tok::Ident(s) => name.push_str(&s),
+                        Tok::Punct("*") => name.push('*'),
+                        _ => break,
+                    }
+                    let glued = self.adjacent(0) && matches!(self.peek_n(1), Tok::Ident(_) | Tok::Punct("*"));
+                    self.bump();
+                    if !glued {
+                        break;
+                    }
+                }
+                spec.tables.push(Expr::new(ExprKind::Name(name), start.to(self.prev_span())));
             } else {
                 let id = self.ident("a table name")?;
-                if self.is_punct("*") {
-                    return Err(KqlError::at(self.span(), "table name wildcards in union are not supported yet"));
-                }
                 spec.tables.push(Expr::new(ExprKind::Name(id.name), id.span));
             }
             if !self.eat_punct(",") {
@@ -491,6 +590,17 @@ impl Parser<'_> {
             "union" => OpKind::Union(self.union_spec()?),
             "mv-expand" | "mvexpand" => self.mv_expand()?,
             "join" => self.join()?,
+            "lookup" => self.lookup()?,
+            "make-series" => self.make_series()?,
+            "parse" | "parse-where" => self.parse_op(name == "parse-where")?,
+            "invoke" => {
+                let fname = self.ident("a function name")?;
+                let start = fname.span;
+                let call = self.call(fname.name.clone(), start)?;
+                let ExprKind::Call { args, .. } = call.kind else { return Err(KqlError::at(start, "expected a function call")) };
+                OpKind::Invoke { name: fname, args }
+            }
+            "project-smart" => OpKind::NoOp,
             "serialize" => {
                 if !self.is_punct("|") && !self.is_punct(")") && !self.is_punct(";") && !matches!(self.peek(), Tok::Eof) {
                     return Err(KqlError::at(self.span(), "'serialize' with new columns is not supported yet"));
@@ -567,8 +677,20 @@ impl Parser<'_> {
                 while matches!(self.peek_n(i), Tok::Ident(_)) && self.is_punct_n(i + 1, ",") {
                     i += 2;
                 }
-                if matches!(self.peek_n(i), Tok::Ident(_)) && self.is_punct_n(i + 1, ")") && self.is_punct_n(i + 2, "=") {
-                    return Err(KqlError::at(self.span(), "naming several columns at once ((a, b) = …) is not supported yet"));
+                if matches!(self.peek_n(i), Tok::Ident(_)) && self.is_punct_n(i + 1, ")") && self.is_punct_n(i + 2, "=") && !self.is_punct_n(i + 3, "=") {
+                    self.bump();
+                    let mut names = Vec::new();
+                    loop {
+                        names.push(self.ident("a column name")?);
+                        if !self.eat_punct(",") {
+                            break;
+                        }
+                    }
+                    self.expect_punct(")")?;
+                    self.expect_punct("=")?;
+                    let expr = self.expr()?;
+                    let first = names.remove(0);
+                    return Ok(Assign { name: Some(first), expr, more_names: names });
                 }
                 false
             }
@@ -582,7 +704,7 @@ impl Parser<'_> {
             None
         };
         let expr = self.expr()?;
-        Ok(Assign { name, expr })
+        Ok(Assign { name, expr, more_names: Vec::new() })
     }
 
     /// Column names, with `*` wildcards (`Tenant*`), for `project-away` and friends.
@@ -629,14 +751,16 @@ impl Parser<'_> {
     }
 
     fn mv_expand(&mut self) -> Result<OpKind, KqlError> {
+        let mut item_index = None;
         while let (Tok::Ident(p), true) = (self.peek().clone(), self.is_punct_n(1, "=")) {
             if p == "bagexpansion" || p == "with_itemindex" || p == "kind" {
+                self.bump();
+                self.bump();
                 if p == "with_itemindex" {
-                    return Err(KqlError::at(self.span(), "mv-expand with_itemindex is not supported yet"));
+                    item_index = Some(self.ident("a column name for the item index")?);
+                } else {
+                    self.param_value()?;
                 }
-                self.bump();
-                self.bump();
-                self.param_value()?;
             } else {
                 break;
             }
@@ -657,7 +781,7 @@ impl Parser<'_> {
             }
         }
         let limit = if self.eat_word("limit") { Some(self.expr()?) } else { None };
-        Ok(OpKind::MvExpand { items, limit })
+        Ok(OpKind::MvExpand { items, limit, item_index })
     }
 
     fn join(&mut self) -> Result<OpKind, KqlError> {
@@ -686,6 +810,32 @@ impl Parser<'_> {
                 break;
             }
         }
+        let (right, on) = self.join_right_and_keys()?;
+        Ok(OpKind::Join { kind, right, on })
+    }
+
+    /// `lookup [kind=leftouter|inner] (T) on keys`.
+    fn lookup(&mut self) -> Result<OpKind, KqlError> {
+        let mut inner = false;
+        while let (Tok::Ident(p), true) = (self.peek().clone(), self.is_punct_n(1, "=")) {
+            let pspan = self.span();
+            self.bump();
+            self.bump();
+            let v = self.param_value()?;
+            if p == "kind" {
+                inner = match v.as_str() {
+                    "inner" => true,
+                    "leftouter" => false,
+                    other => return Err(KqlError::at(pspan.to(self.prev_span()), format!("unknown lookup kind '{other}' (leftouter or inner)"))),
+                };
+            }
+        }
+        let (right, on) = self.join_right_and_keys()?;
+        Ok(OpKind::Lookup { inner, right, on })
+    }
+
+    /// The right table of a join/lookup and its `on` keys.
+    fn join_right_and_keys(&mut self) -> Result<(Expr, Vec<JoinKey>), KqlError> {
         let start = self.span();
         let right = if self.eat_punct("(") {
             let inner = self.expr_or_tabular()?;
@@ -722,7 +872,102 @@ impl Parser<'_> {
                 break;
             }
         }
-        Ok(OpKind::Join { kind, right, on })
+        Ok((right, on))
+    }
+
+    /// `make-series [Name =] agg [default = v], … on Axis (from a)? (to b)? step s | in range(a, b, s) [by …]`.
+    fn make_series(&mut self) -> Result<OpKind, KqlError> {
+        self.skip_hints()?;
+        let mut aggs = Vec::new();
+        loop {
+            let assign = self.assign()?;
+            let default = if self.is_word("default") && self.is_punct_n(1, "=") {
+                self.bump();
+                self.bump();
+                Some(self.expr()?)
+            } else {
+                None
+            };
+            aggs.push(SeriesAgg { assign, default });
+            if !self.eat_punct(",") {
+                break;
+            }
+        }
+        self.expect_word("on")?;
+        // the axis stops before `in range(…)`
+        let axis = self.add_expr()?;
+        let (mut from, mut to, step);
+        let to_inclusive = self.is_word("in");
+        if self.eat_word("in") {
+            self.expect_word("range")?;
+            self.expect_punct("(")?;
+            from = Some(self.expr()?);
+            self.expect_punct(",")?;
+            to = Some(self.expr()?);
+            self.expect_punct(",")?;
+            step = self.expr()?;
+            self.expect_punct(")")?;
+        } else {
+            from = None;
+            to = None;
+            if self.eat_word("from") {
+                from = Some(self.expr()?);
+            }
+            if self.eat_word("to") {
+                to = Some(self.expr()?);
+            }
+            self.expect_word("step")?;
+            step = self.expr()?;
+        }
+        let by = if self.eat_word("by") { self.assign_list(false)? } else { Vec::new() };
+        Ok(OpKind::MakeSeries(Box::new(MakeSeries { aggs, axis, from, to, to_inclusive, step, by })))
+    }
+
+    /// `parse [kind=simple|regex|relaxed] [flags=…] expr with pattern`.
+    fn parse_op(&mut self, drop_unmatched: bool) -> Result<OpKind, KqlError> {
+        let mut kind = ParseKind::Simple;
+        while let (Tok::Ident(p), true) = (self.peek().clone(), self.is_punct_n(1, "=")) {
+            if p != "kind" && p != "flags" {
+                break;
+            }
+            let pspan = self.span();
+            self.bump();
+            self.bump();
+            let v = self.param_value()?;
+            if p == "kind" {
+                kind = match v.as_str() {
+                    "simple" => ParseKind::Simple,
+                    "relaxed" => ParseKind::Relaxed,
+                    "regex" => ParseKind::Regex,
+                    other => return Err(KqlError::at(pspan.to(self.prev_span()), format!("unknown parse kind '{other}' (simple, relaxed or regex)"))),
+                };
+            }
+        }
+        let expr = self.expr()?;
+        self.expect_word("with")?;
+        let mut parts = Vec::new();
+        loop {
+            match self.peek().clone() {
+                Tok::Punct("*") => {
+                    self.bump();
+                    parts.push(ParsePart::Star);
+                }
+                Tok::Str(s) => {
+                    self.bump();
+                    parts.push(ParsePart::Lit(s));
+                }
+                Tok::Ident(_) | Tok::Punct("[") => {
+                    let id = self.ident("a column name")?;
+                    let ty = if self.eat_punct(":") { self.ident("a type")?.name } else { "string".to_string() };
+                    parts.push(ParsePart::Col(id, ty));
+                }
+                _ => break,
+            }
+        }
+        if !parts.iter().any(|p| matches!(p, ParsePart::Col(..))) {
+            return Err(self.error("a column to extract in the parse pattern"));
+        }
+        Ok(OpKind::Parse(Box::new(ParseSpec { kind, drop_unmatched, expr, parts })))
     }
 
     // ----- scalar expressions --------------------------------------------------------------------------------
@@ -812,6 +1057,10 @@ impl Parser<'_> {
             if self.is_word_n(off, "in") {
                 let ci = self.is_punct_n(off + 1, "~") && self.adjacent(off);
                 for _ in 0..off + 1 + usize::from(ci) {
+                    self.bump();
+                }
+                // Tolerance: `in~ in (…)` (a msticpy template quirk) reads as `in~ (…)`.
+                if self.is_word("in") && self.is_punct_n(1, "(") {
                     self.bump();
                 }
                 let list = self.paren_list()?;
@@ -1260,7 +1509,7 @@ mod tests {
         assert_eq!((on[0].left.name.as_str(), on[0].right.name.as_str()), ("A", "B"));
         assert_eq!((on[1].left.name.as_str(), on[1].right.name.as_str()), ("C", "C"));
         assert!(matches!(&o[1].kind, OpKind::Union(u) if u.tables.len() == 2));
-        assert!(matches!(&o[2].kind, OpKind::MvExpand { items, limit: Some(_) } if items[0].to_type.as_deref() == Some("string")));
+        assert!(matches!(&o[2].kind, OpKind::MvExpand { items, limit: Some(_), .. } if items[0].to_type.as_deref() == Some("string")));
         let q = parse("union withsource=Src T1, T2 | count");
         let ExprKind::Tabular(t) = &q.body.kind else { panic!() };
         assert!(matches!(&t.source.kind, ExprKind::Union(u) if u.withsource.as_deref() == Some("Src")));
@@ -1284,7 +1533,7 @@ mod tests {
         assert_eq!(err("T | wher x"), "line 1, col 5: unknown operator 'wher' (did you mean 'where'?)");
         assert_eq!(err("T | where a = 1"), "line 1, col 13: expected '|', ';' or the end of the query, found '='");
         assert_eq!(err("T | extend x = datetime(yesterday)").split(" (use").next().unwrap(), "line 1, col 16: 'yesterday' is not a valid datetime literal");
-        assert_eq!(err("T | make-series x"), "line 1, col 5: the 'make-series' operator is not supported yet");
+        assert_eq!(err("T | mv-apply x"), "line 1, col 5: the 'mv-apply' operator is not supported yet");
         assert_eq!(err("let x = 1;"), "line 1, col 11: the query has no tabular expression (only lets, or nothing)");
         assert_eq!(err("T | where x == 'abc"), "line 1, col 16: unterminated string literal");
     }

@@ -3,22 +3,27 @@
 //! The buffer is the plot area only, `width × height` device pixels, top row first; the JS draws axes, labels, the
 //! legend and tooltips around and over it with the 2D canvas API.
 //!
-//! **Who draws what.** Event markers — diamonds (events, duration), circles (values) and the overview strip's ticks —
-//! and the filled rectangles — value bars and duration bars — are written by our own tight loops straight into the
-//! buffer: plotters' generic polygon path costs far too much per marker for 10^6 events, and its per-pixel fill of an
-//! RGBA buffer made the bars of a 10^6-value view take ~17 ms. The lines go through plotters' [`BitMapBackend`] on the
-//! same buffer, with the RGBA [`Rgba`] pixel format defined here (plotters 0.3 only ships RGB and BGRX): grid lines,
-//! dashed reference lines and value lines (anti-aliased, 2 px, clipped to the buffer first).
+//! **Who draws what.** Our own tight loops write straight into the buffer: event diamonds (events, duration), value
+//! circles, the overview strip's ticks, value bars, duration bars, and the steep pieces of value lines (a column's
+//! min–max, a step to the next column) as bands of the line's width. plotters' generic polygon path costs far too much
+//! per marker for 10^6 events, and its per-pixel fill of an RGBA buffer made the bars of a 10^6-value view take
+//! ~17 ms. plotters' [`BitMapBackend`] draws the rest on the same buffer, with the straight-RGBA [`Rgba`] pixel format
+//! defined here (plotters 0.3 ships only RGB and BGRX): grid lines, dashed reference lines, and the longer segments
+//! of value lines (anti-aliased, 2 px, clipped to the buffer first).
 //!
 //! **Speed.** Each group's events are sorted by time (see [`Timeline`]), so a view binary-searches its time window
 //! and never looks at events outside it. Inside, events that fall in a pixel column already drawn are skipped with an
 //! exponential search to the next column's first event: a row costs O(visible pixel columns × log n), not O(events).
-//! Stamps of one row also remember how far right each scanline is filled, so overlapping diamonds never repaint a
-//! pixel. Bars and lines reduce each pixel column to its first/min/max/last value before drawing.
+//! Diamonds of one row remember how far right each scanline is filled, so overlapping stamps never repaint a pixel.
+//! Bars and lines reduce each pixel column to its first/min/max/last value, the min/max from per-block extremes
+//! (O(1) a column, not O(events)). Circles (whose y varies) visit every visible event once, setting a bit a centre;
+//! the bit mask is dilated by the disc with word shifts and each covered pixel painted once.
 //!
-//! All marks are opaque (msticpy's translucent glyphs are drawn as their colour blended over the background), so the
-//! result looks the same whether or not the page composites it over white. On a transparent background (`alpha` 0)
-//! the colour channels of untouched pixels are white, so anti-aliased line edges fade to white, not black.
+//! **Colours.** All marks are opaque: msticpy's translucent glyphs are drawn as their colour blended over the
+//! background (value marks at its alpha 0.7, duration bars at 0.4, reference lines at 0.5), except event diamonds,
+//! which keep the full group colour so a lone event stays visible. The result therefore looks the same whether or not
+//! the page composites it over white. On a transparent background (alpha 0) the colour channels of untouched pixels
+//! are white, so anti-aliased line edges fade to white, not black.
 
 use plotters::backend::{BitMapBackend, DrawingBackend, PixelFormat};
 use plotters::style::{RGBAColor, ShapeStyle};
@@ -435,14 +440,18 @@ impl Timeline {
                 }
             }
             TimelineKind::Values => {
+                let tints: Vec<Rgb> = colors.iter().map(|&col| tint(col, c.under, 0.7)).collect();
+                if layout.kinds.contains(&ValueKind::Vbar) {
+                    value_bars(&mut c, series, &visible, &tints, &scale, &value_scale, ratio);
+                }
                 for (g, s) in series.iter().enumerate() {
                     if !visible[g] {
                         continue;
                     }
-                    let color = tint(colors.get(g).copied().unwrap_or([0, 0, 0]), c.under, 0.85);
+                    let color = tints.get(g).copied().unwrap_or([0, 0, 0]);
                     for k in &layout.kinds {
                         match k {
-                            ValueKind::Vbar => value_bars(&mut c, s, &scale, &value_scale, color, ratio),
+                            ValueKind::Vbar => {}
                             ValueKind::Line => value_line(&mut c, s, &scale, &value_scale, color, ratio),
                             ValueKind::Circle => value_circles(&mut c, s, &scale, &value_scale, color, ratio),
                         }
@@ -502,34 +511,61 @@ fn value_window(s: &Series, scale: &TimeScale, w: f64, margin: f64) -> (usize, u
     window(&s.times, scale.to_time(-margin), scale.to_time(w + margin))
 }
 
-/// Per visible pixel column: the extreme values of the events in it (block min/max, not a scan of every event).
-fn column_extremes(s: &Series, scale: &TimeScale, w: usize, i0: usize, i1: usize) -> Vec<Option<(f64, f64)>> {
-    let mut cols: Vec<Option<(f64, f64)>> = vec![None; w];
-    for_each_column_range(&s.times, i0, i1, scale, |px, a, b| {
-        if px >= 0 && (px as usize) < w {
-            if let Some(r) = s.extremes.range(&s.values, a, b) {
-                let slot = &mut cols[px as usize];
-                *slot = Some(slot.map_or(r, |(lo, hi)| (lo.min(r.0), hi.max(r.1))));
-            }
-        }
-    });
-    cols
-}
-
-/// Bars from 0 to the value, 3 CSS px wide, one per pixel column (the column's extremes).
-fn value_bars(c: &mut Canvas, s: &Series, scale: &TimeScale, ys: &LinearScale, color: Rgb, ratio: f64) {
-    let half = (1.5 * ratio - 0.5).round().max(0.0);
-    let (i0, i1) = value_window(s, scale, c.w as f64, 0.0);
-    let cols = column_extremes(s, scale, c.w, i0, i1);
+/// Bars from 0 to the value, 3 CSS px wide, one per pixel column (the column's extremes), for every visible group;
+/// later groups cover earlier ones. Every bar contains the zero line, so what is already covered in a pixel column
+/// is one interval: groups are drawn last to first and each pixel is painted once.
+fn value_bars(
+    c: &mut Canvas,
+    series: &[Series],
+    visible: &[bool],
+    colors: &[Rgb],
+    scale: &TimeScale,
+    ys: &LinearScale,
+    ratio: f64,
+) {
+    let half = (1.5 * ratio - 0.5).round().max(0.0) as i64;
+    let (w, h) = (c.w as i64, c.h as i64);
     let base = ys.to_px(0.0);
-    let half = half as i64;
-    let fill = opaque(color);
-    for (x, col) in cols.iter().enumerate() {
-        let Some((lo, hi)) = col else { continue };
-        let top = coord(ys.to_px(hi.max(0.0)).min(base)) as i64;
-        let bottom = coord(ys.to_px(lo.min(0.0)).max(base)) as i64;
-        let x = x as i64;
-        c.rect(x - half, top, x + half, bottom, fill);
+    let mut covered: Vec<(i64, i64)> = vec![(i64::MAX, i64::MIN); c.w]; // (top, bottom), empty when top > bottom
+    for (g, s) in series.iter().enumerate().rev() {
+        if !visible.get(g).copied().unwrap_or(false) {
+            continue;
+        }
+        let fill = opaque(colors.get(g).copied().unwrap_or([0, 0, 0]));
+        let (i0, i1) = value_window(s, scale, w as f64, half as f64 + 1.0);
+        let mut paint = |x: i64, y0: i64, y1: i64| {
+            for y in y0.max(0)..=y1.min(h - 1) {
+                let p = ((y * w + x) * 4) as usize;
+                if let Some(px) = c.buf.get_mut(p..p + 4) {
+                    px.copy_from_slice(&fill);
+                }
+            }
+        };
+        for_each_column_range(&s.times, i0, i1, scale, |col, a, b| {
+            let Some((lo, hi)) = s.extremes.range(&s.values, a, b) else {
+                return;
+            };
+            let top = coord(ys.to_px(hi.max(0.0)).min(base)) as i64;
+            let bottom = coord(ys.to_px(lo.min(0.0)).max(base)) as i64;
+            for x in (col - half).max(0)..=(col + half).min(w - 1) {
+                let Some(cov) = covered.get_mut(x as usize) else {
+                    continue;
+                };
+                let (ct, cb) = *cov;
+                if ct > cb {
+                    paint(x, top, bottom);
+                    *cov = (top, bottom);
+                } else {
+                    if top < ct {
+                        paint(x, top, ct - 1);
+                    }
+                    if bottom > cb {
+                        paint(x, cb + 1, bottom);
+                    }
+                    *cov = (ct.min(top), cb.max(bottom));
+                }
+            }
+        });
     }
 }
 
@@ -726,6 +762,76 @@ mod tests {
     }
 
     #[test]
+    fn circles_match_naive_stamping() {
+        let times: Vec<i64> = (0..400).map(|i| i * 2_500_000 - 20_000_000).collect(); // some off the left/right edges
+        let values: Vec<f64> = (0..400).map(|i| ((i * 37) % 23) as f64 - 3.0).collect(); // some above/below
+        let s = Series {
+            rows: (0..400).collect(),
+            times,
+            values,
+            ..Series::default()
+        };
+        let scale = TimeScale::new(0, 1_000_000_000, 97.0);
+        let ys = LinearScale::new(0.0, 16.0, 40.0, 0.0);
+        for ratio in [1.0, 2.0, 3.3] {
+            let mut c = Canvas::new(97, 40, [255; 4]).unwrap();
+            value_circles(&mut c, &s, &scale, &ys, [1, 2, 3], ratio);
+            let mut want = Canvas::new(97, 40, [255; 4]).unwrap();
+            let r = (2.0 * ratio).round() as i64;
+            let hw = disc(r);
+            for (t, v) in s.times.iter().zip(&s.values) {
+                let x = ((*t as i128 - scale.start() as i128) as f64 * 97.0 / scale.span() as f64).floor() as i64;
+                let y = ys.to_px(*v).floor() as i64;
+                for (k, dy) in (-r..=r).enumerate() {
+                    want.span(y + dy, x - hw[k], x + hw[k], [1, 2, 3, 255]);
+                }
+            }
+            assert!(c.buf == want.buf, "ratio {ratio}");
+            assert!(c.buf.chunks(4).any(|p| p == [1, 2, 3, 255]));
+        }
+    }
+
+    #[test]
+    fn bars_paint_later_groups_over_earlier_ones() {
+        let mk = |times: Vec<i64>, values: Vec<f64>| {
+            let extremes = super::super::timeline::MinMax::new(&values);
+            Series { rows: (0..times.len() as u32).collect(), times, values, extremes, ..Series::default() }
+        };
+        let ms = 1_000_000;
+        let series = vec![
+            mk(vec![0, 10 * ms, 11 * ms, 30 * ms], vec![5.0, -3.0, 9.0, 2.0]),
+            mk(vec![10 * ms, 20 * ms, 31 * ms], vec![4.0, -1.0, -8.0]),
+            mk(vec![29 * ms], vec![1.0]),
+        ];
+        let scale = TimeScale::new(0, 40 * ms, 40.0); // 1 ms a pixel
+        let ys = LinearScale::new(-10.0, 10.0, 40.0, 0.0); // 2 px a unit, zero at y 20
+        let colors = [[1, 1, 1], [2, 2, 2], [3, 3, 3]];
+        let mut c = Canvas::new(40, 40, [255; 4]).unwrap();
+        value_bars(&mut c, &series, &[true, true, true], &colors, &scale, &ys, 1.0);
+        // The naive way: every bar of every group in order, overwriting.
+        let mut want = Canvas::new(40, 40, [255; 4]).unwrap();
+        for (g, s) in series.iter().enumerate() {
+            let mut cols: Vec<Option<(f64, f64)>> = vec![None; 40];
+            for (t, v) in s.times.iter().zip(&s.values) {
+                let x = scale.to_px(*t).floor() as usize;
+                cols[x] = Some(cols[x].map_or((*v, *v), |(lo, hi): (f64, f64)| (lo.min(*v), hi.max(*v))));
+            }
+            for (x, col) in cols.iter().enumerate() {
+                let Some((lo, hi)) = col else { continue };
+                let top = ys.to_px(hi.max(0.0)).min(20.0).round() as i64;
+                let bottom = ys.to_px(lo.min(0.0)).max(20.0).round() as i64;
+                let k = colors[g];
+                want.rect(x as i64 - 1, top, x as i64 + 1, bottom, [k[0], k[1], k[2], 255]);
+            }
+        }
+        assert!(c.buf == want.buf);
+        let r = c.into_raster(0);
+        assert_eq!(r.pixel(11, 3), Some([1, 1, 1, 255])); // group 0's 9 at 11 ms rises above group 1's 4 at 10 ms
+        assert_eq!(r.pixel(10, 15), Some([2, 2, 2, 255]));
+        assert_eq!(r.pixel(30, 19), Some([3, 3, 3, 255])); // group 2 at 29 ms covers group 0 at 30 ms
+    }
+
+    #[test]
     fn clipping() {
         assert_eq!(
             clip_segment((-10.0, 5.0), (20.0, 5.0), 0.0, 0.0, 10.0, 10.0),
@@ -766,7 +872,7 @@ mod tests {
         assert_eq!(disc(2), [0, 2, 2, 2, 0]);
         let mut out = vec![0u64; 2];
         or_shifted(&mut out, &[1 << 63, 1], 1);
-        assert_eq!(out, [0, 0b110]);
+        assert_eq!(out, [0, 0b11]); // bit 63 → 64, bit 64 → 65
         let mut out = vec![0u64; 2];
         or_shifted(&mut out, &[1, 1], -1);
         assert_eq!(out, [1 << 63, 0]);

@@ -480,7 +480,9 @@ impl Timeline {
     /// that is not a datetime, date or text, or a value column that is not numeric, is an error.
     pub fn new(frame: &Frame, kind: TimelineKind, options: &TimelineOptions) -> Result<Timeline> {
         let o = options;
+        let __t = std::time::Instant::now();
         let times = times_ns(frame, &o.time_column)?;
+        let __a = __t.elapsed();
         for c in &o.source_columns {
             frame.column(c)?;
         }
@@ -515,7 +517,9 @@ impl Timeline {
             (None, Some(t)) if !t.is_empty() => t.clone(),
             _ => "Events".to_string(),
         };
+        let __b = __t.elapsed();
         let groups = group_rows(frame, &o.group_by, &single_label)?;
+        let __c = __t.elapsed();
 
         // Bucket timed rows by group (sized by a first count of rows a group).
         let ngroups = groups.labels.len();
@@ -530,6 +534,7 @@ impl Timeline {
             .map(|&c| Series {
                 times: Vec::with_capacity(c),
                 rows: Vec::with_capacity(c),
+                values: Vec::with_capacity(if values.is_some() { c } else { 0 }),
                 ..Series::default()
             })
             .collect();
@@ -540,34 +545,49 @@ impl Timeline {
                 skipped_no_time += 1;
                 continue;
             };
-            if let Some(v) = &values {
-                if !v.get(i).copied().flatten().is_some_and(f64::is_finite) {
-                    skipped_no_value += 1;
-                    continue;
-                }
-            }
+            let value = match &values {
+                Some(v) => match v.get(i).copied().flatten() {
+                    Some(x) if x.is_finite() => Some(x),
+                    _ => {
+                        skipped_no_value += 1;
+                        continue;
+                    }
+                },
+                None => None,
+            };
             let Some(s) = series.get_mut(g as usize) else { continue };
             s.times.push(t);
             s.rows.push(i as u32);
+            if let Some(x) = value {
+                s.values.push(x);
+            }
             if let Some(Some(e)) = end_times.as_ref().and_then(|v| v.get(i)) {
                 let slot = &mut ends[g as usize];
                 *slot = Some(slot.map_or(*e, |x: i64| x.max(*e)));
             }
         }
+        let __d = __t.elapsed();
         // Sort each group by time; keep the groups that have events.
         let mut kept: Vec<(String, Series)> = Vec::new();
         for ((label, mut s), end) in groups.labels.into_iter().zip(series).zip(ends) {
             if s.times.is_empty() {
                 continue;
             }
-            sort_by_time(&mut s.times, &mut s.rows);
-            if let Some(v) = &values {
-                s.values = s
-                    .rows
+            if values.is_some() {
+                // Sort positions within the group, then gather rows and values from the group's own (small) arrays.
+                let mut perm: Vec<u32> = (0..s.times.len() as u32).collect();
+                sort_by_time(&mut s.times, &mut perm);
+                s.rows = perm
                     .iter()
-                    .map(|&r| v.get(r as usize).copied().flatten().unwrap_or(0.0))
+                    .map(|&p| s.rows.get(p as usize).copied().unwrap_or(0))
+                    .collect();
+                s.values = perm
+                    .iter()
+                    .map(|&p| s.values.get(p as usize).copied().unwrap_or(0.0))
                     .collect();
                 s.extremes = MinMax::new(&s.values);
+            } else {
+                sort_by_time(&mut s.times, &mut s.rows);
             }
             let first = s.times.first().copied().unwrap_or(0);
             let last = s.times.last().copied().unwrap_or(0);
@@ -575,6 +595,7 @@ impl Timeline {
             s.bar_end = end.map_or(last, |e| e.max(last));
             kept.push((label, s));
         }
+        eprintln!("PROFILE times {:?} values {:?} groups {:?} bucket {:?} sort {:?}", __a, __b - __a, __c - __b, __d - __c, __t.elapsed() - __d);
         let n = kept.len();
         let grouped = !o.group_by.is_empty();
         let colors: Vec<Rgb> = (0..n)
