@@ -16,15 +16,26 @@ function generate(n, end) {
   const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
   const apps = ["Azure Portal", "Office 365 Exchange Online", "Microsoft Teams", "SharePoint Online", "Azure CLI", "Windows Sign In"];
   const results = ["0", "0", "0", "0", "0", "0", "50126", "50074", "0", "50140"];
-  const lines = ["TimeGenerated,UserPrincipalName,IPAddress,ResultType,AppDisplayName,Location,DurationMs"];
+  const rows = [];
   const span = 14 * 86400000;
   for (let i = 0; i < n; i++) {
     const t = new Date(end - Math.floor(rnd() * span)).toISOString();
     const user = `user${Math.floor(rnd() ** 2 * 2000)}@contoso.com`;
     const ip = `${10 + Math.floor(rnd() * 200)}.${Math.floor(rnd() * 50)}.${Math.floor(rnd() * 20)}.${Math.floor(rnd() * 250)}`;
-    lines.push(`${t},${user},${ip},${results[Math.floor(rnd() * 10)]},${apps[Math.floor(rnd() * 6)]},${rnd() < 0.9 ? "US" : "DE"},${Math.floor(rnd() * 5000)}`);
+    rows.push([t, user, ip, results[Math.floor(rnd() * 10)], apps[Math.floor(rnd() * 6)], rnd() < 0.9 ? "US" : "DE", Math.floor(rnd() * 5000)]);
   }
-  return lines.join("\n") + "\n";
+  return rows;
+}
+
+// The same rows, typed as Log Analytics would type them: huntbook reads a Log Analytics response (ResultType is a
+// string there, as in Sentinel), DuckDB reads CSV with the same column types declared.
+const COLUMNS = [["TimeGenerated", "datetime"], ["UserPrincipalName", "string"], ["IPAddress", "string"], ["ResultType", "string"],
+  ["AppDisplayName", "string"], ["Location", "string"], ["DurationMs", "long"]];
+function toLogAnalytics(rows) {
+  return JSON.stringify({ tables: [{ name: "SigninLogs", columns: COLUMNS.map(([name, type]) => ({ name, type })), rows }] });
+}
+function toCsv(rows) {
+  return COLUMNS.map((c) => c[0]).join(",") + "\n" + rows.map((r) => r.join(",")).join("\n") + "\n";
 }
 
 const END = Date.UTC(2026, 0, 15);
@@ -81,13 +92,14 @@ function time(f) {
   return { ms: median(xs), out };
 }
 
-const csv = generate(ROWS, END);
+const generated = generate(ROWS, END);
+const csv = toCsv(generated);
 
 // ---- huntbook --------------------------------------------------------------------------------------------------
 const hb = await import(path.resolve(here, "..", "dist", "huntbook", "index.js"));
 await hb.init();
 const data = new hb.LocalData();
-data.addTable("SigninLogs", hb.readTables(csv, { format: "csv", name: "SigninLogs" }).tables[0]);
+data.addTable("SigninLogs", hb.readTables(toLogAnalytics(generated)).tables[0]);
 
 // ---- DuckDB-Wasm -----------------------------------------------------------------------------------------------
 const duckdb = require("@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs");
@@ -107,7 +119,6 @@ conn.query(`CREATE TABLE SigninLogs AS SELECT * FROM read_csv('signins.csv', hea
   columns = {'TimeGenerated': 'TIMESTAMP', 'UserPrincipalName': 'VARCHAR', 'IPAddress': 'VARCHAR', 'ResultType': 'VARCHAR',
              'AppDisplayName': 'VARCHAR', 'Location': 'VARCHAR', 'DurationMs': 'BIGINT'})`);
 
-// Compared as text: CSV type inference may make ResultType a long on one side and a string on the other.
 const key = (rows) => JSON.stringify(rows.map((r) => Object.values(r).map((v) => String(v instanceof Date ? v.getTime() : v))));
 
 console.log(`\nKQL on ${ROWS.toLocaleString("en-US")} SigninLogs rows: huntbook (wasm, node ${process.version}) vs DuckDB-Wasm SQL, median of ${RUNS}`);

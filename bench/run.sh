@@ -9,8 +9,5 @@ fi
 if ! .venv/bin/python -c "import pandas" 2>/dev/null; then
   .venv/bin/pip install -q --disable-pip-version-check "pandas==2.2.3"
 fi
-if ! .venv/bin/python -c "import msticpy" 2>/dev/null; then
-  .venv/bin/pip install -q --disable-pip-version-check "msticpy==3.0.2"
-fi
 node parse.mjs
 node kql.mjs

@@ -1318,6 +1318,11 @@ fn bench_million_rows() {
         "SigninLogs | where UserPrincipalName contains \"user42@\" | count".to_string(),
         "SigninLogs | summarize dcount(IPAddress) by UserPrincipalName | top 5 by dcount_IPAddress desc, UserPrincipalName asc".to_string(),
         "SigninLogs | where IPAddress in (\"10.1.2.3\", \"11.2.3.4\", \"12.3.4.5\") | take 100".to_string(),
+        // stages of the above
+        "SigninLogs | where ResultType != \"0\" | count".to_string(),
+        "SigninLogs | where ResultType != \"0\" | summarize count() by IPAddress | count".to_string(),
+        "SigninLogs | summarize count() by UserPrincipalName | count".to_string(),
+        "SigninLogs | summarize dcount(IPAddress)".to_string(),
     ];
     for q in &queries {
         let mut times = Vec::new();
@@ -1330,5 +1335,42 @@ fn bench_million_rows() {
         }
         times.sort_by(f64::total_cmp);
         eprintln!("{:>8.1} ms  ({rows_out} rows)  {q}", times[2]);
+    }
+}
+
+#[test]
+fn garbled_new_syntax_never_panics() {
+    let seeds = [
+        "let f = (x:long, t:(*)) { t | where N > x | make-series c = count() default = 0 on TimeGenerated from datetime(2024-01-01) to datetime(2024-01-03) step 1d by User }; f(1, T) | mv-expand c to typeof(long)",
+        "T | parse kind=regex Cmd with * @\"(\\w+)\" Name:string \".exe\" * | parse-where Name with A:long \"x\" B | lookup kind=inner (U) on User",
+        "let v = view () { union withsource=S T*, U | extend (b, s, t, r) = series_decompose(dynamic([1, 2, 3])) }; v | invoke g() | mv-expand with_itemindex=i x = Props.tags",
+        "T | summarize percentiles(N, 5, 95), make_bag(pack(User, IP)), p = percentile(Score, 50) by bin(TimeGenerated, 1d) | extend h = hash_sha256(tostring(p)), u = parse_url(\"http://a/b?c=d\"), x = parse_xml(\"<a b='1'>t</a>\")",
+        "T | make-series avg(Score) on N in range(0, 10, 2) by Ok | extend (a, s, b) = series_decompose_anomalies(avg_Score, 1.5, -1, 'linefit')",
+    ];
+    let data = small();
+    let puncts = ["|", "(", ")", "[", "]", "{", "}", "\"", "'", ",", ";", ":", "=", "*", "in", "range(", "step", "on", "with", "let", "0", "-1"];
+    let mut rng = Lcg(0xfeed);
+    for _ in 0..300 {
+        let seed = seeds[rng.below(seeds.len())];
+        let mut q = seed.to_string();
+        for _ in 0..1 + rng.below(3) {
+            let a = char_boundary(&q, rng.below(q.len() + 1));
+            let b = char_boundary(&q, (a + rng.below(12)).min(q.len()));
+            q = match rng.below(4) {
+                0 => q[..a].to_string(),
+                1 => format!("{}{}", &q[..a], &q[b..]),
+                2 => format!("{}{}{}", &q[..a], puncts[rng.below(puncts.len())], &q[a..]),
+                _ => format!("{}{}{}", &q[..b], &q[a..b], &q[b..]),
+            };
+        }
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = parse(&q);
+            let _ = execute(&q, &data, now());
+        }));
+        assert!(result.is_ok(), "panicked on: {q}");
+    }
+    // the seeds themselves run (or fail with a message)
+    for s in seeds {
+        let _ = execute(s, &data, now());
     }
 }

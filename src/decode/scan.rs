@@ -46,7 +46,13 @@ static CLASSES: [u8; 256] = build_classes();
 
 #[inline]
 fn class(b: u8) -> u8 {
-    CLASSES[b as usize]
+    CLASSES[b as usize] // 256 entries: every u8 is in range
+}
+
+/// The class of the byte at `i` (no class past the end).
+#[inline]
+fn class_at(text: &[u8], i: usize) -> u8 {
+    text.get(i).map_or(0, |b| class(*b))
 }
 
 /// One maximal run of base64-looking characters.
@@ -80,38 +86,50 @@ impl Iterator for Runs<'_> {
 
     fn next(&mut self) -> Option<Run> {
         let text = self.text;
+        let step = self.min_len.max(1);
+        let inside = STD | URL | NL;
         loop {
-            // Skip to the next alphabet character.
-            while self.pos < text.len() && class(text[self.pos]) & (STD | URL) == 0 {
-                self.pos += 1;
+            // Look at every `step`-th byte only: a run of `step` or more characters covers at least one of them, and
+            // the words of a command line are mostly shorter, so most bytes are never read.
+            let mut p = self.pos.checked_add(step - 1)?;
+            while class_at(text, p) & inside == 0 {
+                if p >= text.len() {
+                    return None;
+                }
+                p = p.checked_add(step)?;
             }
-            if self.pos >= text.len() {
-                return None;
+            // The stretch of run characters around `p`, not reaching back before what was already consumed.
+            let mut l = p;
+            while l > self.pos && class_at(text, l - 1) & inside != 0 {
+                l -= 1;
             }
-            let start = self.pos;
-            let mut end = start;
+            let mut r = p + 1;
+            while class_at(text, r) & inside != 0 {
+                r += 1;
+            }
+            self.pos = r;
+            let mut start = l;
+            while start < r && class_at(text, start) & NL != 0 {
+                start += 1;
+            }
+            let mut end = r;
+            while end > start && class_at(text, end - 1) & NL != 0 {
+                end -= 1;
+            }
             let mut alpha = 0usize;
             let mut flags = 0u8;
-            let mut i = start;
-            while i < text.len() {
-                let c = class(text[i]);
+            for &b in text.get(start..end).unwrap_or_default() {
+                let c = class(b);
                 if c & (STD | URL) != 0 {
                     alpha += 1;
-                    flags |= c;
-                    end = i + 1;
-                } else if c & NL == 0 {
-                    break;
-                } else if end > start {
-                    flags |= NL;
                 }
-                i += 1;
+                flags |= c;
             }
-            self.pos = end.max(start + 1);
             if alpha < self.min_len {
                 continue;
             }
             let mut padded_end = end;
-            while padded_end < text.len() && padded_end - end < 2 && text[padded_end] == b'=' {
+            while padded_end < text.len() && padded_end - end < 2 && text.get(padded_end) == Some(&b'=') {
                 padded_end += 1;
             }
             // Wrapped base64 followed by a line of text (`…AAAA\r\nbye`): if the whole run is not a multiple of four
@@ -121,11 +139,11 @@ impl Iterator for Runs<'_> {
                 let mut j = end;
                 while j > start {
                     j -= 1;
-                    let c = class(text[j]);
+                    let c = class_at(text, j);
                     if c & NL != 0 {
                         if count.is_multiple_of(4) && count >= self.min_len {
                             let mut e = j;
-                            while e > start && class(text[e - 1]) & NL != 0 {
+                            while e > start && class_at(text, e - 1) & NL != 0 {
                                 e -= 1;
                             }
                             end = e;
@@ -158,25 +176,34 @@ pub(crate) fn split_url_chars(text: &[u8], run: Run, min_len: usize) -> Vec<Run>
     let flush = |s: usize, e: usize, last: bool, out: &mut Vec<Run>| {
         let mut s = s;
         let mut e = e;
-        while s < e && class(text[s]) & NL != 0 {
+        while s < e && class_at(text, s) & NL != 0 {
             s += 1;
         }
-        while e > s && class(text[e - 1]) & NL != 0 {
+        while e > s && class_at(text, e - 1) & NL != 0 {
             e -= 1;
         }
-        let alpha = text[s..e].iter().filter(|b| class(**b) & STD != 0).count();
+        let alpha = text
+            .get(s..e)
+            .unwrap_or_default()
+            .iter()
+            .filter(|b| class(**b) & STD != 0)
+            .count();
         if alpha >= min_len {
             out.push(Run {
                 start: s,
                 end: e,
                 padded_end: if last { run.padded_end } else { e },
                 has_url: false,
-                has_std_only: text[s..e].iter().any(|b| class(*b) & STD_ONLY != 0),
+                has_std_only: text
+                    .get(s..e)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|b| class(*b) & STD_ONLY != 0),
             });
         }
     };
     while i < run.end {
-        let c = class(text[i]);
+        let c = class_at(text, i);
         if c & URL != 0 {
             if let Some(s) = piece_start.take() {
                 flush(s, i, false, &mut out);
@@ -253,6 +280,72 @@ mod tests {
         assert_eq!(found(&format!("{wrapped}\r\nbye")), vec![wrapped]);
         assert!(found("short ones only: abc def").is_empty());
         assert!(found("").is_empty());
+    }
+
+    /// The skipping scanner finds exactly the runs a byte-by-byte scan finds.
+    #[test]
+    fn skipping_matches_a_plain_scan() {
+        let alphabet = b"aZ9+/-_=\n \r.:";
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 200) as usize;
+            let text: Vec<u8> = (0..len)
+                .map(|k| {
+                    let y = x.rotate_left(k as u32 % 64) ^ (k as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                    // Mostly run characters, so long runs happen.
+                    if y.is_multiple_of(7) {
+                        alphabet[(y / 7 % alphabet.len() as u64) as usize]
+                    } else {
+                        b"Ab3"[(y % 3) as usize]
+                    }
+                })
+                .collect();
+            for min in [4, 10, 30] {
+                let got: Vec<usize> = runs(&text, min).map(|r| r.start).collect();
+                let mut want = Vec::new();
+                let mut i = 0;
+                while i < text.len() {
+                    if class(text[i]) & (STD | URL) == 0 {
+                        i += 1;
+                        continue;
+                    }
+                    let s = i;
+                    let mut alpha = 0;
+                    while i < text.len() && class(text[i]) & (STD | URL | NL) != 0 {
+                        alpha += usize::from(class(text[i]) & (STD | URL) != 0);
+                        i += 1;
+                    }
+                    if alpha < min {
+                        continue;
+                    }
+                    want.push(s);
+                    // Wrapped base64 followed by text: cut at the last line break that leaves a multiple of four.
+                    let mut e = i;
+                    while class(text[e - 1]) & NL != 0 {
+                        e -= 1;
+                    }
+                    let pad = text[e..].iter().take(2).take_while(|b| **b == b'=').count();
+                    let has_nl = text[s..e].iter().any(|b| class(*b) & NL != 0);
+                    if has_nl && !(alpha + pad).is_multiple_of(4) {
+                        let mut count = alpha;
+                        for j in (s..e).rev() {
+                            if class(text[j]) & NL != 0 {
+                                if count.is_multiple_of(4) && count >= min {
+                                    i = j;
+                                    break;
+                                }
+                            } else {
+                                count -= usize::from(class(text[j]) & (STD | URL) != 0);
+                            }
+                        }
+                    }
+                }
+                assert_eq!(got, want, "{:?} min {min}", String::from_utf8_lossy(&text));
+            }
+        }
     }
 
     #[test]

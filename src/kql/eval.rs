@@ -368,6 +368,20 @@ fn eval_inner(expr: &Expr, ctx: &Ctx) -> Result<Val, KqlError> {
             BinOp::Eq | BinOp::Ne | BinOp::EqCi | BinOp::NeCi | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 let a = eval(l, ctx)?;
                 let b = eval(r, ctx)?;
+                // a column against a constant: polars' vectorised comparison when the types allow
+                match (&a, &b) {
+                    (Val::C(c), Val::S(k)) => {
+                        if let Some(out) = compare_const(*op, c, k) {
+                            return Ok(Val::C(out));
+                        }
+                    }
+                    (Val::S(k), Val::C(c)) => {
+                        if let Some(out) = compare_const(flip(*op), c, k) {
+                            return Ok(Val::C(out));
+                        }
+                    }
+                    _ => {}
+                }
                 binary(a, b, ctx.n, |x, y| compare(*op, x, y))
             }
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod => {
@@ -641,6 +655,17 @@ fn ord_result(op: BinOp, o: Ordering) -> bool {
 }
 
 fn cmp_i64(op: BinOp, a: &Int64Chunked, b: &Int64Chunked) -> BooleanChunked {
+    if a.len() == b.len() {
+        match op {
+            BinOp::Eq => return a.equal(b),
+            BinOp::Ne => return a.not_equal(b),
+            BinOp::Lt => return a.lt(b),
+            BinOp::Le => return a.lt_eq(b),
+            BinOp::Gt => return a.gt(b),
+            BinOp::Ge => return a.gt_eq(b),
+            _ => {}
+        }
+    }
     a.into_iter()
         .zip(b)
         .map(|(x, y)| match (x, y) {
@@ -688,6 +713,57 @@ fn cmp_bool(op: BinOp, a: &BooleanChunked, b: &BooleanChunked) -> BooleanChunked
             _ => None,
         })
         .collect()
+}
+
+/// `a op b` as `b op' a`.
+fn flip(op: BinOp) -> BinOp {
+    match op {
+        BinOp::Lt => BinOp::Gt,
+        BinOp::Le => BinOp::Ge,
+        BinOp::Gt => BinOp::Lt,
+        BinOp::Ge => BinOp::Le,
+        other => other,
+    }
+}
+
+/// Integer column `op` constant with polars' kernels (nulls stay null).
+fn cmp_i64_const(op: BinOp, ca: &Int64Chunked, v: i64) -> Option<BooleanChunked> {
+    Some(match op {
+        BinOp::Eq => ca.equal(v),
+        BinOp::Ne => ca.not_equal(v),
+        BinOp::Lt => ca.lt(v),
+        BinOp::Le => ca.lt_eq(v),
+        BinOp::Gt => ca.gt(v),
+        BinOp::Ge => ca.gt_eq(v),
+        _ => return None,
+    })
+}
+
+/// `column op constant` without expanding the constant, for the common cases (string equality, numbers, datetimes);
+/// `None` when the general path must decide. Same results as [`compare`].
+pub fn compare_const(op: BinOp, c: &Col, k: &Scalar) -> Option<Col> {
+    let out = match (c, k) {
+        // null text is "": equal to "" only
+        (Col::Str(ca), Scalar::Str(s)) if matches!(op, BinOp::Eq | BinOp::Ne) => {
+            let m = if op == BinOp::Eq { ca.equal(s.as_str()) } else { ca.not_equal(s.as_str()) };
+            let null_is = (op == BinOp::Eq) == s.is_empty();
+            if m.null_count() > 0 { m.fill_null_with_values(null_is).ok()? } else { m }
+        }
+        (Col::Long(ca), Scalar::Long(v)) => cmp_i64_const(op, ca, *v)?,
+        (Col::DateTime(ca), Scalar::DateTime(v)) | (Col::Timespan(ca), Scalar::Timespan(v)) => cmp_i64_const(op, ca, *v)?,
+        // a long column against text (`ResultType != "0"`): equality of the number's text
+        (Col::Long(ca), Scalar::Str(s)) if matches!(op, BinOp::Eq | BinOp::Ne) => {
+            let v: i64 = s.parse().ok()?;
+            if v.to_string() != *s {
+                return None;
+            }
+            let m = cmp_i64_const(op, ca, v)?;
+            // a null long is "" as text: never equal to a number's text
+            if m.null_count() > 0 { m.fill_null_with_values(op == BinOp::Ne).ok()? } else { m }
+        }
+        _ => return None,
+    };
+    Some(Col::Bool(out))
 }
 
 /// `==`, `!=`, `=~`, `!~`, `<`, `<=`, `>`, `>=` over two columns of equal length.
@@ -913,7 +989,10 @@ pub fn to_mask(v: Val, n: usize) -> Result<BooleanChunked, KqlError> {
         }
         Val::C(c) => {
             let b = as_bool(&c, "'where'")?;
-            Ok(b.into_iter().map(|x| Some(x.unwrap_or(false))).collect())
+            if b.null_count() == 0 {
+                return Ok(b);
+            }
+            b.fill_null_with_values(false).map_err(|e| KqlError::msg(format!("filtering: {e}")))
         }
     }
 }

@@ -1,9 +1,15 @@
-//! Tabular execution: table names and lets, then each pipe operator over a [`Frame`].
+//! Tabular execution: table names, lets and function calls, then each pipe operator over a [`Frame`].
 //!
 //! Operators: `where`, `extend`, `project`, `project-away`/`-keep`/`-rename`/`-reorder`, `take`/`limit`,
-//! `sort`/`order`, `top`, `summarize`, `count`, `distinct`, `render` (recorded in the notes), `union`,
-//! `mv-expand` and `join`. A `where` whose predicate is a conjunction runs its parts one after the other on the
-//! shrinking table, comparisons on datetime columns first (the usual time filter removes most rows).
+//! `sort`/`order`, `top`, `summarize`, `count`, `distinct`, `render` (recorded in the notes), `union` (with table
+//! name wildcards), `mv-expand`, `join`, `lookup`, `make-series`, `parse`/`parse-where` and `invoke`. A `where`
+//! whose predicate is a conjunction runs its parts one after the other on the shrinking table, comparisons on
+//! datetime columns first (the usual time filter removes most rows).
+//!
+//! Speed: comparisons of a column with a constant use polars' vectorised kernels ([`super::eval::compare_const`]);
+//! `summarize` groups with polars' `group_by` on the key columns; `top k` first keeps only the rows whose first
+//! key is at least the k-th best value (found with a selection, not a sort), then sorts those few; case-insensitive
+//! `contains`/`has`/`startswith` compare ASCII bytes without lowercasing each row.
 
 use std::collections::HashMap;
 
@@ -137,6 +143,7 @@ fn apply(f: Frame, op: &Op, env: &Env, visible: usize) -> Result<Frame, KqlError
             let k = count_arg(n, env, visible, "top")?;
             // top puts nulls last unless told otherwise
             let by: Vec<SortKey> = by.iter().map(|s| SortKey { nulls_last: Some(s.nulls_last.unwrap_or(true)), ..s.clone() }).collect();
+            let f = top_candidates(f, &by, k, env, visible)?;
             Ok(sort(f, &by, env, visible)?.head(k))
         }
         OpKind::Summarize { aggs, by } => summarize(&f, aggs, by, env, visible),
@@ -524,6 +531,40 @@ fn sort(f: Frame, keys: &[SortKey], env: &Env, visible: usize) -> Result<Frame, 
     Ok(f.with_df(sorted))
 }
 
+/// For `top k`: only the rows that can be among the first `k` by the first key (its k-th best value or better,
+/// ties kept), so the full sort runs on a few rows instead of the whole table. Number and datetime keys only.
+fn top_candidates(f: Frame, by: &[SortKey], k: usize, env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    let n = f.height();
+    let Some(first) = by.first() else { return Ok(f) };
+    if k == 0 || n <= 2 * k + 64 || first.nulls_last != Some(true) {
+        return Ok(f);
+    }
+    let ctx = Ctx::new(env, Some(&f), visible);
+    let col = eval(&first.expr, &ctx)?.into_col(n);
+    let mask = match &col {
+        Col::Long(ca) | Col::DateTime(ca) | Col::Timespan(ca) => {
+            let mut vals: Vec<i64> = ca.into_iter().flatten().collect();
+            if vals.len() < k {
+                return Ok(f);
+            }
+            let thr = if first.desc { *vals.select_nth_unstable_by(k - 1, |a, b| b.cmp(a)).1 } else { *vals.select_nth_unstable(k - 1).1 };
+            if first.desc { ca.gt_eq(thr) } else { ca.lt_eq(thr) }
+        }
+        Col::Real(ca) => {
+            let mut vals: Vec<f64> = ca.into_iter().flatten().collect();
+            if vals.len() < k || vals.iter().any(|v| v.is_nan()) {
+                return Ok(f);
+            }
+            let thr = if first.desc { *vals.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a)).1 } else { *vals.select_nth_unstable_by(k - 1, f64::total_cmp).1 };
+            if first.desc { ca.gt_eq(thr) } else { ca.lt_eq(thr) }
+        }
+        _ => return Ok(f),
+    };
+    let mask = mask.fill_null_with_values(false).map_err(perr("top"))?;
+    let df = f.df().filter(&mask).map_err(perr("top"))?;
+    Ok(f.with_df(df))
+}
+
 // ----- summarize --------------------------------------------------------------------------------------------------
 
 /// Which row of each group each row belongs to, by the key columns (first appearance order).
@@ -880,7 +921,7 @@ fn mv_expand(f: Frame, items: &[MvItem], limit: Option<&Expr>, item_index: Optio
 // ----- make-series ------------------------------------------------------------------------------------------------
 
 /// Most cells (groups × bins) `make-series` makes.
-const MAX_SERIES_CELLS: u64 = 50_000_000;
+const MAX_SERIES_CELLS: u64 = 5_000_000;
 
 /// A constant of `make-series` (`from`, `to`, `step`, `default`).
 fn series_const(e: &Expr, env: &Env, visible: usize) -> Result<super::value::Scalar, KqlError> {
@@ -900,46 +941,98 @@ fn make_series(f: &Frame, spec: &MakeSeries, env: &Env, visible: usize) -> Resul
     // axis values and bounds as f64 (numbers) or i64 (datetime/timespan nanoseconds)
     let as_num = |s: &S, e: &Expr| -> Result<f64, KqlError> {
         match s {
-            S::Long(v) => Ok(*v as f64),
-            S::Real(v) => Ok(*v),
-            S::DateTime(v) | S::Timespan(v) if !numeric => Ok(*v as f64),
+            S::Long(v) if numeric => Ok(*v as f64),
+            S::Real(v) if numeric => Ok(*v),
             other => Err(KqlError::at(e.span, format!("'{}' does not fit a {} axis", other.to_text(), axis_ty.name()))),
         }
     };
-    let step = as_num(&series_const(&spec.step, env, visible)?, &spec.step)?;
-    if !(step.is_finite() && step > 0.0) {
-        return Err(KqlError::at(spec.step.span, "make-series needs a step greater than zero"));
-    }
-    let values: Vec<Option<f64>> = if numeric {
-        axis.to_f64().into_iter().collect()
-    } else {
-        axis.to_i64_raw().into_iter().map(|v| v.map(|x| x as f64)).collect()
-    };
-    let present = || values.iter().flatten().copied().filter(|v| v.is_finite());
-    let start = match &spec.from {
-        Some(e) => as_num(&series_const(e, env, visible)?, e)?,
-        None => present().fold(f64::INFINITY, f64::min),
-    };
-    let (end, end_inclusive) = match &spec.to {
-        Some(e) => (as_num(&series_const(e, env, visible)?, e)?, spec.to_inclusive),
-        None => (present().fold(f64::NEG_INFINITY, f64::max), true),
-    };
-    let n_bins: u64 = if start.is_finite() && end.is_finite() && end >= start {
-        let span_bins = (end - start) / step;
-        if end_inclusive { span_bins.floor() as u64 + 1 } else { span_bins.ceil() as u64 }
-    } else {
-        0
-    };
-    // the exact integer step for datetime/timespan axes
-    let (start_i, step_i) = (start as i64, step as i64);
-    let bin_of = |v: f64| -> Option<u64> {
-        if !v.is_finite() || v < start {
-            return None;
+    // datetime and timespan axes stay in exact i64 nanoseconds
+    let as_int = |s: &S, e: &Expr| -> Result<i64, KqlError> {
+        match s {
+            S::DateTime(v) | S::Timespan(v) => Ok(*v),
+            other => Err(KqlError::at(e.span, format!("'{}' does not fit a {} axis", other.to_text(), axis_ty.name()))),
         }
-        let b = if numeric { ((v - start) / step).floor() as u64 } else { ((v as i64 - start_i) / step_i.max(1)) as u64 };
-        (b < n_bins).then_some(b)
     };
-    let bins: Vec<Option<u64>> = values.iter().map(|v| v.and_then(bin_of)).collect();
+    let step_s = series_const(&spec.step, env, visible)?;
+    let from_s = spec.from.as_ref().map(|e| series_const(e, env, visible).map(|v| (v, e))).transpose()?;
+    let to_s = spec.to.as_ref().map(|e| series_const(e, env, visible).map(|v| (v, e))).transpose()?;
+    let end_inclusive = spec.to.is_none() || spec.to_inclusive;
+    // bins: the first bin's start, the step, how many, and each row's bin
+    let (n_bins, bins, tick): (u64, Vec<Option<u64>>, Box<dyn Fn(u64) -> Json>) = if numeric {
+        let step = as_num(&step_s, &spec.step)?;
+        if !(step.is_finite() && step > 0.0) {
+            return Err(KqlError::at(spec.step.span, "make-series needs a step greater than zero"));
+        }
+        let values: Vec<Option<f64>> = axis.to_f64().into_iter().map(|v| v.filter(|x| x.is_finite())).collect();
+        let start = match &from_s {
+            Some((v, e)) => as_num(v, e)?,
+            None => values.iter().flatten().copied().fold(f64::INFINITY, f64::min),
+        };
+        let end = match &to_s {
+            Some((v, e)) => as_num(v, e)?,
+            None => values.iter().flatten().copied().fold(f64::NEG_INFINITY, f64::max),
+        };
+        let n_bins = if start.is_finite() && end.is_finite() && end >= start {
+            let span_bins = (end - start) / step;
+            let n = if end_inclusive { span_bins.floor() + 1.0 } else { span_bins.ceil() };
+            if n > MAX_SERIES_CELLS as f64 { MAX_SERIES_CELLS + 1 } else { n as u64 }
+        } else {
+            0
+        };
+        let bins = values
+            .iter()
+            .map(|v| {
+                let v = (*v)?;
+                let b = ((v - start) / step).floor();
+                (b >= 0.0 && b < n_bins as f64).then_some(b as u64)
+            })
+            .collect();
+        let whole = axis_ty == Ty::Long && step.fract() == 0.0 && start.fract() == 0.0;
+        (n_bins, bins, Box::new(move |b: u64| if whole { Json::from(start as i64 + b as i64 * step as i64) } else { S::Real(start + b as f64 * step).to_json() }))
+    } else {
+        let step = as_int(&step_s, &spec.step).map_err(|_| KqlError::at(spec.step.span, "make-series on a datetime or timespan axis needs a timespan step"))?;
+        if step <= 0 {
+            return Err(KqlError::at(spec.step.span, "make-series needs a step greater than zero"));
+        }
+        let values: Vec<Option<i64>> = axis.to_i64_raw().into_iter().collect();
+        let start = match &from_s {
+            Some((v, e)) => as_int(v, e)?,
+            None => values.iter().flatten().copied().min().unwrap_or(0),
+        };
+        let end = match &to_s {
+            Some((v, e)) => Some(as_int(v, e)?),
+            None => values.iter().flatten().copied().max(),
+        };
+        let n_bins: u64 = match end {
+            Some(end) if end >= start => {
+                let span = (end as i128 - start as i128) as u128;
+                let step = step as u128;
+                let n = if end_inclusive { span / step + 1 } else { span.div_ceil(step) };
+                n.min(MAX_SERIES_CELLS as u128 + 1) as u64
+            }
+            _ => 0,
+        };
+        let bins = values
+            .iter()
+            .map(|v| {
+                let v = (*v)?;
+                if v < start {
+                    return None;
+                }
+                let b = ((v as i128 - start as i128) / step as i128) as u128;
+                (b < n_bins as u128).then_some(b as u64)
+            })
+            .collect();
+        let is_dt = axis_ty == Ty::DateTime;
+        (
+            n_bins,
+            bins,
+            Box::new(move |b: u64| {
+                let t = start.saturating_add((b as i64).saturating_mul(step));
+                if is_dt { S::DateTime(t).to_json() } else { S::Timespan(t).to_json() }
+            }),
+        )
+    };
     // rows inside the range
     let mask: BooleanChunked = bins.iter().map(|b| Some(b.is_some())).collect();
     let kept = f.df().filter(&mask).map_err(perr("make-series"))?;
@@ -961,7 +1054,7 @@ fn make_series(f: &Frame, spec: &MakeSeries, env: &Env, visible: usize) -> Resul
     }
     let outer = make_groups(&key_cols, m)?;
     let n_outer = if spec.by.is_empty() { 1 } else { outer.n_groups };
-    if n_outer as u64 * n_bins > MAX_SERIES_CELLS {
+    if (n_outer as u64).saturating_mul(n_bins) > MAX_SERIES_CELLS {
         return Err(KqlError::at(spec.step.span, format!("make-series would make more than {MAX_SERIES_CELLS} values ({n_outer} series of {n_bins} bins)")));
     }
     let mut inner_keys = key_cols.clone();
@@ -1023,14 +1116,7 @@ fn make_series(f: &Frame, spec: &MakeSeries, env: &Env, visible: usize) -> Resul
     }
     // the axis: each bin's start
     let axis_name = unique(&result_name(&spec.axis).unwrap_or_else(|| "Column1".into()), &names);
-    let ticks: Vec<Json> = (0..n_bins)
-        .map(|b| match axis_ty {
-            Ty::DateTime => S::DateTime(start_i.saturating_add((b as i64).saturating_mul(step_i))).to_json(),
-            Ty::Timespan => S::Timespan(start_i.saturating_add((b as i64).saturating_mul(step_i))).to_json(),
-            Ty::Long if step.fract() == 0.0 && start.fract() == 0.0 => Json::from(start as i64 + b as i64 * step as i64),
-            _ => S::Real(start + b as f64 * step).to_json(),
-        })
-        .collect();
+    let ticks: Vec<Json> = (0..n_bins).map(&tick).collect();
     let (c, la) = Col::from_json((0..n_outer).map(|_| Json::Array(ticks.clone()))).into_column(&axis_name);
     names.push(axis_name);
     cols.push(c);

@@ -4,6 +4,12 @@
 //! Arguments are evaluated first; when every argument is a constant the function runs once on one row and the
 //! result stays a constant. Arguments that Kusto requires to be constants (regexes, format strings, bin sizes)
 //! are read once.
+//!
+//! A `let` function of the same name (`let f = (x:long) { … }`) hides a built-in one. Also here: IPv4
+//! (`parse_ipv4`, `ipv4_is_private`, `ipv4_is_in_range`, `ipv4_is_match`, `ipv4_compare`), hashes (`hash_md5`,
+//! `hash_sha1`, `hash_sha256`: lowercase hex of the UTF-8 text), base64 and URL encoding, `parse_url`,
+//! `parse_xml`, bags and sets (`bag_keys`, `bag_merge`, `set_union` …), `array_slice`, `datetime_part`.
+//! Kusto's `hash()` (xxhash) is not provided.
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Timelike, Utc};
 use polars::prelude::*;

@@ -6,14 +6,56 @@
 //!
 //! - [`lexer`]: tokens with byte spans; literals decoded (strings, timespans, `datetime(…)`).
 //! - [`ast`]: the syntax tree; every node keeps its span so runtime errors still say `line 3, col 9`.
-//! - [`parser`]: statements (`let`), tabular expressions and pipe operators, scalar expressions.
-//! - [`exec`]: tables and pipe operators over [`Frame`]s ([`eval`] for scalar expressions over whole columns,
-//!   [`functions`] scalar functions, [`strings`] `has`/`contains`/`in`…, [`aggregates`] for `summarize`,
+//! - [`parser`]: statements (`let`, user-defined functions), tabular expressions and pipe operators, scalar
+//!   expressions.
+//! - [`exec`]: tables and pipe operators over [`Frame`]s ([`eval`] for scalar expressions over whole columns and
+//!   the environment of lets and function calls, [`functions`] scalar functions, [`strings`] `has`/`contains`/`in`…,
+//!   [`aggregates`] for `summarize`/`make-series`, [`series`] the `series_*` functions, [`xml`] `parse_xml`,
 //!   [`names`] Kusto's column naming, [`value`] the runtime values).
 //!
 //! Entry points: [`parse`] and [`execute`]. Errors are [`Error::Invalid`] values whose text starts with the
 //! position: `line 3, col 9: unknown column 'IpAdress' (did you mean 'IPAddress'?)`. Nothing here panics on any
 //! input.
+//!
+//! # What is supported
+//!
+//! - Statements: `let name = scalar | tabular;`, user-defined functions `let f = (a:string, n:long = 5,
+//!   T:(*)) { [let …;] body };` (scalar or tabular body, called as `f(…)`, with `T | invoke f(…)`, or by its bare
+//!   name when it takes no arguments), `let v = view () { … }`; `set`/`declare`/`alias`/`restrict` are skipped.
+//! - Sources: table names, `union` (with `kind=`, `withsource=`, `isfuzzy=`, `Name*` wildcards), `datatable`,
+//!   `print`, `range`, `materialize()`, `table()`, `toscalar()`.
+//! - Operators: `where`/`filter`, `extend` (also `(a, b) = series_…(…)`), `project`, `project-away`/`-keep`/
+//!   `-rename`/`-reorder`, `take`/`limit`, `sort`/`order`, `top`, `summarize`, `count`, `distinct`, `render`
+//!   (recorded in the notes), `union`, `mv-expand` (with `with_itemindex=`, `to typeof()`, `limit`), `join` (all
+//!   kinds), `lookup`, `make-series` (`default=`, `on`, `from`/`to`/`step` or `in range(…)`, `by`), `parse` and
+//!   `parse-where` (`kind=simple|relaxed|regex`, `*`, typed columns), `invoke`, `serialize`, `as`.
+//! - Aggregations: see [`aggregates`] (count, dcount, sum, avg, min/max, arg_max/arg_min, make_set/list/bag,
+//!   percentile(s), stdev, variance, take_any and their `if` forms).
+//! - Scalar functions: see [`functions::SCALAR_FUNCTIONS`] (conversions, strings, regexes, datetimes, dynamic
+//!   arrays and bags, IPv4, hashes, base64, URLs, math).
+//!
+//! Not supported yet (a clear error): `mv-apply`, `evaluate`, `top-nested`, `sample`, `search`, `find`,
+//! `parse-kv`, `scan`, `partition`, `fork`, `facet`, `externaldata`.
+//!
+//! # Deliberate differences from Kusto
+//!
+//! - **Tolerances for msticpy template quirks** (Kusto rejects these; the queries are msticpy's and the intent is
+//!   clear, so they are read as meant): a table name written twice at the start of the query
+//!   (`HuntingBookmark  HuntingBookmark | …`) is read once; `x in~ in (…)` is read as `x in~ (…)`; unbalanced `)`
+//!   at the very end of the query are ignored.
+//! - A function without parameters may be used by its bare name (`let f = () { T }; f`).
+//! - `toint()` gives a long (there is no separate int type at run time); `union` of columns whose types differ
+//!   gives a string column, where Kusto makes `column_type` variants.
+//! - `dcount()` is exact (up to 64-bit hash collisions) where Kusto estimates; `percentile()` is exact (nearest
+//!   rank) where Kusto estimates with a t-digest.
+//! - `series_decompose*` do not detect seasonality (see [`series`]).
+//! - `parse` in simple mode matches the whole text (a pattern that does not end in `*` or a column must reach the
+//!   end); a string column of a row that does not match is empty, others are null.
+//! - A `make-series` axis without `from`/`to` runs from the smallest to the largest value (inclusive); `to` is
+//!   exclusive and `in range(a, b, s)` includes `b`. Datetimes inside dynamic values are written without the
+//!   7-digit fraction (`2024-01-01T00:00:00Z`).
+//! - String comparisons see null as empty, as in Kusto; a long column compared with a number's text (`ResultType
+//!   != "0"` on a column that was read as long) compares the number's text.
 
 pub mod aggregates;
 pub mod ast;

@@ -4,6 +4,10 @@
 //! `+ -`, `* / %`, unary `-`, postfix `.name` / `[index]`. KQL keywords are not reserved, so operator words
 //! (`has`, `by`, `asc`) are recognised by position. Nothing here panics: every lookahead past the end sees `Eof`,
 //! and nesting is capped so a hostile query cannot overflow the stack.
+//!
+//! Three tolerances for msticpy's template quirks, which Kusto itself rejects (see the module docs of
+//! [`super`]): a table name repeated at the start of the query body, `in~ in (…)`, and unbalanced `)` at the very
+//! end of the query.
 
 use serde_json::Value as Json;
 
@@ -1536,6 +1540,44 @@ mod tests {
         assert_eq!(err("T | mv-apply x"), "line 1, col 5: the 'mv-apply' operator is not supported yet");
         assert_eq!(err("let x = 1;"), "line 1, col 11: the query has no tabular expression (only lets, or nothing)");
         assert_eq!(err("T | where x == 'abc"), "line 1, col 16: unterminated string literal");
+    }
+
+    #[test]
+    fn msticpy_quirks_are_tolerated() {
+        // a table name written twice, `in~ in (…)`, a stray `)` at the end: read as meant
+        let q = parse("HuntingBookmark  HuntingBookmark | where Tag in~ in ('a', 'b') | take 1)");
+        let ExprKind::Tabular(t) = &q.body.kind else { panic!() };
+        assert_eq!(t.source.kind, ExprKind::Name("HuntingBookmark".into()));
+        let OpKind::Where(w) = &t.ops[0].kind else { panic!() };
+        assert!(matches!(&w.kind, ExprKind::In { case_insensitive: true, negated: false, list, .. } if list.len() == 2));
+        // only at the very end, and only a repeated name
+        assert!(parse_query("T | take 1) | count").is_err());
+        assert!(parse_query("T U | take 1").is_err());
+    }
+
+    #[test]
+    fn functions_series_and_parse() {
+        let q = parse("let f = (a:string, T:(*), n:long = 3) { let x = 1; T | take n }; let g = () { 1 }; f('x', U)");
+        let ExprKind::Function(def) = &q.lets[0].value.kind else { panic!() };
+        assert_eq!(def.params.len(), 3);
+        assert_eq!((def.params[1].ty.as_deref(), def.params[2].default.is_some()), (None, true));
+        assert_eq!(def.lets.len(), 1);
+        assert!(matches!(def.body.kind, ExprKind::Tabular(_)));
+        let q = parse("T | make-series c = count() default = 0, avg(x) on TimeGenerated from ago(1d) to now() step 1h by k | extend (a, b) = series_fit_line(c)");
+        let OpKind::MakeSeries(ms) = &ops(&q)[0].kind else { panic!() };
+        assert_eq!((ms.aggs.len(), ms.by.len(), ms.from.is_some(), ms.to_inclusive), (2, 1, true, false));
+        let OpKind::Extend(a) = &ops(&q)[1].kind else { panic!() };
+        assert_eq!((a[0].name.as_ref().map(|n| n.name.as_str()), a[0].more_names.len()), (Some("a"), 1));
+        let q = parse("T | make-series count() on x in range(1, 10, 1)");
+        let OpKind::MakeSeries(ms) = &ops(&q)[0].kind else { panic!() };
+        assert!(ms.to_inclusive && matches!(ms.axis.kind, ExprKind::Name(_)));
+        let q = parse("T | parse kind=relaxed m with * 'id=' Id:long ',' Rest | parse-where m with A '-' B");
+        let OpKind::Parse(p) = &ops(&q)[0].kind else { panic!() };
+        assert_eq!((p.kind, p.parts.len(), p.drop_unmatched), (ParseKind::Relaxed, 5, false));
+        assert!(matches!(&ops(&q)[1].kind, OpKind::Parse(p) if p.drop_unmatched));
+        assert!(matches!(&parse("T | lookup kind=inner (U) on k").body.kind, ExprKind::Tabular(t) if matches!(t.ops[0].kind, OpKind::Lookup { inner: true, .. })));
+        assert!(parse_query("let f = (a:string { a }; f('x')").is_err());
+        assert!(parse_query("let f = (a:string) { a ; f('x')").is_err());
     }
 
     #[test]

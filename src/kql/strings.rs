@@ -52,6 +52,10 @@ impl Matcher {
         if let Some(re) = &self.regex {
             return re.is_match(hay);
         }
+        // ASCII text and needle, case-insensitive: compare bytes without lowercasing the text
+        if !self.cs && self.needle.is_ascii() && hay.is_ascii() {
+            return self.test_ascii_ci(hay.as_bytes());
+        }
         let h: &str = if self.cs {
             hay
         } else {
@@ -74,6 +78,56 @@ impl Matcher {
             StrOpKind::MatchesRegex => false,
         }
     }
+}
+
+impl Matcher {
+    /// [`Matcher::test`] for ASCII text and a lowercase ASCII needle, case-insensitive.
+    fn test_ascii_ci(&self, h: &[u8]) -> bool {
+        let n = self.needle.as_bytes();
+        match self.kind {
+            StrOpKind::Contains => find_ci(h, n, 0).is_some(),
+            StrOpKind::StartsWith => h.len() >= n.len() && h[..n.len()].eq_ignore_ascii_case(n),
+            StrOpKind::EndsWith => h.len() >= n.len() && h[h.len() - n.len()..].eq_ignore_ascii_case(n),
+            StrOpKind::Has | StrOpKind::HasPrefix | StrOpKind::HasSuffix => {
+                let check_start = self.alnum_start && self.kind != StrOpKind::HasSuffix;
+                let check_end = self.alnum_end && self.kind != StrOpKind::HasPrefix;
+                if n.is_empty() {
+                    return true;
+                }
+                let mut from = 0;
+                while let Some(at) = find_ci(h, n, from) {
+                    let end = at + n.len();
+                    let ok_start = !check_start || at == 0 || !h[at - 1].is_ascii_alphanumeric();
+                    let ok_end = !check_end || end == h.len() || !h[end].is_ascii_alphanumeric();
+                    if ok_start && ok_end {
+                        return true;
+                    }
+                    from = at + 1;
+                }
+                false
+            }
+            StrOpKind::MatchesRegex => false,
+        }
+    }
+}
+
+/// The first position at or after `from` where the lowercase ASCII `needle` occurs in `hay`, ignoring ASCII case.
+pub fn find_ci(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    let Some((&first, rest)) = needle.split_first() else { return Some(from.min(hay.len())) };
+    if hay.len() < needle.len() {
+        return None;
+    }
+    let upper = first.to_ascii_uppercase();
+    let last_start = hay.len() - needle.len();
+    let mut i = from;
+    while i <= last_start {
+        let b = hay[i];
+        if (b == first || b == upper) && hay[i + 1..i + needle.len()].eq_ignore_ascii_case(rest) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Whether `needle` occurs in `hay` with no alphanumeric character just before it (when `check_start`) and just
@@ -122,7 +176,7 @@ pub fn str_op(op: StrOp, hay: Val, needle: Val, n: usize) -> Result<Val, KqlErro
     let out: BooleanChunked = match needle {
         Val::S(nd) => {
             let m = Matcher::new(op.kind, op.case_sensitive, &nd.to_text())?;
-            hays.into_iter().map(|h| Some(m.test(h.unwrap_or(""), &mut buf) != negated)).collect()
+            BooleanChunked::from_iter_values(PlSmallStr::EMPTY, hays.into_iter().map(|h| m.test(h.unwrap_or(""), &mut buf) != negated))
         }
         Val::C(c) => {
             let needles = c.to_str();
@@ -168,6 +222,22 @@ pub fn in_list(v: Val, items: &[Scalar], negated: bool, ci: bool, n: usize) -> R
                 })
                 .collect();
             col.to_i64_raw().into_iter().map(|x| Some(x.is_some_and(|x| set.contains(&x)) != negated)).collect()
+        }
+        Ty::Str if items.len() <= 16 && (!ci || items.iter().all(|s| s.to_text().is_ascii())) => {
+            // a short list: compare with each item (no hashing)
+            let texts: Vec<String> = items.iter().map(|s| s.to_text()).collect();
+            let Col::Str(ca) = &col else { return Err(KqlError::msg("in(): expected text")) };
+            ca.into_iter()
+                .map(|x| {
+                    let Some(x) = x else { return Some(negated) };
+                    let hit = if ci {
+                        texts.iter().any(|t| t.len() == x.len() && t.as_bytes().eq_ignore_ascii_case(x.as_bytes()))
+                    } else {
+                        texts.iter().any(|t| t == x)
+                    };
+                    Some(hit != negated)
+                })
+                .collect()
         }
         _ => {
             let norm = |s: &str| if ci { s.to_lowercase() } else { s.to_string() };

@@ -169,9 +169,30 @@ fn column_codes(col: &Column) -> Result<Vec<u32>> {
     let mut out = Vec::with_capacity(n);
     match s.dtype() {
         DataType::String => {
+            // Strings of up to 12 bytes sit inside their 16-byte view: a view is then a cheap hash key, used as a
+            // cache in front of the dictionary of texts (which stays the source of truth for equality).
             let ca = s.str().context("grouping a text column")?;
-            let mut map: PlHashMap<Option<&str>, u32> = PlHashMap::default();
-            out.extend(ca.iter().map(|v| code(&mut map, v)));
+            let mut by_text: PlHashMap<Option<&str>, u32> = PlHashMap::default();
+            let mut by_view: PlHashMap<u128, u32> = PlHashMap::default();
+            for arr in ca.downcast_iter() {
+                for (text, view) in arr.iter().zip(arr.views().iter()) {
+                    let c = match text {
+                        Some(t) if view.is_inline() => {
+                            let key = view.as_u128();
+                            match by_view.get(&key) {
+                                Some(&c) => c,
+                                None => {
+                                    let c = code(&mut by_text, Some(t));
+                                    by_view.insert(key, c);
+                                    c
+                                }
+                            }
+                        }
+                        t => code(&mut by_text, t),
+                    };
+                    out.push(c);
+                }
+            }
         }
         DataType::Boolean => {
             let ca = s.bool().context("grouping a bool column")?;
@@ -302,7 +323,7 @@ pub(crate) fn group_rows(frame: &Frame, by: &[String], single_label: &str) -> Re
 }
 
 /// Sorts `times` ascending, carrying `rows` along; equal times keep their order (stable). Already sorted or
-/// reverse-sorted input is detected in one pass; otherwise an LSD radix sort skips the bytes all times share.
+/// reverse-sorted input is detected in one pass; otherwise an LSD radix sort on the offsets from the smallest time.
 pub(crate) fn sort_by_time(times: &mut Vec<i64>, rows: &mut Vec<u32>) {
     let n = times.len().min(rows.len());
     times.truncate(n);
@@ -324,27 +345,24 @@ pub(crate) fn sort_by_time(times: &mut Vec<i64>, rows: &mut Vec<u32>) {
         }
         return;
     }
-    let key = |t: i64| (t as u64) ^ (1 << 63);
-    let (mut all_and, mut all_or) = (u64::MAX, 0u64);
-    for &t in times.iter() {
-        all_and &= key(t);
-        all_or |= key(t);
-    }
-    let varying = all_and ^ all_or;
-    let mut keys: Vec<u64> = times.iter().map(|&t| key(t)).collect();
+    // Keys are offsets from the smallest time (as u64, so any i64 range fits); only as many digits as the range has
+    // bits are sorted, at most 13 bits a digit (a 30-day span in ns has 52 bits: 4 passes).
+    let min = times.iter().copied().min().unwrap_or(0);
+    let mut keys: Vec<u64> = times.iter().map(|&t| t.wrapping_sub(min) as u64).collect();
+    let range = keys.iter().copied().max().unwrap_or(0);
+    let bits = 64 - range.leading_zeros();
+    let passes = bits.div_ceil(13).max(1);
+    let digit = bits.div_ceil(passes).max(1);
+    let mask: u64 = (1u64 << digit) - 1;
     let mut rows_a = std::mem::take(rows);
     let mut keys_b = vec![0u64; n];
     let mut rows_b = vec![0u32; n];
-    const BITS: u32 = 11;
-    const MASK: u64 = (1 << BITS) - 1;
-    let mut counts = vec![0usize; 1 << BITS];
-    for shift in (0..64).step_by(BITS as usize) {
-        if (varying >> shift) & MASK == 0 {
-            continue;
-        }
+    let mut counts = vec![0usize; 1 << digit];
+    for pass in 0..passes {
+        let shift = pass * digit;
         counts.fill(0);
         for &k in &keys {
-            counts[((k >> shift) & MASK) as usize] += 1;
+            counts[((k >> shift) & mask) as usize] += 1;
         }
         let mut sum = 0;
         for c in counts.iter_mut() {
@@ -353,7 +371,7 @@ pub(crate) fn sort_by_time(times: &mut Vec<i64>, rows: &mut Vec<u32>) {
             sum += here;
         }
         for (&k, &r) in keys.iter().zip(&rows_a) {
-            let b = ((k >> shift) & MASK) as usize;
+            let b = ((k >> shift) & mask) as usize;
             let p = counts[b];
             keys_b[p] = k;
             rows_b[p] = r;
@@ -363,7 +381,7 @@ pub(crate) fn sort_by_time(times: &mut Vec<i64>, rows: &mut Vec<u32>) {
         std::mem::swap(&mut rows_a, &mut rows_b);
     }
     for (t, k) in times.iter_mut().zip(&keys) {
-        *t = (k ^ (1 << 63)) as i64;
+        *t = min.wrapping_add(*k as i64);
     }
     *rows = rows_a;
 }

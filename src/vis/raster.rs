@@ -659,9 +659,13 @@ fn value_circles(c: &mut Canvas, s: &Series, scale: &TimeScale, ys: &LinearScale
     let (d0, d1) = ys.domain();
     let (r0, r1) = ys.range();
     let ky = (r1 - r0) / (d1 - d0);
-    let start = scale.start() as i128;
+    let start = scale.start();
     for i in i0..i1.min(s.times.len()).min(s.values.len()) {
-        let x = ((s.times[i] as i128 - start) as f64 * kx).floor() + r as f64;
+        // Inside the window an offset from the start fits in i64 unless the view spans more than ~146 years.
+        let off = s.times[i]
+            .checked_sub(start)
+            .map_or_else(|| (s.times[i] as i128 - start as i128) as f64, |d| d as f64);
+        let x = (off * kx).floor() + r as f64;
         let y = (r0 + (s.values[i] - d0) * ky).floor() + r as f64;
         if x >= 0.0 && y >= 0.0 && x < mw as f64 && y < mh as f64 {
             let (x, y) = (x as usize, y as usize);
@@ -795,7 +799,13 @@ mod tests {
     fn bars_paint_later_groups_over_earlier_ones() {
         let mk = |times: Vec<i64>, values: Vec<f64>| {
             let extremes = super::super::timeline::MinMax::new(&values);
-            Series { rows: (0..times.len() as u32).collect(), times, values, extremes, ..Series::default() }
+            Series {
+                rows: (0..times.len() as u32).collect(),
+                times,
+                values,
+                extremes,
+                ..Series::default()
+            }
         };
         let ms = 1_000_000;
         let series = vec![

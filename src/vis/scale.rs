@@ -192,7 +192,10 @@ impl TimeScale {
         if self.width <= 0.0 || span <= 0.0 {
             return 0.0;
         }
-        (t as i128 - self.start as i128) as f64 * self.width / span
+        let d = t as i128 - self.start as i128;
+        // i64 → f64 is one instruction; i128 → f64 is a library call (this runs once per event in hot loops).
+        let d = i64::try_from(d).map_or(d as f64, |d| d as f64);
+        d * self.width / span
     }
 
     /// The time at pixel `px` (saturating at the `i64` range; `start` for NaN or a zero-width scale).

@@ -16,7 +16,8 @@
 //! event is drawn in `color` (default navy).
 //!
 //! **Rows** share the plot height evenly: group `g`'s row is centred at `(g + 0.5) × height / groups` pixels from the
-//! top. The auto height is msticpy's: 40 px a group (25 px beyond 15 groups), at least 300 px; `height` overrides it.
+//! top. The auto height is msticpy's: 40 px a group (25 px beyond 15 groups), at least 300 px (at most 16,384);
+//! `height` overrides it.
 //!
 //! Times are `i64` nanoseconds since the Unix epoch throughout; the [`View`] says what to draw.
 
@@ -480,9 +481,7 @@ impl Timeline {
     /// that is not a datetime, date or text, or a value column that is not numeric, is an error.
     pub fn new(frame: &Frame, kind: TimelineKind, options: &TimelineOptions) -> Result<Timeline> {
         let o = options;
-        let __t = std::time::Instant::now();
         let times = times_ns(frame, &o.time_column)?;
-        let __a = __t.elapsed();
         for c in &o.source_columns {
             frame.column(c)?;
         }
@@ -517,9 +516,7 @@ impl Timeline {
             (None, Some(t)) if !t.is_empty() => t.clone(),
             _ => "Events".to_string(),
         };
-        let __b = __t.elapsed();
         let groups = group_rows(frame, &o.group_by, &single_label)?;
-        let __c = __t.elapsed();
 
         // Bucket timed rows by group (sized by a first count of rows a group).
         let ngroups = groups.labels.len();
@@ -566,7 +563,6 @@ impl Timeline {
                 *slot = Some(slot.map_or(*e, |x: i64| x.max(*e)));
             }
         }
-        let __d = __t.elapsed();
         // Sort each group by time; keep the groups that have events.
         let mut kept: Vec<(String, Series)> = Vec::new();
         for ((label, mut s), end) in groups.labels.into_iter().zip(series).zip(ends) {
@@ -595,7 +591,6 @@ impl Timeline {
             s.bar_end = end.map_or(last, |e| e.max(last));
             kept.push((label, s));
         }
-        eprintln!("PROFILE times {:?} values {:?} groups {:?} bucket {:?} sort {:?}", __a, __b - __a, __c - __b, __d - __c, __t.elapsed() - __d);
         let n = kept.len();
         let grouped = !o.group_by.is_empty();
         let colors: Vec<Rgb> = (0..n)
