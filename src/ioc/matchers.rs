@@ -89,29 +89,27 @@ fn token_end_ok(t: &[u8], end: usize) -> bool {
 }
 
 /// IPv6 addresses: a whole token of hex digits, `:` and `.` with two or more colons that `std` parses as an IPv6
-/// address (so `12:34:56` and MAC addresses are not).
+/// address (so `12:34:56` and MAC addresses are not). Only tokens around a `:` are looked at.
 pub(crate) fn ipv6(t: &[u8], out: &mut Vec<(usize, usize)>) {
-    if t.iter().filter(|b| **b == b':').take(2).count() < 2 {
-        return;
-    }
-    let in_class = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
-    let n = t.len();
+    let in_class = |b: &u8| b.is_ascii_hexdigit() || *b == b':' || *b == b'.';
     let mut i = 0;
-    while i < n {
-        if !t.get(i).is_some_and(|b| in_class(*b)) {
-            i += 1;
-            continue;
+    while let Some(colon) = t.get(i..).and_then(|rest| rest.iter().position(|b| *b == b':')) {
+        let c = i + colon;
+        let mut s = c;
+        while s > 0 && t.get(s - 1).is_some_and(in_class) {
+            s -= 1;
         }
-        let s = i;
-        while t.get(i).is_some_and(|b| in_class(*b)) {
-            i += 1;
+        let mut end = c + 1;
+        while t.get(end).is_some_and(in_class) {
+            end += 1;
         }
-        let mut e = i;
+        i = end;
+        let mut e = end;
         while e > s && t.get(e - 1) == Some(&b'.') {
             e -= 1;
         }
         let prev_ok = !s.checked_sub(1).and_then(|p| t.get(p)).is_some_and(|b| is_word(*b));
-        let next_ok = !t.get(i).is_some_and(|b| is_word(*b));
+        let next_ok = !t.get(end).is_some_and(|b| is_word(*b));
         let Some(tok) = t.get(s..e) else { continue };
         if prev_ok
             && next_ok
@@ -127,40 +125,33 @@ pub(crate) fn ipv6(t: &[u8], out: &mut Vec<(usize, usize)>) {
     }
 }
 
-/// Hashes: runs of exactly `len` hex digits between non-hex characters (msticpy's rule, without its bug of
-/// consuming the separator, which lost the second of two hashes one character apart).
-pub(crate) fn hex_runs(t: &[u8], len: usize, out: &mut Vec<(usize, usize)>) {
-    let n = t.len();
-    let mut i = 0;
-    while i < n {
-        if !t.get(i).is_some_and(u8::is_ascii_hexdigit) {
-            i += 1;
+/// Hashes: runs of exactly 32, 40 or 64 hex digits between non-hex characters (msticpy's rule, without its bug of
+/// consuming the separator, which lost the second of two hashes one character apart). Only every 32nd byte is
+/// looked at first: a run of 32 or more covers one of them.
+pub(crate) fn hash_runs(t: &[u8], out: &mut Vec<(usize, usize)>) {
+    const STEP: usize = 32;
+    let hex = |i: usize| t.get(i).is_some_and(u8::is_ascii_hexdigit);
+    let mut from = 0;
+    let mut p = STEP - 1;
+    while p < t.len() {
+        if !hex(p) {
+            p += STEP;
             continue;
         }
-        let s = i;
-        while t.get(i).is_some_and(u8::is_ascii_hexdigit) {
-            i += 1;
+        let mut s = p;
+        while s > from && hex(s - 1) {
+            s -= 1;
         }
-        if i - s == len {
-            out.push((s, i));
+        let mut e = p + 1;
+        while hex(e) {
+            e += 1;
         }
+        if matches!(e - s, 32 | 40 | 64) {
+            out.push((s, e));
+        }
+        from = e;
+        p = e + STEP;
     }
-}
-
-/// Has at least 32 hex digits in a row (the shortest hash).
-pub(crate) fn has_hash_run(t: &[u8]) -> bool {
-    let mut run = 0;
-    for b in t {
-        if b.is_ascii_hexdigit() {
-            run += 1;
-            if run >= 32 {
-                return true;
-            }
-        } else {
-            run = 0;
-        }
-    }
-    false
 }
 
 const DOMAIN: &str = r"(?:[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\.)+[A-Za-z]{2,63}";
@@ -219,8 +210,13 @@ pub(crate) fn valid_domain(name: &str, ignore_tlds: bool) -> bool {
     if ignore_tlds {
         return true;
     }
-    let lower = name.to_ascii_lowercase();
-    psl::suffix(lower.as_bytes()).is_some_and(|s| s.is_known())
+    let mut buf = [0u8; 253];
+    let Some(lower) = buf.get_mut(..name.len()) else {
+        return false;
+    };
+    lower.copy_from_slice(name.as_bytes());
+    lower.make_ascii_lowercase();
+    psl::suffix(lower).is_some_and(|s| s.is_known())
 }
 
 /// Domains, as whole tokens with a public suffix. Skipped: a match followed by `@` (an email's local part, e.g.
@@ -495,6 +491,18 @@ mod tests {
         assert!(t.elapsed() < std::time::Duration::from_secs(5));
         assert_eq!(spans("sftp://h.com", url), ["sftp://h.com"]);
         assert_eq!(spans("file:///C:/x", url), ["file:///C:/x"]);
+    }
+
+    #[test]
+    fn hashes() {
+        let f = |t: &str, v: &mut Vec<_>| hash_runs(t.as_bytes(), v);
+        let (a, b, c, d) = ("a".repeat(32), "B".repeat(40), "0".repeat(64), "c".repeat(33));
+        let text = format!("{a},{b} x{c}g {d} {}", "1".repeat(31));
+        assert_eq!(spans(&text, f), [a.as_str(), b.as_str(), c.as_str()]);
+        for n in 0..140 {
+            let t = format!("z{}z", "f".repeat(n));
+            assert_eq!(spans(&t, f).len(), usize::from(matches!(n, 32 | 40 | 64)), "{n}");
+        }
     }
 
     #[test]

@@ -400,6 +400,7 @@ impl IocExtractor {
         };
         let r: &str = &rf.text;
         let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut hash_spans: Option<Vec<(usize, usize)>> = None;
         for &ty in active {
             let Some(def) = self.types.get(ty) else { continue };
             spans.clear();
@@ -413,14 +414,17 @@ impl IocExtractor {
                     Builtin::WindowsPath => matchers::windows_path(r, &mut spans),
                     Builtin::LinuxPath => matchers::linux_path(r, &mut spans),
                     Builtin::Md5 | Builtin::Sha1 | Builtin::Sha256 => {
-                        if matchers::has_hash_run(r.as_bytes()) {
-                            let len = match b {
-                                Builtin::Md5 => 32,
-                                Builtin::Sha1 => 40,
-                                _ => 64,
-                            };
-                            matchers::hex_runs(r.as_bytes(), len, &mut spans);
-                        }
+                        let len = match b {
+                            Builtin::Md5 => 32,
+                            Builtin::Sha1 => 40,
+                            _ => 64,
+                        };
+                        let all = hash_spans.get_or_insert_with(|| {
+                            let mut v = Vec::new();
+                            matchers::hash_runs(r.as_bytes(), &mut v);
+                            v
+                        });
+                        spans.extend(all.iter().copied().filter(|(s, e)| e - s == len));
                     }
                 },
                 Matcher::Custom { regex, group } => match group {

@@ -70,64 +70,70 @@ fn protocol_at(t: &[u8], i: usize) -> Option<(usize, &'static str)> {
     (after.starts_with(b"://") || after.starts_with(b"[:]") || after.starts_with(b"[://]")).then_some((len, out))
 }
 
-/// The defanging marker starting at `i`, if any: how many bytes it covers and what replaces them.
-fn marker_at(t: &[u8], i: usize) -> Option<(usize, &'static str)> {
-    match t.get(i)? {
-        b @ (b'[' | b'(' | b'{') => {
-            let close = bracket_close(*b);
-            BRACKETED.iter().find_map(|(inner, rep)| {
-                let n = inner.len();
-                let matches = t
-                    .get(i + 1..i + 1 + n)
-                    .is_some_and(|s| s.eq_ignore_ascii_case(inner.as_bytes()))
-                    && t.get(i + 1 + n) == Some(&close);
-                matches.then_some((n + 2, *rep))
-            })
+/// The bracketed marker (`[.]`, `(at)` …) starting at `i`, if any: how many bytes it covers and what replaces them.
+fn bracket_at(t: &[u8], i: usize) -> Option<(usize, &'static str)> {
+    let close = bracket_close(*t.get(i)?);
+    BRACKETED.iter().find_map(|(inner, rep)| {
+        let n = inner.len();
+        let matches = t
+            .get(i + 1..i + 1 + n)
+            .is_some_and(|s| s.eq_ignore_ascii_case(inner.as_bytes()))
+            && t.get(i + 1 + n) == Some(&close);
+        matches.then_some((n + 2, *rep))
+    })
+}
+
+/// Every marker in `t`, in order and not overlapping: (start, length, replacement). Only brackets and an `x`
+/// before a `p` are looked at, so a long text without markers costs one pass over its bytes.
+fn markers(t: &[u8]) -> Vec<(usize, usize, &'static str)> {
+    let mut out = Vec::new();
+    let mut free_from = 0;
+    for (i, b) in t.iter().enumerate() {
+        let found = match b {
+            b'[' | b'(' | b'{' => bracket_at(t, i).map(|m| (i, m)),
+            // `hxxp`/`sfxp` have this `x` two bytes in, `fxp` one.
+            b'x' | b'X' if matches!(t.get(i + 1), Some(b'p' | b'P')) => [i.checked_sub(2), i.checked_sub(1)]
+                .into_iter()
+                .flatten()
+                .find_map(|s| protocol_at(t, s).map(|m| (s, m))),
+            _ => None,
+        };
+        if let Some((s, (len, rep))) = found {
+            if s >= free_from {
+                out.push((s, len, rep));
+                free_from = s + len;
+            }
         }
-        b'h' | b'H' | b'f' | b'F' | b's' | b'S' => protocol_at(t, i),
-        _ => None,
     }
+    out
 }
 
 /// Refangs `text` (see the module docs for the markers).
 pub(crate) fn refang(text: &str) -> Refanged<'_> {
     let t = text.as_bytes();
-    let quick = t.iter().any(|b| matches!(b, b'[' | b'(' | b'{' | b'x' | b'X'));
-    let Some(first) = quick
-        .then(|| (0..t.len()).find(|&i| marker_at(t, i).is_some()))
-        .flatten()
-    else {
+    let found = markers(t);
+    if found.is_empty() {
         return Refanged::plain(text);
-    };
+    }
     let mut out: Vec<u8> = Vec::with_capacity(t.len());
     let mut spans: Vec<(usize, usize)> = Vec::with_capacity(t.len());
-    out.extend_from_slice(t.get(..first).unwrap_or_default());
-    spans.extend((0..first).map(|i| (i, i + 1)));
-    let mut i = first;
-    while i < t.len() {
-        if let Some((len, rep)) = marker_at(t, i) {
-            // Each replacement byte maps to the input byte at the same offset where there is one; the last one
-            // covers the rest of the marker, so a span ending on it ends where the marker ends.
-            let n = rep.len();
-            for (k, c) in rep.bytes().enumerate() {
-                let from = if n == len { i + k } else { i };
-                let to = if k + 1 == n {
-                    i + len
-                } else if n == len {
-                    i + k + 1
-                } else {
-                    i + len
-                };
-                out.push(c);
-                spans.push((from, to));
-            }
-            i += len;
-            continue;
+    let mut i = 0;
+    for (at, len, rep) in found {
+        out.extend_from_slice(t.get(i..at).unwrap_or_default());
+        spans.extend((i..at).map(|k| (k, k + 1)));
+        // Each replacement byte maps to the input byte at the same offset where the lengths agree, else to the whole
+        // marker; the last one always ends where the marker ends.
+        let n = rep.len();
+        for (k, c) in rep.bytes().enumerate() {
+            let from = if n == len { at + k } else { at };
+            let to = if n == len && k + 1 < n { at + k + 1 } else { at + len };
+            out.push(c);
+            spans.push((from, to));
         }
-        out.push(t.get(i).copied().unwrap_or(0));
-        spans.push((i, i + 1));
-        i += 1;
+        i = at + len;
     }
+    out.extend_from_slice(t.get(i..).unwrap_or_default());
+    spans.extend((i..t.len()).map(|k| (k, k + 1)));
     // Only ASCII sequences were replaced by ASCII, so the bytes are still UTF-8.
     match String::from_utf8(out) {
         Ok(s) => Refanged {

@@ -188,7 +188,7 @@ pub fn aggregate(name: &str, args: &[Expr], span: Span, ctx: &Ctx, groups: &Grou
         "stdevif" | "varianceif" => {
             arity(2, 2)?;
             let mask = pred(1)?;
-            let vals: Float64Chunked = col(0)?.to_f64().into_iter().zip(mask.into_iter()).map(|(v, m)| if m == Some(true) { v } else { None }).collect();
+            let vals: Float64Chunked = col(0)?.to_f64().into_iter().zip(&mask).map(|(v, m)| if m == Some(true) { v } else { None }).collect();
             one(Col::Real(spread(&Col::Real(vals), groups, false, name == "stdevif")))
         }
         "stdev" | "stdevp" | "variance" | "variancep" => {

@@ -920,6 +920,9 @@ fn mv_expand(f: Frame, items: &[MvItem], limit: Option<&Expr>, item_index: Optio
 
 // ----- make-series ------------------------------------------------------------------------------------------------
 
+/// The axis value of bin `b`.
+type BinTick = Box<dyn Fn(u64) -> Json>;
+
 /// Most cells (groups × bins) `make-series` makes.
 const MAX_SERIES_CELLS: u64 = 5_000_000;
 
@@ -958,7 +961,7 @@ fn make_series(f: &Frame, spec: &MakeSeries, env: &Env, visible: usize) -> Resul
     let to_s = spec.to.as_ref().map(|e| series_const(e, env, visible).map(|v| (v, e))).transpose()?;
     let end_inclusive = spec.to.is_none() || spec.to_inclusive;
     // bins: the first bin's start, the step, how many, and each row's bin
-    let (n_bins, bins, tick): (u64, Vec<Option<u64>>, Box<dyn Fn(u64) -> Json>) = if numeric {
+    let (n_bins, bins, tick): (u64, Vec<Option<u64>>, BinTick) = if numeric {
         let step = as_num(&step_s, &spec.step)?;
         if !(step.is_finite() && step > 0.0) {
             return Err(KqlError::at(spec.step.span, "make-series needs a step greater than zero"));

@@ -118,6 +118,9 @@ fn const_text(args: &[Expr], i: usize, ctx: &Ctx, default: &str) -> Result<Strin
     }
 }
 
+/// One series in, the function's values out.
+type PerRow = Box<dyn Fn(&[f64]) -> Vec<Json>>;
+
 /// `(a, b, …) = f(series, …)`: one column per result.
 pub fn call_multi(name: &str, args: &[Expr], span: Span, ctx: &Ctx) -> Result<Vec<Val>, KqlError> {
     let Some(first) = args.first() else {
@@ -126,7 +129,7 @@ pub fn call_multi(name: &str, args: &[Expr], span: Span, ctx: &Ctx) -> Result<Ve
     let series = eval(first, ctx)?.into_col(ctx.n).to_dyn();
     let rows: Vec<Option<Vec<f64>>> = series.into_iter().map(numbers).collect();
     let outputs: usize;
-    let per_row: Box<dyn Fn(&[f64]) -> Vec<Json>> = match name {
+    let per_row: PerRow = match name {
         "series_fit_line" => {
             outputs = 6;
             Box::new(|y: &[f64]| {
