@@ -203,7 +203,12 @@ export function queryTime(options?: { queryTime?: QueryTime; label?: string }): 
 export function queryBrowser(qp: QueryProvider, options?: { filter?: string; rows?: number }): HTMLDivElement & { value: string | null };
 export function progress<T>(task: (signal: AbortSignal) => Promise<T>, options?: { label?: string }): HTMLDivElement & { value: Promise<T> };
 
-declare const huntbook: {
+export * from "./analysis.js";
+export * from "./vis/index.js";
+import type * as analysis from "./analysis.js";
+import type * as vis from "./vis/index.js";
+
+declare const huntbook: typeof analysis & typeof vis & {
   init: typeof init;
   version: typeof version;
   loadDemo: typeof loadDemo;

@@ -11,8 +11,12 @@ import { dataSource } from "./widgets/dataSource.js";
 import { queryTime } from "./widgets/queryTime.js";
 import { queryBrowser } from "./widgets/queryBrowser.js";
 import { progress } from "./widgets/progress.js";
+import * as analysis from "./analysis.js";
+import * as vis from "./vis/index.js";
 
 export { DataFrame, QueryProvider, QueryTime, parseOffset, dataSource, queryTime, queryBrowser, progress };
+export * from "./analysis.js";
+export * from "./vis/index.js";
 
 let ready = null;
 
@@ -167,5 +171,6 @@ export async function loadTable(source, { name, format, shiftToNow = false, now 
 const api = {
   init, version, loadDemo, loadTable, readTables, useArrow, LocalData, DataFrame,
   QueryProvider, QueryTime, parseOffset, dataSource, queryTime, queryBrowser, progress,
+  ...analysis, ...vis,
 };
 export default api;

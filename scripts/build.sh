@@ -9,6 +9,10 @@ cd "$(dirname "$0")/.."
 export CC_wasm32_unknown_unknown=${CC_wasm32_unknown_unknown:-clang}
 export AR_wasm32_unknown_unknown=${AR_wasm32_unknown_unknown:-llvm-ar}
 PROFILE=${PROFILE:-release}
+# One build at a time (parallel runs would interleave in dist/).
+mkdir -p dist
+exec 9>dist/.build.lock
+flock 9
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -28,8 +32,8 @@ dist=dist/huntbook
 rm -rf "$dist"
 mkdir -p "$dist"
 cp pkg-template/package.json pkg-template/README.md "$dist/"
-cp js/*.js js/index.d.ts "$dist/"
-mkdir -p "$dist/widgets" && cp js/widgets/*.js "$dist/widgets/"
+cp js/*.js js/*.d.ts "$dist/"
+mkdir -p "$dist/widgets" "$dist/vis" && cp js/widgets/*.js "$dist/widgets/" && cp js/vis/*.js js/vis/*.d.ts "$dist/vis/"
 cp "$out/huntbook_wasm.js" "$out/huntbook_wasm.d.ts" "$wasm" "$dist/"
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 sed -i "s/\"version\": \"[^\"]*\"/\"version\": \"$version\"/" "$dist/package.json"

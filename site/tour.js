@@ -1,6 +1,8 @@
 // The Tour page: each cell shows its code, runs it, and shows the output (or the error) below.
 // The one import of the library:
 import * as huntbook from "/huntbook/index.js";
+import { visCells } from "./tour-vis.js";
+import { analysisCells } from "./tour-analysis.js";
 
 const cellsEl = document.getElementById("cells");
 const state = {};
@@ -98,6 +100,8 @@ await qp.SecurityAlert.list_alerts({ add_query_items: "| summarize NumAlerts=cou
   cell("ipcounts", "Sign-ins per IP address", `signins.valueCounts("IPAddress")`, async () => {
     return state.signins.valueCounts("IPAddress").toElement({ maxRows: 15 });
   }),
+  ...visCells({ cell, state, huntbook }),
+  ...analysisCells({ cell, state, huntbook }),
 ];
 
 /** A small form to connect to a Microsoft Sentinel workspace with a token you paste (nothing is stored). */

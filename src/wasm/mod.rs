@@ -3,9 +3,11 @@
 //! It converts JS values to core types and back, and turns every core error into a JS `Error` with the core's
 //! message. The friendly API notebook users call is the JS wrapper in `js/`, which wraps these classes.
 
+mod analysis;
 mod frame;
 mod net;
 mod query;
+mod vis;
 
 pub use frame::{WasmFrame, WasmLocalData, WasmTableSet};
 pub use query::WasmCatalog;

@@ -1,0 +1,2 @@
+// Types of js/analysis.js (re-exported by index.d.ts).
+export {};

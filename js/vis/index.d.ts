@@ -1,0 +1,2 @@
+// Types of js/vis/index.js (re-exported by index.d.ts).
+export {};

@@ -1,0 +1,1 @@
+// Visualisation: canvas event timelines and quick charts (wraps the wasm `vis` bindings).

@@ -1,0 +1,1 @@
+//! Bindings of the visualisation module (`crate::vis`): timelines and charts.
