@@ -213,16 +213,7 @@ pub fn aggregate(name: &str, args: &[Expr], span: Span, ctx: &Ctx, groups: &Grou
             let mut taken: Vec<String> = out.iter().filter_map(|o| o.name.clone()).collect();
             for (i, a) in args.iter().enumerate().skip(1) {
                 if matches!(a.kind, ExprKind::Star) {
-                    if let Some(frame) = ctx.frame {
-                        for cname in frame.column_names() {
-                            if taken.contains(&cname) || by_names.contains(&cname) {
-                                continue;
-                            }
-                            let c = Col::from_column(frame.column(&cname).map_err(|e| KqlError::msg(e.to_string()))?, frame.la_type(&cname).unwrap_or(crate::frame::LaType::String))?;
-                            out.push(AggOut { name: Some(cname.clone()), col: c.take(&best)? });
-                            taken.push(cname);
-                        }
-                    }
+                    star_columns(ctx, &best, by_names, &mut taken, &mut out)?;
                     continue;
                 }
                 let nm = result_name(a).unwrap_or_else(|| format!("{prefix}_{}_arg{i}", primary.clone().unwrap_or_default()));
@@ -258,16 +249,7 @@ pub fn aggregate(name: &str, args: &[Expr], span: Span, ctx: &Ctx, groups: &Grou
             let mut taken: Vec<String> = Vec::new();
             for (i, a) in args.iter().enumerate() {
                 if matches!(a.kind, ExprKind::Star) {
-                    if let Some(frame) = ctx.frame {
-                        for cname in frame.column_names() {
-                            if taken.contains(&cname) || by_names.contains(&cname) {
-                                continue;
-                            }
-                            let c = Col::from_column(frame.column(&cname).map_err(|e| KqlError::msg(e.to_string()))?, frame.la_type(&cname).unwrap_or(crate::frame::LaType::String))?;
-                            out.push(AggOut { name: Some(cname.clone()), col: c.take(&pick)? });
-                            taken.push(cname);
-                        }
-                    }
+                    star_columns(ctx, &pick, by_names, &mut taken, &mut out)?;
                     continue;
                 }
                 let nm = result_name(a).unwrap_or_else(|| format!("any_arg{i}"));
@@ -279,6 +261,22 @@ pub fn aggregate(name: &str, args: &[Expr], span: Span, ctx: &Ctx, groups: &Grou
         }
         other => Err(KqlError::at(span, format!("'{other}' is not an aggregation function"))),
     }
+}
+
+/// `*` in `arg_max(…, *)` / `take_any(*)`: every column of the input not already taken and not a `by` key, at the
+/// rows `pick` chooses (one per group).
+fn star_columns(ctx: &Ctx, pick: &IdxCa, by_names: &[String], taken: &mut Vec<String>, out: &mut Vec<AggOut>) -> Result<(), KqlError> {
+    let Some(frame) = ctx.frame else { return Ok(()) };
+    for cname in frame.column_names() {
+        if taken.contains(&cname) || by_names.contains(&cname) {
+            continue;
+        }
+        let column = frame.column(&cname).map_err(|e| KqlError::msg(e.to_string()))?;
+        let c = Col::from_column(column, frame.la_type(&cname).unwrap_or(crate::frame::LaType::String))?;
+        out.push(AggOut { name: Some(cname.clone()), col: c.take(pick)? });
+        taken.push(cname);
+    }
+    Ok(())
 }
 
 /// Kusto's default name of an unnamed aggregation (`count_`, `dcount_IPAddress`, `set_X` …).

@@ -1119,37 +1119,23 @@ impl Parser<'_> {
     }
 
     fn add_expr(&mut self) -> Result<Expr, KqlError> {
-        let mut l = self.mul_expr()?;
-        loop {
-            let op = if self.is_punct("+") {
-                BinOp::Add
-            } else if self.is_punct("-") {
-                BinOp::Sub
-            } else {
-                break;
-            };
-            self.bump();
-            let r = self.mul_expr()?;
-            let span = l.span.to(r.span);
-            l = Expr::new(ExprKind::Binary(op, Box::new(l), Box::new(r)), span);
-        }
-        Ok(l)
+        self.left_assoc(&[("+", BinOp::Add), ("-", BinOp::Sub)], Self::mul_expr)
     }
 
     fn mul_expr(&mut self) -> Result<Expr, KqlError> {
-        let mut l = self.unary_expr()?;
-        loop {
-            let op = if self.is_punct("*") {
-                BinOp::Mul
-            } else if self.is_punct("/") {
-                BinOp::Div
-            } else if self.is_punct("%") {
-                BinOp::Mod
-            } else {
-                break;
-            };
+        self.left_assoc(&[("*", BinOp::Mul), ("/", BinOp::Div), ("%", BinOp::Mod)], Self::unary_expr)
+    }
+
+    /// `operand (op operand)*` for one precedence level of arithmetic operators, folded to the left.
+    fn left_assoc(
+        &mut self,
+        ops: &[(&str, BinOp)],
+        operand: fn(&mut Self) -> Result<Expr, KqlError>,
+    ) -> Result<Expr, KqlError> {
+        let mut l = operand(self)?;
+        while let Some(op) = ops.iter().find(|(p, _)| self.is_punct(p)).map(|(_, op)| *op) {
             self.bump();
-            let r = self.unary_expr()?;
+            let r = operand(self)?;
             let span = l.span.to(r.span);
             l = Expr::new(ExprKind::Binary(op, Box::new(l), Box::new(r)), span);
         }
