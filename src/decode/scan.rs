@@ -103,6 +103,13 @@ impl Iterator for Runs<'_> {
             while l > self.pos && class_at(text, l - 1) & inside != 0 {
                 l -= 1;
             }
+            // A run of `step` or more characters starting at or after `l` covers byte `l + step - 1`: when that byte
+            // is not a run character, nothing up to it is a run, and the search goes on after it.
+            let q = l.saturating_add(step - 1);
+            if q > p && class_at(text, q) & inside == 0 {
+                self.pos = q.saturating_add(1);
+                continue;
+            }
             let mut r = p + 1;
             while class_at(text, r) & inside != 0 {
                 r += 1;

@@ -61,6 +61,8 @@ fn push_json_cell(out: &mut String, v: AnyValue) {
         A::Datetime(x, tu, _) => push_f64(out, to_ms(x, tu)),
         A::Duration(x, tu) => push_f64(out, to_ms(x, tu)),
         A::Date(d) => push_f64(out, d as f64 * 86_400_000.0),
+        A::Binary(b) => push_hex_json(out, b),
+        A::BinaryOwned(b) => push_hex_json(out, &b),
         other => {
             let s = match other {
                 A::String(s) => s.to_string(),
@@ -70,6 +72,34 @@ fn push_json_cell(out: &mut String, v: AnyValue) {
             out.push_str(&serde_json::Value::String(s).to_string());
         }
     }
+}
+
+/// Binary cells (decoded base64) as hex text, `"4d5a9000…"`.
+fn push_hex_json(out: &mut String, b: &[u8]) {
+    out.reserve(b.len() * 2 + 2);
+    out.push('"');
+    for x in b {
+        out.push_str(&format!("{x:02x}"));
+    }
+    out.push('"');
+}
+
+/// Bytes of a binary cell shown by [`display_text`]; the rest are counted.
+pub const MAX_DISPLAY_BINARY: usize = 1024;
+
+fn hex_display(b: &[u8]) -> String {
+    let shown = b.len().min(MAX_DISPLAY_BINARY);
+    let mut s = String::with_capacity(shown * 3 + 24);
+    for (i, x) in b.iter().take(shown).enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(&format!("{x:02x}"));
+    }
+    if b.len() > shown {
+        s.push_str(&format!(" … ({} bytes)", b.len()));
+    }
+    s
 }
 
 fn push_f64(out: &mut String, x: f64) {
@@ -98,7 +128,8 @@ pub(crate) fn to_ns(x: i64, tu: TimeUnit) -> i64 {
     }
 }
 
-/// The text a person reads for a cell: datetimes in ISO UTC, timespans as `d.hh:mm:ss`, null as `None`.
+/// The text a person reads for a cell: datetimes in ISO UTC, timespans as `d.hh:mm:ss`, binary as hex bytes
+/// (`4d 5a 90 00`, at most [`MAX_DISPLAY_BINARY`] of them), null as `None`.
 pub fn display_text(v: &AnyValue) -> Option<String> {
     use AnyValue as A;
     Some(match v {
@@ -109,6 +140,8 @@ pub fn display_text(v: &AnyValue) -> Option<String> {
         A::Duration(x, tu) => format_timespan_ns(to_ns(*x, *tu)),
         A::Float64(x) => format_real(*x),
         A::Float32(x) => format_real(*x as f64),
+        A::Binary(b) => hex_display(b),
+        A::BinaryOwned(b) => hex_display(b),
         other => other.to_string(),
     })
 }

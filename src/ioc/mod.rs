@@ -46,7 +46,9 @@
 //!    "email").
 //! 5. URLs need a host (`http://` alone is not a URL; `file:///` is), a protocol glued to a letter is not one
 //!    (`xhttp://a.com` is not `http://a.com`), trailing sentence punctuation and unbalanced closing brackets are not
-//!    part of the URL (`http://a.com/x).` is `http://a.com/x`), and URLs inside URLs are found even when not
+//!    part of the URL (`http://a.com/x).` is `http://a.com/x`), a URL right after a quote ends at the closing quote
+//!    (PowerShell's `DownloadString('https://a.com/b')}catch{}` gives `https://a.com/b`; msticpy and an RFC-only
+//!    reading run on through `')`), and URLs inside URLs are found even when not
 //!    percent-encoded (at most 8 inside one URL). From a percent-decoded URL we report the URLs, hosts, addresses
 //!    and emails inside it (not paths), but not the decoded outer URL itself (msticpy reports only that one, often
 //!    cut at a decoded space, and misses the inner URL).
@@ -331,6 +333,11 @@ impl IocExtractor {
                 refanged: h.refanged.into_owned(),
             })
             .collect()
+    }
+
+    /// The indicators in `text` as a table with the columns of [`extract_iocs_frame`] (`SourceIndex` 0).
+    pub fn extract_table(&self, text: &str) -> Result<Frame> {
+        table::text_table(&self.extract(text), text)
     }
 
     /// One row per indicator per cell of `columns` (see [`extract_iocs_frame`]).

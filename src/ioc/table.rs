@@ -55,3 +55,28 @@ pub(crate) fn extract_frame<S: AsRef<str>>(ex: &IocExtractor, frame: &Frame, col
     out.notes = notes;
     Ok(out)
 }
+
+/// The indicators of one text as a table with the columns of [`extract_frame`] (`SourceIndex` 0, `Input` the text).
+pub(crate) fn text_table(iocs: &[super::Ioc], text: &str) -> Result<Frame> {
+    let n = iocs.len();
+    let col = |name: &str, f: &dyn Fn(&super::Ioc) -> &str| {
+        let mut b = StringChunkedBuilder::new(name.into(), n);
+        for i in iocs {
+            b.append_value(f(i));
+        }
+        b.finish().into_series().into_column()
+    };
+    let cols = vec![
+        col("IoCType", &|i| &i.ioc_type),
+        col("Observable", &|i| &i.observable),
+        Int64Chunked::from_vec("SourceIndex".into(), vec![0; n])
+            .into_series()
+            .into_column(),
+        StringChunked::from_iter_values("Input".into(), std::iter::repeat_n(text, n))
+            .into_series()
+            .into_column(),
+        col("Refanged", &|i| &i.refanged),
+    ];
+    let df = DataFrame::new(n, cols).context("building the IoC table")?;
+    Ok(Frame::new("iocs", df))
+}

@@ -148,8 +148,9 @@ pub struct TimelineOptions {
     pub ref_label: Option<String>,
     /// More reference lines (an empty label becomes `reference N`).
     pub ref_events: Vec<RefEvent>,
-    /// Whether the JS shows the y axis and its labels (default true).
-    pub yaxis: bool,
+    /// Whether the JS shows the y axis and its labels. Default: on for values and durations (their y axis is the
+    /// data); for events only when there is no legend to name the rows (msticpy shows no y axis beside a legend).
+    pub yaxis: Option<bool>,
     /// Vertical grid lines at the time ticks (default true).
     pub xgrid: bool,
     /// Horizontal grid lines at the rows or value ticks (default false).
@@ -191,7 +192,7 @@ impl Default for TimelineOptions {
             ref_time: None,
             ref_label: None,
             ref_events: Vec::new(),
-            yaxis: true,
+            yaxis: None,
             xgrid: true,
             ygrid: false,
             value_column: None,
@@ -723,7 +724,10 @@ impl Timeline {
             overview_height: ((height as f64 * 0.2).round() as u32).max(120),
             range_tool: o.range_tool,
             legend,
-            yaxis: o.yaxis,
+            yaxis: o.yaxis.unwrap_or(match kind {
+                TimelineKind::Events => matches!(legend, LegendPosition::None),
+                TimelineKind::Values | TimelineKind::Duration => true,
+            }),
             xgrid: o.xgrid,
             ygrid: o.ygrid,
             x_label: "Event Time".into(),

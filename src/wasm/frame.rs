@@ -21,6 +21,13 @@ impl From<Frame> for WasmFrame {
     }
 }
 
+impl WasmFrame {
+    /// The core table (for the other binding modules).
+    pub(crate) fn inner(&self) -> &Frame {
+        &self.inner
+    }
+}
+
 fn strings(v: &JsValue, what: &str) -> JsResult<Vec<String>> {
     match json_of(v)? {
         serde_json::Value::String(s) => Ok(vec![s]),

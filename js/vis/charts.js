@@ -1,0 +1,309 @@
+// Quick charts of the Tour: value counts as horizontal bars or a pie, numbers over time as lines, and histograms.
+// The geometry (top-N with "other", scales, ticks, wedge angles, colours) comes from wasm (src/vis/charts.rs);
+// this file draws it on a canvas, with all text through fillText.
+
+import * as wasm from "../huntbook_wasm.js";
+import { el } from "../widgets/dom.js";
+import { normalizeOptions, columnList, positiveInt, frameOf } from "./options.js";
+import { injectStyle, pixelRatio, hidpiCanvas, fitText, canvasToPNG, downloadBlob, fileName, FONT, AXIS, TEXT } from "./canvas.js";
+
+const BAR_OPTIONS = ["column", "top_n", "other_label", "include_other", "dropna", "width", "height", "color", "title", "xlabel"];
+const PIE_OPTIONS = ["column", "top_n", "other_label", "dropna", "size", "title", "legend"];
+const LINE_OPTIONS = ["x", "time_column", "y", "columns", "width", "height", "title", "ylabel"];
+const HIST_OPTIONS = ["column", "bins", "width", "height", "color", "title"];
+
+function withColumn(columnOrOpts, opts, key = "column") {
+  if (typeof columnOrOpts === "string") return { ...opts, [key]: columnOrOpts };
+  return { ...(columnOrOpts || {}), ...opts };
+}
+
+function chartElement(title, canvas, note, kind) {
+  injectStyle();
+  const root = el("div", { class: "huntbook-chart" }, el("div", { class: "huntbook-title", text: title }), canvas);
+  if (note) root.append(el("div", { class: "huntbook-notes", text: note }));
+  root.dataset.kind = kind;
+  root.toPNG = () => canvasToPNG(canvas);
+  root.downloadPNG = async (filename) => {
+    const b = await root.toPNG();
+    downloadBlob(b, filename || fileName(title));
+    return b;
+  };
+  return root;
+}
+
+function plural(n, one, many) {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+}
+
+function drawXTicks(ctx, ticks, x0, y0, h, grid = true) {
+  ctx.font = FONT;
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  let lastRight = -Infinity;
+  for (const t of ticks) {
+    const x = Math.round(x0 + t.px) + 0.5;
+    if (grid) {
+      ctx.strokeStyle = "#e5e5e5";
+      ctx.beginPath();
+      ctx.moveTo(x, y0);
+      ctx.lineTo(x, y0 + h);
+      ctx.stroke();
+    }
+    ctx.strokeStyle = AXIS;
+    ctx.beginPath();
+    ctx.moveTo(x, y0 + h);
+    ctx.lineTo(x, y0 + h + 4);
+    ctx.stroke();
+    const w = ctx.measureText(t.label).width;
+    if (x - w / 2 < lastRight + 4) continue;
+    ctx.fillStyle = TEXT;
+    ctx.fillText(t.label, x, y0 + h + 6);
+    lastRight = x + w / 2;
+  }
+}
+
+function drawYTicks(ctx, ticks, x0, y0, w) {
+  ctx.font = FONT;
+  ctx.textAlign = "right";
+  ctx.textBaseline = "middle";
+  for (const t of ticks) {
+    const y = Math.round(y0 + t.px) + 0.5;
+    ctx.strokeStyle = "#e5e5e5";
+    ctx.beginPath();
+    ctx.moveTo(x0, y);
+    ctx.lineTo(x0 + w, y);
+    ctx.stroke();
+    ctx.fillStyle = TEXT;
+    ctx.fillText(t.label, x0 - 6, y);
+  }
+}
+
+/**
+ * Horizontal bars of a column's value counts, most frequent at the top (pandas `value_counts().plot.barh()`):
+ * `barChart(df, "IPAddress", {top_n: 10})` or `barChart(df, {column, top_n, other_label, include_other, dropna,
+ * width, height, color, title, xlabel})`.
+ */
+export function barChart(df, columnOrOpts, opts = {}) {
+  const o = normalizeOptions(withColumn(columnOrOpts, opts), BAR_OPTIONS, "barChart");
+  if (typeof o.column !== "string") throw new TypeError("barChart: name the column to count (barChart(df, \"IPAddress\"))");
+  const { column, title, xlabel, ...rest } = o;
+  rest.width = positiveInt(rest.width, "width");
+  rest.height = positiveInt(rest.height, "height");
+  const c = JSON.parse(wasm.barChartJSON(frameOf(df, "barChart"), column, JSON.stringify(rest)));
+  const ratio = pixelRatio();
+  const canvas = el("canvas", { class: "huntbook-plot" });
+  const probe = canvas.getContext("2d");
+  probe.font = FONT;
+  const ML = Math.ceil(Math.min(220, Math.max(20, ...c.bars.map((b) => probe.measureText(b.label).width)))) + 12;
+  const countW = Math.ceil(probe.measureText(String(Math.max(0, ...c.bars.map((b) => b.count)))).width) + 10;
+  const MT = 6;
+  const MB = 36;
+  const W = ML + c.width + countW;
+  const H = MT + c.height + MB;
+  const ctx = hidpiCanvas(canvas, W, H, ratio);
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, W, H);
+  drawXTicks(ctx, c.x_ticks, ML, MT, c.height);
+  ctx.font = FONT;
+  for (const b of c.bars) {
+    ctx.fillStyle = b.color;
+    ctx.fillRect(ML + b.x, MT + b.y, Math.max(1, b.width), b.height);
+    ctx.fillStyle = TEXT;
+    ctx.textBaseline = "middle";
+    ctx.textAlign = "right";
+    ctx.fillText(fitText(ctx, b.label, ML - 12), ML - 6, MT + b.label_y);
+    ctx.textAlign = "left";
+    ctx.fillText(String(b.count), ML + b.x + Math.max(1, b.width) + 4, MT + b.label_y);
+  }
+  ctx.strokeStyle = AXIS;
+  ctx.beginPath();
+  ctx.moveTo(ML + 0.5, MT);
+  ctx.lineTo(ML + 0.5, MT + c.height);
+  ctx.lineTo(ML + c.width, MT + c.height + 0.5);
+  ctx.stroke();
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  ctx.fillStyle = "#666";
+  ctx.fillText(xlabel ?? "count", ML + c.width / 2, MT + c.height + 21);
+  const notes = [`${plural(c.categories, "distinct value", "distinct values")}, ${plural(c.total, "row", "rows")}`];
+  if (c.nulls) notes.push(`${plural(c.nulls, "null was", "nulls were")} left out`);
+  const root = chartElement(title ?? `${column} counts`, canvas, notes.join("; "), "bar");
+  root.chart = c;
+  return root;
+}
+
+/**
+ * A pie of a column's value counts, largest first from 12 o'clock, top N + "other", with a legend:
+ * `pieChart(df, "IPAddress", {top_n: 8})` (options: column, top_n, other_label, dropna, size, title, legend).
+ */
+export function pieChart(df, columnOrOpts, opts = {}) {
+  const o = normalizeOptions(withColumn(columnOrOpts, opts), PIE_OPTIONS, "pieChart");
+  if (typeof o.column !== "string") throw new TypeError("pieChart: name the column to count (pieChart(df, \"IPAddress\"))");
+  const { column, title, legend = true, ...rest } = o;
+  rest.size = positiveInt(rest.size, "size");
+  const c = JSON.parse(wasm.pieChartJSON(frameOf(df, "pieChart"), column, JSON.stringify(rest)));
+  const ratio = pixelRatio();
+  const canvas = el("canvas", { class: "huntbook-plot" });
+  const probe = canvas.getContext("2d");
+  probe.font = FONT;
+  const size = Math.round(c.cx * 2);
+  const legendW = legend ? Math.ceil(Math.min(260, Math.max(40, ...c.wedges.map((w) => probe.measureText(`${w.label} (${w.count})`).width)))) + 30 : 0;
+  const W = size + legendW;
+  const H = Math.max(size, 16 * c.wedges.length + 12);
+  const ctx = hidpiCanvas(canvas, W, H, ratio);
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, W, H);
+  for (const w of c.wedges) {
+    ctx.beginPath();
+    ctx.moveTo(c.cx, c.cy);
+    if (w.fraction >= 1) ctx.arc(c.cx, c.cy, c.radius, 0, Math.PI * 2);
+    else ctx.arc(c.cx, c.cy, c.radius, w.start_angle, w.end_angle);
+    ctx.closePath();
+    ctx.fillStyle = w.color;
+    ctx.fill();
+    ctx.strokeStyle = "#fff";
+    ctx.lineWidth = 1;
+    ctx.stroke();
+  }
+  ctx.font = FONT;
+  ctx.textAlign = "center";
+  ctx.textBaseline = "middle";
+  for (const w of c.wedges) {
+    if (w.fraction < 0.04) continue;
+    ctx.fillStyle = "#fff";
+    ctx.fillText(w.percent, w.text_x, w.text_y);
+  }
+  if (legend) {
+    ctx.textAlign = "left";
+    let y = 12;
+    for (const w of c.wedges) {
+      ctx.fillStyle = w.color;
+      ctx.fillRect(size + 6, y - 5, 10, 10);
+      ctx.fillStyle = TEXT;
+      ctx.fillText(fitText(ctx, `${w.label} (${w.count})`, legendW - 26), size + 22, y);
+      y += 16;
+    }
+  }
+  const note = c.nulls ? `${plural(c.nulls, "null was", "nulls were")} left out` : "";
+  const root = chartElement(title ?? `${column}`, canvas, note, "pie");
+  root.chart = c;
+  return root;
+}
+
+/**
+ * Numeric columns against a time column, one line each (pandas `df.plot(x=..., y=[...])`):
+ * `lineChart(df, {x: "TimeGenerated", y: ["SentBytes"]})` or `lineChart(df, "SentBytes")`.
+ */
+export function lineChart(df, yOrOpts, opts = {}) {
+  const o = normalizeOptions(withColumn(yOrOpts, opts, "y"), LINE_OPTIONS, "lineChart");
+  const x = String(o.x ?? o.time_column ?? "TimeGenerated");
+  const ys = columnList(o.y ?? o.columns, "y");
+  if (!ys.length) throw new TypeError("lineChart: name the numeric column(s) to plot as y");
+  const w = positiveInt(o.width, "width");
+  const h = positiveInt(o.height, "height");
+  const c = JSON.parse(wasm.lineChartJSON(frameOf(df, "lineChart"), x, ys, JSON.stringify({ ...(w ? { width: w } : {}), ...(h ? { height: h } : {}) })));
+  const ratio = pixelRatio();
+  const canvas = el("canvas", { class: "huntbook-plot" });
+  const probe = canvas.getContext("2d");
+  probe.font = FONT;
+  const ML = Math.ceil(Math.max(24, ...c.y_ticks.map((t) => probe.measureText(t.label).width))) + 12 + (o.ylabel ? 16 : 0);
+  const MT = 8;
+  const legendH = c.series.length > 1 ? 18 : 0;
+  const MB = 36 + legendH;
+  const W = ML + c.width + 16;
+  const H = MT + c.height + MB;
+  const ctx = hidpiCanvas(canvas, W, H, ratio);
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, W, H);
+  drawYTicks(ctx, c.y_ticks, ML, MT, c.width);
+  drawXTicks(ctx, c.x_ticks.ticks, ML, MT, c.height, false);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(ML, MT, c.width, c.height);
+  ctx.clip();
+  for (const s of c.series) {
+    ctx.strokeStyle = s.color;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    s.points.forEach((p, i) => (i ? ctx.lineTo(ML + p.x, MT + p.y) : ctx.moveTo(ML + p.x, MT + p.y)));
+    ctx.stroke();
+    if (s.points.length < 200) {
+      ctx.fillStyle = s.color;
+      for (const p of s.points) ctx.fillRect(ML + p.x - 1.5, MT + p.y - 1.5, 3, 3);
+    }
+  }
+  ctx.restore();
+  ctx.strokeStyle = AXIS;
+  ctx.strokeRect(ML + 0.5, MT + 0.5, c.width, c.height);
+  ctx.fillStyle = "#666";
+  ctx.textAlign = "left";
+  ctx.textBaseline = "top";
+  ctx.fillText(`${c.x_ticks.context ? `${c.x_ticks.context} · ` : ""}${x} (UTC)`, ML, MT + c.height + 21);
+  if (o.ylabel) {
+    ctx.save();
+    ctx.translate(10, MT + c.height / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = "center";
+    ctx.fillText(String(o.ylabel), 0, 0);
+    ctx.restore();
+  }
+  if (legendH) {
+    let lx = ML;
+    ctx.textBaseline = "middle";
+    for (const s of c.series) {
+      ctx.fillStyle = s.color;
+      ctx.fillRect(lx, H - 12, 14, 3);
+      ctx.fillStyle = TEXT;
+      ctx.fillText(s.label, lx + 18, H - 10);
+      lx += 30 + ctx.measureText(s.label).width;
+    }
+  }
+  const note = c.skipped ? `${plural(c.skipped, "point without a time or number was", "points without a time or number were")} skipped` : "";
+  const root = chartElement(o.title ?? ys.join(", "), canvas, note, "line");
+  root.chart = c;
+  return root;
+}
+
+/**
+ * Equal-width bins of a numeric or datetime column: `histogram(df, "SentBytes", {bins: 20})`
+ * (options: column, bins, width, height, color, title).
+ */
+export function histogram(df, columnOrOpts, opts = {}) {
+  const o = normalizeOptions(withColumn(columnOrOpts, opts), HIST_OPTIONS, "histogram");
+  if (typeof o.column !== "string") throw new TypeError("histogram: name the column (histogram(df, \"SentBytes\"))");
+  const { column, title, ...rest } = o;
+  rest.width = positiveInt(rest.width, "width");
+  rest.height = positiveInt(rest.height, "height");
+  if (rest.bins != null) rest.bins = positiveInt(rest.bins, "bins");
+  const c = JSON.parse(wasm.histogramJSON(frameOf(df, "histogram"), column, JSON.stringify(rest)));
+  const ratio = pixelRatio();
+  const canvas = el("canvas", { class: "huntbook-plot" });
+  const probe = canvas.getContext("2d");
+  probe.font = FONT;
+  const ML = Math.ceil(Math.max(24, ...c.y_ticks.map((t) => probe.measureText(t.label).width))) + 12;
+  const MT = 8;
+  const MB = 38;
+  const W = ML + c.width + 24;
+  const H = MT + c.height + MB;
+  const ctx = hidpiCanvas(canvas, W, H, ratio);
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, W, H);
+  drawYTicks(ctx, c.y_ticks, ML, MT, c.width);
+  ctx.fillStyle = c.color;
+  for (const b of c.bins) if (b.count > 0) ctx.fillRect(ML + b.x, MT + b.y, Math.max(1, b.width - 1), Math.max(1, b.height));
+  drawXTicks(ctx, c.x_ticks, ML, MT, c.height, false);
+  ctx.strokeStyle = AXIS;
+  ctx.beginPath();
+  ctx.moveTo(ML + 0.5, MT);
+  ctx.lineTo(ML + 0.5, MT + c.height + 0.5);
+  ctx.lineTo(ML + c.width, MT + c.height + 0.5);
+  ctx.stroke();
+  ctx.fillStyle = "#666";
+  ctx.textAlign = "left";
+  ctx.textBaseline = "top";
+  ctx.fillText(`${c.x_context ? `${c.x_context} · ` : ""}${column}${c.is_time ? " (UTC)" : ""}`, ML, MT + c.height + 22);
+  const note = c.skipped ? `${plural(c.skipped, "null or non-finite value was", "null or non-finite values were")} skipped` : "";
+  const root = chartElement(title ?? `${column} histogram`, canvas, note, "histogram");
+  root.chart = c;
+  return root;
+}
