@@ -96,5 +96,5 @@ export function extractIocList(text: string | null | undefined, options?: IocOpt
 /** One row per indicator per cell: IoCType, Observable, SourceIndex, Input, Refanged (msticpy's `extract_df`). */
 export function extractIocsTable(df: DataFrame, columns: string | string[], options?: IocOptions): DataFrame;
 export function extractIocsTable(df: DataFrame, options: IocOptions & { columns: string | string[] }): DataFrame;
-/** The indicators of one text as a table (SourceIndex 0). */
+/** The indicators of one text as a table, a line taken as a row (SourceIndex: the line, Input: that line). */
 export function extractIocsTable(text: string, options?: IocOptions): DataFrame;

@@ -19,6 +19,8 @@ export interface InitOptions {
   module_or_path?: string | URL | Response | BufferSource | WebAssembly.Module;
   /** The apache-arrow module used by `toArrow()`. */
   arrow?: unknown;
+  /** Warm the timeline code up when idle after loading (default true), so the first large timeline is fast. */
+  warmUp?: boolean;
 }
 
 /** Loads the WebAssembly module; call once before anything else. */

@@ -609,3 +609,27 @@ fn the_tours_threat_report() {
     // Not indicators: the loader's name, a version number, the XML namespaces (attributes).
     assert!(!iocs.iter().any(|i| i.refanged.contains("update.ps") || i.refanged.contains("4.1.7") || i.refanged.contains("mitre.org")));
 }
+
+#[test]
+fn the_table_of_one_text_takes_a_line_as_a_row() {
+    let text = "Indicators:\r\nC2 at hxxp://evil[.]com/x\n\nand 10.1.2.3 then evil[.]com again";
+    let ex = IocExtractor::new(&no_paths()).unwrap();
+    let iocs = ex.extract(text);
+    assert_eq!(iocs.iter().map(|i| i.offset).collect::<Vec<_>>(), vec![19, 26, 44]);
+    let t = ex.extract_table(text).unwrap();
+    let rows: Vec<(String, String, i64, String)> = (0..t.height())
+        .map(|i| {
+            let s = |c: &str| t.column(c).unwrap().str().unwrap().get(i).unwrap().to_string();
+            let line = t.column("SourceIndex").unwrap().i64().unwrap().get(i).unwrap();
+            (s("IoCType"), s("Refanged"), line, s("Input"))
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("url".into(), "http://evil.com/x".into(), 1, "C2 at hxxp://evil[.]com/x".into()),
+            ("dns".into(), "evil.com".into(), 1, "C2 at hxxp://evil[.]com/x".into()),
+            ("ipv4".into(), "10.1.2.3".into(), 3, "and 10.1.2.3 then evil[.]com again".into()),
+        ]
+    );
+}

@@ -66,8 +66,8 @@ mod refang;
 mod table;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
+use polars::prelude::PlHashMap;
 use regex::{Regex, RegexBuilder};
 
 use crate::error::{Error, Result};
@@ -173,6 +173,8 @@ pub struct Ioc {
     pub observable: String,
     /// Refanged, e.g. `http://evil.com` (the same as `observable` when it was not defanged).
     pub refanged: String,
+    /// Byte offset of its first appearance in the text (for an indicator inside a percent-encoded URL: the URL's).
+    pub offset: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -331,11 +333,13 @@ impl IocExtractor {
                 ioc_type: self.types.get(h.ty).map(|t| t.name.clone()).unwrap_or_default(),
                 observable: h.written.into_owned(),
                 refanged: h.refanged.into_owned(),
+                offset: h.pos,
             })
             .collect()
     }
 
-    /// The indicators in `text` as a table with the columns of [`extract_iocs_frame`] (`SourceIndex` 0).
+    /// The indicators in `text` as a table with the columns of [`extract_iocs_frame`]; a line of the text is a row:
+    /// `SourceIndex` is the (0-based) line of the first appearance and `Input` that line.
     pub fn extract_table(&self, text: &str) -> Result<Frame> {
         table::text_table(&self.extract(text), text)
     }
@@ -364,7 +368,7 @@ impl IocExtractor {
         order.sort_by_key(|&i| hits.get(i).map_or(usize::MAX, |h| h.ty));
         let mut winners: Vec<(usize, (usize, usize))> = Vec::new();
         {
-            let mut slot_of: HashMap<&str, usize> = HashMap::with_capacity(hits.len());
+            let mut slot_of: PlHashMap<&str, usize> = PlHashMap::with_capacity_and_hasher(hits.len(), Default::default());
             for i in order {
                 let Some(h) = hits.get(i) else { continue };
                 match slot_of.get(h.written.as_ref()) {

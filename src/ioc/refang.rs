@@ -109,6 +109,7 @@ fn markers(t: &[u8]) -> Vec<(usize, usize, &'static str)> {
 }
 
 /// Refangs `text` (see the module docs for the markers).
+#[inline(never)]
 pub(crate) fn refang(text: &str) -> Refanged<'_> {
     let t = text.as_bytes();
     let found = markers(t);

@@ -56,7 +56,9 @@ pub(crate) fn extract_frame<S: AsRef<str>>(ex: &IocExtractor, frame: &Frame, col
     Ok(out)
 }
 
-/// The indicators of one text as a table with the columns of [`extract_frame`] (`SourceIndex` 0, `Input` the text).
+/// The indicators of one text as a table with the columns of [`extract_frame`], a line of the text taken as a row:
+/// `SourceIndex` is the 0-based line of the indicator's first appearance and `Input` that line (not the whole text,
+/// which would repeat a long report once per indicator).
 pub(crate) fn text_table(iocs: &[super::Ioc], text: &str) -> Result<Frame> {
     let n = iocs.len();
     let col = |name: &str, f: &dyn Fn(&super::Ioc) -> &str| {
@@ -66,13 +68,23 @@ pub(crate) fn text_table(iocs: &[super::Ioc], text: &str) -> Result<Frame> {
         }
         b.finish().into_series().into_column()
     };
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
+    let line_text = |line: usize| {
+        let start = line_starts.get(line).copied().unwrap_or(0);
+        let end = line_starts.get(line + 1).map_or(text.len(), |&e| e - 1);
+        text.get(start..end).unwrap_or("").trim_end_matches('\r')
+    };
+    let lines: Vec<usize> = iocs.iter().map(|i| line_of(i.offset)).collect();
     let cols = vec![
         col("IoCType", &|i| &i.ioc_type),
         col("Observable", &|i| &i.observable),
-        Int64Chunked::from_vec("SourceIndex".into(), vec![0; n])
+        Int64Chunked::from_iter_values("SourceIndex".into(), lines.iter().map(|&l| l as i64))
             .into_series()
             .into_column(),
-        StringChunked::from_iter_values("Input".into(), std::iter::repeat_n(text, n))
+        StringChunked::from_iter_values("Input".into(), lines.iter().map(|&l| line_text(l)))
             .into_series()
             .into_column(),
         col("Refanged", &|i| &i.refanged),

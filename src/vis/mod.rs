@@ -27,9 +27,11 @@ pub mod hit;
 pub mod raster;
 pub mod scale;
 pub mod timeline;
+pub mod warm;
 
 pub use charts::{bar_chart, histogram, line_chart, pie_chart};
 pub use hit::{Hit, Hits, RangeHandle};
 pub use raster::Raster;
 pub use scale::{LinearScale, TimeScale, TimeTicks};
 pub use timeline::{Timeline, TimelineKind, TimelineLayout, TimelineOptions, View};
+pub use warm::warm_up;

@@ -417,3 +417,10 @@ pub fn histogram_json(frame: &WasmFrame, column: &str, options_json: &str) -> Js
     let o: HistogramOptions = chart_options(options_json, "histogram")?;
     histogram(frame.inner(), column, &o).map(|c| to_json(&c)).map_err(js_err)
 }
+
+/// Runs the timeline code once on a small synthetic table so the browser has optimised it before the first real
+/// timeline (see `crate::vis::warm`). Returns the events drawn.
+#[wasm_bindgen(js_name = visWarmUp)]
+pub fn vis_warm_up() -> JsResult<f64> {
+    crate::vis::warm_up().map(|n| n as f64).map_err(js_err)
+}
