@@ -916,6 +916,16 @@ mod tests {
 
     type Spans = Vec<(usize, usize)>;
 
+    /// A deterministic pseudo-random sequence for the differential fuzz tests.
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
     /// `dns` and `email` by the regexes over the whole text (what `domain_spans` replaces).
     fn domains_and_emails_by_whole_text_regex(t: &str) -> (Spans, Spans) {
         let b = t.as_bytes();
@@ -959,13 +969,7 @@ mod tests {
             same_domains_and_emails(t);
         }
         const ALPHABET: [char; 16] = ['a', 'B', 'c', 'o', 'm', '1', '.', '.', '-', '@', '_', '%', ' ', '/', '\\', 'é'];
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
         let mut t = String::new();
         for _ in 0..100_000 {
             t.clear();
@@ -1011,20 +1015,14 @@ mod tests {
             '*', '?', '|', '<', '\0', 'é',
         ];
         const EXTRA: [char; 3] = ['>', '\r', 'k'];
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         let mut t = String::new();
         for _ in 0..200_000 {
             t.clear();
             let len = next() % 41;
             for _ in 0..len {
                 let r = next();
-                let c = if r % 16 == 0 {
+                let c = if r.is_multiple_of(16) {
                     EXTRA[(r / 16 % 3) as usize]
                 } else {
                     ALPHABET[(r / 16 % 24) as usize]
