@@ -12,11 +12,12 @@ const CSS = `
 .huntbook-more { color: #777; font-style: italic; margin-top: 4px; }
 `;
 
-function ensureStyle(doc) {
-  if (doc.getElementById("huntbook-style")) return;
+/** Adds stylesheet `css` to `doc` once (per document), under element id `id`. */
+export function ensureStyle(doc, id, css) {
+  if (doc.getElementById(id)) return;
   const style = doc.createElement("style");
-  style.id = "huntbook-style";
-  style.textContent = CSS;
+  style.id = id;
+  style.textContent = css;
   (doc.head || doc.documentElement).appendChild(style);
 }
 
@@ -24,7 +25,7 @@ function ensureStyle(doc) {
 export function tableElement(html, df) {
   const doc = globalThis.document;
   if (!doc) throw new Error("toElement() needs a DOM (a page or Observable); in a Worker use toHTML()");
-  ensureStyle(doc);
+  ensureStyle(doc, "huntbook-style", CSS);
   const div = doc.createElement("div");
   div.className = "huntbook-frame";
   const caption = doc.createElement("div");

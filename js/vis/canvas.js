@@ -2,6 +2,7 @@
 // Text from data is only ever drawn with fillText or set with textContent.
 
 import { doc } from "../widgets/dom.js";
+import { ensureStyle } from "../html.js";
 
 export const FONT = "11px system-ui, -apple-system, 'Segoe UI', sans-serif";
 export const TITLE_FONT = "bold 13px system-ui, -apple-system, 'Segoe UI', sans-serif";
@@ -32,18 +33,9 @@ const CSS = `
 .huntbook-notes { color: #666; font-size: 11px; margin-top: 2px; }
 `;
 
-let injected = false;
 /** Adds the charts' stylesheet to the document once. */
 export function injectStyle() {
-  if (injected) return;
-  const d = doc();
-  if (!d.querySelector("style[data-huntbook-vis]")) {
-    const s = d.createElement("style");
-    s.dataset.huntbookVis = "";
-    s.textContent = CSS;
-    (d.head || d.documentElement).append(s);
-  }
-  injected = true;
+  ensureStyle(doc(), "huntbook-vis-style", CSS);
 }
 
 /** Device pixels per CSS pixel (1 where there is no window). */
