@@ -22,6 +22,7 @@ pub mod frame;
 pub mod ioc;
 pub mod kql;
 pub mod net;
+pub mod options;
 pub mod pivot;
 pub mod query;
 pub mod vis;
