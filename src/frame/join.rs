@@ -30,6 +30,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use polars::prelude::*;
+use serde::Deserialize;
 
 use super::codes::{column_codes, combine_codes};
 use super::{Frame, LaType};
@@ -38,8 +39,9 @@ use crate::error::{Error, PolarsContext, Result};
 /// The most rows a join may give.
 pub const MAX_JOIN_ROWS: usize = 10_000_000;
 
-/// Which rows a join keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Which rows a join keeps. As an option it is written `"inner"`, `"left"`, `"right"` or `"outer"` (or `"full"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum JoinHow {
     /// Only pairs of matching rows.
     #[default]
@@ -49,23 +51,11 @@ pub enum JoinHow {
     /// Every right row; right rows without a match get nulls on the left.
     Right,
     /// Every row of both sides (a full outer join).
+    #[serde(alias = "full")]
     Outer,
 }
 
 impl JoinHow {
-    /// `"inner"`, `"left"`, `"right"` or `"outer"` (also `"full"`), any case.
-    pub fn from_name(name: &str) -> Result<JoinHow> {
-        match name.to_ascii_lowercase().as_str() {
-            "inner" => Ok(JoinHow::Inner),
-            "left" => Ok(JoinHow::Left),
-            "right" => Ok(JoinHow::Right),
-            "outer" | "full" => Ok(JoinHow::Outer),
-            _ => Err(Error::invalid(format!(
-                "unknown join kind '{name}': use \"inner\", \"left\", \"right\" or \"outer\""
-            ))),
-        }
-    }
-
     fn keeps_left(self) -> bool {
         matches!(self, JoinHow::Left | JoinHow::Outer)
     }
