@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use huntbook::frame::loganalytics::parse_response;
 use huntbook::frame::values::parse_datetime_ns;
-use huntbook::kql::{execute, parse};
 use huntbook::frame::Tables;
+use huntbook::kql::{execute, parse};
 use huntbook::{Frame, LaType};
 use polars::prelude::*;
 use serde_json::Value;

@@ -204,6 +204,11 @@ impl KeyMatch {
         }
         let nl = left.first().map_or(0, |c| c.len());
         let nr = right.first().map_or(0, |c| c.len());
+        if left.iter().any(|c| c.len() != nl) || right.iter().any(|c| c.len() != nr) {
+            return Err(Error::invalid(
+                "join: the key columns of one side must be equally long (columns of one table)",
+            ));
+        }
         let mut valid = vec![true; nl + nr];
         let mut codes: Vec<u32> = Vec::new();
         for (i, (l, r)) in left.iter().zip(right).enumerate() {
