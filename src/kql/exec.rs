@@ -907,7 +907,7 @@ fn mv_expand(f: Frame, items: &[MvItem], limit: Option<&Expr>, item_index: Optio
                     "timespan" | "time" => Ty::Timespan,
                     other => return Err(KqlError::msg(format!("unknown type '{other}' in mv-expand … to typeof()"))),
                 };
-                super::functions::cast_to(&vals, ty)
+                super::value::cast_to(&vals, ty)
             }
         };
         out = set_column(&out, &name, Val::C(v))?;
@@ -1157,7 +1157,7 @@ pub fn parse_pattern(spec: &ParseSpec) -> Result<(regex::Regex, Vec<(Ident, Ty)>
             }
             ParsePart::Lit(text) => re.push_str(&regex::escape(text)),
             ParsePart::Col(id, ty) => {
-                let t = super::functions::type_named(ty).map_err(|e| e.or_at(id.span))?;
+                let t = super::value::type_named(ty).map_err(|e| e.or_at(id.span))?;
                 let last = i + 1 == n;
                 let group = match t {
                     Ty::Long => r"([-+]?\d+)",
@@ -1203,7 +1203,7 @@ fn parse_op(f: Frame, spec: &ParseSpec, env: &Env, visible: usize) -> Result<Fra
         } else {
             vals.into_iter().collect()
         };
-        let col = super::functions::cast_to(&Col::Str(strs), *ty);
+        let col = super::value::cast_to(&Col::Str(strs), *ty);
         out = set_column(&out, &id.name, Val::C(col))?;
     }
     if spec.drop_unmatched {

@@ -31,7 +31,7 @@
 //!   `parse-where` (`kind=simple|relaxed|regex`, `*`, typed columns), `invoke`, `serialize`, `as`.
 //! - Aggregations: see [`aggregates`] (count, dcount, sum, avg, min/max, arg_max/arg_min, make_set/list/bag,
 //!   percentile(s), stdev, variance, take_any and their `if` forms).
-//! - Scalar functions: see [`functions::SCALAR_FUNCTIONS`] (conversions, strings, regexes, datetimes, dynamic
+//! - Scalar functions: see [`functions`] (conversions, strings, regexes, datetimes, dynamic
 //!   arrays and bags, IPv4, hashes, base64, URLs, math).
 //!
 //! Not supported yet (a clear error): `mv-apply`, `evaluate`, `top-nested`, `sample`, `search`, `find`,
