@@ -206,7 +206,7 @@ impl IocExtractor {
     /// Checks the options: every name in `types` must be a built-in or custom type.
     pub fn new(options: &IocOptions) -> Result<IocExtractor> {
         let mut types: Vec<TypeDef> = Vec::new();
-        for b in IocType::EXTRACTED {
+        for &b in IocType::EXTRACTED {
             if options.custom.iter().any(|c| c.name == b.as_str()) {
                 continue;
             }

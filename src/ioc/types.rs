@@ -26,20 +26,6 @@ pub enum IocType {
 }
 
 impl IocType {
-    /// The types the extractor finds, in msticpy's order (ties of priority go to the earlier one).
-    pub const EXTRACTED: [IocType; 10] = [
-        IocType::Ipv4,
-        IocType::Ipv6,
-        IocType::Dns,
-        IocType::Url,
-        IocType::Email,
-        IocType::WindowsPath,
-        IocType::LinuxPath,
-        IocType::Md5Hash,
-        IocType::Sha1Hash,
-        IocType::Sha256Hash,
-    ];
-
     /// Every type.
     pub const ALL: [IocType; 12] = [
         IocType::Ipv4,
@@ -55,6 +41,10 @@ impl IocType {
         IocType::Hostname,
         IocType::Unknown,
     ];
+
+    /// The types the extractor finds, in msticpy's order (ties of priority go to the earlier one): all but
+    /// `hostname` and `unknown`.
+    pub const EXTRACTED: &'static [IocType] = IocType::ALL.split_at(10).0;
 
     /// msticpy's name: `ipv4`, `ipv6`, `dns`, `url`, `email`, `windows_path`, `linux_path`, `md5_hash`,
     /// `sha1_hash`, `sha256_hash`, `hostname`, `unknown`.
@@ -164,9 +154,11 @@ pub fn classify(s: &str) -> Option<IocType> {
         return None;
     }
     let rf = refang::refang(s);
-    let mut by_priority = IocType::EXTRACTED;
-    by_priority.sort_by_key(|t| t.priority()); // stable: ties keep msticpy's order
-    by_priority.into_iter().find(|t| t.matches_whole(&rf.text))
+    // by priority; ties keep msticpy's order
+    (0..=IocType::LinuxPath.priority())
+        .flat_map(|p| IocType::EXTRACTED.iter().filter(move |t| t.priority() == p))
+        .find(|t| t.matches_whole(&rf.text))
+        .copied()
 }
 
 #[cfg(test)]

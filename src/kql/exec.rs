@@ -898,15 +898,8 @@ fn mv_expand(f: Frame, items: &[MvItem], limit: Option<&Expr>, item_index: Optio
         let v = match to_type.as_deref() {
             None | Some("dynamic") => vals,
             Some(t) => {
-                let ty = match t {
-                    "string" | "guid" => Ty::Str,
-                    "int" | "long" => Ty::Long,
-                    "real" | "double" | "decimal" => Ty::Real,
-                    "bool" | "boolean" => Ty::Bool,
-                    "datetime" | "date" => Ty::DateTime,
-                    "timespan" | "time" => Ty::Timespan,
-                    other => return Err(KqlError::msg(format!("unknown type '{other}' in mv-expand … to typeof()"))),
-                };
+                let ty = super::value::type_named(t)
+                    .map_err(|_| KqlError::msg(format!("unknown type '{t}' in mv-expand … to typeof()")))?;
                 super::value::cast_to(&vals, ty)
             }
         };

@@ -217,10 +217,6 @@ impl Col {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub fn ty(&self) -> Ty {
         match self {
             Col::Bool(_) => Ty::Bool,
@@ -287,20 +283,6 @@ impl Col {
     /// Row `i` as JSON (for dynamic arrays).
     pub fn get_json(&self, i: usize) -> Json {
         self.get(i).to_json()
-    }
-
-    /// Rows where `mask` is true.
-    pub fn filter(&self, mask: &BooleanChunked) -> Result<Col, KqlError> {
-        let e = |e: PolarsError| KqlError::msg(format!("filtering: {e}"));
-        Ok(match self {
-            Col::Bool(c) => Col::Bool(c.filter(mask).map_err(e)?),
-            Col::Long(c) => Col::Long(c.filter(mask).map_err(e)?),
-            Col::Real(c) => Col::Real(c.filter(mask).map_err(e)?),
-            Col::Str(c) => Col::Str(c.filter(mask).map_err(e)?),
-            Col::DateTime(c) => Col::DateTime(c.filter(mask).map_err(e)?),
-            Col::Timespan(c) => Col::Timespan(c.filter(mask).map_err(e)?),
-            Col::Dyn(c) => Col::Dyn(c.filter(mask).map_err(e)?),
-        })
     }
 
     /// Rows at `idx` (a null index gives a null row).

@@ -9,23 +9,16 @@ use crate::kql::value::{Col, Scalar, Ty, Val};
 use crate::kql::KqlError;
 
 pub(super) static FUNCTIONS: &[Def] = &[
-    Def::values("tostring", 1, 1, tostring),
-    Def::values("toint", 1, 1, toint),
-    Def::values("tolong", 1, 1, toint),
-    Def::values("todouble", 1, 1, todouble),
-    Def::values("toreal", 1, 1, todouble),
-    Def::values("todecimal", 1, 1, todouble),
-    Def::values("tobool", 1, 1, tobool),
-    Def::values("toboolean", 1, 1, tobool),
-    Def::values("todatetime", 1, 1, todatetime),
-    Def::values("totimespan", 1, 1, totimespan),
-    Def::values("totime", 1, 1, totimespan),
-    Def::values("todynamic", 1, 1, todynamic),
-    Def::values("toobject", 1, 1, todynamic),
-    Def::values("parse_json", 1, 1, todynamic),
-    Def::values("gettype", 1, 1, gettype),
-    Def::values("toguid", 1, 1, toguid),
-    Def::values("typeof", 0, usize::MAX, type_of),
+    Def::values(&["tostring"], 1, 1, tostring),
+    Def::values(&["toint", "tolong"], 1, 1, toint),
+    Def::values(&["todouble", "toreal", "todecimal"], 1, 1, todouble),
+    Def::values(&["tobool", "toboolean"], 1, 1, tobool),
+    Def::values(&["todatetime"], 1, 1, todatetime),
+    Def::values(&["totimespan", "totime"], 1, 1, totimespan),
+    Def::values(&["todynamic", "toobject", "parse_json"], 1, 1, todynamic),
+    Def::values(&["gettype"], 1, 1, gettype),
+    Def::values(&["toguid"], 1, 1, toguid),
+    Def::values(&["typeof"], 0, usize::MAX, type_of),
 ];
 
 /// `tostring()`.

@@ -15,35 +15,25 @@ const KUSTO_EPOCH_NS: i128 = -62_135_596_800_000_000_000;
 const NS_PER_DAY: i64 = 86_400_000_000_000;
 
 pub(super) static FUNCTIONS: &[Def] = &[
-    Def::values("now", 0, 1, now),
-    Def::values("ago", 1, 1, ago),
-    Def::values("bin", 2, 2, bin_call),
-    Def::values("floor", 2, 2, bin_call),
-    Def::values("bin_at", 3, 3, bin_at),
-    Def::values("startofday", 1, 2, startofday),
-    Def::values("startofweek", 1, 2, startofday),
-    Def::values("startofmonth", 1, 2, startofday),
-    Def::values("startofyear", 1, 2, startofday),
-    Def::values("endofday", 1, 2, startofday),
-    Def::values("endofweek", 1, 2, startofday),
-    Def::values("endofmonth", 1, 2, startofday),
-    Def::values("endofyear", 1, 2, startofday),
-    Def::values("format_datetime", 2, 2, format_datetime_call),
-    Def::values("datetime_diff", 3, 3, datetime_diff_call),
-    Def::values("datetime_add", 3, 3, datetime_add_call),
-    Def::values("dayofweek", 1, 1, dayofweek),
-    Def::values("dayofmonth", 1, 1, dayofmonth),
-    Def::values("dayofyear", 1, 1, dayofmonth),
-    Def::values("hourofday", 1, 1, dayofmonth),
-    Def::values("monthofyear", 1, 1, dayofmonth),
-    Def::values("getmonth", 1, 1, dayofmonth),
-    Def::values("getyear", 1, 1, dayofmonth),
-    Def::values("make_datetime", 3, 7, make_datetime),
-    Def::values("datetime_part", 2, 2, datetime_part),
-    Def::values("week_of_year", 1, 1, week_of_year),
-    Def::values("weekofyear", 1, 1, week_of_year),
-    Def::values("unixtime_seconds_todatetime", 1, 1, unixtime_seconds_todatetime),
-    Def::values("unixtime_milliseconds_todatetime", 1, 1, unixtime_seconds_todatetime),
+    Def::values(&["now"], 0, 1, now),
+    Def::values(&["ago"], 1, 1, ago),
+    Def::values(&["bin", "floor"], 2, 2, bin_call),
+    Def::values(&["bin_at"], 3, 3, bin_at),
+    Def::values(
+        &["startofday", "startofweek", "startofmonth", "startofyear", "endofday", "endofweek", "endofmonth", "endofyear"],
+        1,
+        2,
+        period_bound,
+    ),
+    Def::values(&["format_datetime"], 2, 2, format_datetime_call),
+    Def::values(&["datetime_diff"], 3, 3, datetime_diff_call),
+    Def::values(&["datetime_add"], 3, 3, datetime_add_call),
+    Def::values(&["dayofweek"], 1, 1, dayofweek),
+    Def::values(&["dayofmonth", "dayofyear", "hourofday", "monthofyear", "getmonth", "getyear"], 1, 1, calendar_part),
+    Def::values(&["make_datetime"], 3, 7, make_datetime),
+    Def::values(&["datetime_part"], 2, 2, datetime_part),
+    Def::values(&["week_of_year", "weekofyear"], 1, 1, week_of_year),
+    Def::values(&["unixtime_seconds_todatetime", "unixtime_milliseconds_todatetime"], 1, 1, unixtime_todatetime),
 ];
 
 /// `now()`.
@@ -71,7 +61,7 @@ fn bin_at(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
 }
 
 /// `startofday()`, `startofweek()`, `startofmonth()`, `startofyear()`, `endofday()`, `endofweek()`, `endofmonth()`, `endofyear()`.
-fn startofday(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
+fn period_bound(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
     let offset = if a.len() == 2 { a.konst_i64(1)? } else { 0 };
     let d = a.col(0).to_datetime();
     let name = a.name;
@@ -111,7 +101,7 @@ fn dayofweek(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
 }
 
 /// `dayofmonth()`, `dayofyear()`, `hourofday()`, `monthofyear()`, `getmonth()`, `getyear()`.
-fn dayofmonth(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
+fn calendar_part(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
     let d = a.col(0).to_datetime();
     let name = a.name;
     ok_col(Col::Long(
@@ -180,7 +170,7 @@ fn week_of_year(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
 }
 
 /// `unixtime_seconds_todatetime()`, `unixtime_milliseconds_todatetime()`.
-fn unixtime_seconds_todatetime(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
+fn unixtime_todatetime(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
     let k = if a.name.contains("milli") { 1e6 } else { 1e9 };
     ok_col(Col::DateTime(a.col(0).to_f64().into_iter().map(|v| crate::kql::value::f64_to_i64(v? * k)).collect()))
 }

@@ -9,26 +9,18 @@ use crate::kql::value::{dyn_parse, json_to_text, Col, Val};
 use crate::kql::KqlError;
 
 pub(super) static FUNCTIONS: &[Def] = &[
-    Def::values("array_length", 1, 1, array_length),
-    Def::values("arraylength", 1, 1, array_length),
-    Def::values("pack_array", 0, usize::MAX, pack_array),
-    Def::values("pack", 0, usize::MAX, pack),
-    Def::values("bag_pack", 0, usize::MAX, pack),
-    Def::values("strcat_array", 2, 2, strcat_array),
-    Def::values("array_strcat", 2, 2, strcat_array),
-    Def::values("array_concat", 0, usize::MAX, array_concat),
-    Def::values("bag_keys", 1, 1, bag_keys),
-    Def::values("bag_has_key", 2, 2, bag_has_key),
-    Def::values("bag_merge", 1, 64, bag_merge),
-    Def::values("array_slice", 3, 3, array_slice),
-    Def::values("array_reverse", 1, 2, array_reverse),
-    Def::values("array_sort_asc", 1, 2, array_reverse),
-    Def::values("array_sort_desc", 1, 2, array_reverse),
-    Def::values("array_index_of", 2, 2, array_index_of),
-    Def::values("set_has_element", 2, 2, array_index_of),
-    Def::values("set_union", 2, 64, set_union),
-    Def::values("set_intersect", 2, 64, set_union),
-    Def::values("set_difference", 2, 64, set_union),
+    Def::values(&["array_length", "arraylength"], 1, 1, array_length),
+    Def::values(&["pack_array"], 0, usize::MAX, pack_array),
+    Def::values(&["pack", "bag_pack"], 0, usize::MAX, pack),
+    Def::values(&["strcat_array", "array_strcat"], 2, 2, strcat_array),
+    Def::values(&["array_concat"], 0, usize::MAX, array_concat),
+    Def::values(&["bag_keys"], 1, 1, bag_keys),
+    Def::values(&["bag_has_key"], 2, 2, bag_has_key),
+    Def::values(&["bag_merge"], 1, 64, bag_merge),
+    Def::values(&["array_slice"], 3, 3, array_slice),
+    Def::values(&["array_reverse", "array_sort_asc", "array_sort_desc"], 1, 2, array_reverse),
+    Def::values(&["array_index_of", "set_has_element"], 2, 2, array_index_of),
+    Def::values(&["set_union", "set_intersect", "set_difference"], 2, 64, set_union),
 ];
 
 /// `array_length()`, `arraylength()`.

@@ -8,18 +8,13 @@ use crate::kql::value::{Col, Val};
 use crate::kql::KqlError;
 
 pub(super) static FUNCTIONS: &[Def] = &[
-    Def::values("parse_xml", 1, 1, parse_xml),
-    Def::values("hash_md5", 1, 1, hash_md5),
-    Def::values("hash_sha1", 1, 1, hash_md5),
-    Def::values("hash_sha256", 1, 1, hash_md5),
-    Def::values("base64_decode_tostring", 1, 1, base64_decode_tostring),
-    Def::values("base64_decodestring", 1, 1, base64_decode_tostring),
-    Def::values("base64_encode_tostring", 1, 1, base64_encode_tostring),
-    Def::values("base64_encodestring", 1, 1, base64_encode_tostring),
-    Def::values("url_encode", 1, 1, url_encode),
-    Def::values("url_encode_component", 1, 1, url_encode),
-    Def::values("url_decode", 1, 1, url_decode),
-    Def::values("parse_url", 1, 1, parse_url_call),
+    Def::values(&["parse_xml"], 1, 1, parse_xml),
+    Def::values(&["hash_md5", "hash_sha1", "hash_sha256"], 1, 1, hash_md5),
+    Def::values(&["base64_decode_tostring", "base64_decodestring"], 1, 1, base64_decode_tostring),
+    Def::values(&["base64_encode_tostring", "base64_encodestring"], 1, 1, base64_encode_tostring),
+    Def::values(&["url_encode", "url_encode_component"], 1, 1, url_encode),
+    Def::values(&["url_decode"], 1, 1, url_decode),
+    Def::values(&["parse_url"], 1, 1, parse_url_call),
 ];
 
 /// `parse_xml()`.

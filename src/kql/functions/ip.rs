@@ -8,11 +8,9 @@ use crate::ioc::ip::{is_rfc1918, mask_v4, IpNet};
 use crate::kql::KqlError;
 
 pub(super) static FUNCTIONS: &[Def] = &[
-    Def::values("parse_ipv4", 1, 1, parse_ipv4),
-    Def::values("ipv4_is_private", 1, 1, ipv4_is_private),
-    Def::values("ipv4_is_in_range", 2, 3, ipv4_is_in_range),
-    Def::values("ipv4_is_match", 2, 3, ipv4_is_in_range),
-    Def::values("ipv4_compare", 2, 3, ipv4_is_in_range),
+    Def::values(&["parse_ipv4"], 1, 1, parse_ipv4),
+    Def::values(&["ipv4_is_private"], 1, 1, ipv4_is_private),
+    Def::values(&["ipv4_is_in_range", "ipv4_is_match", "ipv4_compare"], 2, 3, ipv4_is_in_range),
 ];
 
 /// `parse_ipv4()`.

@@ -10,17 +10,13 @@ use crate::kql::value::{cast_to, common_type, select, unify, Col, Val};
 use crate::kql::KqlError;
 
 pub(super) static FUNCTIONS: &[Def] = &[
-    Def::values("iif", 3, 3, iif),
-    Def::values("iff", 3, 3, iif),
-    Def::values("case", 0, usize::MAX, case),
-    Def::values("isempty", 1, 1, isempty),
-    Def::values("isnotempty", 1, 1, isempty),
-    Def::values("isnull", 1, 1, isnull),
-    Def::values("isnotnull", 1, 1, isnull),
-    Def::values("not", 1, 1, not),
-    Def::values("coalesce", 1, 64, coalesce),
-    Def::values("min_of", 2, 64, min_of),
-    Def::values("max_of", 2, 64, min_of),
+    Def::values(&["iif", "iff"], 3, 3, iif),
+    Def::values(&["case"], 0, usize::MAX, case),
+    Def::values(&["isempty", "isnotempty"], 1, 1, isempty),
+    Def::values(&["isnull", "isnotnull"], 1, 1, isnull),
+    Def::values(&["not"], 1, 1, not),
+    Def::values(&["coalesce"], 1, 64, coalesce),
+    Def::values(&["min_of", "max_of"], 2, 64, min_of),
 ];
 
 /// `iif()`, `iff()`.

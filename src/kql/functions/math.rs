@@ -6,21 +6,14 @@ use crate::kql::value::{Col, Ty, Val};
 use crate::kql::KqlError;
 
 pub(super) static FUNCTIONS: &[Def] = &[
-    Def::values("round", 1, 2, round),
-    Def::values("abs", 1, 1, abs),
-    Def::values("ceiling", 1, 1, ceiling),
-    Def::values("sqrt", 1, 1, ceiling),
-    Def::values("log", 1, 1, ceiling),
-    Def::values("log10", 1, 1, ceiling),
-    Def::values("exp", 1, 1, ceiling),
-    Def::values("pow", 2, 2, pow),
-    Def::values("isnan", 1, 1, isnan),
-    Def::values("isfinite", 1, 1, isnan),
-    Def::values("tohex", 1, 2, tohex),
-    Def::values("sign", 1, 1, sign),
-    Def::values("log2", 1, 1, log2),
-    Def::values("exp2", 1, 1, log2),
-    Def::values("exp10", 1, 1, log2),
+    Def::values(&["round"], 1, 2, round),
+    Def::values(&["abs"], 1, 1, abs),
+    Def::values(&["ceiling", "sqrt", "log", "log10", "exp"], 1, 1, ceiling),
+    Def::values(&["pow"], 2, 2, pow),
+    Def::values(&["isnan", "isfinite"], 1, 1, isnan),
+    Def::values(&["tohex"], 1, 2, tohex),
+    Def::values(&["sign"], 1, 1, sign),
+    Def::values(&["log2", "exp2", "exp10"], 1, 1, log2),
 ];
 
 /// `round()`.

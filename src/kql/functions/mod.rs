@@ -1,7 +1,7 @@
 //! Scalar functions (`ago`, `bin`, `iif`, `case`, `tostring`, `split`, `strcat`, `extract`, `startofday`,
 //! `format_datetime` …), each over whole columns.
 //!
-//! Every function is one entry `{name, arity, fn}` ([`Def`]) in the table of its family ([`logic`],
+//! Every function is one entry `{names, arity, fn}` ([`Def`]) in the table of its family ([`logic`],
 //! [`conversion`], [`string`], [`encoding`], [`datetime`], [`math`], [`dynamic`], [`ip`]); [`FAMILIES`] collects
 //! them into one registry, a hash map built once, from which the list of known names (for "did you mean") comes.
 //! A name is called through one lookup; the arity is checked there, after the arguments are evaluated.
@@ -47,29 +47,30 @@ enum Run {
     Exprs(ExprsFn),
 }
 
-/// One scalar function: its name, how many arguments it takes (`min..=max`) and what runs it.
+/// One scalar function: its names (aliases share one entry), how many arguments it takes (`min..=max`) and what
+/// runs it (the function sees the name it was called by).
 pub(super) struct Def {
-    name: &'static str,
+    names: &'static [&'static str],
     min: usize,
     max: usize,
     run: Run,
 }
 
 impl Def {
-    const fn values(name: &'static str, min: usize, max: usize, f: ValuesFn) -> Def {
-        Def { name, min, max, run: Run::Values(f) }
+    const fn values(names: &'static [&'static str], min: usize, max: usize, f: ValuesFn) -> Def {
+        Def { names, min, max, run: Run::Values(f) }
     }
 
-    const fn exprs(name: &'static str, min: usize, max: usize, f: ExprsFn) -> Def {
-        Def { name, min, max, run: Run::Exprs(f) }
+    const fn exprs(names: &'static [&'static str], min: usize, max: usize, f: ExprsFn) -> Def {
+        Def { names, min, max, run: Run::Exprs(f) }
     }
 
-    /// The arity error when `n` arguments are given, if any.
-    fn check_arity(&self, n: usize) -> Result<(), KqlError> {
+    /// The arity error when `name` is called with `n` arguments, if any.
+    fn check_arity(&self, name: &str, n: usize) -> Result<(), KqlError> {
         if n < self.min || n > self.max {
             let (min, max) = (self.min, self.max);
             let want = if min == max { min.to_string() } else if max == usize::MAX { format!("{min} or more") } else { format!("{min} to {max}") };
-            return Err(arity(self.name, &want));
+            return Err(arity(name, &want));
         }
         Ok(())
     }
@@ -89,17 +90,17 @@ static FAMILIES: &[&[Def]] = &[
 ];
 
 /// Functions whose argument is a query or a column name.
-static TABULAR: &[Def] = &[Def::exprs("toscalar", 1, 1, toscalar), Def::exprs("column_ifexists", 2, 2, column_ifexists)];
+static TABULAR: &[Def] = &[Def::exprs(&["toscalar"], 1, 1, toscalar), Def::exprs(&["column_ifexists"], 2, 2, column_ifexists)];
 
 /// The registry: every function by name.
 fn registry() -> &'static HashMap<&'static str, &'static Def> {
     static REGISTRY: OnceLock<HashMap<&'static str, &'static Def>> = OnceLock::new();
-    REGISTRY.get_or_init(|| FAMILIES.iter().flat_map(|f| f.iter()).map(|d| (d.name, d)).collect())
+    REGISTRY.get_or_init(|| FAMILIES.iter().flat_map(|f| f.iter()).flat_map(|d| d.names.iter().map(move |n| (*n, d))).collect())
 }
 
 /// Every scalar function name, in the families' order.
 fn known_names() -> impl Iterator<Item = &'static str> {
-    FAMILIES.iter().flat_map(|f| f.iter()).map(|d| d.name)
+    FAMILIES.iter().flat_map(|f| f.iter()).flat_map(|d| d.names.iter().copied())
 }
 
 /// Calls function `name`.
@@ -122,7 +123,7 @@ pub(super) fn call(name: &str, args: &[Expr], span: Span, ctx: &Ctx) -> Result<V
     }
     let def = registry().get(name).copied();
     if let Some(d @ Def { run: Run::Exprs(f), .. }) = def {
-        d.check_arity(args.len())?;
+        d.check_arity(name, args.len())?;
         return f(args, ctx);
     }
     if super::aggregates::is_aggregate(name) {
@@ -142,7 +143,7 @@ pub(super) fn call(name: &str, args: &[Expr], span: Span, ctx: &Ctx) -> Result<V
     }
     let all_const = vals.iter().all(|v| matches!(v, Val::S(_)));
     let a = Args { name, vals, spans: args.iter().map(|e| e.span).collect(), m: if all_const { 1 } else { ctx.n } };
-    let out = def.check_arity(a.len()).and_then(|()| f(&a, ctx)).map_err(|e| e.or_at(span))?;
+    let out = def.check_arity(name, a.len()).and_then(|()| f(&a, ctx)).map_err(|e| e.or_at(span))?;
     Ok(match out {
         Val::C(c) if all_const => Val::S(c.get(0)),
         other => other,
@@ -276,8 +277,10 @@ mod tests {
         assert_eq!(names, before);
         let d = registry()["substring"];
         assert_eq!((d.min, d.max), (2, 3));
-        assert_eq!(d.check_arity(1).unwrap_err().msg, "substring() takes 2 to 3 argument(s)");
-        assert_eq!(registry()["coalesce"].check_arity(65).unwrap_err().msg, "coalesce() takes 1 to 64 argument(s)");
-        assert_eq!(registry()["make_datetime"].check_arity(2).unwrap_err().msg, "make_datetime() takes 3 to 7 argument(s)");
+        assert_eq!(d.check_arity("substring", 1).unwrap_err().msg, "substring() takes 2 to 3 argument(s)");
+        assert_eq!(registry()["coalesce"].check_arity("coalesce", 65).unwrap_err().msg, "coalesce() takes 1 to 64 argument(s)");
+        assert_eq!(registry()["make_datetime"].check_arity("make_datetime", 2).unwrap_err().msg, "make_datetime() takes 3 to 7 argument(s)");
+        assert!(std::ptr::eq(registry()["iif"], registry()["iff"]));
+        assert!(registry()["strcat"].check_arity("strcat", 0).is_err() && registry()["strcat"].check_arity("strcat", 1).is_ok());
     }
 }

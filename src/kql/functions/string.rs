@@ -10,29 +10,24 @@ use crate::kql::value::{cast_to, type_named, Col, Scalar, Val};
 use crate::kql::KqlError;
 
 pub(super) static FUNCTIONS: &[Def] = &[
-    Def::values("tolower", 1, 1, tolower),
-    Def::values("toupper", 1, 1, toupper),
-    Def::values("strcat", 1, 64, strcat),
-    Def::values("strcat_delim", 2, 64, strcat),
-    Def::values("strlen", 1, 1, strlen),
-    Def::values("substring", 2, 3, substring),
-    Def::values("split", 2, 3, split),
-    Def::values("trim", 2, 2, trim),
-    Def::values("trim_start", 2, 2, trim),
-    Def::values("trim_end", 2, 2, trim),
-    Def::values("replace_string", 3, 3, replace_string),
-    Def::values("replace_regex", 3, 3, replace_regex),
-    Def::values("replace", 3, 3, replace_regex),
-    Def::values("extract", 3, 4, extract),
-    Def::values("extract_all", 2, 3, extract_all),
-    Def::values("extractall", 2, 3, extract_all),
-    Def::values("indexof", 2, 2, indexof),
-    Def::values("countof", 2, 3, countof),
-    Def::values("strrep", 2, 3, strrep),
-    Def::values("reverse", 1, 1, reverse),
-    Def::values("isascii", 1, 1, isascii),
-    Def::values("isutf8", 1, 1, isascii),
-    Def::values("string_size", 1, 1, string_size),
+    Def::values(&["tolower"], 1, 1, tolower),
+    Def::values(&["toupper"], 1, 1, toupper),
+    Def::values(&["strcat"], 1, 64, strcat),
+    Def::values(&["strcat_delim"], 2, 64, strcat),
+    Def::values(&["strlen"], 1, 1, strlen),
+    Def::values(&["substring"], 2, 3, substring),
+    Def::values(&["split"], 2, 3, split),
+    Def::values(&["trim", "trim_start", "trim_end"], 2, 2, trim),
+    Def::values(&["replace_string"], 3, 3, replace_string),
+    Def::values(&["replace_regex", "replace"], 3, 3, replace_regex),
+    Def::values(&["extract"], 3, 4, extract),
+    Def::values(&["extract_all", "extractall"], 2, 3, extract_all),
+    Def::values(&["indexof"], 2, 2, indexof),
+    Def::values(&["countof"], 2, 3, countof),
+    Def::values(&["strrep"], 2, 3, strrep),
+    Def::values(&["reverse"], 1, 1, reverse),
+    Def::values(&["isascii", "isutf8"], 1, 1, isascii),
+    Def::values(&["string_size"], 1, 1, string_size),
 ];
 
 /// `tolower()`.
@@ -219,17 +214,7 @@ fn extract_all(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
 
 /// `indexof()`.
 fn indexof(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
-    let s = texts(&a.col(0));
-    let l = texts(&a.col(1));
-    ok_col(Col::Long(
-        s.into_iter()
-            .zip(&l)
-            .map(|(s, l)| {
-                let (s, l) = (s.unwrap_or(""), l.unwrap_or(""));
-                Some(s.find(l).map_or(-1, |b| s[..b].chars().count() as i64))
-            })
-            .collect(),
-    ))
+    ok_col(long_of_pairs(&texts(&a.col(0)), &texts(&a.col(1)), |s, l| s.find(l).map_or(-1, |b| s[..b].chars().count() as i64)))
 }
 
 /// `countof()`.
@@ -240,16 +225,12 @@ fn countof(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
         let re = compile_regex(&a.konst_str(1)?)?;
         return ok_col(Col::Long(s.into_iter().map(|s| Some(re.find_iter(s.unwrap_or("")).count() as i64)).collect()));
     }
-    let l = texts(&a.col(1));
-    ok_col(Col::Long(
-        s.into_iter()
-            .zip(&l)
-            .map(|(s, l)| {
-                let (s, l) = (s.unwrap_or(""), l.unwrap_or(""));
-                Some(if l.is_empty() { 0 } else { count_overlapping(s, l) })
-            })
-            .collect(),
-    ))
+    ok_col(long_of_pairs(&s, &texts(&a.col(1)), |s, l| if l.is_empty() { 0 } else { count_overlapping(s, l) }))
+}
+
+/// `f(text, needle)` row by row (null as empty).
+fn long_of_pairs(s: &StringChunked, l: &StringChunked, f: impl Fn(&str, &str) -> i64) -> Col {
+    Col::Long(s.into_iter().zip(l).map(|(s, l)| Some(f(s.unwrap_or(""), l.unwrap_or("")))).collect())
 }
 
 /// `strrep()`.
