@@ -5,7 +5,9 @@
 // extractIocs(text)               → {ipv4: […], url: […], …}           msticpy: IoCExtract().extract(src=…)
 // extractIocsTable(df, columns)   → DataFrame IoCType, Observable, SourceIndex, Input, Refanged
 //                                                                      msticpy: IoCExtract().extract_df(data, columns)
-// Options take msticpy's snake_case names or camelCase (`ioc_types`/`iocTypes`, `include_paths`/`includePaths`).
+// Options take msticpy's snake_case names or camelCase (`ioc_types`/`iocTypes`, `include_paths`/`includePaths`);
+// they are read and checked in Rust (src/options.rs, the core's option structs): an unknown name is an error with
+// the closest known one.
 
 import * as wasm from "./huntbook_wasm.js";
 import { DataFrame, wrapFrame } from "./frame.js";
