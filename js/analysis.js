@@ -5,7 +5,9 @@
 // extractIocs(text)               → {ipv4: […], url: […], …}           msticpy: IoCExtract().extract(src=…)
 // extractIocsTable(df, columns)   → DataFrame IoCType, Observable, SourceIndex, Input, Refanged
 //                                                                      msticpy: IoCExtract().extract_df(data, columns)
-// Options take msticpy's snake_case names or camelCase (`ioc_types`/`iocTypes`, `include_paths`/`includePaths`).
+// Options take msticpy's snake_case names or camelCase (`ioc_types`/`iocTypes`, `include_paths`/`includePaths`);
+// they are read and checked in Rust (src/options.rs, the core's option structs): an unknown name is an error with
+// the closest known one.
 
 import * as wasm from "./huntbook_wasm.js";
 import { DataFrame, wrapFrame } from "./frame.js";
@@ -18,25 +20,17 @@ function ready(what) {
   }
 }
 
-/** A plain copy of `options` the wasm side reads: no undefined values; Sets → arrays; RegExps → their source. */
-function plain(options, what) {
-  if (options == null) return undefined;
-  if (typeof options !== "object" || Array.isArray(options)) {
-    throw new TypeError(`${what}: options must be an object, e.g. { ioc_types: ["url"] }`);
-  }
+/**
+ * `options` as the wasm side reads them (names and values are checked there): host objects made plain, at any
+ * depth: undefined values dropped, Sets → arrays, RegExps → their source text.
+ */
+function plain(options) {
+  if (options instanceof RegExp) return options.source;
+  if (options instanceof Set) return [...options].map(plain);
+  if (Array.isArray(options)) return options.map(plain);
+  if (options === null || typeof options !== "object" || options instanceof Date) return options;
   const out = {};
-  for (const [k, v] of Object.entries(options)) {
-    if (v === undefined) continue;
-    if (v instanceof Set) out[k] = [...v];
-    else if (v instanceof RegExp) out[k] = v.source;
-    else if ((k === "custom" || k === "customTypes" || k === "custom_types") && v) {
-      out[k] = (Array.isArray(v) ? v : [v]).map((c) => {
-        const o = {};
-        for (const [ck, cv] of Object.entries(c ?? {})) if (cv !== undefined) o[ck] = cv instanceof RegExp ? cv.source : cv;
-        return o;
-      });
-    } else out[k] = v;
-  }
+  for (const [k, v] of Object.entries(options)) if (v !== undefined) out[k] = plain(v);
   return out;
 }
 
@@ -68,7 +62,7 @@ function checkFrame(df, what) {
  */
 export function unpack(text, options = {}) {
   ready("unpack");
-  const u = wasm.unpackText(checkText(text, "unpack"), plain(options, "unpack"));
+  const u = wasm.unpackText(checkText(text, "unpack"), plain(options));
   try {
     return { text: u.text, table: wrapFrame(u.table()), notes: u.notes, truncated: u.truncated };
   } finally {
@@ -85,14 +79,14 @@ export function unpackTable(df, column, options = {}) {
   ready("unpackTable");
   checkFrame(df, "unpackTable");
   if (typeof column !== "string") throw new TypeError("unpackTable(df, column): column must be a column name");
-  return wrapFrame(wasm.unpackFrame(df._frame, column, plain(options, "unpackTable")));
+  return wrapFrame(wasm.unpackFrame(df._frame, column, plain(options)));
 }
 
 /** The indicators of `text` as `[{type, observable, refanged}]` in order of first appearance. */
 export function extractIocList(text, options = {}) {
   ready("extractIocs");
   if (text == null) return [];
-  return JSON.parse(wasm.extractIocsJSON(utf8(checkText(text, "extractIocs")), plain(options, "extractIocs")));
+  return JSON.parse(wasm.extractIocsJSON(utf8(checkText(text, "extractIocs")), plain(options)));
 }
 
 /**
@@ -124,7 +118,7 @@ export function extractIocsTable(df, columns, options = {}) {
   ready("extractIocsTable");
   if (typeof df === "string") {
     const opts = columns && typeof columns === "object" && !Array.isArray(columns) ? columns : options;
-    return wrapFrame(wasm.extractIocsTextTable(utf8(df), plain(opts, "extractIocsTable")));
+    return wrapFrame(wasm.extractIocsTextTable(utf8(df), plain(opts)));
   }
   checkFrame(df, "extractIocsTable");
   if (columns && typeof columns === "object" && !Array.isArray(columns)) {
@@ -137,5 +131,5 @@ export function extractIocsTable(df, columns, options = {}) {
   if (!Array.isArray(columns) || !columns.length || columns.some((c) => typeof c !== "string")) {
     throw new TypeError('extractIocsTable(df, columns): name the text columns to search, e.g. ["CommandLine"]');
   }
-  return wrapFrame(wasm.extractIocsFrame(df._frame, columns, plain(options, "extractIocsTable")));
+  return wrapFrame(wasm.extractIocsFrame(df._frame, columns, plain(options)));
 }

@@ -5,6 +5,13 @@ import * as wasm from "./huntbook_wasm.js";
 import { wrapFrame } from "./frame.js";
 import { QueryTime } from "./time.js";
 
+// The names of the option objects read here (their values are host objects); checked by wasm.checkOptions.
+const CONNECT_OPTIONS = {
+  LogAnalytics: ["workspaceId", "getToken", "baseUrl", "additionalWorkspaces", "serverTimeout", "timeout", "arm"],
+  Kusto: ["cluster", "database", "getToken", "timeout"],
+};
+const ARM_OPTIONS = ["subscriptionId", "resourceGroup", "workspaceName", "getToken", "baseUrl"];
+
 const ENVIRONMENTS = {
   localdata: "LocalData", local: "LocalData", demo: "LocalData",
   loganalytics: "LogAnalytics", mssentinel: "LogAnalytics", azuresentinel: "LogAnalytics", sentinel: "LogAnalytics",
@@ -51,7 +58,8 @@ export class QueryProvider {
    * Sentinel; aliases "MSSentinel", "Sentinel") or "Kusto" (Azure Data Explorer). `data`: a LocalData to query
    * instead of the demo data. `queryTime`: the QueryTime used when a query's start/end are not given.
    */
-  constructor(environment = "LocalData", { data, queryTime } = {}) {
+  constructor(environment = "LocalData", options = {}) {
+    const { data, queryTime } = wasm.checkOptions("QueryProvider", options, ["data", "queryTime"]);
     const env = ENVIRONMENTS[String(environment).toLowerCase().replace(/[^a-z]/g, "")];
     if (!env) throw new TypeError(`unknown environment '${environment}': use LocalData, LogAnalytics or Kusto`);
     this.environment = env;
@@ -85,6 +93,8 @@ export class QueryProvider {
    */
   connect(options = {}) {
     if (this.environment === "LocalData") throw new Error("LocalData needs no connection: it queries the tables in memory");
+    options = wasm.checkOptions("connect", options, CONNECT_OPTIONS[this.environment]);
+    if (options.arm) options.arm = wasm.checkOptions("connect: arm", options.arm, ARM_OPTIONS);
     if (typeof options.getToken !== "function") throw new TypeError("connect() needs getToken: an (async) function returning a bearer token");
     if (this.environment === "LogAnalytics" && !options.workspaceId) throw new TypeError("connect() needs workspaceId (the Log Analytics workspace GUID)");
     if (this.environment === "Kusto" && !(options.cluster && options.database)) throw new TypeError("connect() needs cluster (URL) and database");
@@ -111,27 +121,32 @@ export class QueryProvider {
   /** The KQL a built-in query runs with `params` (print-only; nothing is run). */
   renderQuery(name, params = {}) {
     const { start, end } = this._range(params);
-    const args = { ...params };
-    delete args.signal;
-    delete args.timeout;
-    delete args.print;
-    for (const k of Object.keys(args)) if (args[k] instanceof Date) args[k] = args[k].toISOString();
+    // Parameter names are checked by the catalog (wasm); here only host objects are made plain.
+    let args = params;
+    if (params && typeof params === "object" && !Array.isArray(params)) {
+      args = {};
+      for (const [k, v] of Object.entries(params)) {
+        if (!(v instanceof AbortSignal)) args[k] = v instanceof Date ? v.toISOString() : v;
+      }
+    }
     return this._catalog.render(String(name), args, Date.now(), start, end);
   }
 
   _range(params) {
     const qt = this.queryTime.value ?? this.queryTime;
-    return { start: ms(params.start ?? qt.start), end: ms(params.end ?? qt.end) };
+    return { start: ms(params?.start ?? qt.start), end: ms(params?.end ?? qt.end) };
   }
 
   async _runBuiltin(name, params = {}) {
     const kql = this.renderQuery(name, params);
     const { start, end } = this._range(params);
-    return this.execQuery(kql, { signal: params.signal, timeout: params.timeout, start, end });
+    return this.execQuery(kql, { signal: params?.signal, timeout: params?.timeout, start, end });
   }
 
   /** Runs KQL: on the local tables, or sent unchanged to Log Analytics / Data Explorer. Resolves to a DataFrame. */
-  async execQuery(kql, { signal, timeout, start, end } = {}) {
+  async execQuery(kql, options = {}) {
+    const known = ["signal", "timeout", "start", "end"];
+    const { signal, timeout, start, end } = wasm.checkOptions("execQuery", options, known);
     if (typeof kql !== "string" || !kql.trim()) throw new TypeError("execQuery needs KQL text");
     if (this.environment === "LocalData") {
       if (signal?.aborted) throw new Error("cancelled");
@@ -157,12 +172,14 @@ export class QueryProvider {
   }
 
   /** Table names: local tables, or the workspace's tables from ARM (connect({arm})). */
-  async schemaTables({ signal } = {}) {
+  async schemaTables(options = {}) {
+    const { signal } = wasm.checkOptions("schemaTables", options, ["signal"]);
     return Object.keys(await this._schemas({ signal })).sort();
   }
 
   /** `[{name, type}]` of a table's columns. */
-  async schema(table, { signal } = {}) {
+  async schema(table, options = {}) {
+    const { signal } = wasm.checkOptions("schema", options, ["signal"]);
     if (this.environment === "LocalData") return wrapFrame(this._data.table(String(table))).schema;
     const all = await this._schemas({ signal });
     const cols = all[table] ?? all[Object.keys(all).find((k) => k.toLowerCase() === String(table).toLowerCase())];

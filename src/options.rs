@@ -15,6 +15,7 @@
 //! list of names they know.
 
 use serde::de::{self, DeserializeOwned, Visitor};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::error::{closest, Error, Result};
@@ -91,6 +92,30 @@ pub fn read<T: DeserializeOwned>(func: &str, value: &Value) -> Result<T> {
     })
 }
 
+/// `#[serde(deserialize_with = "crate::options::whole")]`: a whole number ≥ 0 (a JS number such as `3.0`
+/// included) that fits `T`, with an error a notebook user can act on.
+pub fn whole<'de, D: de::Deserializer<'de>, T: TryFrom<u64>>(d: D) -> std::result::Result<T, D::Error> {
+    let v = Value::deserialize(d)?;
+    let n = match &v {
+        Value::Number(n) => n.as_u64().or_else(|| {
+            let x = n.as_f64().filter(|x| *x >= 0.0 && x.fract() == 0.0 && *x <= 9.0e15)?;
+            Some(x as u64)
+        }),
+        _ => None,
+    };
+    let n = n.ok_or_else(|| de::Error::custom(format!("expected a whole number ≥ 0, got {}", describe(&v))))?;
+    T::try_from(n).map_err(|_| de::Error::custom(format!("{n} is too large")))
+}
+
+/// `#[serde(deserialize_with = "crate::options::one_or_many")]`: a list of `T`, or one `T` taken as a list of one
+/// (msticpy's `ioc_types="url"`).
+pub fn one_or_many<'de, D: de::Deserializer<'de>, T: DeserializeOwned>(d: D) -> std::result::Result<Vec<T>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Array(list) => list.into_iter().map(|v| T::deserialize(v).map_err(de::Error::custom)).collect(),
+        one => T::deserialize(one).map(|t| vec![t]).map_err(de::Error::custom),
+    }
+}
+
 /// A short description of a JSON value for errors (large values are not echoed whole).
 fn describe(v: &Value) -> String {
     match v {
@@ -145,7 +170,6 @@ pub fn fields<T: DeserializeOwned>() -> &'static [&'static str] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::Deserialize;
     use serde_json::json;
 
     #[derive(Debug, Default, Deserialize, PartialEq)]
@@ -214,5 +238,30 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("Azure.list_aad_signins_for_ip: unknown option 'ip_adress_list' (did you mean 'ip_address_list'?)"), "{e}");
+    }
+
+    #[test]
+    fn whole_numbers_and_one_or_many() {
+        #[derive(Debug, Default, Deserialize, PartialEq)]
+        #[serde(default, deny_unknown_fields)]
+        struct W {
+            #[serde(deserialize_with = "whole")]
+            n: u32,
+            #[serde(deserialize_with = "one_or_many")]
+            names: Vec<String>,
+        }
+        let w: W = read("f", &json!({"n": 3.0, "names": "a"})).unwrap();
+        assert_eq!(w, W { n: 3, names: vec!["a".into()] });
+        let w: W = read("f", &json!({"n": 7, "names": ["a", "b"]})).unwrap();
+        assert_eq!(w, W { n: 7, names: vec!["a".into(), "b".into()] });
+        for (v, want) in [
+            (json!({"n": -1}), "f: option 'n': expected a whole number ≥ 0, got -1"),
+            (json!({"n": 1.5}), "f: option 'n': expected a whole number ≥ 0, got 1.5"),
+            (json!({"n": "3"}), "f: option 'n': expected a whole number ≥ 0, got text \"3\""),
+            (json!({"n": 5_000_000_000u64}), "f: option 'n': 5000000000 is too large"),
+            (json!({"names": [1]}), "f: option 'names': invalid type: integer `1`, expected a string"),
+        ] {
+            assert_eq!(read::<W>("f", &v).unwrap_err().to_string(), want);
+        }
     }
 }

@@ -855,3 +855,33 @@ fn binary_cells_show_as_hex_in_rows_and_html() {
     assert!(text.ends_with(" … (5000 bytes)"), "{}", &text[text.len() - 40..]);
     assert_eq!(text.split(' ').take_while(|w| w.len() == 2).count(), 1024);
 }
+
+#[test]
+fn options_read_with_msticpy_spellings() {
+    use huntbook::options::read;
+    use serde_json::json;
+    let o: UnpackOptions = read(
+        "unpack",
+        &json!({"maxDepth": 3, "max_fragments_per_level": 4.0, "utf16": false, "urlSafe": false, "trace": true}),
+    )
+    .unwrap();
+    assert_eq!(
+        o,
+        UnpackOptions { max_depth: 3, max_fragments_per_level: 4, utf16_detect: false, url_safe: false, trace: true, ..opts() }
+    );
+    assert_eq!(read::<UnpackOptions>("unpack", &json!({"utf16_detect": false})).unwrap().utf16_detect, false);
+    assert_eq!(read::<UnpackOptions>("unpack", &serde_json::Value::Null).unwrap(), opts());
+    for (v, want) in [
+        (
+            json!({"maxDepht": 3}),
+            "unpack: unknown option 'maxDepht' (did you mean 'max_depth'?). Options are: max_depth, \
+             max_fragments_per_level, max_total_bytes, max_members, utf16, utf16_detect, utf_16, url_safe, min_length, \
+             max_display_bytes, trace",
+        ),
+        (json!({"max_depth": -1}), "unpack: option 'max_depth': expected a whole number ≥ 0, got -1"),
+        (json!({"min_length": 2.5}), "unpack: option 'min_length': expected a whole number ≥ 0, got 2.5"),
+        (json!({"url_safe": 1}), "unpack: option 'url_safe': invalid type: integer `1`, expected a boolean"),
+    ] {
+        assert_eq!(read::<UnpackOptions>("unpack", &v).unwrap_err().to_string(), want, "{v}");
+    }
+}

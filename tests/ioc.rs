@@ -633,3 +633,49 @@ fn the_table_of_one_text_takes_a_line_as_a_row() {
         ]
     );
 }
+
+#[test]
+fn options_read_with_msticpy_spellings() {
+    use huntbook::options::read;
+    use serde_json::json;
+    // msticpy's names and aliases; one type name or a list; one custom type or a list.
+    let o: IocOptions = read(
+        "extractIocs",
+        &json!({"types": "url", "includePaths": true, "ignore_tlds": true, "defanged": false,
+                "custom_iocs": {"ioc_type": "ticket", "pattern": "INC-(?P<n>\\d+)", "priority": 2, "group": "n"}}),
+    )
+    .unwrap();
+    assert_eq!(o.types, Some(vec!["url".to_string()]));
+    assert_eq!((o.include_paths, o.ignore_tlds, o.defanged), (Some(true), true, false));
+    assert_eq!(o.custom.len(), 1);
+    assert_eq!((o.custom[0].name.as_str(), o.custom[0].priority, o.custom[0].group.as_deref()), ("ticket", 2, Some("n")));
+    let ex = IocExtractor::new(&read("extractIocs", &json!({"iocTypes": ["ticket"], "customTypes": [
+        {"name": "ticket", "iocRegex": "INC-\\d+"}]})).unwrap())
+    .unwrap();
+    assert_eq!(pairs(&ex.extract("see INC-42 at 10.1.2.3")), [("ticket", "INC-42")]);
+    for (v, want) in [
+        (
+            json!({"ioc_type": ["url"], "include_path": true}),
+            "extractIocs: unknown option 'include_path' (did you mean 'include_paths'?). Options are: include_paths, \
+             ioc_type, ioc_types, types, custom, custom_iocs, custom_types, defanged, ignore_tlds",
+        ),
+        (json!({"defanged": "yes"}), "extractIocs: option 'defanged': invalid type: string \"yes\", expected a boolean"),
+        (json!({"ioc_types": [1]}), "extractIocs: option 'ioc_types': invalid type: integer `1`, expected a string"),
+        (
+            json!({"custom": [{"name": "t", "regx": "a"}]}),
+            "extractIocs: option 'custom': custom IoC type: unknown option 'regx' (did you mean 'regex'?). Options are: \
+             ioc_type, name, ioc_regex, pattern, regex, priority, group",
+        ),
+        (json!({"custom": [{"regex": "a"}]}), "extractIocs: option 'custom': a custom IoC type needs a 'name' (text)"),
+        (
+            json!({"custom": {"name": "t"}}),
+            "extractIocs: option 'custom': custom IoC type 't' needs a 'regex' (text or a RegExp)",
+        ),
+        (
+            json!({"custom": {"name": "t", "regex": "a", "priority": -1}}),
+            "extractIocs: option 'custom': custom IoC type: option 'priority': expected a whole number ≥ 0, got -1",
+        ),
+    ] {
+        assert_eq!(read::<IocOptions>("extractIocs", &v).unwrap_err().to_string(), want, "{v}");
+    }
+}

@@ -325,7 +325,7 @@ fn lists_aliases_and_overrides() {
     let res = c.get("Azure.list_azure_activity_for_resource").unwrap();
     let text = run(
         res,
-        json!({"resource": "/subscriptions/abc", "table": "AzureActivity | where Level == 'Error'", "ignored": 5}),
+        json!({"resource": "/subscriptions/abc", "table": "AzureActivity | where Level == 'Error'"}),
     )
     .unwrap();
     assert_eq!(
@@ -333,6 +333,13 @@ fn lists_aliases_and_overrides() {
         "AzureActivity | where Level == 'Error' | where ResourceId has \"/subscriptions/abc\" \
          | where TimeGenerated >= datetime(2024-01-14T10:30:00.0000000Z) \
          | where TimeGenerated <= datetime(2024-01-15T10:30:00.0000000Z)"
+    );
+    // Unknown names are an error (msticpy ignores them), with the closest name and every name.
+    let e = run(res, json!({"resource": "/subscriptions/abc", "resource_ids": "x"})).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "Azure.list_azure_activity_for_resource: unknown option 'resource_ids' (did you mean 'resource_id'?). \
+         Options are: table, resource_id, resource, start, end, add_query_items, print, timeout, signal"
     );
 }
 

@@ -92,25 +92,36 @@ use crate::frame::Frame;
 
 pub use content::Encoding;
 
-/// Options for [`unpack`] and [`unpack_frame`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Options for [`unpack`] and [`unpack_frame`]. Read from a notebook's options object by [`crate::options::read`]:
+/// the field names are msticpy's (`utf16` for `utf16_detect`), counts are whole numbers ≥ 0.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct UnpackOptions {
     /// Levels of base64-in-base64 (and archive nesting) to follow. Default 20 (msticpy's); at most 64.
+    #[serde(deserialize_with = "crate::options::whole")]
     pub max_depth: usize,
     /// Fragments decoded at one depth of one text; the rest stay encoded. Default 50.
+    #[serde(deserialize_with = "crate::options::whole")]
     pub max_fragments_per_level: usize,
     /// Bytes decoded and decompressed in one call (for [`unpack_frame`]: the whole table). Default 64 MiB.
+    #[serde(deserialize_with = "crate::options::whole")]
     pub max_total_bytes: usize,
     /// Archive members read in one call. Default 1000.
+    #[serde(deserialize_with = "crate::options::whole")]
     pub max_members: usize,
-    /// Detect UTF-16LE text (PowerShell `-EncodedCommand`). Default true.
+    /// Detect UTF-16LE text (PowerShell `-EncodedCommand`). Default true. msticpy calls it `utf16`.
+    #[serde(alias = "utf16", alias = "utf_16")]
     pub utf16_detect: bool,
     /// Also decode runs in the URL-safe alphabet (`-`, `_`) when they give text or a known file type. Default true.
     pub url_safe: bool,
     /// Shortest run tried, in base64 characters. Default 30 (msticpy's); at least 4.
+    #[serde(deserialize_with = "crate::options::whole")]
     pub min_length: usize,
     /// Bytes shown as hex in tags and `printable_bytes`. Default 64 KiB.
+    #[serde(deserialize_with = "crate::options::whole")]
     pub max_display_bytes: usize,
+    /// msticpy's `trace` (print progress): accepted so msticpy calls work; there is nothing to print, it does nothing.
+    pub trace: bool,
 }
 
 impl Default for UnpackOptions {
@@ -124,6 +135,7 @@ impl Default for UnpackOptions {
             url_safe: true,
             min_length: 30,
             max_display_bytes: 64 * 1024,
+            trace: false,
         }
     }
 }

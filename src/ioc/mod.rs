@@ -128,15 +128,55 @@ impl CustomIoc {
     }
 }
 
-/// Options for extraction.
-#[derive(Debug, Clone)]
+/// A custom type as a notebook writes it (msticpy's `add_ioc_type` arguments): `{name, regex, priority, group}`,
+/// also `ioc_type` for `name` and `ioc_regex`/`pattern` for `regex`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct CustomIocSpec {
+    #[serde(alias = "ioc_type")]
+    name: Option<String>,
+    #[serde(alias = "ioc_regex", alias = "pattern")]
+    regex: Option<String>,
+    #[serde(deserialize_with = "crate::options::whole")]
+    priority: u32,
+    group: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for CustomIoc {
+    /// Reads a [`CustomIocSpec`] with [`crate::options::read`] (the name rules of every options object) and
+    /// compiles it.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let v = serde_json::Value::deserialize(d)?;
+        let spec: CustomIocSpec = crate::options::read("custom IoC type", &v).map_err(D::Error::custom)?;
+        let Some(name) = spec.name else {
+            return Err(D::Error::custom("a custom IoC type needs a 'name' (text)"));
+        };
+        let Some(pattern) = spec.regex else {
+            return Err(D::Error::custom(format!("custom IoC type '{name}' needs a 'regex' (text or a RegExp)")));
+        };
+        let c = CustomIoc::new(&name, &pattern, spec.priority).map_err(D::Error::custom)?;
+        match spec.group {
+            Some(g) => c.with_group(&g).map_err(D::Error::custom),
+            None => Ok(c),
+        }
+    }
+}
+
+/// Options for extraction. Read from a notebook's options object by [`crate::options::read`] with msticpy's names:
+/// `ioc_types` (or `types`; one name or a list), `include_paths`, `ignore_tlds`, `defanged`, `custom` (or
+/// `custom_types`, `custom_iocs`; one [`CustomIoc`] or a list).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct IocOptions {
     /// Paths: `None` follows msticpy (every type for one text; no paths for tables); `Some(true)` adds
     /// `windows_path` and `linux_path`, `Some(false)` leaves them out. Ignored when `types` is given.
     pub include_paths: Option<bool>,
     /// Only these types (built-in or custom names; `md5`, `sha1`, `sha256` are accepted for the hash types).
+    #[serde(rename = "ioc_types", alias = "types", alias = "ioc_type", deserialize_with = "some_one_or_many")]
     pub types: Option<Vec<String>>,
     /// Types you add, searched after the built-in ones.
+    #[serde(alias = "custom_types", alias = "custom_iocs", deserialize_with = "crate::options::one_or_many")]
     pub custom: Vec<CustomIoc>,
     /// Find defanged indicators (`hxxp://`, `[.]` …). Default true.
     pub defanged: bool,
@@ -154,6 +194,11 @@ impl Default for IocOptions {
             ignore_tlds: false,
         }
     }
+}
+
+/// `ioc_types`: one type name or a list of them.
+fn some_one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Vec<String>>, D::Error> {
+    crate::options::one_or_many(d).map(Some)
 }
 
 /// One indicator.

@@ -3,8 +3,11 @@
 //!
 //! Templates use Python `str.format` placeholders: `{name}`, with `{{` and `}}` for literal braces. Values:
 //!
-//! - arguments match a parameter's name or one of its aliases (exact first, then case-insensitive); unknown
-//!   arguments are ignored, as in msticpy. A missing value takes the default; a `datetime` parameter named `start`
+//! - arguments match a parameter's name or one of its aliases (exact first, then case-insensitive, then as
+//!   camelCase: `ipAddress` for `ip_address`), or are one of the [`CALL_OPTIONS`] every query takes. Any other
+//!   name is an error from [`crate::options::normalize`] naming the query, the closest name and all names: a
+//!   deliberate difference from msticpy, which ignores unknown arguments, so a misspelt parameter cannot silently
+//!   fall back to its default. A missing value takes the default; a `datetime` parameter named `start`
 //!   or `end` without either takes the time range ([`time_range`]: the `start`/`end` arguments, else the context's);
 //!   anything else missing is an error listing every missing parameter;
 //! - `datetime`: anything [`resolve_datetime`] accepts, written as `2024-01-15T00:00:00.0000000Z`;
@@ -196,9 +199,42 @@ pub fn time_range(args: &Map<String, Value>, ctx: &RenderContext) -> Result<Time
     })
 }
 
+/// The names every catalog query takes besides its parameters: its time range, KQL to append, and the options of
+/// the call itself (`print` returns the KQL instead of running it, `timeout` in seconds, `signal` to cancel).
+pub const CALL_OPTIONS: &[&str] = &["start", "end", "add_query_items", "print", "timeout", "signal"];
+
+/// `args` (an object; `null` for none) with every name checked by [`crate::options::normalize`] against `def`'s
+/// parameter names and aliases and [`CALL_OPTIONS`]; a name equal to one of them but for case is taken as that one.
+pub fn check_args(def: &QueryDef, args: &Value) -> Result<Map<String, Value>> {
+    let mut known: Vec<&str> = Vec::new();
+    let names = def.params.iter().flat_map(|p| std::iter::once(&p.name).chain(&p.aliases));
+    for n in names.map(String::as_str).chain(CALL_OPTIONS.iter().copied()) {
+        if !known.contains(&n) {
+            known.push(n);
+        }
+    }
+    let Value::Object(args) = args else {
+        return crate::options::normalize(&def.qualified_name(), args, &known);
+    };
+    let mut given = Map::with_capacity(args.len());
+    for (k, v) in args {
+        let same_but_case = match known.contains(&k.as_str()) {
+            true => None,
+            false => known.iter().find(|n| n.eq_ignore_ascii_case(k)),
+        };
+        let name = match same_but_case {
+            Some(n) if !args.contains_key(*n) && !given.contains_key(*n) => n.to_string(),
+            _ => k.clone(),
+        };
+        given.insert(name, v.clone());
+    }
+    crate::options::normalize(&def.qualified_name(), &Value::Object(given), &known)
+}
+
 /// Renders `def`'s template with `args` (parameter name → value), see the module doc.
 pub fn render(def: &QueryDef, args: &Map<String, Value>, ctx: &RenderContext) -> Result<String> {
     let qname = def.qualified_name();
+    let args = &check_args(def, &Value::Object(args.clone()))?;
     let template = def
         .expanded_template()
         .map_err(|e| Error::invalid(format!("{qname}: {e}")))?;
@@ -522,15 +558,39 @@ mod tests {
     #[test]
     fn unknown_placeholders_and_extra_items() {
         let def = query("T | where x == {y}", "{x: {type: str}}");
-        let e = run(&def, json!({"x": 1, "y": 2})).unwrap_err().to_string();
+        let e = run(&def, json!({"x": 1})).unwrap_err().to_string();
         assert_eq!(e, "T.q: the template uses {y}, which is not one of its parameters (x)");
         let def = query("T", "{}");
-        assert_eq!(
-            run(&def, json!({"add_query_items": "| take 5", "other": 1})).unwrap(),
-            "T\n| take 5"
-        );
+        assert_eq!(run(&def, json!({"add_query_items": "| take 5"})).unwrap(), "T\n| take 5");
         assert!(run(&def, json!({"add_query_items": 5})).is_err());
         let e = run(&def, json!({"start": "tomorrow"})).unwrap_err().to_string();
         assert!(e.starts_with("parameter 'start': 'tomorrow' is not a datetime"), "{e}");
+    }
+
+    #[test]
+    fn parameter_names_are_checked() {
+        let def = query(
+            "T | where a == '{ip_address}' | take {n}",
+            "{ip_address: {type: str, aliases: [ip]}, n: {type: int, default: 5}}",
+        );
+        // Name, alias, any case, camelCase, and the call options.
+        for args in [
+            json!({"ip_address": "1.2.3.4"}),
+            json!({"IP_Address": "1.2.3.4"}),
+            json!({"ipAddress": "1.2.3.4"}),
+            json!({"IP": "1.2.3.4", "start": "-1d", "print": true, "timeout": 30, "signal": {}, "end": null}),
+        ] {
+            assert_eq!(run(&def, args.clone()).unwrap(), "T | where a == '1.2.3.4' | take 5", "{args}");
+        }
+        let e = run(&def, json!({"ip_adress": "1.2.3.4"})).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "T.q: unknown option 'ip_adress' (did you mean 'ip_address'?). Options are: ip_address, ip, n, start, \
+             end, add_query_items, print, timeout, signal"
+        );
+        let e = run(&def, json!({"ip": "1.2.3.4", "N": 3, "ignored_in_msticpy": 1})).unwrap_err().to_string();
+        assert!(e.starts_with("T.q: unknown option 'ignored_in_msticpy'. Options are: "), "{e}");
+        let e = run(&def, json!({"ip_address": "1.2.3.4", "IP_ADDRESS": "5.6.7.8"})).unwrap_err().to_string();
+        assert_eq!(e, "T.q: option 'ip_address' is given twice (as snake_case and camelCase)");
     }
 }

@@ -1,166 +1,23 @@
 //! Bindings of the analysis modules: base64 unpacking (`crate::decode`) and IoC extraction (`crate::ioc`).
 //!
-//! Options arrive as one JS object. Keys may be msticpy's snake_case names or camelCase (`max_depth`/`maxDepth`);
-//! an unknown key or a value of the wrong kind is an error that names it and lists what is accepted.
+//! Options arrive as one JS object and are read by [`crate::options::read`] into the core's option structs
+//! ([`UnpackOptions`], [`IocOptions`]), which own the names, aliases and value checks.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use super::frame::WasmFrame;
 use super::{js_err, json_of, JsResult};
 use crate::decode::{self, UnpackOptions, Unpacked};
-use crate::ioc::{CustomIoc, IocExtractor, IocOptions};
-
-/// `maxDepth` → `max_depth`.
-fn snake(key: &str) -> String {
-    let mut out = String::with_capacity(key.len() + 4);
-    for c in key.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// The options object as `(snake_case key, value)` pairs; `undefined`/`null` give none.
-fn options_of(v: &JsValue, what: &str) -> JsResult<Vec<(String, String, Value)>> {
-    match json_of(v)? {
-        Value::Null => Ok(Vec::new()),
-        Value::Object(m) => Ok(m
-            .into_iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| (snake(&k), k, v))
-            .collect()),
-        other => Err(JsError::new(&format!("{what}: options must be an object, got {other}"))),
-    }
-}
-
-fn unknown(what: &str, key: &str, known: &[&str]) -> JsError {
-    JsError::new(&format!("{what}: unknown option '{key}'. Options are: {}", known.join(", ")))
-}
-
-fn count(what: &str, key: &str, v: &Value) -> JsResult<usize> {
-    match v.as_f64() {
-        Some(x) if x >= 0.0 && x.fract() == 0.0 && x <= 9.0e15 => Ok(x as usize),
-        _ => Err(JsError::new(&format!("{what}: '{key}' must be a whole number ≥ 0, got {v}"))),
-    }
-}
-
-fn flag(what: &str, key: &str, v: &Value) -> JsResult<bool> {
-    v.as_bool()
-        .ok_or_else(|| JsError::new(&format!("{what}: '{key}' must be true or false, got {v}")))
-}
-
-const UNPACK_KEYS: &[&str] = &[
-    "max_depth",
-    "max_fragments_per_level",
-    "max_total_bytes",
-    "max_members",
-    "utf16 (or utf16_detect)",
-    "url_safe",
-    "min_length",
-    "max_display_bytes",
-];
+use crate::ioc::{IocExtractor, IocOptions};
+use crate::options;
 
 fn unpack_options(v: &JsValue, what: &str) -> JsResult<UnpackOptions> {
-    let mut o = UnpackOptions::default();
-    for (key, given, value) in options_of(v, what)? {
-        match key.as_str() {
-            "max_depth" => o.max_depth = count(what, &given, &value)?,
-            "max_fragments_per_level" => o.max_fragments_per_level = count(what, &given, &value)?,
-            "max_total_bytes" => o.max_total_bytes = count(what, &given, &value)?,
-            "max_members" => o.max_members = count(what, &given, &value)?,
-            "utf16" | "utf16_detect" | "utf_16" => o.utf16_detect = flag(what, &given, &value)?,
-            "url_safe" => o.url_safe = flag(what, &given, &value)?,
-            "min_length" => o.min_length = count(what, &given, &value)?,
-            "max_display_bytes" => o.max_display_bytes = count(what, &given, &value)?,
-            // msticpy's `trace` printed progress; there is nothing to print here.
-            "trace" => {}
-            _ => return Err(unknown(what, &given, UNPACK_KEYS)),
-        }
-    }
-    Ok(o)
-}
-
-const IOC_KEYS: &[&str] = &["ioc_types (or types)", "include_paths", "ignore_tlds", "defanged", "custom"];
-
-fn custom_of(what: &str, v: &Value) -> JsResult<Vec<CustomIoc>> {
-    let list = match v {
-        Value::Array(a) => a.clone(),
-        one @ Value::Object(_) => vec![one.clone()],
-        other => {
-            return Err(JsError::new(&format!(
-                "{what}: 'custom' must be a list of {{name, regex, priority, group}}, got {other}"
-            )))
-        }
-    };
-    let mut out = Vec::with_capacity(list.len());
-    for item in list {
-        let Value::Object(m) = item else {
-            return Err(JsError::new(&format!(
-                "{what}: each custom IoC type must be an object {{name, regex, priority, group}}, got {item}"
-            )));
-        };
-        let text = |m: &Map<String, Value>, keys: &[&str]| {
-            keys.iter().find_map(|k| m.get(*k).and_then(|v| v.as_str()).map(str::to_string))
-        };
-        let Some(name) = text(&m, &["name", "ioc_type", "iocType"]) else {
-            return Err(JsError::new(&format!("{what}: a custom IoC type needs a 'name' (text)")));
-        };
-        let Some(pattern) = text(&m, &["regex", "ioc_regex", "iocRegex", "pattern"]) else {
-            return Err(JsError::new(&format!(
-                "{what}: custom IoC type '{name}' needs a 'regex' (text or a RegExp)"
-            )));
-        };
-        let priority = match m.get("priority") {
-            None | Some(Value::Null) => 0,
-            Some(p) => {
-                let p = count(what, "priority", p)?;
-                u32::try_from(p).map_err(|_| JsError::new(&format!("{what}: 'priority' is too large: {p}")))?
-            }
-        };
-        let mut c = CustomIoc::new(&name, &pattern, priority).map_err(js_err)?;
-        if let Some(g) = text(&m, &["group"]) {
-            c = c.with_group(&g).map_err(js_err)?;
-        }
-        out.push(c);
-    }
-    Ok(out)
+    options::read(what, &json_of(v)?).map_err(js_err)
 }
 
 fn ioc_extractor(v: &JsValue, what: &str) -> JsResult<IocExtractor> {
-    let mut o = IocOptions::default();
-    for (key, given, value) in options_of(v, what)? {
-        match key.as_str() {
-            "ioc_types" | "types" | "ioc_type" => {
-                o.types = Some(match value {
-                    Value::String(s) => vec![s],
-                    Value::Array(a) => a
-                        .into_iter()
-                        .map(|x| match x {
-                            Value::String(s) => Ok(s),
-                            other => Err(JsError::new(&format!(
-                                "{what}: '{given}' must list type names (text), got {other}"
-                            ))),
-                        })
-                        .collect::<JsResult<_>>()?,
-                    other => {
-                        return Err(JsError::new(&format!(
-                            "{what}: '{given}' must be a type name or a list of them, got {other}"
-                        )))
-                    }
-                })
-            }
-            "include_paths" => o.include_paths = Some(flag(what, &given, &value)?),
-            "ignore_tlds" => o.ignore_tlds = flag(what, &given, &value)?,
-            "defanged" => o.defanged = flag(what, &given, &value)?,
-            "custom" | "custom_types" | "custom_iocs" => o.custom = custom_of(what, &value)?,
-            _ => return Err(unknown(what, &given, IOC_KEYS)),
-        }
-    }
+    let o: IocOptions = options::read(what, &json_of(v)?).map_err(js_err)?;
     IocExtractor::new(&o).map_err(js_err)
 }
 
@@ -231,7 +88,7 @@ pub fn extract_iocs_json(text: &[u8], options: JsValue) -> JsResult<String> {
 /// The indicators in `text` as a table (`IoCType`, `Observable`, `SourceIndex`, `Input`, `Refanged`).
 #[wasm_bindgen(js_name = extractIocsTextTable)]
 pub fn extract_iocs_text_table(text: &[u8], options: JsValue) -> JsResult<WasmFrame> {
-    let ex = ioc_extractor(&options, "extractIocs")?;
+    let ex = ioc_extractor(&options, "extractIocsTable")?;
     let text = utf8(text, "extractIocsTable")?;
     ex.extract_table(text).map(Into::into).map_err(js_err)
 }

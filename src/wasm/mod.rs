@@ -6,6 +6,7 @@
 mod analysis;
 mod frame;
 mod net;
+mod options;
 mod query;
 mod vis;
 

@@ -10,7 +10,7 @@ use super::{js_err, json_of, ms_to_ns, JsResult};
 use crate::net::RetryPolicy;
 use crate::query::catalog::Catalog;
 use crate::query::loganalytics::{self, Workspace};
-use crate::query::params::{render, RenderContext};
+use crate::query::params::{check_args, render, RenderContext};
 use crate::query::schema::{self, ArmWorkspace};
 use crate::query::time::TimeRange;
 use crate::query::{builtin, kusto};
@@ -72,11 +72,7 @@ impl WasmCatalog {
     /// The KQL of query `name` rendered with `args` (an object); `start_ms`/`end_ms` the default time range.
     pub fn render(&self, name: &str, args: JsValue, now_ms: f64, start_ms: Option<f64>, end_ms: Option<f64>) -> JsResult<String> {
         let def = self.inner.get(name).map_err(js_err)?;
-        let args = match json_of(&args)? {
-            serde_json::Value::Object(m) => m,
-            serde_json::Value::Null => serde_json::Map::new(),
-            other => return Err(JsError::new(&format!("query parameters must be an object, got {other}"))),
-        };
+        let args = check_args(def, &json_of(&args)?).map_err(js_err)?;
         let now_ns = ms_to_ns(now_ms);
         let mut time_range = TimeRange::last(now_ns, 86_400_000_000_000);
         if let Some(s) = start_ms {

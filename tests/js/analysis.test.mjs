@@ -52,8 +52,8 @@ test("unpack: UTF-16 PowerShell, zip in base64, options in both spellings, limit
     assert.equal(cut.truncated, true);
     assert.match(cut.notes.join("\n"), /depth/);
   }
-  assert.throws(() => hb.unpack(TOUR, { maxDepht: 3 }), /unpack: unknown option 'maxDepht'\. Options are: max_depth/);
-  assert.throws(() => hb.unpack(TOUR, { max_depth: -1 }), /'max_depth' must be a whole number/);
+  assert.throws(() => hb.unpack(TOUR, { maxDepht: 3 }), /^Error: unpack: unknown option 'maxDepht' \(did you mean 'max_depth'\?\)\. Options are: max_depth/);
+  assert.throws(() => hb.unpack(TOUR, { max_depth: -1 }), /unpack: option 'max_depth': expected a whole number ≥ 0, got -1/);
   assert.throws(() => hb.unpack(TOUR, { max_depth: 0 }), /max_depth must be at least 1/);
   assert.throws(() => hb.unpack(null), /text must be a string, got null/);
   // Garbage never throws.
