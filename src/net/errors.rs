@@ -89,7 +89,8 @@ mod tests {
     use crate::net::{Endpoint, Secret};
 
     fn svc(hints: &'static [(u16, &'static str)]) -> Service {
-        let mut s = Service::new("GreyNoise", Endpoint::new("https://api.greynoise.io"), "the GreyNoise API key is valid");
+        let mut s =
+            Service::new("GreyNoise", Endpoint::new("https://api.greynoise.io"), "the GreyNoise API key is valid");
         s.hints = hints;
         s
     }
@@ -103,8 +104,16 @@ mod tests {
     fn each_status_says_what_to_check() {
         let s = svc(&[]);
         let cases: &[(u16, &str, &str)] = &[
-            (400, r#"{"message":"invalid IP"}"#, "GreyNoise answered HTTP 400: invalid IP. Check the request: the message says"),
-            (401, r#"{"error":{"code":"Unauthorized","message":"bad key"}}"#, "HTTP 401 Unauthorized: bad key. Check that the GreyNoise API key is valid."),
+            (
+                400,
+                r#"{"message":"invalid IP"}"#,
+                "GreyNoise answered HTTP 400: invalid IP. Check the request: the message says",
+            ),
+            (
+                401,
+                r#"{"error":{"code":"Unauthorized","message":"bad key"}}"#,
+                "HTTP 401 Unauthorized: bad key. Check that the GreyNoise API key is valid.",
+            ),
             (403, r#"{"error":"forbidden"}"#, "HTTP 403: forbidden. Check that the credential is allowed"),
             (404, r#"{"detail":"no such path"}"#, "HTTP 404: no such path. Check the IDs and names"),
             (429, "", "HTTP 429: . The service is throttling requests; retries were exhausted."),
@@ -133,7 +142,12 @@ mod tests {
             "GreyNoise did not answer within 30 s (client timeout). Narrow the query or raise the timeout."
         );
         let e = s.network_error(&req, NetError::Network("Failed to fetch".into())).to_string();
-        assert!(e.starts_with("could not reach GreyNoise at https://api.greynoise.io/v3/community/1.2.3.4: Failed to fetch."), "{e}");
+        assert!(
+            e.starts_with(
+                "could not reach GreyNoise at https://api.greynoise.io/v3/community/1.2.3.4: Failed to fetch."
+            ),
+            "{e}"
+        );
         assert!(e.contains("(CORS); a service that refuses browsers needs a proxy base URL"), "{e}");
         let mut p = svc(&[]);
         p.endpoint = p.endpoint.with_proxy(Some("http://127.0.0.1:1/gn".into()));
@@ -146,7 +160,11 @@ mod tests {
         let key = Secret::new("KEY-abc123", "the AbuseIPDB key").unwrap();
         let s = svc(&[]);
         let req = HttpRequest::get("https://api.abuseipdb.com/api/v2/check?ip=1.2.3.4").secret_query("key", &key);
-        let echo = HttpResponse { status: 401, headers: Vec::new(), body: br#"{"message":"key KEY-abc123 is not valid"}"#.to_vec() };
+        let echo = HttpResponse {
+            status: 401,
+            headers: Vec::new(),
+            body: br#"{"message":"key KEY-abc123 is not valid"}"#.to_vec(),
+        };
         let e1 = s.status_error(&req, &echo).to_string();
         let e2 = s.network_error(&req, NetError::Network("failed KEY-abc123".into())).to_string();
         for e in [e1, e2] {

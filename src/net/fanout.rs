@@ -69,7 +69,13 @@ mod tests {
     use std::cell::{Cell, RefCell};
 
     /// A job that takes `polls` polls and records how many jobs were in flight.
-    async fn job(i: usize, polls: usize, now: &Cell<usize>, max: &Cell<usize>, log: &RefCell<Vec<usize>>) -> Result<usize> {
+    async fn job(
+        i: usize,
+        polls: usize,
+        now: &Cell<usize>,
+        max: &Cell<usize>,
+        log: &RefCell<Vec<usize>>,
+    ) -> Result<usize> {
         now.set(now.get() + 1);
         max.set(max.get().max(now.get()));
         for _ in 0..polls {
@@ -90,7 +96,8 @@ mod tests {
         let jobs: Vec<_> = (0..7).map(|i| job(i, 7 - i, &now, &max, &log)).collect();
         let mut seen = Vec::new();
         let out = block_on(fan_out(jobs, 3, || false, |d, t| seen.push((d, t)))).unwrap();
-        let got: Vec<String> = out.iter().map(|r| r.as_ref().map_or_else(|e| e.to_string(), |v| v.to_string())).collect();
+        let got: Vec<String> =
+            out.iter().map(|r| r.as_ref().map_or_else(|e| e.to_string(), |v| v.to_string())).collect();
         assert_eq!(got, ["0", "10", "20", "job 3 failed", "40", "50", "60"]);
         assert_eq!(max.get(), 3, "never more than 3 in flight");
         assert_ne!(*log.borrow(), [0, 1, 2, 3, 4, 5, 6], "finished out of order");

@@ -32,8 +32,9 @@ impl Endpoint {
             Some(p) => (p.trim(), "proxy URL"),
             None => (self.base_url.trim(), "base URL"),
         };
-        let mut url = url::Url::parse(base)
-            .map_err(|e| Error::invalid(format!("the {what} '{base}' is not a valid URL ({e}): give e.g. https://host/path")))?;
+        let mut url = url::Url::parse(base).map_err(|e| {
+            Error::invalid(format!("the {what} '{base}' is not a valid URL ({e}): give e.g. https://host/path"))
+        })?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(Error::invalid(format!("the {what} '{base}' must start with https:// (or http://)")));
         }
@@ -46,8 +47,9 @@ impl Endpoint {
             }
         }
         if !path.is_empty() {
-            let mut segments =
-                url.path_segments_mut().map_err(|_| Error::invalid(format!("the {what} '{base}' cannot have a path")))?;
+            let mut segments = url
+                .path_segments_mut()
+                .map_err(|_| Error::invalid(format!("the {what} '{base}' cannot have a path")))?;
             segments.pop_if_empty();
             segments.extend(path.iter().map(|s| s.trim()));
         }
@@ -147,7 +149,8 @@ impl HttpRequest {
     /// Refuses what `fetch` would throw on, before anything is sent: a method or header name that is not a token,
     /// or a header value with control or non-ASCII characters. The message names the header, never its value.
     pub fn check(&self) -> Result<()> {
-        let token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        let token =
+            |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
         if !token(&self.method) {
             return Err(Error::invalid(format!("'{}' is not an HTTP method", self.redact(&self.method))));
         }
@@ -203,7 +206,10 @@ mod tests {
     #[test]
     fn urls_are_built_against_the_base_or_the_proxy_and_encoded() {
         let e = Endpoint::new("https://api.example.com/");
-        assert_eq!(e.url(&["v1", "workspaces", "a b/c?", "query"], &[]).unwrap(), "https://api.example.com/v1/workspaces/a%20b%2Fc%3F/query");
+        assert_eq!(
+            e.url(&["v1", "workspaces", "a b/c?", "query"], &[]).unwrap(),
+            "https://api.example.com/v1/workspaces/a%20b%2Fc%3F/query"
+        );
         assert_eq!(
             e.url(&["ip", "1.2.3.4"], &[("q", "a&b=c d"), ("x", "é")]).unwrap(),
             "https://api.example.com/ip/1.2.3.4?q=a%26b%3Dc+d&x=%C3%A9"
@@ -221,12 +227,16 @@ mod tests {
     fn secrets_are_redacted_in_debug_and_checked_before_sending() {
         let key = Secret::new("k3y/+&=", "the test key").unwrap();
         let tok = Secret::new("tok-123", "getToken()").unwrap();
-        let r = HttpRequest::get("https://h/x?a=1").secret_query("key", &key).bearer(&tok).secret_header("x-apikey", &key);
+        let r =
+            HttpRequest::get("https://h/x?a=1").secret_query("key", &key).bearer(&tok).secret_header("x-apikey", &key);
         assert_eq!(r.url, "https://h/x?a=1&key=k3y%2F%2B%26%3D");
         assert!(r.headers.contains(&("Authorization".into(), "Bearer tok-123".into())));
         let dbg = format!("{r:?}");
         assert!(!dbg.contains("tok-123") && !dbg.contains("k3y") && dbg.contains("[secret]"), "{dbg}");
-        assert_eq!(r.redact("at https://h/x?a=1&key=k3y%2F%2B%26%3D: bad k3y/+&="), "at https://h/x?a=1&key=[secret]: bad [secret]");
+        assert_eq!(
+            r.redact("at https://h/x?a=1&key=k3y%2F%2B%26%3D: bad k3y/+&="),
+            "at https://h/x?a=1&key=[secret]: bad [secret]"
+        );
         assert!(r.check().is_ok());
         let bad = HttpRequest::get("https://h/").header("X-Trace", "a\r\nInjected: 1");
         let e = bad.check().unwrap_err().to_string();

@@ -100,11 +100,10 @@ mod tests {
 
     #[test]
     fn retry_after_as_an_http_date_is_measured_on_the_transport_clock() {
-        let t = Scripted::new(vec![
-            response(429, &[("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")], ""),
-            response(429, &[("Retry-After", "Wed, 21 Oct 2015 07:27:00 GMT")], ""),
-            response(200, &[], ""),
-        ]);
+        let dates = ["Wed, 21 Oct 2015 07:28:00 GMT", "Wed, 21 Oct 2015 07:27:00 GMT"];
+        let mut answers: Vec<_> = dates.iter().map(|d| response(429, &[("Retry-After", d)], "")).collect();
+        answers.push(response(200, &[], ""));
+        let t = Scripted::new(answers);
         t.clock.set(1_445_412_470_000); // 07:27:50
         let r = block_on(send_with_retry(&t, &HttpRequest::get("http://x/"), &RetryPolicy::default(), |_, _, _| {}));
         assert_eq!(r.unwrap().status, 200);
@@ -124,7 +123,8 @@ mod tests {
     fn no_retry_for_other_statuses() {
         for status in [200, 204, 400, 401, 403, 500, 504] {
             let t = Scripted::new(vec![response(status, &[("Retry-After", "1")], "")]);
-            let r = block_on(send_with_retry(&t, &HttpRequest::get("http://x/"), &RetryPolicy::default(), |_, _, _| {}));
+            let r =
+                block_on(send_with_retry(&t, &HttpRequest::get("http://x/"), &RetryPolicy::default(), |_, _, _| {}));
             assert_eq!(r.unwrap().status, status);
             assert!(t.slept.borrow().is_empty());
         }

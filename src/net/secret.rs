@@ -18,7 +18,9 @@ impl Secret {
     pub fn new(value: &str, source: &str) -> Result<Secret> {
         let v = value.trim();
         if v.is_empty() {
-            return Err(Error::invalid(format!("{source} gave an empty token or key: it must give the credential itself")));
+            return Err(Error::invalid(format!(
+                "{source} gave an empty token or key: it must give the credential itself"
+            )));
         }
         if let Some(pos) = v.chars().position(|c| c.is_control() || !c.is_ascii()) {
             return Err(Error::invalid(format!(
@@ -82,7 +84,12 @@ mod tests {
         assert!(e.starts_with("getToken() (an access token for X) gave an empty token"), "{e}");
         for bad in ["abc\r\nX-Injected: evil", "abc\u{0}def", "abc\u{7f}def", "abcdéf", "abc\tdef"] {
             let e = Secret::new(bad, "the VirusTotal key").unwrap_err().to_string();
-            assert!(e.contains("the VirusTotal key gave a token or key with a control or non-ASCII character (at character"), "{e}");
+            assert!(
+                e.contains(
+                    "the VirusTotal key gave a token or key with a control or non-ASCII character (at character"
+                ),
+                "{e}"
+            );
             assert!(!e.contains("abc") && !e.contains("evil") && !e.contains("def"), "{e}");
         }
         let e = Secret::new("ab\ncd", "k").unwrap_err().to_string();

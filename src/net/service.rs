@@ -2,7 +2,8 @@
 
 use crate::error::Result;
 use crate::net::{
-    send_with_retry, Endpoint, HttpRequest, HttpResponse, NetError, RateLimiter, ResponseCache, RetryPolicy, Transport,
+    send_with_retry, Endpoint, HttpRequest, HttpResponse, NetError, RateLimit, RateLimiter, ResponseCache, RetryPolicy,
+    Transport,
 };
 
 /// A remote service (Log Analytics, Data Explorer, ARM, a threat-intel provider…). Its `name` is in every message;
@@ -31,6 +32,24 @@ impl Service {
         }
     }
 
+    /// The same service with this retry policy.
+    pub fn retry(mut self, policy: RetryPolicy) -> Service {
+        self.retry = policy;
+        self
+    }
+
+    /// The same service limited to `limit` (every attempt, retries included, waits for it).
+    pub fn rate_limit(mut self, limit: RateLimit) -> Service {
+        self.limiter = Some(RateLimiter::new(limit));
+        self
+    }
+
+    /// The same service with its own advice for some statuses.
+    pub fn hints(mut self, hints: &'static [(u16, &'static str)]) -> Service {
+        self.hints = hints;
+        self
+    }
+
     /// The URL of `path` segments and `query` parameters on this service's endpoint (or its proxy).
     pub fn url(&self, path: &[&str], query: &[(&str, &str)]) -> Result<String> {
         self.endpoint.url(path, query)
@@ -39,15 +58,19 @@ impl Service {
     /// Sends `req`: the cached answer if `cache` has one; else (each attempt waiting for the rate limit) sent with
     /// retries, and a 2xx or 404 answer kept in `cache`. Network failure, cancellation and timeout are errors
     /// naming the service; an HTTP status is returned for the caller to read ([`Service::status_error`] words it).
-    pub async fn send<T: Transport>(&self, t: &T, req: &HttpRequest, cache: Option<&ResponseCache>) -> Result<HttpResponse> {
+    pub async fn send<T: Transport>(
+        &self,
+        t: &T,
+        req: &HttpRequest,
+        cache: Option<&ResponseCache>,
+    ) -> Result<HttpResponse> {
         req.check()?;
         if let Some(hit) = cache.and_then(|c| c.get(req)) {
             return Ok(hit);
         }
         let limited = Limited { inner: t, limiter: self.limiter.as_ref() };
-        let resp = send_with_retry(&limited, req, &self.retry, |_, _, _| {})
-            .await
-            .map_err(|e| self.network_error(req, e))?;
+        let resp =
+            send_with_retry(&limited, req, &self.retry, |_, _, _| {}).await.map_err(|e| self.network_error(req, e))?;
         if let Some(c) = cache {
             if (200..300).contains(&resp.status) || resp.status == 404 {
                 c.put(req, &resp);
@@ -57,7 +80,12 @@ impl Service {
     }
 
     /// [`Service::send`], with any status other than 2xx turned into [`Service::status_error`].
-    pub async fn send_ok<T: Transport>(&self, t: &T, req: &HttpRequest, cache: Option<&ResponseCache>) -> Result<HttpResponse> {
+    pub async fn send_ok<T: Transport>(
+        &self,
+        t: &T,
+        req: &HttpRequest,
+        cache: Option<&ResponseCache>,
+    ) -> Result<HttpResponse> {
         let resp = self.send(t, req, cache).await?;
         if (200..300).contains(&resp.status) {
             Ok(resp)
@@ -91,14 +119,17 @@ impl<T: Transport> Transport for Limited<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::testing::*;
     use crate::error::Error;
-    use crate::net::{RateLimit, Secret};
+    use crate::net::testing::*;
+    use crate::net::Secret;
 
     fn vt() -> Service {
-        let mut s = Service::new("VirusTotal", Endpoint::new("https://www.virustotal.com/api/v3"), "the VirusTotal API key is valid");
-        s.limiter = Some(RateLimiter::new(RateLimit::per_minute(4)));
-        s
+        Service::new(
+            "VirusTotal",
+            Endpoint::new("https://www.virustotal.com/api/v3"),
+            "the VirusTotal API key is valid",
+        )
+        .rate_limit(RateLimit::per_minute(4))
     }
 
     #[test]
@@ -114,7 +145,8 @@ mod tests {
             response(500, &[], "oops"),
             response(200, &[], "d"),
         ]);
-        let req = |ioc: &str| HttpRequest::get(s.url(&["ip_addresses", ioc], &[]).unwrap()).secret_header("x-apikey", &key);
+        let req =
+            |ioc: &str| HttpRequest::get(s.url(&["ip_addresses", ioc], &[]).unwrap()).secret_header("x-apikey", &key);
         let run = |r: &HttpRequest| block_on(s.send(&t, r, Some(&cache))).unwrap();
         assert_eq!(run(&req("1.1.1.1")).body, b"a");
         assert_eq!(run(&req("1.1.1.1")).body, b"a", "from the cache");
@@ -140,7 +172,11 @@ mod tests {
 
     #[test]
     fn send_ok_words_the_status() {
-        let t = Scripted::new(vec![response(401, &[], r#"{"error":{"code":"WrongCredentialsError","message":"Wrong API key"}}"#)]);
+        let t = Scripted::new(vec![response(
+            401,
+            &[],
+            r#"{"error":{"code":"WrongCredentialsError","message":"Wrong API key"}}"#,
+        )]);
         let e = block_on(vt().send_ok(&t, &HttpRequest::get("https://h/"), None)).unwrap_err().to_string();
         assert_eq!(
             e,

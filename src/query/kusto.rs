@@ -40,10 +40,7 @@ impl Cluster {
             "getToken() returns a valid, unexpired token for the cluster ({}/.default)",
             self.url.trim().trim_end_matches('/')
         );
-        let mut s = Service::new("Data Explorer", Endpoint::new(self.url.trim()), credential);
-        s.retry = *policy;
-        s.hints = HINTS;
-        s
+        Service::new("Data Explorer", Endpoint::new(self.url.trim()), credential).retry(*policy).hints(HINTS)
     }
 }
 

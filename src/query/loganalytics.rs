@@ -54,14 +54,9 @@ impl Workspace {
 
     /// The Log Analytics service at this workspace's base URL.
     pub fn service(&self, policy: &RetryPolicy) -> Service {
-        let mut s = Service::new(
-            "Log Analytics",
-            Endpoint::new(self.base_url.clone()),
-            "getToken() returns a valid, unexpired token for the right audience (Log Analytics: https://api.loganalytics.io/.default)",
-        );
-        s.retry = *policy;
-        s.hints = HINTS;
-        s
+        let credential = "getToken() returns a valid, unexpired token for the right audience (Log Analytics: \
+                          https://api.loganalytics.io/.default)";
+        Service::new("Log Analytics", Endpoint::new(self.base_url.clone()), credential).retry(*policy).hints(HINTS)
     }
 }
 
@@ -178,7 +173,10 @@ mod tests {
         let t = Scripted::new(vec![response(200, &[], "{\"tables\": [")]);
         assert!(run(&t).unwrap_err().to_string().contains("not a valid query response"));
         let t = Scripted::new(vec![Err(NetError::Network("connection refused".into()))]);
-        assert!(run(&t).unwrap_err().to_string().contains("could not reach Log Analytics at http://127.0.0.1:9/v1/workspaces/"));
+        assert!(run(&t)
+            .unwrap_err()
+            .to_string()
+            .contains("could not reach Log Analytics at http://127.0.0.1:9/v1/workspaces/"));
         let t = Scripted::new(vec![Err(NetError::Cancelled)]);
         assert!(matches!(run(&t).unwrap_err(), Error::Cancelled));
     }
@@ -195,7 +193,10 @@ mod tests {
         let t = Secret::new("t", TOKEN_SOURCE).unwrap();
         assert!(query_request(&Workspace::new(""), "x", None, &t).is_err());
         let e = Secret::new(" ", TOKEN_SOURCE).unwrap_err().to_string();
-        assert!(e.contains("getToken() (an access token for https://api.loganalytics.io/.default) gave an empty"), "{e}");
+        assert!(
+            e.contains("getToken() (an access token for https://api.loganalytics.io/.default) gave an empty"),
+            "{e}"
+        );
         let mut w = ws();
         w.additional_workspaces = vec!["a".into(), "b".into()];
         let req = query_request(&w, "x", None, &t).unwrap();

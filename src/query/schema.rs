@@ -37,14 +37,10 @@ pub struct TableSchema {
 impl ArmWorkspace {
     /// The Azure Resource Manager service at this address's base URL.
     pub fn service(&self, policy: &RetryPolicy) -> Service {
-        let mut s = Service::new(
-            "Azure Resource Manager",
-            Endpoint::new(self.base_url.clone()),
-            "getToken() returns a valid, unexpired token for https://management.azure.com/.default",
-        );
-        s.retry = *policy;
-        s.hints = HINTS;
-        s
+        let credential = "getToken() returns a valid, unexpired token for https://management.azure.com/.default";
+        Service::new("Azure Resource Manager", Endpoint::new(self.base_url.clone()), credential)
+            .retry(*policy)
+            .hints(HINTS)
     }
 }
 
@@ -154,7 +150,11 @@ mod tests {
         assert!(sent.headers.contains(&("Authorization".into(), "Bearer arm-token".into())));
         assert_eq!(*t.slept.borrow(), [1000]);
 
-        let t = Scripted::new(vec![response(403, &[], r#"{"error":{"code":"AuthorizationFailed","message":"no access"}}"#)]);
+        let t = Scripted::new(vec![response(
+            403,
+            &[],
+            r#"{"error":{"code":"AuthorizationFailed","message":"no access"}}"#,
+        )]);
         let e = block_on(fetch_tables(&t, &arm(), &token, &RetryPolicy::default())).unwrap_err().to_string();
         assert_eq!(
             e,

@@ -70,7 +70,11 @@ impl FetchTransport {
         }
         let reason = signal.reason();
         let name = Reflect::get(&reason, &"name".into()).ok().and_then(|n| n.as_string());
-        Some(if name.as_deref() == Some("TimeoutError") { NetError::Timeout(self.timeout_s) } else { NetError::Cancelled })
+        Some(if name.as_deref() == Some("TimeoutError") {
+            NetError::Timeout(self.timeout_s)
+        } else {
+            NetError::Cancelled
+        })
     }
 
     /// A failure: the abort if the signal fired, else the platform's text.
