@@ -80,17 +80,16 @@ impl Service {
     }
 
     /// [`Service::send`], with any status other than 2xx turned into [`Service::status_error`].
-    pub async fn send_ok<T: Transport>(
+    pub async fn send_ok(
         &self,
-        t: &T,
-        req: &HttpRequest,
-        cache: Option<&ResponseCache>,
+        t: &impl Transport,
+        r: &HttpRequest,
+        c: Option<&ResponseCache>,
     ) -> Result<HttpResponse> {
-        let resp = self.send(t, req, cache).await?;
-        if (200..300).contains(&resp.status) {
-            Ok(resp)
-        } else {
-            Err(self.status_error(req, &resp))
+        let resp = self.send(t, r, c).await?;
+        match resp.status {
+            200..=299 => Ok(resp),
+            _ => Err(self.status_error(r, &resp)),
         }
     }
 }
