@@ -161,19 +161,22 @@ export interface QueryInfo {
   params: { name: string; type: string; required: boolean; default: unknown; description: string; aliases: string[] }[];
 }
 
+/** A bearer token, or `@azure/identity`'s `AccessToken` (`{token, expiresOnTimestamp}`); asked for once per query. */
+export type TokenGetter = () => string | { token: string } | Promise<string | { token: string }>;
+
 export interface LogAnalyticsConnection {
   workspaceId: string;
-  getToken: () => string | Promise<string>;
+  getToken: TokenGetter;
   baseUrl?: string;
   additionalWorkspaces?: string[];
   serverTimeout?: number;
   timeout?: number;
-  arm?: { subscriptionId: string; resourceGroup: string; workspaceName: string; getToken?: () => string | Promise<string>; baseUrl?: string };
+  arm?: { subscriptionId: string; resourceGroup: string; workspaceName: string; getToken?: TokenGetter; baseUrl?: string };
 }
 export interface KustoConnection {
   cluster: string;
   database: string;
-  getToken: () => string | Promise<string>;
+  getToken: TokenGetter;
   timeout?: number;
 }
 

@@ -154,13 +154,14 @@ export class QueryProvider {
     }
     if (!this._connection) throw new Error(`not connected: call connect({...}) before querying ${this.environment}`);
     const c = this._connection;
-    const token = await c.getToken();
+    // The token is asked for by the core (once per query) through this function, and checked there.
+    const getToken = () => c.getToken();
     const frames = await withSignal(async (sig, t) => {
       if (this.environment === "LogAnalytics") {
         const ws = { workspaceId: c.workspaceId, baseUrl: c.baseUrl, additionalWorkspaces: c.additionalWorkspaces, serverTimeout: c.serverTimeout };
-        return tableSetToFrames(await wasm.laQuery(ws, String(token), kql, ms(start), ms(end), sig, t));
+        return tableSetToFrames(await wasm.laQuery(ws, getToken, kql, ms(start), ms(end), sig, t));
       }
-      return tableSetToFrames(await wasm.kustoQuery(c.cluster, c.database, String(token), kql, sig, t));
+      return tableSetToFrames(await wasm.kustoQuery(c.cluster, c.database, getToken, kql, sig, t));
     }, { signal, timeout: timeout ?? c.timeout ?? 300 });
     if (!frames.length) throw new Error("the service returned no table");
     return frames[0];
@@ -195,9 +196,8 @@ export class QueryProvider {
     const arm = this._connection?.arm;
     if (!arm) throw new Error("schemaTables needs the workspace's ARM address: connect({..., arm: {subscriptionId, resourceGroup, workspaceName, getToken}})");
     const getToken = arm.getToken ?? this._connection.getToken;
-    const token = await getToken();
     const address = { subscriptionId: arm.subscriptionId, resourceGroup: arm.resourceGroup, workspaceName: arm.workspaceName, baseUrl: arm.baseUrl };
-    const text = await withSignal((sig, t) => wasm.armTables(address, String(token), sig, t), { signal, timeout: this._connection.timeout ?? 120 });
+    const text = await withSignal((sig, t) => wasm.armTables(address, () => getToken(), sig, t), { signal, timeout: this._connection.timeout ?? 120 });
     this._schemaCache = Object.fromEntries(JSON.parse(text).map((t) => [t.name, t.columns.map(([name, type]) => ({ name, type }))]));
     return this._schemaCache;
   }

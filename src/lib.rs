@@ -11,6 +11,11 @@
 //! | [`demo`] | the embedded demo data set, shifted so its newest event is now |
 //! | [`kql`], [`decode`], [`ioc`], [`enrich`], [`entity`], [`pivot`], [`vis`], [`net`] | later sections of the Tour |
 //!
+//! Transport: every HTTP call goes through [`net::Service`] (endpoint or proxy, per-session cache, rate limit,
+//! bounded retries, one wording of failures per status), with tokens and keys as [`net::Secret`]s that no message
+//! shows, and [`net::fan_out`] for bounded concurrent lookups; time and waiting come from the [`net::Transport`], so
+//! tests run on a fake clock.
+//!
 //! Nothing reachable from user input panics: errors are [`error::Error`] values that say what was wrong.
 //!
 //! Joins: [`frame::join`] is the one join of the crate (inner, left, right, outer; several keys, case-insensitive

@@ -10,8 +10,15 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 use crate::frame::loganalytics::{service_error, RawTable};
 use crate::frame::{QueryResult, ServiceError};
-use crate::net::{send_with_retry, HttpRequest, HttpResponse, RetryPolicy, Transport};
-use crate::query::loganalytics::{error_message, net_error};
+use crate::net::{Endpoint, HttpRequest, HttpResponse, RetryPolicy, Secret, SecretSource, Service, Transport};
+use crate::query::loganalytics::{QUERY_TEXT_HINT, SERVER_TIMEOUT_HINT};
+
+const HINTS: &[(u16, &str)] = &[
+    (400, QUERY_TEXT_HINT),
+    (403, "Check that the signed-in account has viewer access on the database."),
+    (404, "Check the cluster URL and the database name."),
+    (504, SERVER_TIMEOUT_HINT),
+];
 
 /// A Data Explorer database.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,19 +28,30 @@ pub struct Cluster {
     pub database: String,
 }
 
+impl Cluster {
+    /// Where the token comes from and what it must be (named in messages about it).
+    pub fn token_source(&self) -> String {
+        format!("getToken() (an access token for {}/.default)", self.url.trim().trim_end_matches('/'))
+    }
+
+    /// The Data Explorer service at this cluster.
+    pub fn service(&self, policy: &RetryPolicy) -> Service {
+        let credential = format!(
+            "getToken() returns a valid, unexpired token for the cluster ({}/.default)",
+            self.url.trim().trim_end_matches('/')
+        );
+        Service::new("Data Explorer", Endpoint::new(self.url.trim()), credential).retry(*policy).hints(HINTS)
+    }
+}
+
 /// The v2 query request; the token goes only into the `Authorization` header.
-pub fn query_request(cluster: &Cluster, query: &str, token: &str) -> Result<HttpRequest> {
+pub fn query_request(cluster: &Cluster, query: &str, token: &Secret) -> Result<HttpRequest> {
     if cluster.url.trim().is_empty() || cluster.database.trim().is_empty() {
         return Err(Error::invalid("Data Explorer needs a cluster URL and a database name"));
     }
-    if token.trim().is_empty() {
-        return Err(Error::invalid("getToken() returned an empty token: it must return a token for the cluster"));
-    }
-    let url = format!("{}/v2/rest/query", cluster.url.trim().trim_end_matches('/'));
+    let url = Endpoint::new(cluster.url.trim()).url(&["v2", "rest", "query"], &[])?;
     let body = serde_json::json!({ "db": cluster.database, "csl": query });
-    Ok(HttpRequest::post_json(url, &body)
-        .header("Authorization", format!("Bearer {}", token.trim()))
-        .header("Accept", "application/json"))
+    Ok(HttpRequest::post_json(url, &body).bearer(token).header("Accept", "application/json"))
 }
 
 /// Parses a v2 response (an array of frames).
@@ -70,27 +88,18 @@ pub fn parse_v2(bytes: &[u8]) -> Result<QueryResult> {
     Ok(QueryResult { tables, error })
 }
 
-/// What a v2 response means.
-pub fn interpret_response(resp: &HttpResponse) -> Result<QueryResult> {
-    match resp.status {
-        200 => parse_v2(&resp.body),
-        status => Err(Error::Service(error_message(resp, status, "Data Explorer"))),
-    }
-}
-
-/// Runs a query against a Data Explorer database.
-pub async fn run_query<T: Transport>(
+/// Runs a query against a Data Explorer database: asks `token` for a token, sends the query (retrying 429/503)
+/// and parses the v2 answer.
+pub async fn run_query<T: Transport, S: SecretSource>(
     transport: &T,
     cluster: &Cluster,
-    token: &str,
+    token: &S,
     query: &str,
     policy: &RetryPolicy,
 ) -> Result<QueryResult> {
-    let req = query_request(cluster, query, token)?;
-    let resp = send_with_retry(transport, &req, policy, |_, _, _| {})
-        .await
-        .map_err(|e| net_error(e, "Data Explorer", &req.url))?;
-    interpret_response(&resp)
+    let req = query_request(cluster, query, &token.get().await?)?;
+    let resp: HttpResponse = cluster.service(policy).send_ok(transport, &req, None).await?;
+    parse_v2(&resp.body)
 }
 
 #[cfg(test)]

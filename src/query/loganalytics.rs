@@ -6,13 +6,29 @@
 //! 400/401/403/404/504 with the innermost message and what to check; 429/503 retried after `Retry-After`.
 
 use crate::error::{Error, Result};
-use crate::frame::loganalytics::{parse_response, service_error};
+use crate::frame::loganalytics::parse_response;
 use crate::frame::{Frame, QueryResult};
-use crate::net::{send_with_retry, HttpRequest, HttpResponse, NetError, RetryPolicy, Transport};
+use crate::net::{Endpoint, HttpRequest, HttpResponse, RetryPolicy, Secret, SecretSource, Service, Transport};
 use crate::query::time::TimeRange;
 
 /// The public Log Analytics endpoint.
 pub const DEFAULT_BASE_URL: &str = "https://api.loganalytics.io";
+
+/// Where the token comes from and what it must be (named in messages about it).
+pub const TOKEN_SOURCE: &str = "getToken() (an access token for https://api.loganalytics.io/.default)";
+
+/// Advice for a query service's 400 (shared with Data Explorer).
+pub(crate) const QUERY_TEXT_HINT: &str = "Check the query text (the message says where it failed).";
+/// Advice for a query service's 504 (shared with Data Explorer).
+pub(crate) const SERVER_TIMEOUT_HINT: &str =
+    "The query ran out of time on the server. Narrow the time range, add filters, or raise the server timeout.";
+
+const HINTS: &[(u16, &str)] = &[
+    (400, QUERY_TEXT_HINT),
+    (403, "Check that the signed-in account has read access (e.g. Log Analytics Reader) on the workspace."),
+    (404, "Check the workspace ID / cluster URL and the base URL."),
+    (504, SERVER_TIMEOUT_HINT),
+];
 
 /// Where and how to query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,36 +51,21 @@ impl Workspace {
             server_timeout_s: 180,
         }
     }
-}
 
-/// Percent-encodes a URL path segment.
-pub(crate) fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
+    /// The Log Analytics service at this workspace's base URL.
+    pub fn service(&self, policy: &RetryPolicy) -> Service {
+        let credential = "getToken() returns a valid, unexpired token for the right audience (Log Analytics: \
+                          https://api.loganalytics.io/.default)";
+        Service::new("Log Analytics", Endpoint::new(self.base_url.clone()), credential).retry(*policy).hints(HINTS)
     }
-    out
 }
 
 /// The query request. The token goes only into the `Authorization` header.
-pub fn query_request(ws: &Workspace, query: &str, range: Option<&TimeRange>, token: &str) -> Result<HttpRequest> {
+pub fn query_request(ws: &Workspace, query: &str, range: Option<&TimeRange>, token: &Secret) -> Result<HttpRequest> {
     if ws.workspace_id.trim().is_empty() {
         return Err(Error::invalid("no workspaceId: give the Log Analytics workspace ID (a GUID) to connect()"));
     }
-    if token.trim().is_empty() {
-        return Err(Error::invalid(
-            "getToken() returned an empty token: it must return an access token for https://api.loganalytics.io/.default",
-        ));
-    }
-    let url = format!(
-        "{}/v1/workspaces/{}/query",
-        ws.base_url.trim_end_matches('/'),
-        encode_segment(ws.workspace_id.trim())
-    );
+    let url = Endpoint::new(ws.base_url.clone()).url(&["v1", "workspaces", ws.workspace_id.trim(), "query"], &[])?;
     let mut body = serde_json::json!({ "query": query });
     if let Some(r) = range {
         body["timespan"] = r.timespan_iso().into();
@@ -73,97 +74,43 @@ pub fn query_request(ws: &Workspace, query: &str, range: Option<&TimeRange>, tok
         body["workspaces"] = ws.additional_workspaces.clone().into();
     }
     Ok(HttpRequest::post_json(url, &body)
-        .header("Authorization", format!("Bearer {}", token.trim()))
+        .bearer(token)
         .header("Prefer", format!("wait={}", ws.server_timeout_s.clamp(1, 600))))
 }
 
-/// What a query response means: tables (maybe with a partial error beside them), or an error that says what to do.
+/// What a successful (2xx) query response means: tables (maybe with a partial error beside them), or for 204 an
+/// empty table that says why.
 pub fn interpret_response(resp: &HttpResponse, service: &str) -> Result<QueryResult> {
-    match resp.status {
-        200 => parse_response(&resp.body).map_err(|e| {
-            Error::Service(format!("{service} answered 200 but the body is not a valid query response: {e}"))
-        }),
-        204 => {
-            let mut frame = Frame::new("PrimaryResult", polars::prelude::DataFrame::empty());
-            frame.notes.push(format!("{service} answered 204 No Content: the workspace has no data for this query"));
-            Ok(QueryResult { tables: vec![frame], error: None })
-        }
-        status => Err(Error::Service(error_message(resp, status, service))),
+    if resp.status == 204 {
+        let mut frame = Frame::new("PrimaryResult", polars::prelude::DataFrame::empty());
+        frame.notes.push(format!("{service} answered 204 No Content: the workspace has no data for this query"));
+        return Ok(QueryResult { tables: vec![frame], error: None });
     }
+    parse_response(&resp.body)
+        .map_err(|e| Error::Service(format!("{service} answered 200 but the body is not a valid query response: {e}")))
 }
 
-/// The message for a failed request: the service's innermost message and what to check.
-pub(crate) fn error_message(resp: &HttpResponse, status: u16, service: &str) -> String {
-    let parsed: Option<serde_json::Value> = serde_json::from_slice(&resp.body).ok();
-    let err = parsed.as_ref().and_then(|v| v.get("error")).map(service_error);
-    let (code, detail) = match &err {
-        Some(e) => (
-            e.code.clone(),
-            if e.innermost() != e.message && !e.message.is_empty() {
-                format!("{} — {}", e.message, e.innermost())
-            } else {
-                e.innermost().to_string()
-            },
-        ),
-        None => {
-            let text = String::from_utf8_lossy(&resp.body);
-            let snippet: String = text.chars().take(300).collect();
-            (String::new(), snippet.trim().to_string())
-        }
-    };
-    let code = if code.is_empty() { String::new() } else { format!(" {code}") };
-    let hint = match status {
-        400 => "Check the query text (the message says where it failed).",
-        401 => "Check that getToken() returns a valid, unexpired token for the right audience (Log Analytics: https://api.loganalytics.io/.default).",
-        403 => "Check that the signed-in account has read access (e.g. Log Analytics Reader) on the workspace.",
-        404 => "Check the workspace ID / cluster URL and the base URL.",
-        429 => "The service is throttling requests; retries were exhausted. Wait a minute and run the query again.",
-        503 => "The service is unavailable; retries were exhausted. Try again later.",
-        504 => "The query ran out of time on the server. Narrow the time range, add filters, or raise the server timeout.",
-        _ => "",
-    };
-    let mut msg = format!("{service} answered HTTP {status}{code}: {detail}");
-    if !hint.is_empty() {
-        msg.push_str(if msg.ends_with('.') { " " } else { ". " });
-        msg.push_str(hint);
-    }
-    msg
-}
-
-/// A network failure as a user-facing error.
-pub(crate) fn net_error(e: NetError, service: &str, url: &str) -> Error {
-    match e {
-        NetError::Cancelled => Error::Cancelled,
-        NetError::Timeout(s) => Error::Service(format!(
-            "{service} did not answer within {s} s (client timeout). Narrow the query or raise the timeout."
-        )),
-        NetError::Network(m) => Error::Service(format!(
-            "could not reach {service} at {url}: {m}. Check the network, the base URL, and that the service allows \
-             this page's origin (CORS)."
-        )),
-    }
-}
-
-/// Runs a query: sends it (retrying 429/503 as `policy` says) and interprets the answer.
-pub async fn run_query<T: Transport>(
+/// Runs a query: asks `token` for a token, sends the query (retrying 429/503 as `policy` says) and interprets the
+/// answer.
+pub async fn run_query<T: Transport, S: SecretSource>(
     transport: &T,
     ws: &Workspace,
-    token: &str,
+    token: &S,
     query: &str,
     range: Option<&TimeRange>,
     policy: &RetryPolicy,
 ) -> Result<QueryResult> {
-    let req = query_request(ws, query, range, token)?;
-    let resp = send_with_retry(transport, &req, policy, |_, _, _| {})
-        .await
-        .map_err(|e| net_error(e, "Log Analytics", &req.url))?;
-    interpret_response(&resp, "Log Analytics")
+    let service = ws.service(policy);
+    let req = query_request(ws, query, range, &token.get().await?)?;
+    let resp = service.send_ok(transport, &req, None).await?;
+    interpret_response(&resp, &service.name)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::net::testing::*;
+    use crate::net::NetError;
 
     const OK: &str = r#"{"tables":[{"name":"PrimaryResult","columns":[{"name":"n","type":"long"}],"rows":[[1],[2]]}]}"#;
 
@@ -175,7 +122,8 @@ mod tests {
 
     fn run(t: &Scripted) -> Result<QueryResult> {
         let range = TimeRange { start_ns: 1_667_606_400_000_000_000, end_ns: 1_667_865_600_000_000_000 };
-        block_on(run_query(t, &ws(), "tok-123", "SigninLogs | take 1", Some(&range), &RetryPolicy::default()))
+        let token = Secret::new("tok-123", TOKEN_SOURCE).unwrap();
+        block_on(run_query(t, &ws(), &token, "SigninLogs | take 1", Some(&range), &RetryPolicy::default()))
     }
 
     #[test]
@@ -186,14 +134,15 @@ mod tests {
         let sent = &t.sent.borrow()[0];
         assert_eq!(sent.method, "POST");
         assert_eq!(sent.url, "http://127.0.0.1:9/v1/workspaces/52b1ab41-869e-4138-9e40-2a4457f09bf0/query");
-        let body: serde_json::Value = serde_json::from_str(sent.body.as_deref().unwrap()).unwrap();
+        let body: serde_json::Value = serde_json::from_str(&sent.body_text()).unwrap();
         assert_eq!(
             body,
             serde_json::json!({"query": "SigninLogs | take 1", "timespan": "2022-11-05T00:00:00.000Z/2022-11-08T00:00:00.000Z"})
         );
         assert!(sent.headers.contains(&("Authorization".into(), "Bearer tok-123".into())));
         assert!(sent.headers.contains(&("Prefer".into(), "wait=180".into())));
-        assert!(!sent.url.contains("tok-123") && !sent.body.as_deref().unwrap().contains("tok-123"));
+        assert!(!sent.url.contains("tok-123") && !sent.body_text().contains("tok-123"));
+        assert!(!format!("{sent:?}").contains("tok-123"));
     }
 
     #[test]
@@ -224,7 +173,10 @@ mod tests {
         let t = Scripted::new(vec![response(200, &[], "{\"tables\": [")]);
         assert!(run(&t).unwrap_err().to_string().contains("not a valid query response"));
         let t = Scripted::new(vec![Err(NetError::Network("connection refused".into()))]);
-        assert!(run(&t).unwrap_err().to_string().contains("could not reach Log Analytics at http://127.0.0.1:9/v1/workspaces/"));
+        assert!(run(&t)
+            .unwrap_err()
+            .to_string()
+            .contains("could not reach Log Analytics at http://127.0.0.1:9/v1/workspaces/"));
         let t = Scripted::new(vec![Err(NetError::Cancelled)]);
         assert!(matches!(run(&t).unwrap_err(), Error::Cancelled));
     }
@@ -238,11 +190,18 @@ mod tests {
 
     #[test]
     fn empty_ids_and_tokens_are_refused_before_sending() {
-        assert!(query_request(&Workspace::new(""), "x", None, "t").is_err());
-        assert!(query_request(&ws(), "x", None, " ").is_err());
+        let t = Secret::new("t", TOKEN_SOURCE).unwrap();
+        assert!(query_request(&Workspace::new(""), "x", None, &t).is_err());
+        let e = Secret::new(" ", TOKEN_SOURCE).unwrap_err().to_string();
+        assert!(
+            e.contains("getToken() (an access token for https://api.loganalytics.io/.default) gave an empty"),
+            "{e}"
+        );
         let mut w = ws();
         w.additional_workspaces = vec!["a".into(), "b".into()];
-        let req = query_request(&w, "x", None, "t").unwrap();
-        assert!(req.body.unwrap().contains("\"workspaces\":[\"a\",\"b\"]"));
+        let req = query_request(&w, "x", None, &t).unwrap();
+        assert!(req.body_text().contains("\"workspaces\":[\"a\",\"b\"]"));
+        w.workspace_id = "..".into();
+        assert!(query_request(&w, "x", None, &t).is_err(), "no path traversal through the workspace ID");
     }
 }

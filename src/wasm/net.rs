@@ -1,21 +1,65 @@
-//! `fetch` as a [`Transport`], in pages and in Web Workers (it uses the global `fetch`, not `window.fetch`).
+//! `fetch` as a [`Transport`] (through `gloo-net`), and the user's `getToken()` as a [`SecretSource`].
 //!
+//! `gloo-net` binds the global `fetch` (not `window.fetch`), so this works in pages, Web Workers and Node alike.
 //! Cancellation and the client timeout arrive as one `AbortSignal` from the JS wrapper; when it fires, a request in
-//! flight is aborted and a retry wait ends at once. A signal aborted with a `TimeoutError` reason is reported as a
-//! timeout, any other as a cancellation.
+//! flight is aborted and a retry or rate-limit wait ends at once. A signal aborted with a `TimeoutError` reason is
+//! reported as a timeout, any other as a cancellation.
+//!
+//! What `gloo-net` cannot do safely, and how this file works around it: it turns a rejected `fetch` into its error
+//! type only when the rejection is a JS `Error`, and panics (which aborts the whole wasm module) otherwise, while
+//! `fetch` rejects with the signal's abort reason, which a caller may set to anything (`controller.abort("stop")`).
+//! So the caller's signal is never handed to `gloo-net`: each request gets its own `AbortController`, aborted with
+//! a `DOMException` when the caller's signal fires. `gloo-net`'s header setters throw on invalid values, so
+//! requests are checked first ([`HttpRequest::check`]). Waiting uses the global `setTimeout` (gloo-net has no timer).
 
+use gloo_net::http::{Method, RequestBuilder};
 use js_sys::{Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Headers, RequestInit, Response};
+use web_sys::{AbortController, AbortSignal, DomException};
 
-use crate::net::{HttpRequest, HttpResponse, NetError, Transport};
+use crate::error::{Error, Result};
+use crate::net::{HttpRequest, HttpResponse, NetError, Secret, SecretSource, Transport};
 
 /// `fetch` with an optional abort signal; `timeout_s` names the client limit in timeout errors.
 pub struct FetchTransport {
     pub signal: Option<AbortSignal>,
     pub timeout_s: u32,
+}
+
+/// A controller that follows the caller's signal, aborting with a `DOMException`; unhooked when dropped.
+struct Follower {
+    controller: AbortController,
+    outer: Option<AbortSignal>,
+    on_abort: Option<Closure<dyn FnMut()>>,
+}
+
+impl Follower {
+    fn new(outer: Option<&AbortSignal>) -> std::result::Result<Follower, NetError> {
+        let controller = AbortController::new().map_err(|e| NetError::Network(js_text(&e)))?;
+        let mut f = Follower { controller, outer: outer.cloned(), on_abort: None };
+        if let Some(outer) = outer {
+            let c = f.controller.clone();
+            let cb = Closure::<dyn FnMut()>::new(move || {
+                match DomException::new_with_message_and_name("cancelled", "AbortError") {
+                    Ok(reason) => c.abort_with_reason(&reason),
+                    Err(_) => c.abort(),
+                }
+            });
+            let _ = outer.add_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
+            f.on_abort = Some(cb);
+        }
+        Ok(f)
+    }
+}
+
+impl Drop for Follower {
+    fn drop(&mut self) {
+        if let (Some(outer), Some(cb)) = (&self.outer, &self.on_abort) {
+            let _ = outer.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
+        }
+    }
 }
 
 impl FetchTransport {
@@ -33,69 +77,56 @@ impl FetchTransport {
         })
     }
 
-    fn global_fn(name: &str) -> Result<Function, NetError> {
-        Reflect::get(&js_sys::global(), &name.into())
-            .ok()
-            .and_then(|f| f.dyn_into::<Function>().ok())
-            .ok_or_else(|| NetError::Network(format!("this JavaScript host has no global {name}()")))
+    /// A failure: the abort if the signal fired, else the platform's text.
+    fn failed(&self, text: String) -> NetError {
+        self.aborted().unwrap_or(NetError::Network(text))
     }
+}
 
-    fn js_text(e: &JsValue) -> String {
-        e.as_string()
-            .or_else(|| Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string()))
-            .unwrap_or_else(|| "fetch failed".into())
+fn js_text(e: &JsValue) -> String {
+    e.as_string()
+        .or_else(|| Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string()))
+        .unwrap_or_else(|| "fetch failed".into())
+}
+
+fn gloo_text(e: gloo_net::Error) -> String {
+    match e {
+        gloo_net::Error::JsError(e) => e.message,
+        other => other.to_string(),
     }
 }
 
 impl Transport for FetchTransport {
-    async fn send(&self, req: &HttpRequest) -> Result<HttpResponse, NetError> {
+    async fn send(&self, req: &HttpRequest) -> std::result::Result<HttpResponse, NetError> {
         if let Some(e) = self.aborted() {
             return Err(e);
         }
-        let init = RequestInit::new();
-        init.set_method(&req.method);
-        let headers = Headers::new().map_err(|e| NetError::Network(Self::js_text(&e)))?;
+        req.check().map_err(|e| NetError::Network(e.to_string()))?;
+        let method = Method::from_bytes(req.method.as_bytes()).map_err(|e| NetError::Network(e.to_string()))?;
+        let follower = Follower::new(self.signal.as_ref())?;
+        let signal = follower.controller.signal();
+        let mut builder = RequestBuilder::new(&req.url).method(method).abort_signal(Some(&signal));
         for (k, v) in &req.headers {
-            headers.append(k, v).map_err(|e| NetError::Network(Self::js_text(&e)))?;
+            builder = builder.header(k, v);
         }
-        init.set_headers(&headers);
-        if let Some(body) = &req.body {
-            init.set_body(&JsValue::from_str(body));
+        let request = match &req.body {
+            Some(body) => builder.body(Uint8Array::from(body.as_slice())),
+            None => builder.build(),
         }
-        if let Some(signal) = &self.signal {
-            init.set_signal(Some(signal));
-        }
-        let fetch = Self::global_fn("fetch")?;
-        let promise: Promise = fetch
-            .call2(&JsValue::UNDEFINED, &JsValue::from_str(&req.url), &init)
-            .map_err(|e| NetError::Network(Self::js_text(&e)))?
-            .dyn_into()
-            .map_err(|_| NetError::Network("fetch() did not return a promise".into()))?;
-        let resp: Response = match JsFuture::from(promise).await {
-            Ok(r) => r.dyn_into().map_err(|_| NetError::Network("fetch() did not give a Response".into()))?,
-            Err(e) => return Err(self.aborted().unwrap_or_else(|| NetError::Network(Self::js_text(&e)))),
-        };
-        let mut out_headers = Vec::new();
-        for name in ["retry-after", "content-type", "x-ms-correlation-request-id"] {
-            if let Ok(Some(v)) = resp.headers().get(name) {
-                out_headers.push((name.to_string(), v));
-            }
-        }
-        let buf = resp.array_buffer().map_err(|e| NetError::Network(Self::js_text(&e)))?;
-        let body = match JsFuture::from(buf).await {
-            Ok(b) => Uint8Array::new(&b).to_vec(),
-            Err(e) => return Err(self.aborted().unwrap_or_else(|| NetError::Network(Self::js_text(&e)))),
-        };
-        Ok(HttpResponse {
-            status: resp.status(),
-            headers: out_headers,
-            body,
-        })
+        .map_err(|e| NetError::Network(gloo_text(e)))?;
+        let resp = request.send().await.map_err(|e| self.failed(gloo_text(e)))?;
+        let headers = resp.headers().entries().collect();
+        let body = resp.binary().await.map_err(|e| self.failed(gloo_text(e)))?;
+        drop(follower);
+        Ok(HttpResponse { status: resp.status(), headers, body })
     }
 
-    async fn sleep(&self, ms: u64) -> Result<(), NetError> {
+    async fn sleep(&self, ms: u64) -> std::result::Result<(), NetError> {
         // Wait in short steps so an abort ends the wait promptly.
-        let set_timeout = Self::global_fn("setTimeout")?;
+        let set_timeout = Reflect::get(&js_sys::global(), &"setTimeout".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+            .ok_or_else(|| NetError::Network("this JavaScript host has no global setTimeout()".into()))?;
         let mut left = ms;
         while left > 0 {
             if let Some(e) = self.aborted() {
@@ -109,5 +140,32 @@ impl Transport for FetchTransport {
             left -= step;
         }
         self.aborted().map_or(Ok(()), Err)
+    }
+
+    fn now_ms(&self) -> u64 {
+        js_sys::Date::now().max(0.0) as u64
+    }
+}
+
+/// The user's `getToken()` (sync or async; a string, or an object with a string `token` as `@azure/identity`
+/// returns), asked each time a request needs a token. `source` names it and what it must return, for messages.
+pub struct JsSecretSource {
+    pub get_token: Function,
+    pub source: String,
+}
+
+impl SecretSource for JsSecretSource {
+    async fn get(&self) -> Result<Secret> {
+        let failed = |e: JsValue| Error::Service(format!("{} failed: {}", self.source, js_text(&e)));
+        let value = self.get_token.call0(&JsValue::UNDEFINED).map_err(failed)?;
+        let value = JsFuture::from(Promise::resolve(&value)).await.map_err(failed)?;
+        let text = value.as_string().or_else(|| Reflect::get(&value, &"token".into()).ok().and_then(|t| t.as_string()));
+        match text {
+            Some(t) => Secret::new(&t, &self.source),
+            None => Err(Error::invalid(format!(
+                "{} must return a string (or an object with a string `token`); it returned something else",
+                self.source
+            ))),
+        }
     }
 }

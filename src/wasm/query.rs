@@ -5,7 +5,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
 
 use super::frame::{WasmFrame, WasmLocalData, WasmTableSet};
-use super::net::FetchTransport;
+use super::net::{FetchTransport, JsSecretSource};
 use super::{js_err, json_of, ms_to_ns, JsResult};
 use crate::net::RetryPolicy;
 use crate::query::catalog::Catalog;
@@ -89,11 +89,12 @@ fn opt_string(v: &serde_json::Value, key: &str) -> Option<String> {
     v.get(key).and_then(|x| x.as_str()).map(str::to_string).filter(|s| !s.trim().is_empty())
 }
 
-/// Runs KQL on Log Analytics. `workspace`: `{workspaceId, baseUrl?, additionalWorkspaces?, serverTimeout?}`.
+/// Runs KQL on Log Analytics. `workspace`: `{workspaceId, baseUrl?, additionalWorkspaces?, serverTimeout?}`;
+/// `get_token`: the user's `getToken()`, asked once per query.
 #[wasm_bindgen(js_name = laQuery)]
 pub async fn la_query(
     workspace: JsValue,
-    token: String,
+    get_token: js_sys::Function,
     query: String,
     start_ms: Option<f64>,
     end_ms: Option<f64>,
@@ -116,6 +117,7 @@ pub async fn la_query(
         _ => None,
     };
     let transport = FetchTransport { signal, timeout_s };
+    let token = JsSecretSource { get_token, source: loganalytics::TOKEN_SOURCE.into() };
     let result = loganalytics::run_query(&transport, &ws, &token, &query, range.as_ref(), &RetryPolicy::default())
         .await
         .map_err(js_err)?;
@@ -127,13 +129,14 @@ pub async fn la_query(
 pub async fn kusto_query(
     cluster: String,
     database: String,
-    token: String,
+    get_token: js_sys::Function,
     query: String,
     signal: Option<AbortSignal>,
     timeout_s: u32,
 ) -> JsResult<WasmTableSet> {
     let transport = FetchTransport { signal, timeout_s };
     let c = kusto::Cluster { url: cluster, database };
+    let token = JsSecretSource { get_token, source: c.token_source() };
     let result = kusto::run_query(&transport, &c, &token, &query, &RetryPolicy::default()).await.map_err(js_err)?;
     Ok(WasmTableSet::from(result))
 }
@@ -141,7 +144,12 @@ pub async fn kusto_query(
 /// The workspace's tables from ARM: JSON `[{name, columns: [[name, type]]}]`.
 /// `arm`: `{subscriptionId, resourceGroup, workspaceName, baseUrl?}`.
 #[wasm_bindgen(js_name = armTables)]
-pub async fn arm_tables(arm: JsValue, token: String, signal: Option<AbortSignal>, timeout_s: u32) -> JsResult<String> {
+pub async fn arm_tables(
+    arm: JsValue,
+    get_token: js_sys::Function,
+    signal: Option<AbortSignal>,
+    timeout_s: u32,
+) -> JsResult<String> {
     let a = json_of(&arm)?;
     let ws = ArmWorkspace {
         subscription_id: opt_string(&a, "subscriptionId").unwrap_or_default(),
@@ -149,15 +157,9 @@ pub async fn arm_tables(arm: JsValue, token: String, signal: Option<AbortSignal>
         workspace_name: opt_string(&a, "workspaceName").unwrap_or_default(),
         base_url: opt_string(&a, "baseUrl").unwrap_or_else(|| schema::DEFAULT_ARM_URL.into()),
     };
-    let req = schema::tables_request(&ws, &token).map_err(js_err)?;
     let transport = FetchTransport { signal, timeout_s };
-    let resp = crate::net::send_with_retry(&transport, &req, &RetryPolicy::default(), |_, _, _| {})
-        .await
-        .map_err(|e| js_err(loganalytics::net_error(e, "Azure Resource Manager", &req.url)))?;
-    if resp.status != 200 {
-        return Err(js_err(crate::Error::Service(loganalytics::error_message(&resp, resp.status, "Azure Resource Manager"))));
-    }
-    let tables = schema::parse_tables(&resp.body).map_err(js_err)?;
+    let token = JsSecretSource { get_token, source: schema::TOKEN_SOURCE.into() };
+    let tables = schema::fetch_tables(&transport, &ws, &token, &RetryPolicy::default()).await.map_err(js_err)?;
     let out: Vec<serde_json::Value> = tables
         .into_iter()
         .map(|t| {

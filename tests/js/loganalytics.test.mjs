@@ -186,3 +186,27 @@ test("schema from the ARM tables API", async () => {
   assert.equal(r.headers.authorization, "Bearer arm-token");
   await assert.rejects(sentinel().schemaTables(), /needs the workspace's ARM address/);
 });
+
+test("the core asks getToken(): {token} objects, bad tokens refused unseen, failures named, any abort reason", async () => {
+  const connect = (getToken) => new hb.QueryProvider("MSSentinel").connect({ workspaceId: WS, baseUrl: base, getToken });
+  let asked = 0;
+  const azureStyle = connect(async () => { asked++; return { token: TOKEN, expiresOnTimestamp: Date.now() + 3600e3 }; });
+  assert.equal((await azureStyle.execQuery("ok")).numRows, 2);
+  assert.equal((await azureStyle.execQuery("throttle-forever").catch(() => null)), null);
+  assert.equal(asked, 2, "once per query, not per retry");
+  assert.equal(requests.findLast((x) => JSON.parse(x.body || "{}").query === "ok").headers.authorization, `Bearer ${TOKEN}`);
+  const n = requests.length;
+  await assert.rejects(connect(() => "abc\r\nX-Evil: 1").execQuery("ok"), (e) => {
+    assert.match(e.message, /^getToken\(\) \(an access token for https:\/\/api\.loganalytics\.io\/\.default\) gave a token or key with a control or non-ASCII character/);
+    assert.ok(!e.message.includes("abc") && !e.message.includes("X-Evil"), e.message);
+    return true;
+  });
+  await assert.rejects(connect(() => "  ").execQuery("ok"), /gave an empty token or key/);
+  await assert.rejects(connect(() => { throw new Error("login required"); }).execQuery("ok"), /getToken\(\) \(an access token for https:\/\/api\.loganalytics\.io\/\.default\) failed: login required/);
+  await assert.rejects(connect(async () => 42).execQuery("ok"), /must return a string \(or an object with a string `token`\)/);
+  assert.equal(requests.length, n, "nothing was sent with a bad token");
+  const c = new AbortController();
+  setTimeout(() => c.abort("stop"), 100); // a reason that is not an Error must not break the module
+  await assert.rejects(sentinel().execQuery("cancel", { signal: c.signal }), /cancelled/);
+  assert.equal((await sentinel().execQuery("ok")).numRows, 2, "the module still works");
+});

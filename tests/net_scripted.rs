@@ -1,0 +1,160 @@
+//! The transport seam from outside the crate: a Log Analytics query, and a batch of lookups through one service with
+//! its rate limit, the session cache and the bounded fan-out, all on the scripted transport and its fake clock
+//! (`net::testing`, enabled for `cargo test` by the crate's dev-dependency on itself with the `testing` feature).
+
+use std::cell::{Cell, RefCell};
+
+use huntbook::net::testing::{block_on, response, Scripted};
+use huntbook::net::{
+    fan_out, Endpoint, HttpRequest, NetError, RateLimit, ResponseCache, RetryPolicy, Secret, SecretSource, Service,
+};
+use huntbook::query::loganalytics::{run_query, Workspace, TOKEN_SOURCE};
+use huntbook::query::time::TimeRange;
+use huntbook::{Error, Result};
+
+/// A token source that counts how often it is asked (once per query).
+struct Counting {
+    token: Secret,
+    asked: Cell<u32>,
+}
+
+impl SecretSource for Counting {
+    async fn get(&self) -> Result<Secret> {
+        self.asked.set(self.asked.get() + 1);
+        Ok(self.token.clone())
+    }
+}
+
+const TABLE: &str = r#"{"tables":[{"name":"PrimaryResult","columns":[{"name":"Account","type":"string"},{"name":"n","type":"long"}],
+  "rows":[["alice",3],["bob",9007199254740993]]}]}"#;
+
+#[test]
+fn log_analytics_query_through_the_scripted_transport() {
+    let t = Scripted::new(vec![
+        response(429, &[("Retry-After", "2")], r#"{"error":{"code":"TooManyRequests","message":"throttled"}}"#),
+        response(200, &[("Content-Type", "application/json")], TABLE),
+        response(401, &[], r#"{"error":{"code":"AuthenticationFailed","message":"Authentication failed."}}"#),
+    ]);
+    let mut ws = Workspace::new("52b1ab41-869e-4138-9e40-2a4457f09bf0");
+    ws.base_url = "https://la.example/".into();
+    let tokens = Counting { token: Secret::new("tok-SECRET-9", TOKEN_SOURCE).unwrap(), asked: Cell::new(0) };
+    let range = TimeRange { start_ns: 1_667_606_400_000_000_000, end_ns: 1_667_865_600_000_000_000 };
+    let r =
+        block_on(run_query(&t, &ws, &tokens, "SigninLogs | take 2", Some(&range), &RetryPolicy::default())).unwrap();
+    let df = r.tables[0].df();
+    assert_eq!(df.shape(), (2, 2));
+    assert_eq!(df.column("n").unwrap().i64().unwrap().get(1), Some(9_007_199_254_740_993));
+    assert_eq!(t.sent_at(), [0, 2_000], "the retry waited Retry-After on the fake clock");
+    let sent = t.sent.borrow()[1].clone();
+    assert_eq!(sent.url, "https://la.example/v1/workspaces/52b1ab41-869e-4138-9e40-2a4457f09bf0/query");
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(sent.body.as_deref().unwrap()).unwrap(),
+        serde_json::json!({"query": "SigninLogs | take 2", "timespan": "2022-11-05T00:00:00.000Z/2022-11-08T00:00:00.000Z"})
+    );
+    assert!(sent.headers.contains(&("Authorization".into(), "Bearer tok-SECRET-9".into())));
+    assert!(!format!("{sent:?}").contains("tok-SECRET-9"));
+
+    let e = block_on(run_query(&t, &ws, &tokens, "x", None, &RetryPolicy::default())).unwrap_err().to_string();
+    assert!(
+        e.starts_with(
+            "Log Analytics answered HTTP 401 AuthenticationFailed: Authentication failed. Check that getToken()"
+        ),
+        "{e}"
+    );
+    assert!(!e.contains("tok-SECRET-9"));
+    assert_eq!(tokens.asked.get(), 2, "the token is asked for once per query, not per retry");
+}
+
+/// A threat-intel-like service: 4 requests a minute, a key in a header, a cache for the session.
+fn provider() -> Service {
+    Service::new("TestIntel", Endpoint::new("https://ti.example/api/v1"), "the TestIntel API key is valid")
+        .rate_limit(RateLimit::per_minute(4))
+}
+
+#[test]
+fn batch_lookups_with_rate_limit_cache_fan_out_and_progress() {
+    let mut t = Scripted::routed(|req: &HttpRequest| {
+        let ioc = req.url.rsplit('/').next().unwrap_or_default().to_string();
+        match ioc.as_str() {
+            "10.0.0.4" => response(404, &[], r#"{"error":{"code":"NotFoundError","message":"not found"}}"#),
+            "10.0.0.5" => Err(NetError::Network("Failed to fetch".into())),
+            _ => response(200, &[], &format!(r#"{{"ioc":"{ioc}"}}"#)),
+        }
+    });
+    t.latency_polls = 3; // answers take a while, so several lookups are in flight
+    let s = provider();
+    let cache = ResponseCache::new(100, 1 << 20);
+    let key = Secret::new("ti-key-0042", "the TestIntel key").unwrap();
+    // Seven lookups, two of them repeats that the cache answers.
+    let iocs = ["10.0.0.1", "10.0.0.2", "10.0.0.1", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.2", "10.0.0.6"];
+    let in_flight = Cell::new(0usize);
+    let max_in_flight = Cell::new(0usize);
+    let lookup = |ioc: &'static str| {
+        let (s, t, cache, key, in_flight, max_in_flight) = (&s, &t, &cache, &key, &in_flight, &max_in_flight);
+        async move {
+            in_flight.set(in_flight.get() + 1);
+            max_in_flight.set(max_in_flight.get().max(in_flight.get()));
+            let req = HttpRequest::get(s.url(&["ip", ioc], &[])?).secret_header("x-apikey", key);
+            let r = s.send_ok(t, &req, Some(cache)).await;
+            in_flight.set(in_flight.get() - 1);
+            Ok::<_, Error>(String::from_utf8_lossy(&r?.body).into_owned())
+        }
+    };
+    let progress = RefCell::new(Vec::new());
+    let jobs: Vec<_> = iocs.iter().map(|&ioc| lookup(ioc)).collect();
+    let out = block_on(fan_out(jobs, 2, || false, |done, total| progress.borrow_mut().push((done, total)))).unwrap();
+
+    // Results in input order, failures as that lookup's result (the key never in them).
+    let text: Vec<String> = out.iter().map(|r| r.as_ref().map_or_else(|e| e.to_string(), |b| b.clone())).collect();
+    assert_eq!(text[0], r#"{"ioc":"10.0.0.1"}"#);
+    assert_eq!(text[2], r#"{"ioc":"10.0.0.1"}"#);
+    assert_eq!(text[3], r#"{"ioc":"10.0.0.3"}"#);
+    assert!(text[4].starts_with("TestIntel answered HTTP 404 NotFoundError: not found"), "{}", text[4]);
+    assert!(
+        text[5].starts_with("could not reach TestIntel at https://ti.example/api/v1/ip/10.0.0.5: Failed to fetch"),
+        "{}",
+        text[5]
+    );
+    assert_eq!(text[7], r#"{"ioc":"10.0.0.6"}"#);
+    assert!(text.iter().all(|t| !t.contains("ti-key-0042")));
+
+    // At most two in flight; progress told from 0 to 8 of 8.
+    assert_eq!(max_in_flight.get(), 2);
+    assert_eq!(*progress.borrow(), (0..=8).map(|d| (d, 8)).collect::<Vec<_>>());
+
+    // Only distinct, cacheable lookups went out: 10.0.0.5 failed and was not cached; repeats came from the cache
+    // (the 404 is an answer and is kept).
+    let urls: Vec<String> = t.sent.borrow().iter().map(|r| r.url.rsplit('/').next().unwrap().to_string()).collect();
+    let mut distinct = urls.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct, ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6"]);
+    assert_eq!(urls.len(), 6, "two repeats answered by the cache: {urls:?}");
+    assert_eq!(cache.stats().0, 2);
+
+    // Never more than four requests in any minute of the fake clock.
+    let at = t.sent_at();
+    for w in at.windows(5) {
+        assert!(w[4] - w[0] >= 60_000, "five requests within a minute: {at:?}");
+    }
+    assert_eq!(at.last().copied(), Some(60_000), "the fifth and sixth requests waited a minute");
+}
+
+#[test]
+fn cancellation_stops_the_batch() {
+    let mut t = Scripted::routed(|_| response(200, &[], "{}"));
+    t.cancel_sleep = true; // a wait (here: the rate limit's) is where the abort is noticed
+    let s = provider();
+    let jobs: Vec<_> = (0..10)
+        .map(|i| {
+            let (s, t) = (&s, &t);
+            async move {
+                let req = HttpRequest::get(s.url(&["ip", &format!("10.0.1.{i}")], &[])?);
+                s.send_ok(t, &req, None).await.map(|r| r.status)
+            }
+        })
+        .collect();
+    let r = block_on(fan_out(jobs, 3, || false, |_, _| {}));
+    assert!(matches!(r, Err(Error::Cancelled)), "{r:?}");
+    assert_eq!(t.sent.borrow().len(), 4, "the limit let four through; the fifth was waiting when cancelled");
+}
