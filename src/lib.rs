@@ -8,7 +8,7 @@
 //! |---|---|
 //! | [`frame`] | `Frame`, the table type: readers (Log Analytics JSON, CSV, JSON rows), Arrow IPC / rows / HTML out, verbs |
 //! | [`query`] | where tables come from: local/demo data (Log Analytics, Data Explorer and the query catalog to come) |
-//! | [`demo`] | the embedded demo data set, shifted so its newest event is now |
+//! | [`demo`] | the demo data set (a file beside the wasm), shifted so its newest event is now |
 //! | [`kql`], [`decode`], [`ioc`], [`enrich`], [`entity`], [`pivot`], [`vis`], [`net`] | later sections of the Tour |
 //!
 //! Nothing reachable from user input panics: errors are [`error::Error`] values that say what was wrong.
