@@ -100,8 +100,11 @@ export class LocalData {
   addTable(name: string, df: DataFrame): this;
 }
 
-/** The embedded demo data set, shifted so its newest event is `now`. */
-export function loadDemo(options?: { now?: Date | number }): LocalData;
+/**
+ * The demo data set (the file `huntbook_demo.la.json.gz` beside the wasm, or `url`), shifted so its newest event is
+ * `now`. Initialises huntbook if needed; afterwards `new QueryProvider("LocalData")` queries a copy of these tables.
+ */
+export function loadDemo(options?: { now?: Date | number; url?: string | URL }): Promise<LocalData>;
 
 export type TableFormat = "la" | "json" | "csv";
 
@@ -182,6 +185,7 @@ export interface KustoConnection {
 
 /** msticpy's QueryProvider: built-in queries as `qp.Family.query_name(...)`, your own KQL, schemas. */
 export class QueryProvider {
+  /** "LocalData" without `data` queries a copy of the tables `await loadDemo()` loaded (it throws before that). */
   constructor(environment?: "LocalData" | "LogAnalytics" | "MSSentinel" | "Kusto" | string, options?: { data?: LocalData; queryTime?: QueryTime });
   readonly environment: "LocalData" | "LogAnalytics" | "Kusto";
   queryTime: QueryTime;

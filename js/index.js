@@ -11,6 +11,7 @@ import { dataSource } from "./widgets/dataSource.js";
 import { queryTime } from "./widgets/queryTime.js";
 import { queryBrowser } from "./widgets/queryBrowser.js";
 import { progress } from "./widgets/progress.js";
+import { bytesAt, demoTables } from "./demo.js";
 import * as analysis from "./analysis.js";
 import * as vis from "./vis/index.js";
 
@@ -33,11 +34,7 @@ export function init({ module_or_path, arrow, warmUp = true } = {}) {
   if (!ready) {
     ready = (async () => {
       let source = module_or_path ?? new URL("./huntbook_wasm_bg.wasm", import.meta.url);
-      if (source instanceof URL && source.protocol === "file:") {
-        const fsName = "node:fs/promises";
-        const fs = await import(/* @vite-ignore */ fsName);
-        source = await fs.readFile(source);
-      }
+      if (source instanceof URL && source.protocol === "file:") source = await bytesAt(source);
       await initWasm({ module_or_path: source });
       if (warmUp) scheduleWarmUp();
       if (!getArrow()) {
@@ -85,7 +82,7 @@ export function version() {
 }
 
 /**
- * Local tables by name: the embedded demo data set plus tables you add.
+ * Local tables by name: the demo data set (`loadDemo()`) plus tables you add.
  */
 export class LocalData {
   constructor(inner) {
@@ -116,12 +113,15 @@ export class LocalData {
 }
 
 /**
- * The embedded demo data set (a generated Sentinel workspace with an attack story), shifted so that its newest
- * event is `now` (a Date or epoch milliseconds; default: the current time).
+ * The demo data set (a generated Sentinel workspace with an attack story), shifted so that its newest event is
+ * `now` (a Date or epoch milliseconds; default: the current time): `const demo = await huntbook.loadDemo()`.
+ * The data is the file `huntbook_demo.la.json.gz` beside the wasm (fetched once; read from disk in Node.js); `url`
+ * loads it from elsewhere. Initialises huntbook if needed. After it, `new QueryProvider("LocalData")` queries these
+ * tables (a copy).
  */
-export function loadDemo({ now = Date.now() } = {}) {
-  requireReady();
-  return new LocalData(wasm.LocalData.demo(+now));
+export async function loadDemo({ now = Date.now(), url } = {}) {
+  await init();
+  return new LocalData(await demoTables(+now, url));
 }
 
 function toBytes(data) {

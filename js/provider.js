@@ -4,6 +4,7 @@
 import * as wasm from "./huntbook_wasm.js";
 import { wrapFrame } from "./frame.js";
 import { QueryTime } from "./time.js";
+import { loadedDemoCopy } from "./demo.js";
 
 // The names of the option objects read here (their values are host objects); checked by wasm.checkOptions.
 const CONNECT_OPTIONS = {
@@ -54,7 +55,7 @@ async function withSignal(task, { signal, timeout = 300 } = {}) {
 
 export class QueryProvider {
   /**
-   * `environment`: "LocalData" (default: the embedded demo data, no credentials), "LogAnalytics" (Microsoft
+   * `environment`: "LocalData" (default: the `loadDemo()` tables, no credentials), "LogAnalytics" (Microsoft
    * Sentinel; aliases "MSSentinel", "Sentinel") or "Kusto" (Azure Data Explorer). `data`: a LocalData to query
    * instead of the demo data. `queryTime`: the QueryTime used when a query's start/end are not given.
    */
@@ -65,7 +66,8 @@ export class QueryProvider {
     this.environment = env;
     this.queryTime = queryTime ?? new QueryTime();
     this._catalog = wasm.Catalog.builtin();
-    this._data = data?._inner ?? (env === "LocalData" ? wasm.LocalData.demo(Date.now()) : null);
+    // LocalData without `data`: a copy of the tables `await loadDemo()` loaded (else an error saying to call it).
+    this._data = data?._inner ?? (env === "LocalData" ? loadedDemoCopy() : null);
     this._connection = null;
     this._attachQueries();
   }

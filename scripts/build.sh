@@ -35,6 +35,8 @@ cp pkg-template/package.json pkg-template/README.md "$dist/"
 cp js/*.js js/*.d.ts "$dist/"
 mkdir -p "$dist/widgets" "$dist/vis" && cp js/widgets/*.js "$dist/widgets/" && cp js/vis/*.js js/vis/*.d.ts "$dist/vis/"
 cp "$out/huntbook_wasm.js" "$out/huntbook_wasm.d.ts" "$wasm" "$dist/"
+# The demo data set, beside the wasm: loadDemo() fetches it (demo_data/demo.la.json.gz).
+cp demo_data/demo.la.json.gz "$dist/huntbook_demo.la.json.gz"
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 sed -i "s/\"version\": \"[^\"]*\"/\"version\": \"$version\"/" "$dist/package.json"
-echo "build: $dist (huntbook $version, wasm $(($(stat -c %s "$dist/huntbook_wasm_bg.wasm") / 1024)) KiB, gzip $(($(gzip -9c "$dist/huntbook_wasm_bg.wasm" | wc -c) / 1024)) KiB)"
+echo "build: $dist (huntbook $version, wasm $(($(stat -c %s "$dist/huntbook_wasm_bg.wasm") / 1024)) KiB, gzip $(($(gzip -9c "$dist/huntbook_wasm_bg.wasm" | wc -c) / 1024)) KiB, demo data $(($(stat -c %s "$dist/huntbook_demo.la.json.gz") / 1024)) KiB)"

@@ -68,8 +68,11 @@ viewof source = huntbook.dataSource({ timeout: 15000 })   // "Demo data" by itse
     document.getElementById("cell-source").querySelector(".output").append(holder);
     state.source = await picker.chosen;
     if (state.source === "sentinel") state.qp = await connectSentinel(holder);
-    else state.qp = new huntbook.QueryProvider("LocalData", { queryTime: new huntbook.QueryTime({ start: "-5d" }) });
-    return `${state.qp.environment}: ${state.source === "demo" ? "the embedded demo workspace, shifted so its newest event is now" : "connected"}`;
+    else {
+      await huntbook.loadDemo(); // fetches the demo workspace file beside the wasm
+      state.qp = new huntbook.QueryProvider("LocalData", { queryTime: new huntbook.QueryTime({ start: "-5d" }) });
+    }
+    return `${state.qp.environment}: ${state.source === "demo" ? "the demo workspace, shifted so its newest event is now" : "connected"}`;
   }),
   cell("tables", "List tables", `await qp.schemaTables()`, async () => list(await state.qp.schemaTables(), "tables")),
   cell("schema", "Schema of SigninLogs", `await qp.schema("SigninLogs")`, async () => {

@@ -124,8 +124,7 @@ fn js_arrow_is_milliseconds_and_large_utf8() {
     assert_eq!(back.column("When").unwrap().datetime().unwrap().phys.get(0), Some(1_709_296_496_765));
     assert_eq!(back.column("Big").unwrap().i64().unwrap().get(0), Some(9_007_199_254_740_993));
     // The schema message names LargeUtf8 (Arrow type id 20), never Utf8View (24).
-    let mut reader = IpcStreamReader::new(std::io::Cursor::new(&ipc));
-    let schema = reader.arrow_schema().unwrap();
+    let schema = polars_arrow::io::ipc::read::read_stream_metadata(&mut std::io::Cursor::new(&ipc)).unwrap().schema;
     let s = schema.get("S").unwrap();
     assert_eq!(format!("{:?}", s.dtype()), "LargeUtf8");
 }

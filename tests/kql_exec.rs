@@ -623,7 +623,7 @@ fn fmt_dt(ns: i64) -> String {
 #[test]
 fn tour_queries_on_demo_data() {
     let now = ts("2024-06-01T12:00:00Z");
-    let data = huntbook::demo::load(now).unwrap();
+    let data = huntbook::demo::load(include_bytes!("../demo_data/demo.la.json.gz"), now).unwrap();
     let json = demo_json();
     let shift = demo_shift(&json, now);
 
@@ -693,7 +693,7 @@ fn tour_queries_on_demo_data() {
 #[test]
 fn msticpy_queries_run_on_demo_data() {
     let now = ts("2024-06-01T12:00:00Z");
-    let data = huntbook::demo::load(now).unwrap();
+    let data = huntbook::demo::load(include_bytes!("../demo_data/demo.la.json.gz"), now).unwrap();
     let (start, end) = (fmt_dt(now - 21 * DAY), fmt_dt(now));
     let project = "| project-rename StartTimeUtc = StartTime, EndTimeUtc = EndTime, AlertDisplayName = DisplayName, Severity = AlertSeverity \
                    | extend AlertType = iif(isempty(AlertType), AlertName, AlertType)";

@@ -111,7 +111,7 @@ fn classify(result: huntbook::Result<huntbook::Frame>) -> Outcome {
 
 #[test]
 fn sentinel_queries_on_the_demo_data() {
-    let data = huntbook::demo::load(NOW).unwrap();
+    let data = huntbook::demo::load(include_bytes!("../demo_data/demo.la.json.gz"), NOW).unwrap();
     let queries = rendered();
     let mut report: Vec<(String, Outcome)> = Vec::new();
     for (name, text) in &queries {
@@ -193,7 +193,7 @@ fn sentinel_queries_on_the_demo_data() {
 /// so their filters find rows and the rest of each query runs on them.
 #[test]
 fn sentinel_queries_with_demo_values() {
-    let data = huntbook::demo::load(NOW).unwrap();
+    let data = huntbook::demo::load(include_bytes!("../demo_data/demo.la.json.gz"), NOW).unwrap();
     let c = catalog();
     let ctx = RenderContext { now_ns: NOW, time_range: TimeRange::last(NOW, 30 * NS_PER_DAY) };
     let values = json!({
@@ -233,7 +233,7 @@ fn sentinel_queries_with_demo_values() {
 /// demo sign-ins.
 #[test]
 fn time_series_queries_on_demo_signins() {
-    let data = huntbook::demo::load(NOW).unwrap();
+    let data = huntbook::demo::load(include_bytes!("../demo_data/demo.la.json.gz"), NOW).unwrap();
     let c = catalog();
     let ctx = RenderContext { now_ns: NOW, time_range: TimeRange::last(NOW, 30 * NS_PER_DAY) };
     let table = "SigninLogs | summarize Total = count() by bin(TimeGenerated, 1h), Type";

@@ -9,6 +9,7 @@
 use std::io::Cursor;
 
 use polars::prelude::*;
+use polars_arrow::io::ipc::{read as ipc_read, write as ipc_write};
 
 use super::Frame;
 use crate::error::{PolarsContext, Result};
@@ -25,7 +26,7 @@ pub enum TimePrecision {
 
 /// Encodes `frame` as an Arrow IPC stream (LargeUtf8 strings; times as `precision` says).
 pub fn to_ipc_stream(frame: &Frame, precision: TimePrecision) -> Result<Vec<u8>> {
-    let mut df = match precision {
+    let df = match precision {
         TimePrecision::Milliseconds => js_facing(frame.df())?,
         TimePrecision::Full => {
             let mut df = frame.df().clone();
@@ -33,11 +34,14 @@ pub fn to_ipc_stream(frame: &Frame, precision: TimePrecision) -> Result<Vec<u8>>
             df
         }
     };
+    let compat = CompatLevel::oldest();
     let mut buf = Vec::new();
-    IpcStreamWriter::new(&mut buf)
-        .with_compat_level(CompatLevel::oldest())
-        .finish(&mut df)
-        .context("writing Arrow IPC")?;
+    let mut writer = ipc_write::StreamWriter::new(&mut buf, ipc_write::WriteOptions { compression: None });
+    writer.start(&df.schema().to_arrow(compat), None).context("writing Arrow IPC")?;
+    for batch in df.iter_chunks(compat, true) {
+        writer.write(&batch, None).context("writing Arrow IPC")?;
+    }
+    writer.finish().context("writing Arrow IPC")?;
     Ok(buf)
 }
 
@@ -65,5 +69,17 @@ fn js_facing(df: &DataFrame) -> Result<DataFrame> {
 
 /// Reads an Arrow IPC stream back into a polars DataFrame (used by tests and by `loadTable` of `.arrow` files).
 pub fn from_ipc_stream(bytes: &[u8]) -> Result<DataFrame> {
-    IpcStreamReader::new(Cursor::new(bytes)).finish().context("reading Arrow IPC")
+    let mut cursor = Cursor::new(bytes);
+    let metadata = ipc_read::read_stream_metadata(&mut cursor).context("reading Arrow IPC")?;
+    let mut df = DataFrame::empty_with_schema(&Schema::from_arrow_schema(&metadata.schema));
+    for state in ipc_read::StreamReader::new(cursor, metadata, None) {
+        match state.context("reading Arrow IPC")? {
+            ipc_read::StreamState::Some(batch) => {
+                df.vstack_mut_owned(DataFrame::from(batch)).context("reading Arrow IPC")?;
+            }
+            ipc_read::StreamState::Waiting => break,
+        }
+    }
+    df.rechunk_mut();
+    Ok(df)
 }

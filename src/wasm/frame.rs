@@ -250,9 +250,9 @@ impl WasmLocalData {
         WasmLocalData { inner: Tables::new() }
     }
 
-    /// The embedded demo data set, shifted so its newest event is at `now_ms`.
-    pub fn demo(now_ms: f64) -> JsResult<WasmLocalData> {
-        crate::demo::load(ms_to_ns(now_ms)).map(|inner| WasmLocalData { inner }).map_err(js_err)
+    /// The demo data set from the bytes of `huntbook_demo.la.json.gz`, shifted so its newest event is at `now_ms`.
+    pub fn demo(bytes: &[u8], now_ms: f64) -> JsResult<WasmLocalData> {
+        crate::demo::load(bytes, ms_to_ns(now_ms)).map(|inner| WasmLocalData { inner }).map_err(js_err)
     }
 
     #[wasm_bindgen(js_name = tableNames)]

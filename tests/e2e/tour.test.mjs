@@ -176,7 +176,7 @@ test("progress shows the elapsed time of a running query and cancels it", async 
   await page.goto(`${b.base}/e2e/blank.html`);
   await page.evaluate(async () => {
     const huntbook = await import("/huntbook/index.js");
-    await huntbook.init();
+    await huntbook.loadDemo();
     const qp = new huntbook.QueryProvider("LocalData");
     const done = huntbook.progress((signal) => qp.execQuery("SigninLogs | summarize count() by IPAddress", { signal }), { label: "Counting" });
     done.id = "done";

@@ -213,7 +213,7 @@ test("a timeline made before it is attached shows when appended; dispose frees i
 test("histogram and the chart options: drawn, and a wrong column says which ones exist", async () => {
   const r = await page.evaluate(async () => {
     const huntbook = await import("/huntbook/index.js");
-    const df = huntbook.loadDemo().table("CommonSecurityLog");
+    const df = (await huntbook.loadDemo()).table("CommonSecurityLog");
     const h = huntbook.histogram(df, "SentBytes", { bins: 20, title: "SentBytes" });
     const c = h.querySelector("canvas.huntbook-plot");
     const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;

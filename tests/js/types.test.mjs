@@ -15,7 +15,7 @@ test("a program using the API type-checks against dist/huntbook/index.d.ts", () 
 import * as huntbook from "huntbook";
 async function tour(): Promise<number> {
   await huntbook.init();
-  const demo = huntbook.loadDemo();
+  const demo = await huntbook.loadDemo();
   const signins: huntbook.DataFrame = demo.table("SigninLogs");
   const counts = signins.valueCounts("IPAddress").head(10);
   const rows: Record<string, unknown>[] = counts.toRows();
@@ -61,7 +61,7 @@ tour();
   })();
   assert.equal(out.trim(), "");
   // A wrong use is caught, so the check above is meaningful.
-  fs.writeFileSync(path.join(dir, "bad.ts"), `import * as huntbook from "huntbook"; const n: string = huntbook.loadDemo().table("x").shape;`);
+  fs.writeFileSync(path.join(dir, "bad.ts"), `import * as huntbook from "huntbook"; export async function f() { const n: string = (await huntbook.loadDemo()).table("x").shape; return n; }`);
   let failed = false;
   try {
     execFileSync(process.execPath, [tsc, "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--lib", "es2022,dom", path.join(dir, "bad.ts")], { cwd: dir, encoding: "utf8" });

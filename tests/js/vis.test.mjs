@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { loadHuntbook } from "./helpers.mjs";
 
 const hb = await loadHuntbook();
-const demo = hb.loadDemo();
+const demo = await hb.loadDemo();
 const signins = demo.table("SigninLogs");
 
 function frame(rows) {

@@ -4,7 +4,7 @@ import * as huntbook from "/huntbook/index.js";
 self.onmessage = async () => {
   try {
     await huntbook.init();
-    const demo = huntbook.loadDemo();
+    const demo = await huntbook.loadDemo();
     const signins = demo.table("SigninLogs");
     self.postMessage({
       ok: true,

@@ -1,0 +1,60 @@
+// The demo data set: `huntbook_demo.la.json.gz`, a file beside the wasm in the package, fetched by `loadDemo()`.
+//
+// Design: the wasm does not embed the data (it would add 1.3 MB to every download), so loading it is async:
+// `const demo = await huntbook.loadDemo()`. The file is fetched once per page (later calls reuse the bytes) and
+// the tables of the last `loadDemo()` are remembered, so `new QueryProvider("LocalData")` without `data` stays
+// synchronous and queries a copy of them (a provider's `addTable` does not change your `demo`). Before any
+// `loadDemo()` that constructor throws and says to call `await huntbook.loadDemo()` first; `init()` never fetches it.
+
+import * as wasm from "./huntbook_wasm.js";
+
+/** The demo file's name in the package (also listed in package.json's `exports` and `files`). */
+export const DEMO_FILE = "huntbook_demo.la.json.gz";
+
+let cached = null; // { url, bytes: Promise<Uint8Array> } of the last file fetched
+let last = null; // the wasm LocalData the last loadDemo() made
+
+/** The bytes at `url`: fetched, or read from disk for a `file:` URL (Node.js). */
+export async function bytesAt(url) {
+  if (url.protocol === "file:") {
+    const fsName = "node:fs/promises";
+    const fs = await import(/* @vite-ignore */ fsName);
+    return new Uint8Array(await fs.readFile(url));
+  }
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`could not load the demo data from ${url}: HTTP ${res.status} ${res.statusText}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/**
+ * The demo tables (a wasm LocalData) shifted so the newest event is `nowMs`, from `url` (default: the file beside
+ * this module, which is beside the wasm).
+ */
+export async function demoTables(nowMs, url) {
+  const where = url ? new URL(url, import.meta.url) : new URL(`./${DEMO_FILE}`, import.meta.url);
+  if (!cached || cached.url !== where.href) {
+    const entry = { url: where.href, bytes: bytesAt(where) };
+    entry.bytes.catch(() => {
+      if (cached === entry) cached = null; // a failed fetch is tried again by the next call
+    });
+    cached = entry;
+  }
+  last = wasm.LocalData.demo(await cached.bytes, nowMs);
+  return last;
+}
+
+/** A copy of the tables the last `loadDemo()` made (for QueryProvider("LocalData")), or a clear error. */
+export function loadedDemoCopy() {
+  if (!last) {
+    throw new Error(
+      'QueryProvider("LocalData") queries the demo data unless you pass {data}: call `await huntbook.loadDemo()` first',
+    );
+  }
+  const copy = new wasm.LocalData();
+  for (const name of last.tableNames()) {
+    const t = last.table(name);
+    copy.addTable(name, t);
+    t.free();
+  }
+  return copy;
+}
