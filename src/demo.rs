@@ -8,7 +8,7 @@ use std::io::Read;
 
 use crate::error::{Error, Result};
 use crate::frame::{loganalytics, Frame};
-use crate::query::local::LocalData;
+use crate::frame::Tables;
 
 static DEMO_GZ: &[u8] = include_bytes!("../demo_data/demo.la.json.gz");
 
@@ -18,7 +18,7 @@ pub fn compressed_size() -> usize {
 }
 
 /// The demo tables, shifted so the newest event is at `now_ns` (nanoseconds since the epoch).
-pub fn load(now_ns: i64) -> Result<LocalData> {
+pub fn load(now_ns: i64) -> Result<Tables> {
     let mut json = Vec::with_capacity(DEMO_GZ.len() * 12);
     flate2::read::GzDecoder::new(DEMO_GZ)
         .read_to_end(&mut json)
@@ -26,7 +26,7 @@ pub fn load(now_ns: i64) -> Result<LocalData> {
     let result = loganalytics::parse_response(&json)?;
     let mut frames = result.tables;
     shift_to_now(&mut frames, now_ns)?;
-    let mut data = LocalData::new();
+    let mut data = Tables::new();
     for f in frames {
         data.add(f);
     }

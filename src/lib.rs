@@ -6,8 +6,8 @@
 //!
 //! | module | what |
 //! |---|---|
-//! | [`frame`] | `Frame`, the table type: readers (Log Analytics JSON, CSV, JSON rows), Arrow IPC / rows / HTML out, verbs |
-//! | [`query`] | where tables come from: local/demo data (Log Analytics, Data Explorer and the query catalog to come) |
+//! | [`frame`] | `Frame`, the table type: readers (Log Analytics JSON, CSV, JSON rows), Arrow IPC / rows / HTML out, verbs, joins, the in-memory table catalog `Tables` |
+//! | [`query`] | where tables come from: the query catalog, Log Analytics, Data Explorer |
 //! | [`demo`] | the embedded demo data set, shifted so its newest event is now |
 //! | [`kql`], [`decode`], [`ioc`], [`enrich`], [`entity`], [`pivot`], [`vis`], [`net`] | later sections of the Tour |
 //!
@@ -17,6 +17,10 @@
 //! tests run on a fake clock.
 //!
 //! Nothing reachable from user input panics: errors are [`error::Error`] values that say what was wrong.
+//!
+//! Joins: [`frame::join`] is the one join of the crate (inner, left, right, outer; several keys, case-insensitive
+//! text keys, suffixes for clashing names; null keys never match). KQL's `join` and `lookup` run on its core,
+//! [`frame::join::KeyMatch`], adding only Kusto's key rules and column naming.
 
 pub mod decode;
 pub mod demo;
@@ -27,6 +31,7 @@ pub mod frame;
 pub mod ioc;
 pub mod kql;
 pub mod net;
+pub mod options;
 pub mod pivot;
 pub mod query;
 pub mod vis;

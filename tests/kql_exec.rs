@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use huntbook::frame::loganalytics::parse_response;
 use huntbook::frame::values::parse_datetime_ns;
+use huntbook::frame::Tables;
 use huntbook::kql::{execute, parse};
-use huntbook::query::local::LocalData;
 use huntbook::{Frame, LaType};
 use polars::prelude::*;
 use serde_json::Value;
@@ -49,8 +49,8 @@ const U_JSON: &str = r#"{"tables":[{"name":"U","columns":[
  {"name":"User","type":"string"},{"name":"Dept","type":"string"},{"name":"Level","type":"long"}],
  "rows":[["alice@contoso.com","Sales",1],["bob@contoso.com","IT",2],["dave@x.com","HR",3],["alice@contoso.com","Sales2",4]]}]}"#;
 
-fn small() -> LocalData {
-    let mut d = LocalData::new();
+fn small() -> Tables {
+    let mut d = Tables::new();
     d.add(frame("T", T_JSON));
     d.add(frame("U", U_JSON));
     d
@@ -782,8 +782,8 @@ fn tour() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/tour")
 }
 
-fn tour_data(names: &[&str]) -> (LocalData, HashMap<String, Value>) {
-    let mut data = LocalData::new();
+fn tour_data(names: &[&str]) -> (Tables, HashMap<String, Value>) {
+    let mut data = Tables::new();
     let mut raw = HashMap::new();
     for n in names {
         let bytes = std::fs::read(tour().join(format!("{n}.la.json"))).unwrap();
@@ -884,7 +884,7 @@ fn process_tree_query_on_tour_processes() {
     let mut f = parse_response(&bytes).unwrap().tables.remove(0);
     f.name = "SecurityEvent".into();
     f = f.select(&f.column_names().into_iter().filter(|c| c != "TimeCreatedUtc").collect::<Vec<_>>()).unwrap();
-    let mut data = LocalData::new();
+    let mut data = Tables::new();
     data.add(f);
     let t = &raw["tables"][0];
     let cols: HashMap<String, usize> = t["columns"].as_array().unwrap().iter().enumerate().map(|(i, c)| (c["name"].as_str().unwrap().to_string(), i)).collect();
@@ -1306,7 +1306,7 @@ fn bench_million_rows() {
     let n: usize = std::env::var("KQL_BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let end = ts("2026-01-15T00:00:00Z") / 1_000_000;
     let t0 = std::time::Instant::now();
-    let mut data = LocalData::new();
+    let mut data = Tables::new();
     let f = bench_signins(n, end);
     eprintln!("generated and read {n} rows in {:?}: {:?}", t0.elapsed(), f.schema());
     data.add(f);

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use huntbook::frame::loganalytics::parse_response;
 use huntbook::kql::execute;
-use huntbook::query::local::LocalData;
+use huntbook::frame::Tables;
 use huntbook::Frame;
 use polars::prelude::*;
 use serde_json::Value;
@@ -31,14 +31,14 @@ const NOW: i64 = 1_625_097_600_000_000_000;
 const HOUR_NS: i64 = 3_600_000_000_000;
 
 struct Tour {
-    data: LocalData,
+    data: Tables,
     raw: HashMap<String, Value>,
 }
 
 impl Tour {
     fn load() -> Tour {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/tour");
-        let mut data = LocalData::new();
+        let mut data = Tables::new();
         let mut raw = HashMap::new();
         for n in TABLES {
             let bytes = std::fs::read(dir.join(format!("{n}.la.json"))).unwrap();

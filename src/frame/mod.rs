@@ -4,15 +4,19 @@
 //! (so `dynamic`, `guid` and `decimal` are not forgotten when they are stored as strings) and the notes a service or
 //! reader attached to it (a partial error, values that could not be converted). Readers build frames from the wire
 //! formats ([`loganalytics`], [`text`]); writers turn them into what JS wants ([`arrow`], [`rows`], [`html`]); [`ops`]
-//! holds the pandas-like verbs the notebook uses.
+//! holds the pandas-like verbs the notebook uses, [`join`] joins two frames on key columns, and [`Tables`] is the
+//! catalog of in-memory tables by name that KQL queries and the query providers read.
 
 pub mod arrow;
 mod builder;
+pub(crate) mod codes;
 pub mod dynamic;
 pub mod html;
+pub mod join;
 pub mod loganalytics;
 pub mod ops;
 pub mod rows;
+mod tables;
 pub mod text;
 pub mod values;
 
@@ -24,6 +28,7 @@ use polars::prelude::*;
 use crate::error::{Error, Result};
 
 pub use builder::ColumnBuilder;
+pub use tables::Tables;
 
 /// A Log Analytics / Kusto column type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -20,7 +20,7 @@ use super::KqlError;
 use crate::error::closest;
 use crate::frame::dynamic::{get_path, Step};
 use crate::frame::Frame;
-use crate::query::local::LocalData;
+use crate::frame::Tables;
 
 /// How many lets and function calls may be in evaluation at once (a let using a let using a function …).
 const MAX_LET_NESTING: usize = 48;
@@ -45,7 +45,7 @@ pub enum Found<'e> {
 /// The query-wide environment: tables, lets (evaluated lazily, once) and the clock. A user-defined function's body
 /// is evaluated in a child environment: its parameters, its own lets, then the lets visible where it was defined.
 pub struct Env<'a> {
-    pub tables: &'a LocalData,
+    pub tables: &'a Tables,
     pub now_ns: i64,
     pub lets: &'a [Let],
     /// Function parameters (in a function's environment).
@@ -59,7 +59,7 @@ pub struct Env<'a> {
 }
 
 impl<'a> Env<'a> {
-    pub fn new(tables: &'a LocalData, now_ns: i64, lets: &'a [Let]) -> Env<'a> {
+    pub fn new(tables: &'a Tables, now_ns: i64, lets: &'a [Let]) -> Env<'a> {
         Env {
             tables,
             now_ns,

@@ -23,6 +23,7 @@ use super::names::{next_column_name, result_name, unique};
 use super::value::{dyn_parse, Col, Ty, Val};
 use super::KqlError;
 use crate::error::closest;
+use crate::frame::join::{assemble, JoinHow, KeyMatch, RowPairs, Source};
 use crate::frame::{Frame, LaType};
 
 fn perr(what: &str) -> impl Fn(PolarsError) -> KqlError + '_ {
@@ -1214,169 +1215,114 @@ fn parse_op(f: Frame, spec: &ParseSpec, env: &Env, visible: usize) -> Result<Fra
     Ok(out)
 }
 
-// ----- lookup -----------------------------------------------------------------------------------------------------
+// ----- join and lookup ----------------------------------------------------------------------------------------------
+//
+// Both run on the frame join's core ([`crate::frame::join::KeyMatch`]); what is Kusto's own here is how keys compare
+// (below), the nine join kinds, and the naming of the right side's columns (`Key` → `Key1`).
 
-/// `lookup`: a left-outer (or inner) join that adds the right table's non-key columns; the keys appear once.
-fn lookup(left: Frame, right: Frame, inner: bool, on: &[JoinKey]) -> Result<Frame, KqlError> {
-    // the right keys under private names, dropped after the join
-    let mut right = right;
-    let mut keys = Vec::new();
-    for (i, k) in on.iter().enumerate() {
-        if right.column(&k.right.name).is_err() {
-            return Err(KqlError::at(k.right.span, format!("the right side of the lookup has no column '{}'", k.right.name)));
-        }
-        let tmp = format!("__kql_lookup_key_{i}");
-        right = right.rename(&[(k.right.name.clone(), tmp.clone())]).map_err(|e| KqlError::at(k.right.span, e.to_string()))?;
-        keys.push(JoinKey { left: k.left.clone(), right: Ident { name: tmp, span: k.right.span } });
-    }
-    let kind = if inner { JoinKind::Inner } else { JoinKind::LeftOuter };
-    let out = join(left, right, kind, &keys)?;
-    let keep: Vec<String> = out.column_names().into_iter().filter(|c| !c.starts_with("__kql_lookup_key_")).collect();
-    select(&out, &keep)
-}
-
-// ----- join -------------------------------------------------------------------------------------------------------
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum KeyPart {
-    I(i64),
-    F(u64),
-    S(String),
-    B(bool),
-}
-
-/// Hashable key values of one join key column pair, for both sides (None: never matches).
-fn key_parts(l: &Col, r: &Col) -> (Vec<Option<KeyPart>>, Vec<Option<KeyPart>>) {
-    let conv = |c: &Col, as_text: bool, as_real: bool| -> Vec<Option<KeyPart>> {
-        if as_text {
-            return c.to_str().into_iter().map(|v| Some(KeyPart::S(v.unwrap_or("").to_string()))).collect();
-        }
-        if as_real {
-            return c.to_f64().into_iter().map(|v| v.map(|x| KeyPart::F(x.to_bits()))).collect();
-        }
-        match c {
-            Col::Bool(b) => b.into_iter().map(|v| v.map(KeyPart::B)).collect(),
-            other => other.to_i64_raw().into_iter().map(|v| v.map(KeyPart::I)).collect(),
-        }
-    };
+/// One key column pair as columns the frame join can match, with Kusto's comparison: keys of different types (other
+/// than two numbers) and text or dynamic keys compare as text, where null text is the empty string; numbers compare as
+/// reals if either is real; other keys by their raw values (datetimes and timespans in ns).
+fn kusto_keys(l: &Col, r: &Col) -> (Column, Column) {
     let (lt, rt) = (l.ty(), r.ty());
     let text = lt != rt && !(lt.is_numeric() && rt.is_numeric()) || matches!(lt, Ty::Str | Ty::Dyn) || matches!(rt, Ty::Str | Ty::Dyn);
     let real = !text && (lt == Ty::Real || rt == Ty::Real);
-    (conv(l, text, real), conv(r, text, real))
+    let conv = |c: &Col| -> Column {
+        let s = if text {
+            let t = c.to_str();
+            let t = if t.null_count() > 0 { t.iter().map(|v| Some(v.unwrap_or(""))).collect() } else { t };
+            t.into_series()
+        } else if real {
+            c.to_f64().into_series()
+        } else if let Col::Bool(b) = c {
+            b.clone().into_series()
+        } else {
+            c.to_i64_raw().into_series()
+        };
+        s.into_column()
+    };
+    (conv(l), conv(r))
 }
 
-fn column_of(f: &Frame, name: &Ident, side: &str) -> Result<Col, KqlError> {
+fn column_of(f: &Frame, name: &Ident, side: &str, what: &str) -> Result<Col, KqlError> {
     let c = f.column(&name.name).map_err(|_| {
         let hint = closest(&name.name, &f.column_names()).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
-        KqlError::at(name.span, format!("the {side} side of the join has no column '{}'{hint}", name.name))
+        KqlError::at(name.span, format!("the {side} side of the {what} has no column '{}'{hint}", name.name))
     })?;
     Col::from_column(c, f.la_type(&name.name).unwrap_or(LaType::String))
 }
 
-fn join(left: Frame, right: Frame, kind: JoinKind, on: &[JoinKey]) -> Result<Frame, KqlError> {
-    let mut lkeys: Vec<Vec<Option<KeyPart>>> = Vec::new();
-    let mut rkeys: Vec<Vec<Option<KeyPart>>> = Vec::new();
+/// Which rows of `left` and `right` have equal keys `on`, compared as Kusto does.
+fn key_match(left: &Frame, right: &Frame, on: &[JoinKey], what: &str) -> Result<KeyMatch, KqlError> {
+    let mut lkeys = Vec::with_capacity(on.len());
+    let mut rkeys = Vec::with_capacity(on.len());
     for k in on {
-        let (l, r) = key_parts(&column_of(&left, &k.left, "left")?, &column_of(&right, &k.right, "right")?);
+        let (l, r) = kusto_keys(&column_of(left, &k.left, "left", what)?, &column_of(right, &k.right, "right", what)?);
         lkeys.push(l);
         rkeys.push(r);
     }
-    let row_key = |keys: &[Vec<Option<KeyPart>>], i: usize| -> Option<Vec<KeyPart>> { keys.iter().map(|k| k[i].clone()).collect() };
-    let mut index: HashMap<Vec<KeyPart>, Vec<usize>> = HashMap::new();
-    for i in 0..right.height() {
-        if let Some(k) = row_key(&rkeys, i) {
-            index.entry(k).or_default().push(i);
-        }
-    }
-    // innerunique: one left row per key
-    let mut seen_left: std::collections::HashSet<Vec<KeyPart>> = std::collections::HashSet::new();
-    let mut li: Vec<Option<IdxSize>> = Vec::new();
-    let mut ri: Vec<Option<IdxSize>> = Vec::new();
-    let mut right_matched = vec![false; right.height()];
-    for i in 0..left.height() {
-        let key = row_key(&lkeys, i);
-        let matches = key.as_ref().and_then(|k| index.get(k));
-        if kind == JoinKind::InnerUnique {
-            if let Some(k) = &key {
-                if !seen_left.insert(k.clone()) {
-                    continue;
-                }
-            }
-        }
-        match kind {
-            JoinKind::LeftAnti => {
-                if matches.is_none() {
-                    li.push(Some(i as IdxSize));
-                }
-            }
-            JoinKind::LeftSemi => {
-                if matches.is_some() {
-                    li.push(Some(i as IdxSize));
-                }
-            }
-            _ => match matches {
-                Some(rows) => {
-                    for &r in rows {
-                        li.push(Some(i as IdxSize));
-                        ri.push(Some(r as IdxSize));
-                        right_matched[r] = true;
-                    }
-                }
-                None if matches!(kind, JoinKind::LeftOuter | JoinKind::FullOuter) => {
-                    li.push(Some(i as IdxSize));
-                    ri.push(None);
-                }
-                None => {}
-            },
-        }
-    }
-    if matches!(kind, JoinKind::RightAnti | JoinKind::RightSemi) {
-        let want = kind == JoinKind::RightSemi;
-        let lindex: std::collections::HashSet<Vec<KeyPart>> = (0..left.height()).filter_map(|i| row_key(&lkeys, i)).collect();
-        let rows: Vec<IdxSize> = (0..right.height())
-            .filter(|&r| row_key(&rkeys, r).is_some_and(|k| lindex.contains(&k)) == want)
-            .map(|r| r as IdxSize)
-            .collect();
-        let df = right.df().take(&IdxCa::from_vec("".into(), rows)).map_err(perr("join"))?;
-        return Ok(right.with_df(df));
-    }
-    if matches!(kind, JoinKind::LeftAnti | JoinKind::LeftSemi) {
-        let idx: IdxCa = li.into_iter().collect();
-        let df = left.df().take(&idx).map_err(perr("join"))?;
-        return Ok(left.with_df(df));
-    }
-    if matches!(kind, JoinKind::RightOuter | JoinKind::FullOuter) {
-        for (r, m) in right_matched.iter().enumerate() {
-            if !m {
-                li.push(None);
-                ri.push(Some(r as IdxSize));
-            }
-        }
-    }
-    let lidx: IdxCa = li.into_iter().collect();
-    let ridx: IdxCa = ri.into_iter().collect();
-    let ldf = left.df().take(&lidx).map_err(perr("join"))?;
-    let rdf = right.df().take(&ridx).map_err(perr("join"))?;
-    // right columns whose names are taken get a number (Key → Key1)
+    let (lrefs, rrefs): (Vec<&Column>, Vec<&Column>) = (lkeys.iter().collect(), rkeys.iter().collect());
+    KeyMatch::new(&lrefs, &rrefs, false).map_err(|e| KqlError::msg(e.to_string()))
+}
+
+/// The rows `rows` of `f`.
+fn take_rows(f: &Frame, rows: impl Iterator<Item = usize>) -> Result<Frame, KqlError> {
+    let idx: IdxCa = rows.map(|r| r as IdxSize).collect_ca("".into());
+    let df = f.df().take(&idx).map_err(perr("join"))?;
+    Ok(f.with_df(df))
+}
+
+/// `columns` of `left` and `right` at `pairs`, the right ones renamed where their names are taken (`Key` → `Key1`).
+fn joined(left: &Frame, right: &Frame, pairs: &RowPairs, right_columns: Vec<String>) -> Result<Frame, KqlError> {
     let mut names = left.column_names();
-    let mut cols: Vec<Column> = ldf.columns().to_vec();
-    let mut renamed: Vec<(String, String)> = Vec::new();
-    for c in rdf.columns() {
-        let nm = unique(c.name().as_str(), &names);
-        renamed.push((c.name().to_string(), nm.clone()));
-        cols.push(c.clone().with_name(nm.as_str().into()));
-        names.push(nm);
+    let mut columns: Vec<(Source, String)> = names.iter().map(|n| (Source::Left(n.clone()), n.clone())).collect();
+    for c in right_columns {
+        let nm = unique(&c, &names);
+        names.push(nm.clone());
+        columns.push((Source::Right(c), nm));
     }
-    let df = DataFrame::new(lidx.len(), cols).map_err(perr("join"))?;
-    let mut out = left.with_df(df);
-    for (old, new) in renamed {
-        if let Ok(k) = right.la_type(&old) {
-            if matches!(k, LaType::Dynamic | LaType::Guid | LaType::Decimal) {
-                out.set_la_type(&new, k);
-            }
+    assemble(left, right, pairs, &columns).map_err(|e| KqlError::msg(e.to_string()))
+}
+
+/// `lookup`: a left-outer (or inner) join that adds the right table's non-key columns; the keys appear once.
+fn lookup(left: Frame, right: Frame, inner: bool, on: &[JoinKey]) -> Result<Frame, KqlError> {
+    let matched = key_match(&left, &right, on, "lookup")?;
+    let how = if inner { JoinHow::Inner } else { JoinHow::Left };
+    let pairs = matched.pairs(how, 0..left.height()).map_err(|e| KqlError::msg(e.to_string()))?;
+    let keys: Vec<&str> = on.iter().map(|k| k.right.name.as_str()).collect();
+    let rest = right.column_names().into_iter().filter(|c| !keys.contains(&c.as_str())).collect();
+    joined(&left, &right, &pairs, rest)
+}
+
+/// `join kind=…`: Kusto's nine kinds on the frame join's key matching.
+fn join(left: Frame, right: Frame, kind: JoinKind, on: &[JoinKey]) -> Result<Frame, KqlError> {
+    let matched = key_match(&left, &right, on, "join")?;
+    let how = match kind {
+        JoinKind::LeftSemi | JoinKind::LeftAnti => {
+            let want = kind == JoinKind::LeftSemi;
+            return take_rows(&left, (0..left.height()).filter(|&i| !matched.matches(i).is_empty() == want));
         }
+        JoinKind::RightSemi | JoinKind::RightAnti => {
+            let want = kind == JoinKind::RightSemi;
+            return take_rows(&right, (0..right.height()).filter(|&r| matched.right_matched(r) == want));
+        }
+        JoinKind::InnerUnique | JoinKind::Inner => JoinHow::Inner,
+        JoinKind::LeftOuter => JoinHow::Left,
+        JoinKind::RightOuter => JoinHow::Right,
+        JoinKind::FullOuter => JoinHow::Outer,
+    };
+    let pairs = if kind == JoinKind::InnerUnique {
+        // innerunique: the first left row of each key only
+        let mut seen = vec![false; matched.key_count()];
+        let rows: Vec<usize> = (0..left.height())
+            .filter(|&i| matched.left_key(i).is_some_and(|k| !std::mem::replace(&mut seen[k], true)))
+            .collect();
+        matched.pairs(how, rows.iter().copied())
+    } else {
+        matched.pairs(how, 0..left.height())
     }
-    Ok(out)
+    .map_err(|e| KqlError::msg(e.to_string()))?;
+    joined(&left, &right, &pairs, right.column_names())
 }
 
 #[cfg(test)]

@@ -74,7 +74,7 @@ pub use ast::Query;
 
 use crate::error::{Error, Result};
 use crate::frame::Frame;
-use crate::query::local::LocalData;
+use crate::frame::Tables;
 
 /// An error inside the KQL engine: a message and, when known, where in the query text.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,7 +131,7 @@ pub fn parse(query: &str) -> Result<Query> {
 /// Runs a query on local tables. `now_ns` (nanoseconds since the Unix epoch) is what `now()` and `ago()` use.
 ///
 /// The result is the query's table; `render` is noted in its notes as `render: <kind>`.
-pub fn execute(query: &str, tables: &LocalData, now_ns: i64) -> Result<Frame> {
+pub fn execute(query: &str, tables: &Tables, now_ns: i64) -> Result<Frame> {
     let q = parse(query)?;
     let env = eval::Env::new(tables, now_ns, &q.lets);
     exec::run(&q, &env).map_err(|e| to_error(query, e))

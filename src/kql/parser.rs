@@ -1593,7 +1593,7 @@ mod tests {
                 }
                 let (d, q) = last_ok.expect("some depth parses");
                 assert!(d >= 20, "only {d} levels parse");
-                let mut data = crate::query::local::LocalData::new();
+                let mut data = crate::frame::Tables::new();
                 let df = polars::prelude::DataFrame::new(1, vec![polars::prelude::Column::new("a".into(), [1i64])]).unwrap();
                 data.add(crate::frame::Frame::new("T", df));
                 let env = super::super::eval::Env::new(&data, 0, &q.lets);

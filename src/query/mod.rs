@@ -4,14 +4,12 @@
 //! - [`builtin`]: the built-in queries of `queries/`, embedded at build time.
 //! - [`params`]: rendering a query's parameters into KQL, escaping values for their string literals.
 //! - [`time`]: time ranges and offsets (`-1d`, `-2w@d`).
-//! - [`local::LocalData`]: tables held in memory: the embedded demo data set ([`crate::demo`]) and loaded tables.
 //! - [`loganalytics`], [`kusto`]: Log Analytics and Azure Data Explorer over HTTP ([`crate::net::Transport`]).
 //! - [`schema`]: table schemas from the Azure Resource Manager tables API.
 
 pub mod builtin;
 pub mod catalog;
 pub mod kusto;
-pub mod local;
 pub mod loganalytics;
 pub mod params;
 pub mod schema;

@@ -1,4 +1,4 @@
-//! Bindings of [`crate::frame`] and [`crate::query::local`]: the `Frame`, `TableSet` and `LocalData` classes.
+//! Bindings of [`crate::frame`]: the `Frame`, `TableSet` and `LocalData` (a [`Tables`] catalog) classes.
 
 use wasm_bindgen::prelude::*;
 
@@ -6,7 +6,7 @@ use super::{js_err, json_of, ms_to_ns, JsResult};
 use crate::frame::html::{to_html, HtmlOptions};
 use crate::frame::text::{read_tables, TableFormat};
 use crate::frame::{arrow, dynamic, rows, Frame, QueryResult};
-use crate::query::local::LocalData;
+use crate::frame::Tables;
 
 
 /// A table held in wasm memory. The JS `DataFrame` class wraps it.
@@ -240,14 +240,14 @@ pub fn read_tables_js(bytes: &[u8], name: &str, format: Option<String>) -> JsRes
 /// In-memory tables by name: the demo data set and whatever the user loads.
 #[wasm_bindgen(js_name = LocalData)]
 pub struct WasmLocalData {
-    inner: LocalData,
+    inner: Tables,
 }
 
 #[wasm_bindgen(js_class = LocalData)]
 impl WasmLocalData {
     #[wasm_bindgen(constructor)]
     pub fn new() -> WasmLocalData {
-        WasmLocalData { inner: LocalData::new() }
+        WasmLocalData { inner: Tables::new() }
     }
 
     /// The embedded demo data set, shifted so its newest event is at `now_ms`.
@@ -274,7 +274,7 @@ impl WasmLocalData {
 }
 
 impl WasmLocalData {
-    pub(crate) fn inner(&self) -> &LocalData {
+    pub(crate) fn inner(&self) -> &Tables {
         &self.inner
     }
 }

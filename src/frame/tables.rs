@@ -1,17 +1,18 @@
-//! `LocalData`: tables held in memory, by name (the demo data set and tables a user loads).
+//! `Tables`: the catalog of in-memory tables by name (the demo data set and the tables a user loads), which KQL
+//! queries and the query providers both read.
 
 use std::collections::BTreeMap;
 
+use super::{Frame, LaType};
 use crate::error::{Error, Result};
-use crate::frame::{Frame, LaType};
 
 /// Named in-memory tables. Names are unique; adding a table with a taken name replaces it.
 #[derive(Debug, Clone, Default)]
-pub struct LocalData {
+pub struct Tables {
     tables: BTreeMap<String, Frame>,
 }
 
-impl LocalData {
+impl Tables {
     pub fn new() -> Self {
         Self::default()
     }
@@ -30,7 +31,12 @@ impl LocalData {
     pub fn table(&self, name: &str) -> Result<&Frame> {
         self.tables
             .get(name)
-            .or_else(|| self.tables.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))
+            .or_else(|| {
+                self.tables
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v)
+            })
             .ok_or_else(|| Error::UnknownTable {
                 name: name.to_string(),
                 available: self.table_names(),
