@@ -6,9 +6,11 @@
 //!   [`IocExtractor::extract_frame`] gives a table with msticpy's columns `IoCType`, `Observable`, `SourceIndex`,
 //!   `Input`, plus `Refanged`. [`extract_iocs`] and [`extract_iocs_frame`] do both in one call.
 //! - Types (msticpy's names): `ipv4`, `ipv6`, `dns`, `url` (http/https, ftp/sftp/ftps, telnet, ldap, file), `email`,
-//!   `md5_hash`, `sha1_hash`, `sha256_hash`, `windows_path`, `linux_path`, and custom types ([`CustomIoc`]: a name, a
-//!   regex and a priority, kept in the extractor, never in global state). A custom type named like a built-in one
-//!   replaces it.
+//!   `md5_hash`, `sha1_hash`, `sha256_hash`, `windows_path`, `linux_path` ([`IocType`]), and custom types
+//!   ([`CustomIoc`]: a name, a regex and a priority, kept in the extractor, never in global state). A custom type
+//!   named like a built-in one replaces it.
+//! - [`classify`] says what one whole string is (`"evil[.]com"` → [`IocType::Dns`]), with the extractor's checks;
+//!   [`ip`] has the IP address building blocks (networks, msticpy's [`ip::ip_type`] classes) shared with KQL.
 //!
 //! ## Reporting rules (msticpy's)
 //!
@@ -61,9 +63,13 @@
 //! 9. Null and non-text cells are skipped (msticpy raises), and a non-text column is skipped with a note.
 //! 10. Custom types belong to one extractor (msticpy stores them in class-level dicts shared by every instance).
 
+pub mod ip;
 mod matchers;
 mod refang;
 mod table;
+mod types;
+
+pub use types::{classify, IocType};
 
 use std::borrow::Cow;
 
@@ -72,20 +78,6 @@ use regex::{Regex, RegexBuilder};
 
 use crate::error::{Error, Result};
 use crate::frame::Frame;
-
-/// The built-in types, in msticpy's order, with their priorities.
-const BUILTIN: &[(&str, u32)] = &[
-    ("ipv4", 0),
-    ("ipv6", 0),
-    ("dns", 2),
-    ("url", 0),
-    ("email", 1),
-    ("windows_path", 3),
-    ("linux_path", 4),
-    ("md5_hash", 1),
-    ("sha1_hash", 1),
-    ("sha256_hash", 1),
-];
 
 /// Levels of percent-decoded URLs searched inside URLs.
 const MAX_URL_DECODE_DEPTH: usize = 2;
@@ -177,32 +169,9 @@ pub struct Ioc {
     pub offset: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Builtin {
-    Ipv4,
-    Ipv6,
-    Dns,
-    Url,
-    Email,
-    WindowsPath,
-    LinuxPath,
-    Md5,
-    Sha1,
-    Sha256,
-}
-
-impl Builtin {
-    fn from_index(i: usize) -> Option<Builtin> {
-        use Builtin::*;
-        [Ipv4, Ipv6, Dns, Url, Email, WindowsPath, LinuxPath, Md5, Sha1, Sha256]
-            .get(i)
-            .copied()
-    }
-}
-
 #[derive(Debug, Clone)]
 enum Matcher {
-    Builtin(Builtin),
+    Builtin(IocType),
     Custom { regex: Regex, group: Option<String> },
 }
 
@@ -237,14 +206,13 @@ impl IocExtractor {
     /// Checks the options: every name in `types` must be a built-in or custom type.
     pub fn new(options: &IocOptions) -> Result<IocExtractor> {
         let mut types: Vec<TypeDef> = Vec::new();
-        for (i, (name, priority)) in BUILTIN.iter().enumerate() {
-            if options.custom.iter().any(|c| c.name == *name) {
+        for &b in IocType::EXTRACTED {
+            if options.custom.iter().any(|c| c.name == b.as_str()) {
                 continue;
             }
-            let Some(b) = Builtin::from_index(i) else { continue };
             types.push(TypeDef {
-                name: name.to_string(),
-                priority: *priority,
+                name: b.as_str().to_string(),
+                priority: b.priority(),
                 matcher: Matcher::Builtin(b),
             });
         }
@@ -252,7 +220,7 @@ impl IocExtractor {
             if options.custom.iter().take(k).any(|p| p.name == c.name) {
                 return Err(Error::invalid(format!("custom IoC type '{}' is given twice", c.name)));
             }
-            let at = BUILTIN.iter().position(|(n, _)| *n == c.name);
+            let at = IocType::EXTRACTED.iter().position(|b| b.as_str() == c.name);
             let def = TypeDef {
                 name: c.name.clone(),
                 priority: c.priority,
@@ -266,7 +234,12 @@ impl IocExtractor {
                 Some(i) => {
                     let pos = types
                         .iter()
-                        .filter(|t| BUILTIN.iter().position(|(n, _)| *n == t.name).is_some_and(|j| j < i))
+                        .filter(|t| {
+                            IocType::EXTRACTED
+                                .iter()
+                                .position(|b| b.as_str() == t.name)
+                                .is_some_and(|j| j < i)
+                        })
                         .count();
                     types.insert(pos.min(types.len()), def);
                 }
@@ -417,19 +390,16 @@ impl IocExtractor {
             spans.clear();
             match &def.matcher {
                 Matcher::Builtin(b) => match b {
-                    Builtin::Ipv4 => matchers::ipv4(r.as_bytes(), &mut spans),
-                    Builtin::Ipv6 => matchers::ipv6(r.as_bytes(), &mut spans),
-                    Builtin::Dns => matchers::dns(r, self.ignore_tlds, &mut spans),
-                    Builtin::Url => matchers::url(r, &mut spans),
-                    Builtin::Email => matchers::email(r, self.ignore_tlds, &mut spans),
-                    Builtin::WindowsPath => matchers::windows_path(r, &mut spans),
-                    Builtin::LinuxPath => matchers::linux_path(r, &mut spans),
-                    Builtin::Md5 | Builtin::Sha1 | Builtin::Sha256 => {
-                        let len = match b {
-                            Builtin::Md5 => 32,
-                            Builtin::Sha1 => 40,
-                            _ => 64,
-                        };
+                    IocType::Ipv4 => matchers::ipv4(r.as_bytes(), &mut spans),
+                    IocType::Ipv6 => matchers::ipv6(r.as_bytes(), &mut spans),
+                    IocType::Dns => matchers::dns(r, self.ignore_tlds, &mut spans),
+                    IocType::Url => matchers::url(r, &mut spans),
+                    IocType::Email => matchers::email(r, self.ignore_tlds, &mut spans),
+                    IocType::WindowsPath => matchers::windows_path(r, &mut spans),
+                    IocType::LinuxPath => matchers::linux_path(r, &mut spans),
+                    IocType::Hostname | IocType::Unknown => {}
+                    IocType::Md5Hash | IocType::Sha1Hash | IocType::Sha256Hash => {
+                        let len = b.hash_len().unwrap_or(0);
                         let all = hash_spans.get_or_insert_with(|| {
                             let mut v = Vec::new();
                             matchers::hash_runs(r.as_bytes(), &mut v);
@@ -454,7 +424,7 @@ impl IocExtractor {
                     ),
                 },
             }
-            let is_url = matches!(def.matcher, Matcher::Builtin(Builtin::Url));
+            let is_url = matches!(def.matcher, Matcher::Builtin(IocType::Url));
             let borrowed = matches!(rf.text, Cow::Borrowed(_));
             for &(s, e) in &spans {
                 let (os, oe) = rf.original_span(s, e);

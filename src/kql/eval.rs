@@ -315,7 +315,7 @@ fn convert_param(s: Scalar, ty: Option<&str>) -> Scalar {
     if s.is_null() || s.ty() == Some(target) {
         return s;
     }
-    super::functions::cast_to(&Col::full(&s, 1), target).get(0)
+    super::value::cast_to(&Col::full(&s, 1), target).get(0)
 }
 
 /// Where an expression is evaluated: the environment, and the table whose columns names refer to.

@@ -899,16 +899,9 @@ fn mv_expand(f: Frame, items: &[MvItem], limit: Option<&Expr>, item_index: Optio
         let v = match to_type.as_deref() {
             None | Some("dynamic") => vals,
             Some(t) => {
-                let ty = match t {
-                    "string" | "guid" => Ty::Str,
-                    "int" | "long" => Ty::Long,
-                    "real" | "double" | "decimal" => Ty::Real,
-                    "bool" | "boolean" => Ty::Bool,
-                    "datetime" | "date" => Ty::DateTime,
-                    "timespan" | "time" => Ty::Timespan,
-                    other => return Err(KqlError::msg(format!("unknown type '{other}' in mv-expand … to typeof()"))),
-                };
-                super::functions::cast_to(&vals, ty)
+                let ty = super::value::type_named(t)
+                    .map_err(|_| KqlError::msg(format!("unknown type '{t}' in mv-expand … to typeof()")))?;
+                super::value::cast_to(&vals, ty)
             }
         };
         out = set_column(&out, &name, Val::C(v))?;
@@ -1158,7 +1151,7 @@ pub fn parse_pattern(spec: &ParseSpec) -> Result<(regex::Regex, Vec<(Ident, Ty)>
             }
             ParsePart::Lit(text) => re.push_str(&regex::escape(text)),
             ParsePart::Col(id, ty) => {
-                let t = super::functions::type_named(ty).map_err(|e| e.or_at(id.span))?;
+                let t = super::value::type_named(ty).map_err(|e| e.or_at(id.span))?;
                 let last = i + 1 == n;
                 let group = match t {
                     Ty::Long => r"([-+]?\d+)",
@@ -1204,7 +1197,7 @@ fn parse_op(f: Frame, spec: &ParseSpec, env: &Env, visible: usize) -> Result<Fra
         } else {
             vals.into_iter().collect()
         };
-        let col = super::functions::cast_to(&Col::Str(strs), *ty);
+        let col = super::value::cast_to(&Col::Str(strs), *ty);
         out = set_column(&out, &id.name, Val::C(col))?;
     }
     if spec.drop_unmatched {

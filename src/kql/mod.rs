@@ -4,18 +4,18 @@
 //! query text ──lexer──▶ tokens ──parser──▶ Query (AST, spans) ──exec──▶ Frame
 //! ```
 //!
-//! - [`lexer`]: tokens with byte spans; literals decoded (strings, timespans, `datetime(…)`).
-//! - [`ast`]: the syntax tree; every node keeps its span so runtime errors still say `line 3, col 9`.
-//! - [`parser`]: statements (`let`, user-defined functions), tabular expressions and pipe operators, scalar
+//! - `lexer`: tokens with byte spans; literals decoded (strings, timespans, `datetime(…)`).
+//! - `ast`: the syntax tree; every node keeps its span so runtime errors still say `line 3, col 9`.
+//! - `parser`: statements (`let`, user-defined functions), tabular expressions and pipe operators, scalar
 //!   expressions.
-//! - [`exec`]: tables and pipe operators over [`Frame`]s ([`eval`] for scalar expressions over whole columns and
-//!   the environment of lets and function calls, [`functions`] scalar functions, [`strings`] `has`/`contains`/`in`…,
-//!   [`aggregates`] for `summarize`/`make-series`, [`series`] the `series_*` functions, [`xml`] `parse_xml`,
-//!   [`names`] Kusto's column naming, [`value`] the runtime values).
+//! - `exec`: tables and pipe operators over [`Frame`]s (`eval` for scalar expressions over whole columns and
+//!   the environment of lets and function calls, `functions` scalar functions, `strings` `has`/`contains`/`in`…,
+//!   `aggregates` for `summarize`/`make-series`, `series` the `series_*` functions, `xml` `parse_xml`,
+//!   `names` Kusto's column naming, `value` the runtime values).
 //!
-//! Entry points: [`parse`] and [`execute`]. Errors are [`Error::Invalid`] values whose text starts with the
-//! position: `line 3, col 9: unknown column 'IpAdress' (did you mean 'IPAddress'?)`. Nothing here panics on any
-//! input.
+//! Entry points (the whole public API): [`parse`] (giving a [`Query`]) and [`execute`]; the submodules are
+//! internal. Errors are [`Error::Invalid`] values whose text starts with the position: `line 3, col 9: unknown
+//! column 'IpAdress' (did you mean 'IPAddress'?)`. Nothing here panics on any input.
 //!
 //! # What is supported
 //!
@@ -29,9 +29,9 @@
 //!   (recorded in the notes), `union`, `mv-expand` (with `with_itemindex=`, `to typeof()`, `limit`), `join` (all
 //!   kinds), `lookup`, `make-series` (`default=`, `on`, `from`/`to`/`step` or `in range(…)`, `by`), `parse` and
 //!   `parse-where` (`kind=simple|relaxed|regex`, `*`, typed columns), `invoke`, `serialize`, `as`.
-//! - Aggregations: see [`aggregates`] (count, dcount, sum, avg, min/max, arg_max/arg_min, make_set/list/bag,
+//! - Aggregations: see `aggregates` (count, dcount, sum, avg, min/max, arg_max/arg_min, make_set/list/bag,
 //!   percentile(s), stdev, variance, take_any and their `if` forms).
-//! - Scalar functions: see [`functions::SCALAR_FUNCTIONS`] (conversions, strings, regexes, datetimes, dynamic
+//! - Scalar functions: see `functions` (conversions, strings, regexes, datetimes, dynamic
 //!   arrays and bags, IPv4, hashes, base64, URLs, math).
 //!
 //! Not supported yet (a clear error): `mv-apply`, `evaluate`, `top-nested`, `sample`, `search`, `find`,
@@ -48,7 +48,7 @@
 //!   gives a string column, where Kusto makes `column_type` variants.
 //! - `dcount()` is exact (up to 64-bit hash collisions) where Kusto estimates; `percentile()` is exact (nearest
 //!   rank) where Kusto estimates with a t-digest.
-//! - `series_decompose*` do not detect seasonality (see [`series`]).
+//! - `series_decompose*` do not detect seasonality (see `series`).
 //! - `parse` in simple mode matches the whole text (a pattern that does not end in `*` or a column must reach the
 //!   end); a string column of a row that does not match is empty, others are null.
 //! - A `make-series` axis without `from`/`to` runs from the smallest to the largest value (inclusive); `to` is
@@ -57,18 +57,18 @@
 //! - String comparisons see null as empty, as in Kusto; a long column compared with a number's text (`ResultType
 //!   != "0"` on a column that was read as long) compares the number's text.
 
-pub mod aggregates;
-pub mod ast;
-pub mod eval;
-pub mod exec;
-pub mod functions;
-pub mod lexer;
-pub mod names;
-pub mod parser;
-pub mod series;
-pub mod strings;
-pub mod value;
-pub mod xml;
+mod aggregates;
+mod ast;
+mod eval;
+mod exec;
+mod functions;
+mod lexer;
+mod names;
+mod parser;
+mod series;
+mod strings;
+mod value;
+mod xml;
 
 pub use ast::Query;
 
@@ -78,22 +78,22 @@ use crate::frame::Tables;
 
 /// An error inside the KQL engine: a message and, when known, where in the query text.
 #[derive(Debug, Clone, PartialEq)]
-pub struct KqlError {
-    pub span: Option<ast::Span>,
-    pub msg: String,
+pub(crate) struct KqlError {
+    pub(crate) span: Option<ast::Span>,
+    pub(crate) msg: String,
 }
 
 impl KqlError {
-    pub fn at(span: ast::Span, msg: impl Into<String>) -> KqlError {
+    pub(crate) fn at(span: ast::Span, msg: impl Into<String>) -> KqlError {
         KqlError { span: Some(span), msg: msg.into() }
     }
 
-    pub fn msg(msg: impl Into<String>) -> KqlError {
+    pub(crate) fn msg(msg: impl Into<String>) -> KqlError {
         KqlError { span: None, msg: msg.into() }
     }
 
     /// Sets the position if none is known yet (the innermost position wins).
-    pub fn or_at(mut self, span: ast::Span) -> KqlError {
+    pub(crate) fn or_at(mut self, span: ast::Span) -> KqlError {
         if self.span.is_none() {
             self.span = Some(span);
         }
@@ -102,7 +102,7 @@ impl KqlError {
 }
 
 /// `line L, col C` of byte offset `offset` (1-based; columns count characters).
-pub fn position_text(src: &str, offset: usize) -> String {
+fn position_text(src: &str, offset: usize) -> String {
     let offset = (0..=offset.min(src.len())).rev().find(|i| src.is_char_boundary(*i)).unwrap_or(0);
     let before = &src[..offset];
     let line = before.matches('\n').count() + 1;
@@ -112,7 +112,7 @@ pub fn position_text(src: &str, offset: usize) -> String {
 }
 
 /// The error's text with its position: `line 3, col 9: …`.
-pub fn render_error(src: &str, e: &KqlError) -> String {
+fn render_error(src: &str, e: &KqlError) -> String {
     match e.span {
         Some(span) => format!("{}: {}", position_text(src, span.start), e.msg),
         None => e.msg.clone(),

@@ -217,10 +217,6 @@ impl Col {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub fn ty(&self) -> Ty {
         match self {
             Col::Bool(_) => Ty::Bool,
@@ -287,20 +283,6 @@ impl Col {
     /// Row `i` as JSON (for dynamic arrays).
     pub fn get_json(&self, i: usize) -> Json {
         self.get(i).to_json()
-    }
-
-    /// Rows where `mask` is true.
-    pub fn filter(&self, mask: &BooleanChunked) -> Result<Col, KqlError> {
-        let e = |e: PolarsError| KqlError::msg(format!("filtering: {e}"));
-        Ok(match self {
-            Col::Bool(c) => Col::Bool(c.filter(mask).map_err(e)?),
-            Col::Long(c) => Col::Long(c.filter(mask).map_err(e)?),
-            Col::Real(c) => Col::Real(c.filter(mask).map_err(e)?),
-            Col::Str(c) => Col::Str(c.filter(mask).map_err(e)?),
-            Col::DateTime(c) => Col::DateTime(c.filter(mask).map_err(e)?),
-            Col::Timespan(c) => Col::Timespan(c.filter(mask).map_err(e)?),
-            Col::Dyn(c) => Col::Dyn(c.filter(mask).map_err(e)?),
-        })
     }
 
     /// Rows at `idx` (a null index gives a null row).
@@ -512,9 +494,94 @@ pub fn json_f64(v: &Json) -> Option<f64> {
     }
 }
 
+/// A type name from `typeof(…)`/the 4th argument of `extract`.
+pub fn type_named(t: &str) -> Result<Ty, KqlError> {
+    Ok(match t {
+        "string" | "guid" => Ty::Str,
+        "int" | "long" => Ty::Long,
+        "real" | "double" | "decimal" => Ty::Real,
+        "bool" | "boolean" => Ty::Bool,
+        "datetime" | "date" => Ty::DateTime,
+        "timespan" | "time" => Ty::Timespan,
+        "dynamic" => Ty::Dyn,
+        other => return Err(KqlError::msg(format!("unknown type '{other}'"))),
+    })
+}
+
+/// The type several branches share: the same type, real for long+real, else string.
+pub fn common_type(tys: impl Iterator<Item = Ty>) -> Ty {
+    let mut acc: Option<Ty> = None;
+    for t in tys {
+        acc = Some(match acc {
+            None => t,
+            Some(a) if a == t => a,
+            Some(Ty::Long | Ty::Real) if t.is_numeric() => Ty::Real,
+            Some(_) => Ty::Str,
+        });
+    }
+    acc.unwrap_or(Ty::Str)
+}
+
+/// A column converted to `ty`.
+pub fn cast_to(c: &Col, ty: Ty) -> Col {
+    if c.ty() == ty {
+        return c.clone();
+    }
+    match ty {
+        Ty::Bool => Col::Bool(c.to_bool()),
+        Ty::Long => Col::Long(c.to_i64()),
+        Ty::Real => Col::Real(c.to_f64()),
+        Ty::Str => Col::Str(c.to_str()),
+        Ty::DateTime => Col::DateTime(c.to_datetime()),
+        Ty::Timespan => Col::Timespan(c.to_timespan()),
+        Ty::Dyn => Col::Dyn(c.to_dyn()),
+    }
+}
+
+/// Two branch values as columns of one type.
+pub fn unify(a: Val, b: Val, m: usize) -> (Col, Col) {
+    let target = common_type([a.ty(), b.ty()].into_iter().flatten());
+    (cast_to(&a.into_col(m), target), cast_to(&b.into_col(m), target))
+}
+
+/// Row-wise `mask ? a : b` (null mask → b); `a` and `b` have one type.
+pub fn select(mask: &BooleanChunked, a: &Col, b: &Col) -> Result<Col, KqlError> {
+    let m: BooleanChunked = mask.into_iter().map(|v| Some(v.unwrap_or(false))).collect();
+    let e = |e: PolarsError| KqlError::msg(format!("choosing values: {e}"));
+    Ok(match (a, b) {
+        (Col::Bool(x), Col::Bool(y)) => Col::Bool(x.zip_with(&m, y).map_err(e)?),
+        (Col::Long(x), Col::Long(y)) => Col::Long(x.zip_with(&m, y).map_err(e)?),
+        (Col::Real(x), Col::Real(y)) => Col::Real(x.zip_with(&m, y).map_err(e)?),
+        (Col::Str(x), Col::Str(y)) => Col::Str(x.zip_with(&m, y).map_err(e)?),
+        (Col::DateTime(x), Col::DateTime(y)) => Col::DateTime(x.zip_with(&m, y).map_err(e)?),
+        (Col::Timespan(x), Col::Timespan(y)) => Col::Timespan(x.zip_with(&m, y).map_err(e)?),
+        (Col::Dyn(x), Col::Dyn(y)) => Col::Dyn(x.zip_with(&m, y).map_err(e)?),
+        (x, y) => return select(mask, x, &cast_to(y, x.ty())),
+    })
+}
+
+impl Col {
+    /// True where the value is null.
+    pub fn is_null_mask(&self) -> BooleanChunked {
+        match self {
+            Col::Bool(c) => c.is_null(),
+            Col::Long(c) | Col::DateTime(c) | Col::Timespan(c) => c.is_null(),
+            Col::Real(c) => c.is_null(),
+            Col::Str(c) => c.is_null(),
+            Col::Dyn(c) => c.into_iter().map(|v| Some(v.is_none_or(|t| t.is_empty() || t == "null"))).collect(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_types() {
+        assert_eq!(common_type([Ty::Long, Ty::Real].into_iter()), Ty::Real);
+        assert_eq!(common_type([Ty::Long, Ty::Str].into_iter()), Ty::Str);
+    }
 
     #[test]
     fn dynamic_cells() {
