@@ -1,0 +1,1 @@
+//! DNS over HTTPS (JSON API). Built in step 2.

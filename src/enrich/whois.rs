@@ -1,0 +1,1 @@
+//! Whois/ASN. Built in step 2.
