@@ -194,13 +194,16 @@ fn text(v: &Value, k: &str) -> String {
         .to_string()
 }
 
+/// The array at `pointer` in `v` (empty when there is none).
+fn list<'a>(v: &'a Value, pointer: &str) -> &'a [Value] {
+    v.pointer(pointer)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
 /// The vCard properties named `prop` of an entity (`vcardArray: ["vcard", [[name, params, type, value]…]]`).
 fn vcard<'a>(entity: &'a Value, prop: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
-    let props = entity
-        .pointer("/vcardArray/1")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
+    let props = list(entity, "/vcardArray/1");
     props
         .iter()
         .filter(move |p| p.get(0).and_then(Value::as_str) == Some(prop))
@@ -208,12 +211,7 @@ fn vcard<'a>(entity: &'a Value, prop: &'a str) -> impl Iterator<Item = &'a Value
 
 /// The entity and its nested entities, depth first (bounded depth).
 fn entities<'a>(v: &'a Value, depth: usize, out: &mut Vec<&'a Value>) {
-    for e in v
-        .get("entities")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
+    for e in list(v, "/entities") {
         out.push(e);
         if depth < 4 {
             entities(e, depth + 1, out);
@@ -233,11 +231,7 @@ pub fn parse_rdap_net(v: &Value) -> Result<Net> {
             "it is not an IP network object",
         ));
     }
-    let cidrs: Vec<String> = v
-        .get("cidr0_cidrs")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
+    let cidrs: Vec<String> = list(v, "/cidr0_cidrs")
         .iter()
         .filter_map(|c| {
             let p = c.get("v4prefix").or_else(|| c.get("v6prefix"))?.as_str()?;
@@ -245,11 +239,7 @@ pub fn parse_rdap_net(v: &Value) -> Result<Net> {
         })
         .collect();
     let event = |action: &str| {
-        let events = v
-            .get("events")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        let events = list(v, "/events");
         events
             .iter()
             .find(|e| e.get("eventAction").and_then(Value::as_str) == Some(action))

@@ -5,26 +5,23 @@
 
 use serde_json::{json, Value};
 
+use super::Ask;
 use super::{Severity, Verdict};
 use crate::error::Result;
 use crate::ioc::IocType;
-use crate::net::{HttpRequest, Secret, Service};
+use crate::net::HttpRequest;
 
-pub(super) fn request(
-    svc: &Service,
-    ioc: &str,
-    ty: IocType,
-    key: Option<&Secret>,
-) -> Result<Option<HttpRequest>> {
+pub(super) fn request(a: &Ask) -> Result<Option<HttpRequest>> {
+    let (ioc, ty) = (a.ioc, a.ty);
     if !matches!(ty, IocType::Ipv4 | IocType::Ipv6) {
         return Ok(None);
     }
-    let url = svc.url(&["check"], &[("ipAddress", ioc), ("maxAgeInDays", "90")])?;
-    let mut req = HttpRequest::get(url).header("Accept", "application/json");
-    if let Some(k) = key {
-        req = req.secret_header("Key", k);
-    }
-    Ok(Some(req))
+    a.get_json(
+        &["check"],
+        &[("ipAddress", ioc), ("maxAgeInDays", "90")],
+        "Key",
+    )
+    .map(Some)
 }
 
 pub(super) fn parse(raw: Value) -> std::result::Result<Verdict, String> {

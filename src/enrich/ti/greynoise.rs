@@ -6,26 +6,18 @@
 
 use serde_json::{json, Value};
 
+use super::Ask;
 use super::{Severity, Verdict};
 use crate::error::Result;
 use crate::ioc::IocType;
-use crate::net::{HttpRequest, Secret, Service};
+use crate::net::HttpRequest;
 
-pub(super) fn request(
-    svc: &Service,
-    ioc: &str,
-    ty: IocType,
-    key: Option<&Secret>,
-) -> Result<Option<HttpRequest>> {
+pub(super) fn request(a: &Ask) -> Result<Option<HttpRequest>> {
+    let (ioc, ty) = (a.ioc, a.ty);
     if ty != IocType::Ipv4 {
         return Ok(None);
     }
-    let mut req =
-        HttpRequest::get(svc.url(&["community", ioc], &[])?).header("Accept", "application/json");
-    if let Some(k) = key {
-        req = req.secret_header("key", k);
-    }
-    Ok(Some(req))
+    a.get_json(&["community", ioc], &[], "key").map(Some)
 }
 
 pub(super) fn parse(raw: Value) -> std::result::Result<Verdict, String> {

@@ -151,6 +151,32 @@ impl Verdict {
     }
 }
 
+/// What a provider's request builder is asked: the IoC (refanged, typed) and the provider's service and key.
+#[derive(Clone, Copy)]
+pub(crate) struct Ask<'a> {
+    pub svc: &'a Service,
+    pub ioc: &'a str,
+    pub ty: IocType,
+    pub key: Option<&'a Secret>,
+}
+
+impl Ask<'_> {
+    /// A GET of `path` and `query` on the provider's endpoint, JSON accepted, the key (if any) in `key_header`.
+    pub(crate) fn get_json(
+        &self,
+        path: &[&str],
+        query: &[(&str, &str)],
+        key_header: &str,
+    ) -> Result<HttpRequest> {
+        let mut req =
+            HttpRequest::get(self.svc.url(path, query)?).header("Accept", "application/json");
+        if let Some(k) = self.key {
+            req = req.secret_header(key_header, k);
+        }
+        Ok(req)
+    }
+}
+
 /// A body as JSON, or the reason it is not.
 pub(crate) fn json(body: &[u8]) -> std::result::Result<Value, String> {
     serde_json::from_slice(body).map_err(|e| format!("the answer is not valid JSON ({e})"))
@@ -218,21 +244,15 @@ impl ProviderKind {
     }
 
     /// The request for `ioc` of type `ty`, or `None` when the provider does not look up that type.
-    fn request(
-        self,
-        svc: &Service,
-        ioc: &str,
-        ty: IocType,
-        key: Option<&Secret>,
-    ) -> Result<Option<HttpRequest>> {
+    fn request(self, a: &Ask) -> Result<Option<HttpRequest>> {
         match self {
-            ProviderKind::VirusTotal => virustotal::request(svc, ioc, ty, key),
-            ProviderKind::Otx => otx::request(svc, ioc, ty, key),
-            ProviderKind::AbuseIpdb => abuseipdb::request(svc, ioc, ty, key),
-            ProviderKind::GreyNoise => greynoise::request(svc, ioc, ty, key),
-            ProviderKind::XForce => xforce::request(svc, ioc, ty, key),
-            ProviderKind::Tor => tor::request(svc, ty),
-            ProviderKind::UrlHaus => urlhaus::request(svc, ioc, ty, key),
+            ProviderKind::VirusTotal => virustotal::request(a),
+            ProviderKind::Otx => otx::request(a),
+            ProviderKind::AbuseIpdb => abuseipdb::request(a),
+            ProviderKind::GreyNoise => greynoise::request(a),
+            ProviderKind::XForce => xforce::request(a),
+            ProviderKind::Tor => tor::request(a),
+            ProviderKind::UrlHaus => urlhaus::request(a),
         }
     }
 
@@ -381,7 +401,13 @@ pub async fn lookup<T: Transport>(
         Err((ioc, status, why)) => return Ok(row_without_answer(p, ioc, ty, status, why)),
     };
     let name = p.kind.name();
-    let req = match p.kind.request(&p.service, &ioc, ty, p.key.as_ref()) {
+    let ask = Ask {
+        svc: &p.service,
+        ioc: &ioc,
+        ty,
+        key: p.key.as_ref(),
+    };
+    let req = match p.kind.request(&ask) {
         Ok(Some(r)) => r,
         Ok(None) => {
             let why = format!("{name} does not look up {ty} values");

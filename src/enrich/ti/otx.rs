@@ -7,17 +7,14 @@
 
 use serde_json::{json, Value};
 
+use super::Ask;
 use super::{Severity, Verdict};
 use crate::error::Result;
 use crate::ioc::IocType;
-use crate::net::{HttpRequest, Secret, Service};
+use crate::net::HttpRequest;
 
-pub(super) fn request(
-    svc: &Service,
-    ioc: &str,
-    ty: IocType,
-    key: Option<&Secret>,
-) -> Result<Option<HttpRequest>> {
+pub(super) fn request(a: &Ask) -> Result<Option<HttpRequest>> {
+    let (ioc, ty) = (a.ioc, a.ty);
     let section = match ty {
         IocType::Ipv4 => "IPv4",
         IocType::Ipv6 => "IPv6",
@@ -27,11 +24,12 @@ pub(super) fn request(
         IocType::Md5Hash | IocType::Sha1Hash | IocType::Sha256Hash => "file",
         _ => return Ok(None),
     };
-    let mut req = HttpRequest::get(svc.url(&["indicators", section, ioc, "general"], &[])?);
-    if let Some(k) = key {
-        req = req.secret_header("X-OTX-API-KEY", k);
-    }
-    Ok(Some(req))
+    a.get_json(
+        &["indicators", section, ioc, "general"],
+        &[],
+        "X-OTX-API-KEY",
+    )
+    .map(Some)
 }
 
 pub(super) fn parse(raw: Value) -> std::result::Result<Verdict, String> {

@@ -7,17 +7,18 @@
 
 use serde_json::{json, Map, Value};
 
+use super::Ask;
 use super::{Severity, Verdict};
 use crate::error::Result;
 use crate::ioc::ip::parse_ip;
 use crate::ioc::IocType;
-use crate::net::{HttpRequest, Service};
+use crate::net::HttpRequest;
 
-pub(super) fn request(svc: &Service, ty: IocType) -> Result<Option<HttpRequest>> {
-    if !matches!(ty, IocType::Ipv4 | IocType::Ipv6) {
+pub(super) fn request(a: &Ask) -> Result<Option<HttpRequest>> {
+    if !matches!(a.ty, IocType::Ipv4 | IocType::Ipv6) {
         return Ok(None);
     }
-    Ok(Some(HttpRequest::get(svc.url(&["exit-addresses"], &[])?)))
+    Ok(Some(HttpRequest::get(a.svc.url(&["exit-addresses"], &[])?)))
 }
 
 pub(super) fn parse(ioc: &str, body: &[u8]) -> std::result::Result<Verdict, String> {

@@ -7,17 +7,14 @@
 
 use serde_json::{Map, Value};
 
+use super::Ask;
 use super::{Severity, Verdict};
 use crate::error::Result;
 use crate::ioc::IocType;
-use crate::net::{HttpRequest, Secret, Service};
+use crate::net::HttpRequest;
 
-pub(super) fn request(
-    svc: &Service,
-    ioc: &str,
-    ty: IocType,
-    key: Option<&Secret>,
-) -> Result<Option<HttpRequest>> {
+pub(super) fn request(a: &Ask) -> Result<Option<HttpRequest>> {
+    let (ioc, ty) = (a.ioc, a.ty);
     let (path, field) = match ty {
         IocType::Url => ("url", "url"),
         IocType::Ipv4 | IocType::Ipv6 | IocType::Dns | IocType::Hostname => ("host", "host"),
@@ -28,10 +25,10 @@ pub(super) fn request(
     let body = url::form_urlencoded::Serializer::new(String::new())
         .append_pair(field, ioc)
         .finish();
-    let mut url = svc.url(&[path], &[])?;
+    let mut url = a.svc.url(&[path], &[])?;
     url.push('/');
     let mut req = HttpRequest::post(url, "application/x-www-form-urlencoded", body.into_bytes());
-    if let Some(k) = key {
+    if let Some(k) = a.key {
         req = req.secret_header("Auth-Key", k);
     }
     Ok(Some(req))

@@ -7,17 +7,14 @@
 use base64::Engine;
 use serde_json::{json, Value};
 
+use super::Ask;
 use super::{Severity, Verdict};
 use crate::error::Result;
 use crate::ioc::IocType;
-use crate::net::{HttpRequest, Secret, Service};
+use crate::net::HttpRequest;
 
-pub(super) fn request(
-    svc: &Service,
-    ioc: &str,
-    ty: IocType,
-    key: Option<&Secret>,
-) -> Result<Option<HttpRequest>> {
+pub(super) fn request(a: &Ask) -> Result<Option<HttpRequest>> {
+    let (ioc, ty) = (a.ioc, a.ty);
     let url_id;
     let (collection, id) = match ty {
         IocType::Ipv4 | IocType::Ipv6 => ("ip_addresses", ioc),
@@ -29,12 +26,7 @@ pub(super) fn request(
         }
         _ => return Ok(None),
     };
-    let mut req =
-        HttpRequest::get(svc.url(&[collection, id], &[])?).header("Accept", "application/json");
-    if let Some(k) = key {
-        req = req.secret_header("x-apikey", k);
-    }
-    Ok(Some(req))
+    a.get_json(&[collection, id], &[], "x-apikey").map(Some)
 }
 
 pub(super) fn parse(raw: Value) -> std::result::Result<Verdict, String> {

@@ -9,10 +9,11 @@
 use base64::Engine;
 use serde_json::{json, Value};
 
+use super::Ask;
 use super::{Severity, Verdict};
 use crate::error::{Error, Result};
 use crate::ioc::IocType;
-use crate::net::{HttpRequest, Secret, Service};
+use crate::net::{HttpRequest, Secret};
 
 /// The `Authorization: Basic …` value for a key given as `ApiID:AuthKey`.
 pub(super) fn basic(key: &Secret) -> Result<Secret> {
@@ -25,24 +26,21 @@ pub(super) fn basic(key: &Secret) -> Result<Secret> {
     Secret::new(&format!("Basic {b64}"), "the X-Force key")
 }
 
-pub(super) fn request(
-    svc: &Service,
-    ioc: &str,
-    ty: IocType,
-    key: Option<&Secret>,
-) -> Result<Option<HttpRequest>> {
+pub(super) fn request(a: &Ask) -> Result<Option<HttpRequest>> {
+    let (ioc, ty) = (a.ioc, a.ty);
     let kind = match ty {
         IocType::Ipv4 | IocType::Ipv6 => "ipr",
         IocType::Url | IocType::Dns | IocType::Hostname => "url",
         IocType::Md5Hash | IocType::Sha1Hash | IocType::Sha256Hash => "malware",
         _ => return Ok(None),
     };
-    let mut req =
-        HttpRequest::get(svc.url(&[kind, ioc], &[])?).header("Accept", "application/json");
-    if let Some(k) = key {
-        req = req.secret_header("Authorization", &basic(k)?);
+    let basic = a.key.map(basic).transpose()?;
+    Ask {
+        key: basic.as_ref(),
+        ..*a
     }
-    Ok(Some(req))
+    .get_json(&[kind, ioc], &[], "Authorization")
+    .map(Some)
 }
 
 pub(super) fn parse(ty: IocType, raw: Value) -> std::result::Result<Verdict, String> {
