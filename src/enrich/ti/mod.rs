@@ -22,10 +22,13 @@ use crate::net::{
 mod abuseipdb;
 mod greynoise;
 mod otx;
+mod table;
 mod tor;
 mod urlhaus;
 mod virustotal;
 mod xforce;
+
+pub use table::results_frame;
 
 /// msticpy's `ResultSeverity`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

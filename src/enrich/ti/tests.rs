@@ -447,3 +447,42 @@ fn providers_need_their_keys() {
         json!({"pulse_count": 0, "sections_available": ["general"]})
     );
 }
+
+#[test]
+fn rows_become_msticpys_table() {
+    let t = Scripted::new(vec![response(
+        200,
+        &[],
+        r#"{"pulse_info":{"pulses":[{"name":"p1"}]}}"#,
+    )]);
+    let otx = provider(ProviderKind::Otx, "k");
+    let rows = vec![
+        run(&t, &otx, "evil[.]com", None),
+        run(&t, &otx, "10.0.0.1", None),
+    ];
+    let f = results_frame(&rows).unwrap();
+    let names = [
+        "Ioc",
+        "IocType",
+        "SafeIoc",
+        "QuerySubtype",
+        "Provider",
+        "Result",
+        "Severity",
+        "Details",
+        "RawResult",
+        "Reference",
+        "Status",
+    ];
+    assert_eq!(f.column_names(), names);
+    assert_eq!(f.la_type("Details").unwrap(), crate::frame::LaType::Dynamic);
+    let cell = |c: &str, i: usize| f.column(c).unwrap().get(i).unwrap().to_string();
+    assert_eq!(cell("Ioc", 0), "\"evil.com\"");
+    assert_eq!(cell("Severity", 0), "\"warning\"");
+    assert_eq!(cell("Result", 0), "true");
+    assert_eq!(cell("Status", 1), "\"not looked up\"");
+    assert_eq!(cell("QuerySubtype", 1), "null");
+    let details: Value =
+        serde_json::from_str(f.column("Details").unwrap().str().unwrap().get(0).unwrap()).unwrap();
+    assert_eq!(details["names"], json!(["p1"]));
+}
