@@ -65,7 +65,7 @@
 
 pub mod ip;
 mod matchers;
-mod refang;
+pub(crate) mod refang;
 mod table;
 mod types;
 
