@@ -6,9 +6,10 @@
 //
 // The element draws as soon as it is created (attached to a document or not), so a notebook can append it later.
 
+import * as wasm from "../huntbook_wasm.js";
 import { el, emit } from "../widgets/dom.js";
 import { TimelineModel } from "./model.js";
-import { toMs } from "./options.js";
+import { plain } from "./options.js";
 import {
   injectStyle, pixelRatio, hidpiCanvas, fitText, canvasToPNG, downloadBlob, fileName, FONT, TITLE_FONT, AXIS, TEXT,
 } from "./canvas.js";
@@ -17,6 +18,11 @@ const MT = 16; // top margin (reference labels)
 const MB = 36; // bottom margin (tick labels, date context)
 const MR = 16;
 const STRIP_LABELS = 18;
+
+/** A Date, ISO text (UTC when it names no zone) or epoch ms → epoch ms, read in Rust; `what` names it in errors. */
+function timeMs(v, what) {
+  return wasm.visTimeMs(plain(v), what);
+}
 
 function now() {
   return globalThis.performance ? performance.now() : Date.now();
@@ -437,7 +443,7 @@ function build(df, opts, kind, fn) {
   // --- the element's API ---
   Object.defineProperty(root, "value", {
     get: () => ({ start: new Date(start), end: new Date(end) }),
-    set: (v) => { if (v && v.start != null && v.end != null) setView(toMs(v.start, "value.start"), toMs(v.end, "value.end"), { silent: true }); },
+    set: (v) => { if (v && v.start != null && v.end != null) setView(timeMs(v.start, "value.start"), timeMs(v.end, "value.end"), { silent: true }); },
     configurable: true,
   });
   root.lastDrawMs = 0;
@@ -446,7 +452,7 @@ function build(df, opts, kind, fn) {
   root.model = model;
   root.layout = L;
   /** Shows `[start, end]` (Dates, ISO text or epoch ms) and redraws now. */
-  root.setRange = (s, e) => setView(toMs(s, "start"), toMs(e, "end"));
+  root.setRange = (s, e) => setView(timeMs(s, "start"), timeMs(e, "end"));
   root.reset = reset;
   root.redraw = draw;
   /** Hides or shows group `index` (as a legend click does). */

@@ -20,6 +20,7 @@
 //! Nothing here panics on any input: empty data, zero-width views, a single event, NaN values and `i64` extremes
 //! all give a (possibly blank) result or an [`Error`](crate::error::Error).
 
+pub(crate) mod args;
 pub mod charts;
 pub mod color;
 mod data;
@@ -33,5 +34,5 @@ pub use charts::{bar_chart, histogram, line_chart, pie_chart};
 pub use hit::{Hit, Hits, RangeHandle};
 pub use raster::Raster;
 pub use scale::{LinearScale, TimeScale, TimeTicks};
-pub use timeline::{Timeline, TimelineKind, TimelineLayout, TimelineOptions, View};
+pub use timeline::{ref_events_of, Timeline, TimelineKind, TimelineLayout, TimelineOptions, View};
 pub use warm::warm_up;
