@@ -12,6 +12,10 @@
 //!   source rows come from [`hit`]; the JS escapes nothing because it only sets `textContent`), reference-line labels
 //!   and the range tool's selection box over the overview strip.
 //!
+//! Options objects are read by the one options reader, [`crate::options::read`], into the option structs here
+//! ([`TimelineOptions`], [`charts::BarOptions`], …), which are their one definition; `args` has the readers of their
+//! values (a name or a list, pixel sizes, times as epoch ms or ISO text, legend positions).
+//!
 //! A [`timeline::Timeline`] holds the prepared data (one time-sorted index per group), so a redraw after a zoom or a
 //! pan is `render(view)` on that index: binary searches for the visible window and one stamp per pixel column.
 //!
