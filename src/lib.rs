@@ -24,6 +24,7 @@ pub mod kql;
 pub mod net;
 pub mod pivot;
 pub mod query;
+pub mod time;
 pub mod vis;
 
 #[cfg(target_arch = "wasm32")]
