@@ -8,7 +8,7 @@ mod vis {
     use std::time::Instant;
 
     use huntbook::frame::loganalytics::parse_response;
-    use huntbook::frame::values::parse_datetime_ns;
+    use huntbook::time::parse_datetime_ns;
     use huntbook::vis::charts::{BarOptions, HistogramOptions, LineOptions, PieOptions};
     use huntbook::vis::color::{CATEGORY10, CATEGORY20, NAVY};
     use huntbook::vis::hit::{center_range_at, clamp_range, drag_range, range_handle_at, TimeRange};

@@ -13,25 +13,18 @@ use super::frame::WasmFrame;
 use super::{js_err, JsResult};
 use crate::frame::rows::display_text;
 use crate::frame::Frame;
+use crate::time::{self, to_ms as ms_of};
 use crate::vis::charts::{BarOptions, HistogramOptions, LineOptions, PieOptions};
 use crate::vis::hit::{self, RangeHandle};
 use crate::vis::scale::TimeScale;
 use crate::vis::timeline::{RefEvent, Timeline, TimelineKind, TimelineOptions, View};
 use crate::vis::{bar_chart, histogram, line_chart, pie_chart, Raster};
 
-/// Epoch ms (with a fraction) → ns, exact to the nanosecond for the whole and the fraction separately.
+/// Epoch ms (with a fraction) → ns ([`time::from_ms`]); a view edge past what ns hold is clamped to the edge of time
+/// and NaN is the epoch (view arithmetic never fails).
 fn ns_of(ms: f64) -> i64 {
-    if !ms.is_finite() {
-        return 0;
-    }
-    let ms = ms.clamp(-9.2e15, 9.2e15);
-    let whole = ms.floor();
-    (whole as i64).saturating_mul(1_000_000).saturating_add(((ms - whole) * 1e6).round() as i64)
-}
-
-/// ns → epoch ms with a fraction.
-fn ms_of(ns: i64) -> f64 {
-    ns.div_euclid(1_000_000) as f64 + ns.rem_euclid(1_000_000) as f64 / 1e6
+    let edge = time::to_ms(i64::MAX).floor();
+    time::from_ms(ms.clamp(-edge, edge)).unwrap_or(0)
 }
 
 fn to_json<T: Serialize>(v: &T) -> String {
