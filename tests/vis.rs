@@ -8,7 +8,7 @@ mod vis {
     use std::time::Instant;
 
     use huntbook::frame::loganalytics::parse_response;
-    use huntbook::frame::values::parse_datetime_ns;
+    use huntbook::time::parse_datetime_ns;
     use huntbook::vis::charts::{BarOptions, HistogramOptions, LineOptions, PieOptions};
     use huntbook::vis::color::{CATEGORY10, CATEGORY20, NAVY};
     use huntbook::vis::hit::{center_range_at, clamp_range, drag_range, range_handle_at, TimeRange};
@@ -1316,7 +1316,7 @@ mod vis {
             err(json!({"legend": "top"})),
             "timeline: option 'legend': 'top' is not a legend position (left, right, inline or none)"
         );
-        assert!(err(json!({"ref_time": "yesterday-ish"})).starts_with("timeline: option 'ref_time': 'yesterday-ish' is not a date"));
+        assert!(err(json!({"ref_time": "yesterday-ish"})).starts_with("timeline: option 'ref_time': 'yesterday-ish' is not a datetime"));
         assert_eq!(err(json!({"height": -3})), "timeline: option 'height': expected a positive number of pixels, got -3");
         assert!(err(json!({"kind": "pie"})).starts_with("timeline: option 'kind': 'pie' is not a value plot kind"));
         assert!(err(json!({"ref_events": [{"label": "x"}]})).starts_with("timeline: option 'ref_events[0]': expected a time"));

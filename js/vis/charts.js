@@ -4,7 +4,7 @@
 
 import * as wasm from "../huntbook_wasm.js";
 import { el } from "../widgets/dom.js";
-import { plain, frameOf } from "./options.js";
+import { frameOf } from "./options.js";
 import { injectStyle, pixelRatio, hidpiCanvas, fitText, canvasToPNG, downloadBlob, fileName, FONT, AXIS, TEXT } from "./canvas.js";
 
 /**
@@ -13,7 +13,7 @@ import { injectStyle, pixelRatio, hidpiCanvas, fitText, canvasToPNG, downloadBlo
  */
 function chartData(fn, geometry, df, columnOrOpts, opts, key = "column") {
   const o = typeof columnOrOpts === "string" ? { ...opts, [key]: columnOrOpts } : { ...(columnOrOpts || {}), ...opts };
-  return JSON.parse(geometry(frameOf(df, fn), plain(o)));
+  return JSON.parse(geometry(frameOf(df, fn), o));
 }
 
 /** A chart canvas and a context to measure text with (in the chart font). */

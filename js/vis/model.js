@@ -3,7 +3,7 @@
 // also works in a Worker or Node.js (e.g. to render into an OffscreenCanvas, or in tests).
 
 import * as wasm from "../huntbook_wasm.js";
-import { plain, frameOf } from "./options.js";
+import { frameOf } from "./options.js";
 
 /**
  * The wasm `Timeline` of `df`: the options go to Rust as they are (src/vis/timeline.rs `TimelineOptions` reads
@@ -12,9 +12,9 @@ import { plain, frameOf } from "./options.js";
 function wasmTimeline(df, opts, kind, fn) {
   const frame = frameOf(df, fn);
   const key = opts && typeof opts === "object" ? ["ref_events", "refEvents"].find((k) => opts[k]?._frame) : undefined;
-  if (key === undefined) return new wasm.Timeline(frame, kind, plain(opts), fn);
+  if (key === undefined) return new wasm.Timeline(frame, kind, opts, fn);
   const { [key]: refs, ...rest } = opts;
-  return wasm.Timeline.withRefFrame(frame, kind, plain(rest), fn, frameOf(refs, fn));
+  return wasm.Timeline.withRefFrame(frame, kind, rest, fn, frameOf(refs, fn));
 }
 
 /** The same bytes as a Uint8ClampedArray (what ImageData takes), without a copy. */

@@ -9,7 +9,6 @@
 import * as wasm from "../huntbook_wasm.js";
 import { el, emit } from "../widgets/dom.js";
 import { TimelineModel } from "./model.js";
-import { plain } from "./options.js";
 import {
   injectStyle, pixelRatio, hidpiCanvas, fitText, canvasToPNG, downloadBlob, fileName, FONT, TITLE_FONT, AXIS, TEXT,
 } from "./canvas.js";
@@ -21,7 +20,7 @@ const STRIP_LABELS = 18;
 
 /** A Date, ISO text (UTC when it names no zone) or epoch ms → epoch ms, read in Rust; `what` names it in errors. */
 function timeMs(v, what) {
-  return wasm.visTimeMs(plain(v), what);
+  return wasm.visTimeMs(v, what);
 }
 
 function now() {

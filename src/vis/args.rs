@@ -8,43 +8,14 @@ use serde::de::{Deserialize, Deserializer, Error as _};
 use serde_json::Value;
 
 use super::timeline::{LegendPosition, ValueKind};
-use crate::frame::values::parse_datetime_ns;
+use crate::time::When;
 
-/// Epoch ms (with a fraction) → ns, exact to the nanosecond for the whole and the fraction separately; non-finite
-/// gives the epoch. TODO(lead): time::from_ms once `crate::time` lands.
-pub(crate) fn ns_of_ms(ms: f64) -> i64 {
-    if !ms.is_finite() {
-        return 0;
-    }
-    let ms = ms.clamp(-9.2e15, 9.2e15);
-    let whole = ms.floor();
-    (whole as i64)
-        .saturating_mul(1_000_000)
-        .saturating_add(((ms - whole) * 1e6).round() as i64)
-}
-
-/// ns → epoch ms with a fraction (the wasm skin's). TODO(lead): time::to_ms once `crate::time` lands.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-pub(crate) fn ms_of_ns(ns: i64) -> f64 {
-    ns.div_euclid(1_000_000) as f64 + ns.rem_euclid(1_000_000) as f64 / 1e6
-}
-
-/// A time as options give it: epoch milliseconds (a JS `Date` arrives as its epoch ms) or ISO 8601 text (no zone
-/// means UTC) → ns since the epoch. TODO(lead): time::When.
+/// A point in time as options give it ([`When`]: epoch ms — a JS `Date` arrives as its epoch ms — or ISO 8601 text,
+/// no zone meaning UTC) → ns since the epoch. An offset from now (`-1d`) is an error: a chart has no "now".
 pub fn time_ns(v: &Value) -> Result<i64, String> {
-    match v {
-        Value::Number(n) => n
-            .as_f64()
-            .filter(|x| x.is_finite())
-            .map(ns_of_ms)
-            .ok_or_else(|| format!("{n} is not a time")),
-        Value::String(s) => parse_datetime_ns(s).ok_or_else(|| {
-            format!("'{s}' is not a date and time (use ISO 8601 text like 2024-03-01T09:00:00Z, a Date or epoch ms)")
-        }),
-        other => Err(format!(
-            "expected a Date, ISO date text or epoch milliseconds, got {other}"
-        )),
-    }
+    let when = When::deserialize(v).map_err(|e| e.to_string())?;
+    when.absolute()
+        .ok_or_else(|| format!("'{when}' is an offset from now; give a point in time (a Date, ISO 8601 text or epoch ms)"))
 }
 
 /// An optional time (see [`time_ns`]).
@@ -133,10 +104,8 @@ mod tests {
         assert_eq!(time_ns(&json!(1.5)), Ok(1_500_000));
         assert_eq!(time_ns(&json!("1970-01-01T00:00:01")), Ok(1_000_000_000));
         assert_eq!(time_ns(&json!("1970-01-01T01:00:01+01:00")), Ok(1_000_000_000));
-        assert!(time_ns(&json!("yesterday-ish"))
-            .unwrap_err()
-            .contains("'yesterday-ish' is not a date"));
-        assert!(time_ns(&json!(true)).unwrap_err().starts_with("expected a Date"));
-        assert_eq!(ms_of_ns(ns_of_ms(-1.25)), -1.25);
+        assert!(time_ns(&json!("yesterday-ish")).unwrap_err().starts_with("'yesterday-ish' is not a datetime"));
+        assert!(time_ns(&json!(true)).unwrap_err().starts_with("invalid type: boolean `true`, expected a point in time"));
+        assert!(time_ns(&json!("-1d")).unwrap_err().starts_with("'-1d' is an offset from now"));
     }
 }

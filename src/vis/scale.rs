@@ -712,7 +712,7 @@ pub fn format_number(v: f64, step: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frame::values::parse_datetime_ns;
+    use crate::time::parse_datetime_ns;
 
     fn t(s: &str) -> i64 {
         parse_datetime_ns(s).unwrap()

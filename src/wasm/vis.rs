@@ -15,12 +15,20 @@ use super::{js_err, json_of, JsResult};
 use crate::frame::rows::display_text;
 use crate::frame::Frame;
 use crate::options;
-use crate::vis::args::{ms_of_ns as ms_of, ns_of_ms as ns_of, time_ns};
+use crate::time::{self, to_ms as ms_of};
+use crate::vis::args::time_ns;
 use crate::vis::charts::{required_column, BarOptions, HistogramOptions, LineOptions, PieOptions};
 use crate::vis::hit::{self, RangeHandle};
 use crate::vis::scale::TimeScale;
 use crate::vis::timeline::{ref_events_of, Timeline, TimelineKind, TimelineOptions, View};
 use crate::vis::{bar_chart, histogram, line_chart, pie_chart, Raster};
+
+/// Epoch ms (with a fraction) → ns ([`time::from_ms`]); a view edge past what ns hold is clamped to the edge of time
+/// and NaN is the epoch (view arithmetic never fails).
+fn ns_of(ms: f64) -> i64 {
+    let edge = time::to_ms(i64::MAX).floor();
+    time::from_ms(ms.clamp(-edge, edge)).unwrap_or(0)
+}
 
 fn to_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
