@@ -6,7 +6,7 @@
 //
 // The element draws as soon as it is created (attached to a document or not), so a notebook can append it later.
 
-import * as wasm from "../huntbook_wasm.js";
+import { resolveTime } from "../time.js";
 import { el, emit } from "../widgets/dom.js";
 import { TimelineModel } from "./model.js";
 import {
@@ -18,9 +18,13 @@ const MB = 36; // bottom margin (tick labels, date context)
 const MR = 16;
 const STRIP_LABELS = 18;
 
-/** A Date, ISO text (UTC when it names no zone) or epoch ms → epoch ms, read in Rust; `what` names it in errors. */
+/** A Date, epoch ms, ISO text (UTC when it names no zone) or an offset from now → epoch ms; `what` names it in errors. */
 function timeMs(v, what) {
-  return wasm.visTimeMs(v, what);
+  try {
+    return resolveTime(v);
+  } catch (e) {
+    throw new TypeError(`${what}: ${e.message}`);
+  }
 }
 
 function now() {

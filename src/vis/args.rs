@@ -12,7 +12,7 @@ use crate::time::When;
 
 /// A point in time as options give it ([`When`]: epoch ms — a JS `Date` arrives as its epoch ms — or ISO 8601 text,
 /// no zone meaning UTC) → ns since the epoch. An offset from now (`-1d`) is an error: a chart has no "now".
-pub fn time_ns(v: &Value) -> Result<i64, String> {
+pub(crate) fn time_ns(v: &Value) -> Result<i64, String> {
     let when = When::deserialize(v).map_err(|e| e.to_string())?;
     when.absolute()
         .ok_or_else(|| format!("'{when}' is an offset from now; give a point in time (a Date, ISO 8601 text or epoch ms)"))

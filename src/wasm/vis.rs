@@ -16,7 +16,6 @@ use crate::frame::rows::display_text;
 use crate::frame::Frame;
 use crate::options;
 use crate::time::{self, to_ms as ms_of};
-use crate::vis::args::time_ns;
 use crate::vis::charts::{required_column, BarOptions, HistogramOptions, LineOptions, PieOptions};
 use crate::vis::hit::{self, RangeHandle};
 use crate::vis::scale::TimeScale;
@@ -396,13 +395,6 @@ pub fn histogram_json(frame: &WasmFrame, options: JsValue) -> JsResult<String> {
     let o: HistogramOptions = read_options("histogram", &options)?;
     let column = required_column(&o.column, "histogram").map_err(js_err)?;
     chart_json(histogram(frame.inner(), column, &o), &o)
-}
-
-/// A time as the timeline element's `setRange` / `value` take it (epoch ms, or ISO text; no zone means UTC) →
-/// epoch ms; `what` names the argument in the error.
-#[wasm_bindgen(js_name = visTimeMs)]
-pub fn vis_time_ms(value: JsValue, what: &str) -> JsResult<f64> {
-    time_ns(&json_of(&value)?).map(ms_of).map_err(|e| JsError::new(&format!("{what}: {e}")))
 }
 
 /// Runs the timeline code once on a small synthetic table so the browser has optimised it before the first real
