@@ -120,7 +120,11 @@ export function loadTable(
   options?: { name?: string; format?: TableFormat; shiftToNow?: boolean; now?: Date | number; signal?: AbortSignal },
 ): Promise<DataFrame>;
 
-/** The time range queries use when start/end are not given (default: the last day). */
+/**
+ * The time range queries use when start/end are not given (default: the last day). Times are Dates, epoch ms,
+ * ISO 8601 text (text without a zone is UTC) or offsets from now ("-1d", "-2w@d", "+3h", "-1mon@mon"), read as a
+ * query parameter reads them.
+ */
 export class QueryTime {
   constructor(options?: { start?: Date | string | number; end?: Date | string | number; now?: number });
   start: Date;
@@ -132,7 +136,7 @@ export class QueryTime {
   /** [reference − before, reference + after]. */
   around(reference: Date | string | number, options?: { before?: string; after?: string }): this;
 }
-/** "-1d", "2h" → milliseconds; null if not an offset. */
+/** A timespan ("-1d", "2h", "1.5h", "100ms", "1.02:00:00") → milliseconds; null if it is not one. */
 export function parseOffset(text: string): number | null;
 
 export type QueryParams = Record<string, unknown> & {

@@ -3,7 +3,7 @@
 
 import * as wasm from "./huntbook_wasm.js";
 import { wrapFrame } from "./frame.js";
-import { QueryTime } from "./time.js";
+import { QueryTime, resolveTime } from "./time.js";
 import { loadedDemoCopy } from "./demo.js";
 
 // The names of the option objects read here (their values are host objects); checked by wasm.checkOptions.
@@ -29,8 +29,21 @@ function tableSetToFrames(set) {
   return frames;
 }
 
-function ms(d) {
-  return d instanceof Date ? d.getTime() : d == null ? undefined : new Date(d).getTime();
+/** Epoch ms of a Date, epoch ms, ISO text (UTC when zone-less) or an offset ("-1d"); undefined for none. */
+function ms(d, now = Date.now()) {
+  return d == null ? undefined : resolveTime(d, now);
+}
+
+/** Query parameters as the catalog reads them (msticpy's forms: a number is days from now, so Dates go as ISO). */
+function queryArgs(params) {
+  // Parameter names are checked by the catalog (wasm); here only host objects are made plain: the signal stays in
+  // JS, and a Date becomes ISO text (a bare number is a number of days from now, as in msticpy).
+  if (!params || typeof params !== "object" || Array.isArray(params)) return params;
+  const args = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (!(v instanceof AbortSignal)) args[k] = v instanceof Date ? v.toISOString() : v;
+  }
+  return args;
 }
 
 /** Runs `task(signal)` with a client timeout; cancellation via `signal`. */
@@ -122,21 +135,23 @@ export class QueryProvider {
   }
   /** The KQL a built-in query runs with `params` (print-only; nothing is run). */
   renderQuery(name, params = {}) {
-    const { start, end } = this._range(params);
-    // Parameter names are checked by the catalog (wasm); here only host objects are made plain.
-    let args = params;
-    if (params && typeof params === "object" && !Array.isArray(params)) {
-      args = {};
-      for (const [k, v] of Object.entries(params)) {
-        if (!(v instanceof AbortSignal)) args[k] = v instanceof Date ? v.toISOString() : v;
-      }
-    }
-    return this._catalog.render(String(name), args, Date.now(), start, end);
+    const now = Date.now();
+    const { start, end } = this._defaultRange(now);
+    return this._catalog.render(String(name), queryArgs(params), now, start, end);
   }
 
-  _range(params) {
+  /** The QueryTime's range in epoch ms. */
+  _defaultRange(now) {
     const qt = this.queryTime.value ?? this.queryTime;
-    return { start: ms(params?.start ?? qt.start), end: ms(params?.end ?? qt.end) };
+    return { start: ms(qt.start, now), end: ms(qt.end, now) };
+  }
+
+  /** The range a built-in query with `params` covers: its start/end parameters, else the QueryTime's. */
+  _range(params) {
+    const now = Date.now();
+    const { start, end } = this._defaultRange(now);
+    const [s, e] = wasm.queryRange(queryArgs(params), now, start, end);
+    return { start: s, end: e };
   }
 
   async _runBuiltin(name, params = {}) {

@@ -104,16 +104,22 @@ pub fn closest(name: &str, candidates: &[String]) -> Option<String> {
         .map(|(_, c)| c.clone())
 }
 
+/// Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`: `titel` is one edit from `title`.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    let mut prev2: Vec<usize> = Vec::new();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
+    for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
+            let cost = usize::from(ca != cb);
             cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && *ca == b[j - 1] && a[i - 1] == *cb {
+                cur[j + 1] = cur[j + 1].min(prev2[j - 1] + 1);
+            }
         }
-        prev = cur;
+        prev2 = std::mem::replace(&mut prev, cur);
     }
     prev[b.len()]
 }
@@ -127,6 +133,10 @@ mod tests {
         let cols = vec!["IPAddress".to_string(), "UserPrincipalName".to_string()];
         assert_eq!(closest("IpAdress", &cols).as_deref(), Some("IPAddress"));
         assert_eq!(closest("Banana", &cols), None);
+        let opts = vec!["title".to_string(), "time_column".to_string()];
+        assert_eq!(closest("titel", &opts).as_deref(), Some("title"));
+        assert_eq!(edit_distance("ab", "ba"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
         let e = Error::unknown_column("IpAdress", cols);
         assert_eq!(
             e.to_string(),

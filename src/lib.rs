@@ -34,6 +34,7 @@ pub mod net;
 pub mod options;
 pub mod pivot;
 pub mod query;
+pub mod time;
 pub mod vis;
 
 #[cfg(target_arch = "wasm32")]

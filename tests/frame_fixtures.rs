@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use huntbook::frame::arrow::{from_ipc_stream, to_ipc_stream, TimePrecision};
 use huntbook::frame::loganalytics::parse_response;
-use huntbook::frame::values::parse_datetime_ns;
+use huntbook::time::parse_datetime_ns;
 use huntbook::LaType;
 use polars::prelude::*;
 use serde_json::Value;

@@ -7,8 +7,8 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use huntbook::frame::loganalytics::parse_response;
-use huntbook::frame::values::parse_datetime_ns;
 use huntbook::frame::Tables;
+use huntbook::time::parse_datetime_ns;
 use huntbook::kql::{execute, parse};
 use huntbook::{Frame, LaType};
 use polars::prelude::*;
@@ -617,7 +617,7 @@ fn demo_shift(json: &Value, now: i64) -> i64 {
 }
 
 fn fmt_dt(ns: i64) -> String {
-    huntbook::frame::values::format_datetime_ns(ns)
+    huntbook::time::format_datetime_ns(ns)
 }
 
 #[test]

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use huntbook::kql::{execute, parse};
 use huntbook::query::catalog::{Catalog, ParamType, QueryDef};
 use huntbook::query::params::{render, RenderContext};
-use huntbook::query::time::{TimeRange, NS_PER_DAY};
+use huntbook::time::{TimeRange, NS_PER_DAY};
 use serde_json::{json, Map, Value};
 
 /// 2024-06-01T12:00:00Z: the demo data's newest event is put here.

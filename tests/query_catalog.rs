@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use huntbook::query::catalog::{Catalog, ParamType, QueryDef};
 use huntbook::query::params::{render, time_range, RenderContext};
-use huntbook::query::time::{TimeRange, NS_PER_DAY};
+use huntbook::time::{TimeRange, NS_PER_DAY};
 use serde_json::{json, Map, Value};
 
 /// 2024-01-15T10:30:00Z

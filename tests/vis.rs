@@ -8,7 +8,7 @@ mod vis {
     use std::time::Instant;
 
     use huntbook::frame::loganalytics::parse_response;
-    use huntbook::frame::values::parse_datetime_ns;
+    use huntbook::time::parse_datetime_ns;
     use huntbook::vis::charts::{BarOptions, HistogramOptions, LineOptions, PieOptions};
     use huntbook::vis::color::{CATEGORY10, CATEGORY20, NAVY};
     use huntbook::vis::hit::{center_range_at, clamp_range, drag_range, range_handle_at, TimeRange};
@@ -1058,6 +1058,7 @@ mod vis {
                     width: 0,
                     height: 0,
                     color: None,
+                    ..HistogramOptions::default()
                 },
             )
             .unwrap();
@@ -1075,7 +1076,7 @@ mod vis {
             f,
             "TimeGenerated",
             &["Value".to_string()],
-            &LineOptions { width: 1, height: 0 },
+            &LineOptions { width: 1, height: 0, ..LineOptions::default() },
         )
         .unwrap();
         let _ = bar_chart(
@@ -1279,5 +1280,77 @@ mod vis {
             );
             assert_eq!(r.visible_events, n as u64);
         }
+    }
+
+    /// Options objects as a notebook passes them, read by the one options reader into the vis option structs.
+    #[test]
+    fn options_objects_are_read_by_the_options_reader() {
+        use huntbook::options::read;
+        use serde_json::json;
+        let o: TimelineOptions = read(
+            "timeline",
+            &json!({"groupBy": "Host", "legend": false, "kind": "line", "width": 640.4, "refTime": "2024-03-01T09:00:00",
+                    "ref_events": [1709290800000.5_f64, {"time": "2024-03-01T11:00:00+01:00", "Label": "spray"}]}),
+        )
+        .unwrap();
+        assert_eq!(o.group_by, ["Host"]);
+        assert_eq!(o.legend, Some(LegendPosition::None));
+        assert_eq!(o.kind, [ValueKind::Line]);
+        assert_eq!(o.width, 640);
+        assert_eq!(o.ref_time, Some(t("2024-03-01T09:00:00Z")));
+        assert_eq!(
+            o.ref_events,
+            [
+                RefEvent { time_ns: t("2024-03-01T11:00:00Z") + 500_000, label: String::new() },
+                RefEvent { time_ns: t("2024-03-01T10:00:00Z"), label: "spray".into() },
+            ]
+        );
+        let o: TimelineOptions = read("timeline", &json!({"legend": true, "kind": ["VBar", "circle"]})).unwrap();
+        assert_eq!((o.legend, o.kind), (None, vec![ValueKind::Vbar, ValueKind::Circle]));
+
+        let err = |v| read::<TimelineOptions>("timeline", &v).unwrap_err().to_string();
+        let e = err(json!({"titel": "x"}));
+        assert!(e.starts_with("timeline: unknown option 'titel' (did you mean 'title'?). Options are: time_column, "), "{e}");
+        assert!(e.ends_with(", value_column, kind"), "{e}");
+        assert_eq!(
+            err(json!({"legend": "top"})),
+            "timeline: option 'legend': 'top' is not a legend position (left, right, inline or none)"
+        );
+        assert!(err(json!({"ref_time": "yesterday-ish"})).starts_with("timeline: option 'ref_time': 'yesterday-ish' is not a datetime"));
+        assert_eq!(err(json!({"height": -3})), "timeline: option 'height': expected a positive number of pixels, got -3");
+        assert!(err(json!({"kind": "pie"})).starts_with("timeline: option 'kind': 'pie' is not a value plot kind"));
+        assert!(err(json!({"ref_events": [{"label": "x"}]})).starts_with("timeline: option 'ref_events[0]': expected a time"));
+
+        let b: BarOptions = read("barChart", &json!({"column": "IP", "topN": 3, "height": "120"})).unwrap();
+        assert_eq!((b.column.as_deref(), b.top_n, b.height), (Some("IP"), 3, Some(120)));
+        let e = read::<BarOptions>("barChart", &json!({"topn": 3})).unwrap_err().to_string();
+        assert!(e.starts_with("barChart: unknown option 'topn' (did you mean 'top_n'?). Options are: column, "), "{e}");
+        let l: LineOptions = read("lineChart", &json!({"timeColumn": "T", "columns": "A"})).unwrap();
+        assert_eq!((l.x.as_str(), l.y), ("T", vec!["A".to_string()]));
+        let p: PieOptions = read("pieChart", &json!({"legend": false})).unwrap();
+        assert!(!p.legend);
+        let h: HistogramOptions = read("histogram", &json!({"bins": 20})).unwrap();
+        assert_eq!(h.bins, 20);
+    }
+
+    /// A DataFrame given as `ref_events`: times from the time column, labels from `ref_col`.
+    #[test]
+    fn reference_events_from_a_frame() {
+        let refs = frame(
+            r#"{"tables":[{"name":"R","columns":[{"name":"TimeGenerated","type":"datetime"},{"name":"Label","type":"string"}],
+            "rows":[["2024-03-01T10:00:00Z","spray"],["2024-03-02T00:00:00Z",null]]}]}"#,
+        );
+        let o = TimelineOptions { ref_col: Some("Label".into()), ..TimelineOptions::default() };
+        let r = huntbook::vis::ref_events_of(&refs, &o).unwrap();
+        assert_eq!(
+            r,
+            [
+                RefEvent { time_ns: t("2024-03-01T10:00:00Z"), label: "spray".into() },
+                RefEvent { time_ns: t("2024-03-02T00:00:00Z"), label: String::new() },
+            ]
+        );
+        let o = TimelineOptions { ref_col: Some("Lable".into()), ..TimelineOptions::default() };
+        let e = huntbook::vis::ref_events_of(&refs, &o).unwrap_err().to_string();
+        assert!(e.contains("Lable") && e.contains("Label"), "{e}");
     }
 }

@@ -4,17 +4,32 @@
 
 import * as wasm from "../huntbook_wasm.js";
 import { el } from "../widgets/dom.js";
-import { normalizeOptions, columnList, positiveInt, frameOf } from "./options.js";
+import { frameOf } from "./options.js";
 import { injectStyle, pixelRatio, hidpiCanvas, fitText, canvasToPNG, downloadBlob, fileName, FONT, AXIS, TEXT } from "./canvas.js";
 
-const BAR_OPTIONS = ["column", "top_n", "other_label", "include_other", "dropna", "width", "height", "color", "title", "xlabel"];
-const PIE_OPTIONS = ["column", "top_n", "other_label", "dropna", "size", "title", "legend"];
-const LINE_OPTIONS = ["x", "time_column", "y", "columns", "width", "height", "title", "ylabel"];
-const HIST_OPTIONS = ["column", "bins", "width", "height", "color", "title"];
+/**
+ * The geometry of chart `fn` from wasm (`geometry(frame, options)`) and the options as Rust read them (snake_case,
+ * defaults filled): `chart(df, "column", opts)` and `chart(df, {column, ...opts})` are the same.
+ */
+function chartData(fn, geometry, df, columnOrOpts, opts, key = "column") {
+  const o = typeof columnOrOpts === "string" ? { ...opts, [key]: columnOrOpts } : { ...(columnOrOpts || {}), ...opts };
+  return JSON.parse(geometry(frameOf(df, fn), o));
+}
 
-function withColumn(columnOrOpts, opts, key = "column") {
-  if (typeof columnOrOpts === "string") return { ...opts, [key]: columnOrOpts };
-  return { ...(columnOrOpts || {}), ...opts };
+/** A chart canvas and a context to measure text with (in the chart font). */
+function chartCanvas() {
+  const canvas = el("canvas", { class: "huntbook-plot" });
+  const probe = canvas.getContext("2d");
+  probe.font = FONT;
+  return { canvas, probe };
+}
+
+/** Sizes the canvas to `W × H` CSS pixels at the page's pixel ratio and paints it white: the drawing context. */
+function paper(canvas, W, H) {
+  const ctx = hidpiCanvas(canvas, W, H, pixelRatio());
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, W, H);
+  return ctx;
 }
 
 function chartElement(title, canvas, note, kind) {
@@ -84,25 +99,13 @@ function drawYTicks(ctx, ticks, x0, y0, w) {
  * width, height, color, title, xlabel})`.
  */
 export function barChart(df, columnOrOpts, opts = {}) {
-  const o = normalizeOptions(withColumn(columnOrOpts, opts), BAR_OPTIONS, "barChart");
-  if (typeof o.column !== "string") throw new TypeError("barChart: name the column to count (barChart(df, \"IPAddress\"))");
-  const { column, title, xlabel, ...rest } = o;
-  rest.width = positiveInt(rest.width, "width");
-  rest.height = positiveInt(rest.height, "height");
-  const c = JSON.parse(wasm.barChartJSON(frameOf(df, "barChart"), column, JSON.stringify(rest)));
-  const ratio = pixelRatio();
-  const canvas = el("canvas", { class: "huntbook-plot" });
-  const probe = canvas.getContext("2d");
-  probe.font = FONT;
+  const { chart: c, options: o } = chartData("barChart", wasm.barChartJSON, df, columnOrOpts, opts);
+  const { canvas, probe } = chartCanvas();
   const ML = Math.ceil(Math.min(220, Math.max(20, ...c.bars.map((b) => probe.measureText(b.label).width)))) + 12;
   const countW = Math.ceil(probe.measureText(String(Math.max(0, ...c.bars.map((b) => b.count)))).width) + 10;
   const MT = 6;
   const MB = 36;
-  const W = ML + c.width + countW;
-  const H = MT + c.height + MB;
-  const ctx = hidpiCanvas(canvas, W, H, ratio);
-  ctx.fillStyle = "#fff";
-  ctx.fillRect(0, 0, W, H);
+  const ctx = paper(canvas, ML + c.width + countW, MT + c.height + MB);
   drawXTicks(ctx, c.x_ticks, ML, MT, c.height);
   ctx.font = FONT;
   for (const b of c.bars) {
@@ -124,10 +127,10 @@ export function barChart(df, columnOrOpts, opts = {}) {
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
   ctx.fillStyle = "#666";
-  ctx.fillText(xlabel ?? "count", ML + c.width / 2, MT + c.height + 21);
+  ctx.fillText(o.xlabel ?? "count", ML + c.width / 2, MT + c.height + 21);
   const notes = [`${plural(c.categories, "distinct value", "distinct values")}, ${plural(c.total, "row", "rows")}`];
   if (c.nulls) notes.push(`${plural(c.nulls, "null was", "nulls were")} left out`);
-  const root = chartElement(title ?? `${column} counts`, canvas, notes.join("; "), "bar");
+  const root = chartElement(o.title ?? `${o.column} counts`, canvas, notes.join("; "), "bar");
   root.chart = c;
   return root;
 }
@@ -137,22 +140,12 @@ export function barChart(df, columnOrOpts, opts = {}) {
  * `pieChart(df, "IPAddress", {top_n: 8})` (options: column, top_n, other_label, dropna, size, title, legend).
  */
 export function pieChart(df, columnOrOpts, opts = {}) {
-  const o = normalizeOptions(withColumn(columnOrOpts, opts), PIE_OPTIONS, "pieChart");
-  if (typeof o.column !== "string") throw new TypeError("pieChart: name the column to count (pieChart(df, \"IPAddress\"))");
-  const { column, title, legend = true, ...rest } = o;
-  rest.size = positiveInt(rest.size, "size");
-  const c = JSON.parse(wasm.pieChartJSON(frameOf(df, "pieChart"), column, JSON.stringify(rest)));
-  const ratio = pixelRatio();
-  const canvas = el("canvas", { class: "huntbook-plot" });
-  const probe = canvas.getContext("2d");
-  probe.font = FONT;
+  const { chart: c, options: o } = chartData("pieChart", wasm.pieChartJSON, df, columnOrOpts, opts);
+  const { canvas, probe } = chartCanvas();
+  const legend = o.legend;
   const size = Math.round(c.cx * 2);
   const legendW = legend ? Math.ceil(Math.min(260, Math.max(40, ...c.wedges.map((w) => probe.measureText(`${w.label} (${w.count})`).width)))) + 30 : 0;
-  const W = size + legendW;
-  const H = Math.max(size, 16 * c.wedges.length + 12);
-  const ctx = hidpiCanvas(canvas, W, H, ratio);
-  ctx.fillStyle = "#fff";
-  ctx.fillRect(0, 0, W, H);
+  const ctx = paper(canvas, size + legendW, Math.max(size, 16 * c.wedges.length + 12));
   for (const w of c.wedges) {
     ctx.beginPath();
     ctx.moveTo(c.cx, c.cy);
@@ -185,7 +178,7 @@ export function pieChart(df, columnOrOpts, opts = {}) {
     }
   }
   const note = c.nulls ? `${plural(c.nulls, "null was", "nulls were")} left out` : "";
-  const root = chartElement(title ?? `${column}`, canvas, note, "pie");
+  const root = chartElement(o.title ?? `${o.column}`, canvas, note, "pie");
   root.chart = c;
   return root;
 }
@@ -195,26 +188,14 @@ export function pieChart(df, columnOrOpts, opts = {}) {
  * `lineChart(df, {x: "TimeGenerated", y: ["SentBytes"]})` or `lineChart(df, "SentBytes")`.
  */
 export function lineChart(df, yOrOpts, opts = {}) {
-  const o = normalizeOptions(withColumn(yOrOpts, opts, "y"), LINE_OPTIONS, "lineChart");
-  const x = String(o.x ?? o.time_column ?? "TimeGenerated");
-  const ys = columnList(o.y ?? o.columns, "y");
-  if (!ys.length) throw new TypeError("lineChart: name the numeric column(s) to plot as y");
-  const w = positiveInt(o.width, "width");
-  const h = positiveInt(o.height, "height");
-  const c = JSON.parse(wasm.lineChartJSON(frameOf(df, "lineChart"), x, ys, JSON.stringify({ ...(w ? { width: w } : {}), ...(h ? { height: h } : {}) })));
-  const ratio = pixelRatio();
-  const canvas = el("canvas", { class: "huntbook-plot" });
-  const probe = canvas.getContext("2d");
-  probe.font = FONT;
+  const { chart: c, options: o } = chartData("lineChart", wasm.lineChartJSON, df, yOrOpts, opts, "y");
+  const { canvas, probe } = chartCanvas();
   const ML = Math.ceil(Math.max(24, ...c.y_ticks.map((t) => probe.measureText(t.label).width))) + 12 + (o.ylabel ? 16 : 0);
   const MT = 8;
   const legendH = c.series.length > 1 ? 18 : 0;
   const MB = 36 + legendH;
-  const W = ML + c.width + 16;
   const H = MT + c.height + MB;
-  const ctx = hidpiCanvas(canvas, W, H, ratio);
-  ctx.fillStyle = "#fff";
-  ctx.fillRect(0, 0, W, H);
+  const ctx = paper(canvas, ML + c.width + 16, H);
   drawYTicks(ctx, c.y_ticks, ML, MT, c.width);
   drawXTicks(ctx, c.x_ticks.ticks, ML, MT, c.height, false);
   ctx.save();
@@ -238,7 +219,7 @@ export function lineChart(df, yOrOpts, opts = {}) {
   ctx.fillStyle = "#666";
   ctx.textAlign = "left";
   ctx.textBaseline = "top";
-  ctx.fillText(`${c.x_ticks.context ? `${c.x_ticks.context} · ` : ""}${x} (UTC)`, ML, MT + c.height + 21);
+  ctx.fillText(`${c.x_ticks.context ? `${c.x_ticks.context} · ` : ""}${o.x} (UTC)`, ML, MT + c.height + 21);
   if (o.ylabel) {
     ctx.save();
     ctx.translate(10, MT + c.height / 2);
@@ -259,7 +240,7 @@ export function lineChart(df, yOrOpts, opts = {}) {
     }
   }
   const note = c.skipped ? `${plural(c.skipped, "point without a time or number was", "points without a time or number were")} skipped` : "";
-  const root = chartElement(o.title ?? ys.join(", "), canvas, note, "line");
+  const root = chartElement(o.title ?? o.y.join(", "), canvas, note, "line");
   root.chart = c;
   return root;
 }
@@ -269,25 +250,12 @@ export function lineChart(df, yOrOpts, opts = {}) {
  * (options: column, bins, width, height, color, title).
  */
 export function histogram(df, columnOrOpts, opts = {}) {
-  const o = normalizeOptions(withColumn(columnOrOpts, opts), HIST_OPTIONS, "histogram");
-  if (typeof o.column !== "string") throw new TypeError("histogram: name the column (histogram(df, \"SentBytes\"))");
-  const { column, title, ...rest } = o;
-  rest.width = positiveInt(rest.width, "width");
-  rest.height = positiveInt(rest.height, "height");
-  if (rest.bins != null) rest.bins = positiveInt(rest.bins, "bins");
-  const c = JSON.parse(wasm.histogramJSON(frameOf(df, "histogram"), column, JSON.stringify(rest)));
-  const ratio = pixelRatio();
-  const canvas = el("canvas", { class: "huntbook-plot" });
-  const probe = canvas.getContext("2d");
-  probe.font = FONT;
+  const { chart: c, options: o } = chartData("histogram", wasm.histogramJSON, df, columnOrOpts, opts);
+  const { canvas, probe } = chartCanvas();
   const ML = Math.ceil(Math.max(24, ...c.y_ticks.map((t) => probe.measureText(t.label).width))) + 12;
   const MT = 8;
   const MB = 38;
-  const W = ML + c.width + 24;
-  const H = MT + c.height + MB;
-  const ctx = hidpiCanvas(canvas, W, H, ratio);
-  ctx.fillStyle = "#fff";
-  ctx.fillRect(0, 0, W, H);
+  const ctx = paper(canvas, ML + c.width + 24, MT + c.height + MB);
   drawYTicks(ctx, c.y_ticks, ML, MT, c.width);
   ctx.fillStyle = c.color;
   for (const b of c.bins) if (b.count > 0) ctx.fillRect(ML + b.x, MT + b.y, Math.max(1, b.width - 1), Math.max(1, b.height));
@@ -301,9 +269,9 @@ export function histogram(df, columnOrOpts, opts = {}) {
   ctx.fillStyle = "#666";
   ctx.textAlign = "left";
   ctx.textBaseline = "top";
-  ctx.fillText(`${c.x_context ? `${c.x_context} · ` : ""}${column}${c.is_time ? " (UTC)" : ""}`, ML, MT + c.height + 22);
+  ctx.fillText(`${c.x_context ? `${c.x_context} · ` : ""}${o.column}${c.is_time ? " (UTC)" : ""}`, ML, MT + c.height + 22);
   const note = c.skipped ? `${plural(c.skipped, "null or non-finite value was", "null or non-finite values were")} skipped` : "";
-  const root = chartElement(title ?? `${column} histogram`, canvas, note, "histogram");
+  const root = chartElement(o.title ?? `${o.column} histogram`, canvas, note, "histogram");
   root.chart = c;
   return root;
 }

@@ -158,7 +158,6 @@ export class TimelineModel {
 }
 
 export function timelineModel(df: DataFrame, opts?: TimelineOptions, kind?: "events" | "values" | "duration"): TimelineModel;
-export const TIMELINE_OPTIONS: string[];
 
 /** The timeline element (class huntbook-timeline); an Observable `viewof` input of the visible range. */
 export interface TimelineElement extends HTMLDivElement {

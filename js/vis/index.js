@@ -5,4 +5,4 @@
 
 export { timeline, timelineValues, timelineDuration } from "./timeline.js";
 export { barChart, pieChart, lineChart, histogram } from "./charts.js";
-export { TimelineModel, timelineModel, TIMELINE_OPTIONS } from "./model.js";
+export { TimelineModel, timelineModel } from "./model.js";

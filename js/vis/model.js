@@ -3,55 +3,18 @@
 // also works in a Worker or Node.js (e.g. to render into an OffscreenCanvas, or in tests).
 
 import * as wasm from "../huntbook_wasm.js";
-import { normalizeOptions, toMs, columnList, positiveInt, frameOf } from "./options.js";
+import { frameOf } from "./options.js";
 
-/** Options of timeline / timelineValues / timelineDuration (msticpy's names; camelCase is accepted too). */
-export const TIMELINE_OPTIONS = [
-  "time_column", "end_time_column", "group_by", "source_columns", "title", "height", "width", "color", "legend",
-  "range_tool", "ref_time", "ref_label", "ref_events", "ref_col", "yaxis", "xgrid", "ygrid", "value_column", "kind",
-];
-
-/** Reference events: a DataFrame (its time column, labels from `ref_col`), rows, or `[{time, label}]`. */
-function refEvents(v, timeColumn, refCol) {
-  if (v == null) return [];
-  let rows = v;
-  if (v && typeof v.toRows === "function") rows = v.toRows();
-  if (!Array.isArray(rows)) throw new TypeError("ref_events: expected a DataFrame or a list of {time, label} rows");
-  return rows.map((r, i) => {
-    if (r instanceof Date || typeof r === "number" || typeof r === "string") return { time: toMs(r, `ref_events[${i}]`), label: "" };
-    const t = r.time ?? r[timeColumn] ?? r.TimeGenerated;
-    const label = refCol ? r[refCol] : (r.label ?? r.Label ?? r.ref_label ?? "");
-    return { time: toMs(t, `ref_events[${i}].${r.time != null ? "time" : timeColumn}`), label: label == null ? "" : String(label) };
-  });
-}
-
-/** The options as the wasm `Timeline` reads them (JSON text). */
-export function timelineOptionsJSON(opts, fn) {
-  const o = normalizeOptions(opts, TIMELINE_OPTIONS, fn);
-  const out = {};
-  for (const k of ["time_column", "end_time_column", "value_column", "title", "color", "ref_label"]) {
-    if (o[k] != null) out[k] = String(o[k]);
-  }
-  out.group_by = columnList(o.group_by, "group_by");
-  out.source_columns = columnList(o.source_columns, "source_columns");
-  const w = positiveInt(o.width, "width");
-  const h = positiveInt(o.height, "height");
-  if (w) out.width = w;
-  if (h) out.height = h;
-  if (o.legend != null && o.legend !== true) {
-    const l = o.legend === false ? "none" : String(o.legend).trim().toLowerCase();
-    if (!["left", "right", "inline", "none"].includes(l)) throw new TypeError(`legend: '${o.legend}' is not a legend position (left, right, inline or none)`);
-    out.legend = l;
-  }
-  for (const k of ["range_tool", "yaxis", "xgrid", "ygrid"]) if (o[k] != null) out[k] = !!o[k];
-  if (o.ref_time != null) out.ref_time = toMs(o.ref_time, "ref_time");
-  out.ref_events = refEvents(o.ref_events, o.time_column ?? "TimeGenerated", o.ref_col);
-  if (o.kind != null) {
-    const kinds = (Array.isArray(o.kind) ? o.kind : [o.kind]).map((k) => String(k).trim().toLowerCase());
-    for (const k of kinds) if (!["vbar", "line", "circle"].includes(k)) throw new TypeError(`kind: '${k}' is not a value plot kind (vbar, line or circle)`);
-    out.kind = kinds;
-  }
-  return JSON.stringify(out);
+/**
+ * The wasm `Timeline` of `df`: the options go to Rust as they are (src/vis/timeline.rs `TimelineOptions` reads
+ * them), but for a DataFrame given as `ref_events`, which wasm reads as a frame.
+ */
+function wasmTimeline(df, opts, kind, fn) {
+  const frame = frameOf(df, fn);
+  const key = opts && typeof opts === "object" ? ["ref_events", "refEvents"].find((k) => opts[k]?._frame) : undefined;
+  if (key === undefined) return new wasm.Timeline(frame, kind, opts, fn);
+  const { [key]: refs, ...rest } = opts;
+  return wasm.Timeline.withRefFrame(frame, kind, rest, fn, frameOf(refs, fn));
 }
 
 /** The same bytes as a Uint8ClampedArray (what ImageData takes), without a copy. */
@@ -65,8 +28,7 @@ function clamped(a) {
  */
 export class TimelineModel {
   constructor(df, opts = {}, kind = "events", fn = "timeline") {
-    const frame = frameOf(df, fn);
-    this._t = new wasm.Timeline(frame, kind, timelineOptionsJSON(opts, fn));
+    this._t = wasmTimeline(df, opts, kind, fn);
     /** The layout: title, sizes, groups (label, color, count), hover columns, notes, domains (`*_ms`). */
     this.layout = JSON.parse(this._t.layoutJSON());
     this.hidden = new Set();

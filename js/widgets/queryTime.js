@@ -31,11 +31,12 @@ export function queryTime({ queryTime = new QueryTime(), label = "Query time (UT
       message.textContent = e.message;
     }
   };
-  start.addEventListener("change", () => update(() => qt.set({ start: new Date(start.value + "Z") })));
-  end.addEventListener("change", () => update(() => qt.set({ end: new Date(end.value + "Z") })));
+  // The inputs' zone-less text is read as UTC (QueryTime's rule for every time).
+  start.addEventListener("change", () => update(() => qt.set({ start: start.value })));
+  end.addEventListener("change", () => update(() => qt.set({ end: end.value })));
   const quick = (text, span) => el("button", { type: "button", text, name: `last-${span}`, onclick: () => update(() => qt.last(span)) });
   const around = (text, opts) =>
-    el("button", { type: "button", text, onclick: () => update(() => qt.around(new Date(ref.value + "Z"), opts)) });
+    el("button", { type: "button", text, onclick: () => update(() => qt.around(ref.value, opts)) });
   form.append(
     el("strong", { text: label }), " ",
     el("label", {}, "start ", start), " ", el("label", {}, "end ", end), " ",

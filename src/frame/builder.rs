@@ -6,7 +6,8 @@
 
 use polars::prelude::*;
 
-use super::values::{parse_datetime_ns, parse_real, parse_timespan_ns};
+use super::values::parse_real;
+use crate::time::{parse_datetime_ns, parse_timespan_ns};
 use super::LaType;
 
 enum Cells {

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::builder::ColumnBuilder;
 use super::rows::to_ns;
-use super::values::{parse_datetime_ns, parse_timespan_ns};
+use crate::time::{from_ms, parse_datetime, parse_datetime_ns, parse_timespan};
 use super::{Frame, LaType};
 use crate::error::{Error, PolarsContext, Result};
 
@@ -84,9 +84,9 @@ impl Frame {
                 let mut set = HashSet::new();
                 for v in values.iter().filter(|v| !v.is_null()) {
                     let ns = match v {
-                        Value::String(t) if is_dt => parse_datetime_ns(t),
-                        Value::String(t) => parse_timespan_ns(t),
-                        Value::Number(n) => n.as_f64().map(|ms| (ms * 1e6) as i64),
+                        Value::String(t) if is_dt => parse_datetime(t),
+                        Value::String(t) => parse_timespan(t).ok(),
+                        Value::Number(n) => n.as_f64().and_then(|ms| from_ms(ms).ok()),
                         _ => None,
                     };
                     set.insert(ns.ok_or_else(|| {
@@ -240,14 +240,14 @@ impl Frame {
                     .collect()
             }
             Value::String(s) => {
-                let ns = parse_timespan_ns(s).or_else(|| parse_short_timespan_ns(s)).ok_or_else(|| {
-                    Error::invalid(format!(
-                        "'{s}' is neither a column nor a timespan (use e.g. '2h', '-1d', '30m' or '1.02:00:00')"
-                    ))
-                })?;
+                let ns = parse_timespan(s).map_err(|e| Error::invalid(format!("'{s}' is not a column, and {e}")))?;
                 vec![Some(ns); self.height()]
             }
-            Value::Number(n) => vec![n.as_f64().map(|ms| (ms * 1e6) as i64); self.height()],
+            Value::Number(n) => {
+                let ms = n.as_f64().unwrap_or(f64::NAN);
+                let ns = from_ms(ms).map_err(|_| Error::invalid(format!("{n} ms is not a timespan huntbook can hold")))?;
+                vec![Some(ns); self.height()]
+            }
             other => return Err(Error::invalid(format!("'{other}' is not a timespan"))),
         };
         let sum: Int64Chunked = base_ns
@@ -315,25 +315,6 @@ fn value_bool(v: &Value) -> Option<bool> {
     }
 }
 
-/// A Kusto-style short timespan: `2h`, `-1d`, `30m`, `15s`, `500ms`, `1.5h`.
-pub fn parse_short_timespan_ns(text: &str) -> Option<i64> {
-    let t = text.trim();
-    let split = t.find(|c: char| c.is_ascii_alphabetic())?;
-    let (num, unit) = t.split_at(split);
-    let n: f64 = num.trim().parse().ok()?;
-    let unit_ns: f64 = match unit.to_ascii_lowercase().as_str() {
-        "d" | "day" | "days" => 86_400e9,
-        "h" | "hr" | "hrs" | "hour" | "hours" => 3_600e9,
-        "m" | "min" | "minute" | "minutes" => 60e9,
-        "s" | "sec" | "second" | "seconds" => 1e9,
-        "ms" | "milli" | "millis" | "millisecond" | "milliseconds" => 1e6,
-        "w" | "week" | "weeks" => 7.0 * 86_400e9,
-        _ => return None,
-    };
-    let ns = n * unit_ns;
-    (ns.is_finite() && ns.abs() < 9.2e18).then_some(ns as i64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,6 +340,9 @@ mod tests {
         assert_eq!(f.filter_eq("n", &json!(2)).unwrap().height(), 1);
         assert_eq!(f.filter_eq("ok", &json!(true)).unwrap().height(), 2);
         assert_eq!(f.filter_eq("t", &json!("2024-01-02T00:00:00Z")).unwrap().height(), 1);
+        // Zone-less text is UTC; epoch ms too.
+        assert_eq!(f.filter_eq("t", &json!("2024-01-02 00:00")).unwrap().height(), 1);
+        assert_eq!(f.filter_eq("t", &json!(1_704_153_600_000_i64)).unwrap().height(), 1);
         assert_eq!(f.filter_isin("n", &[json!(1), json!(4), json!(9)]).unwrap().height(), 2);
         assert_eq!(f.filter_isin("ip", &[json!(null)]).unwrap().height(), 1);
         let e = f.filter_eq("IP", &json!("x")).unwrap_err().to_string();
@@ -391,7 +375,23 @@ mod tests {
         assert_eq!(v, Some(1_704_067_200_000_000_000 + 7_200_000_000_000));
         assert_eq!(t.la_type("later").unwrap(), LaType::DateTime);
         assert!(f.add_time("x", "ip", &json!("2h")).is_err());
-        assert!(f.add_time("x", "t", &json!("soon")).is_err());
+        let e = f.add_time("x", "t", &json!("soon")).unwrap_err().to_string();
+        assert!(e.starts_with("'soon' is not a column, and 'soon' is not a timespan: use e.g. 1d"), "{e}");
+        // Every timespan form of crate::time, and milliseconds with a fraction.
+        for (offset, ns) in [
+            (json!("1.5h"), 5_400_000_000_000),
+            (json!("-1d"), -86_400_000_000_000),
+            (json!("100ms"), 100_000_000),
+            (json!("10microsecond"), 10_000),
+            (json!("1.02:00:00"), 93_600_000_000_000),
+            (json!(1.5), 1_500_000),
+        ] {
+            let t = f.add_time("later", "t", &offset).unwrap();
+            let v = t.df().column("later").unwrap().datetime().unwrap().phys.get(0);
+            assert_eq!(v, Some(1_704_067_200_000_000_000 + ns), "{offset}");
+        }
+        assert!(f.add_time("x", "t", &json!(1e300)).unwrap_err().to_string().contains("not a timespan"));
+        assert!(f.add_time("x", "t", &json!("1mon")).unwrap_err().to_string().contains("no fixed length"));
     }
 
     #[test]
@@ -401,15 +401,6 @@ mod tests {
         assert_eq!(s.column_names(), ["n", "ip"]);
         let n: Vec<_> = s.df().column("n").unwrap().i64().unwrap().into_iter().collect();
         assert_eq!(n, [Some(4), Some(3)]);
-    }
-
-    #[test]
-    fn short_timespans() {
-        assert_eq!(parse_short_timespan_ns("2h"), Some(7_200_000_000_000));
-        assert_eq!(parse_short_timespan_ns("-1d"), Some(-86_400_000_000_000));
-        assert_eq!(parse_short_timespan_ns("500ms"), Some(500_000_000));
-        assert_eq!(parse_short_timespan_ns("1e400d"), None);
-        assert_eq!(parse_short_timespan_ns("x"), None);
     }
 }
 

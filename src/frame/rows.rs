@@ -6,7 +6,7 @@
 
 use polars::prelude::*;
 
-use super::values::{format_datetime_ns, format_timespan_ns};
+use crate::time::{format_datetime_ns, format_timespan_ns};
 use super::Frame;
 
 const MAX_SAFE_INT: i64 = (1 << 53) - 1;

@@ -9,7 +9,7 @@ use std::io::Cursor;
 use polars::prelude::*;
 
 use super::builder::ColumnBuilder;
-use super::values::parse_datetime_ns;
+use crate::time::parse_datetime_ns;
 use super::{loganalytics, Frame, LaType, QueryResult};
 use crate::error::{Error, PolarsContext, Result};
 

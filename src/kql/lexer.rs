@@ -252,18 +252,8 @@ impl Lexer<'_> {
         }
         let unit = &self.src[unit_start..self.pos];
         if !unit.is_empty() {
-            let ns = unit_ns(unit).ok_or_else(|| {
-                KqlError::at(
-                    Span::new(start, self.pos),
-                    format!("'{}' is not a number or a timespan (units are d, h, m, s, ms, microsecond, tick)", &self.src[start..self.pos]),
-                )
-            })?;
-            let n: f64 = num_text.parse().map_err(|_| KqlError::at(Span::new(start, self.pos), "bad number"))?;
-            let v = n * ns;
-            if !v.is_finite() || v.abs() >= 9.2e18 {
-                return Err(KqlError::at(Span::new(start, self.pos), "timespan out of range"));
-            }
-            self.push(Tok::Timespan(v.round() as i64), start);
+            let ns = crate::time::timespan_of(num_text, unit).map_err(|e| KqlError::at(Span::new(start, self.pos), e.to_string()))?;
+            self.push(Tok::Timespan(ns), start);
             return Ok(());
         }
         if is_real {
@@ -330,20 +320,6 @@ impl Lexer<'_> {
         self.push(Tok::Ident(word.to_string()), start);
         Ok(())
     }
-}
-
-/// Nanoseconds in one `unit` of a timespan literal.
-pub fn unit_ns(unit: &str) -> Option<f64> {
-    Some(match unit.to_ascii_lowercase().as_str() {
-        "d" | "day" | "days" => 86_400e9,
-        "h" | "hr" | "hrs" | "hour" | "hours" => 3_600e9,
-        "m" | "min" | "minute" | "minutes" => 60e9,
-        "s" | "sec" | "second" | "seconds" => 1e9,
-        "ms" | "milli" | "millis" | "millisecond" | "milliseconds" => 1e6,
-        "microsecond" | "microseconds" => 1e3,
-        "tick" | "ticks" => 100.0,
-        _ => return None,
-    })
 }
 
 #[cfg(test)]

@@ -12,10 +12,10 @@
 use serde_json::Value as Json;
 
 use super::ast::*;
-use super::lexer::{tokenize, unit_ns, Tok, Token};
+use super::lexer::{tokenize, Tok, Token};
 use super::KqlError;
 use crate::error::closest;
-use crate::frame::values::{format_datetime_ns, parse_datetime_ns, parse_timespan_ns};
+use crate::time::{format_datetime_ns, format_timespan_ns, parse_datetime, parse_timespan};
 
 /// Deepest nesting of expressions/pipelines accepted.
 const MAX_DEPTH: usize = 64;
@@ -1357,7 +1357,7 @@ impl Parser<'_> {
                 self.bump();
                 match typed_literal(&kind, &raw).map_err(|m| KqlError::at(start, m))? {
                     Lit::DateTime(ns) => Ok(Json::String(format_datetime_ns(ns))),
-                    Lit::Timespan(ns) => Ok(Json::String(crate::frame::values::format_timespan_ns(ns))),
+                    Lit::Timespan(ns) => Ok(Json::String(format_timespan_ns(ns))),
                     Lit::Long(v) => Ok(Json::from(v)),
                     Lit::Real(v) => Ok(serde_json::Number::from_f64(v).map(Json::Number).unwrap_or(Json::Null)),
                     Lit::Bool(b) => Ok(Json::Bool(b)),
@@ -1378,10 +1378,10 @@ pub fn typed_literal(kind: &str, raw: &str) -> Result<Lit, String> {
     }
     let bad = |what: &str| format!("'{raw}' is not a valid {what} literal");
     match kind {
-        "datetime" | "date" => parse_datetime_ns(raw)
+        "datetime" | "date" => parse_datetime(raw)
             .map(Lit::DateTime)
             .ok_or_else(|| format!("{} (use e.g. datetime(2024-01-31), datetime(2024-01-31 10:00) or datetime(2024-01-31T10:00:00Z))", bad("datetime"))),
-        "time" | "timespan" => timespan_text(raw).map(Lit::Timespan).ok_or_else(|| bad("timespan")),
+        "time" | "timespan" => parse_timespan(raw).map(Lit::Timespan).map_err(|e| e.to_string()),
         "guid" => Ok(Lit::Str(raw.to_string())),
         "int" | "long" => raw.parse::<i64>().map(Lit::Long).map_err(|_| bad(kind)),
         "real" | "double" | "decimal" => match raw.to_ascii_lowercase().as_str() {
@@ -1397,20 +1397,6 @@ pub fn typed_literal(kind: &str, raw: &str) -> Result<Lit, String> {
         },
         _ => Err(format!("unknown literal type '{kind}'")),
     }
-}
-
-/// A timespan written as `1d`, `1.5h`, `00:30:00`, `1.02:00:00` or a number of days.
-pub fn timespan_text(raw: &str) -> Option<i64> {
-    let t = raw.trim();
-    if let Some(ns) = parse_timespan_ns(t) {
-        return Some(ns);
-    }
-    let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: f64 = num.trim().parse().ok()?;
-    let per = if unit.is_empty() { 86_400e9 } else { unit_ns(unit)? };
-    let v = n * per;
-    (v.is_finite() && v.abs() < 9.2e18).then_some(v.round() as i64)
 }
 
 #[cfg(test)]

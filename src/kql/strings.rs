@@ -216,8 +216,8 @@ pub fn in_list(v: Val, items: &[Scalar], negated: bool, ci: bool, n: usize) -> R
                 .iter()
                 .filter_map(|s| match s {
                     Scalar::DateTime(x) | Scalar::Timespan(x) => Some(*x),
-                    Scalar::Str(t) if is_dt => crate::frame::values::parse_datetime_ns(t),
-                    Scalar::Str(t) => crate::frame::values::parse_timespan_ns(t),
+                    Scalar::Str(t) if is_dt => crate::time::parse_datetime_ns(t),
+                    Scalar::Str(t) => crate::time::parse_timespan_ns(t),
                     _ => None,
                 })
                 .collect();

@@ -13,7 +13,8 @@ use serde_json::Value as Json;
 
 use super::KqlError;
 use crate::frame::dynamic::parse_dynamic;
-use crate::frame::values::{format_datetime_ns, format_timespan_ns, parse_datetime_ns, parse_real, parse_timespan_ns};
+use crate::frame::values::parse_real;
+use crate::time::{format_datetime_ns, format_timespan_ns, parse_datetime_ns, parse_timespan_ns};
 use crate::frame::LaType;
 
 /// A KQL type as the executor holds it.
@@ -430,7 +431,7 @@ impl Col {
     pub fn to_timespan(&self) -> Int64Chunked {
         match self {
             Col::Timespan(c) => c.clone(),
-            Col::Str(c) => c.into_iter().map(|v| v.and_then(|s| parse_timespan_ns(s).or_else(|| super::parser::timespan_text(s)))).collect(),
+            Col::Str(c) => c.into_iter().map(|v| v.and_then(|s| crate::time::parse_timespan(s).ok())).collect(),
             Col::Dyn(c) => c
                 .into_iter()
                 .map(|v| v.and_then(|t| match dyn_parse(t) {

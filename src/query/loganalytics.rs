@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::frame::loganalytics::parse_response;
 use crate::frame::{Frame, QueryResult};
 use crate::net::{Endpoint, HttpRequest, HttpResponse, RetryPolicy, Secret, SecretSource, Service, Transport};
-use crate::query::time::TimeRange;
+use crate::time::TimeRange;
 
 /// The public Log Analytics endpoint.
 pub const DEFAULT_BASE_URL: &str = "https://api.loganalytics.io";

@@ -3,7 +3,7 @@
 //! - [`catalog`]: query definitions in msticpy's YAML format (families → queries, parameters, help).
 //! - [`builtin`]: the built-in queries of `queries/`, embedded at build time.
 //! - [`params`]: rendering a query's parameters into KQL, escaping values for their string literals.
-//! - [`time`]: time ranges and offsets (`-1d`, `-2w@d`).
+//! - time ranges and offsets (`-1d`, `-2w@d`) are [`crate::time`]'s.
 //! - [`loganalytics`], [`kusto`]: Log Analytics and Azure Data Explorer over HTTP ([`crate::net::Transport`]).
 //! - [`schema`]: table schemas from the Azure Resource Manager tables API.
 
@@ -13,4 +13,7 @@ pub mod kusto;
 pub mod loganalytics;
 pub mod params;
 pub mod schema;
-pub mod time;
+
+/// The time grammar moved to [`crate::time`]; this path is kept so code written against `query::time` still builds.
+#[doc(hidden)]
+pub use crate::time;

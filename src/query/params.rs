@@ -28,7 +28,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::query::catalog::{ParamDef, ParamType, QueryDef};
-use crate::query::time::{format_kql_datetime, resolve_datetime, TimeRange, NS_PER_DAY};
+use crate::time::{format_kql_datetime, resolve_datetime, TimeRange, NS_PER_DAY};
 
 /// What a rendering is relative to: the current time (for relative datetimes) and the default time range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::frame::rows::display_text;
 use crate::frame::Frame;
 
+use super::args;
 use super::color::{hex, palette_color, parse_color, CATEGORY10, CATEGORY20};
 use super::data::{is_time_column, numbers, times_ns, NULL_LABEL};
 use super::scale::{initial_window, LinearScale, Tick, TimeScale, TimeTicks, MAX_TICKS};
@@ -84,10 +85,20 @@ fn categories(
     Ok((all, nulls, distinct))
 }
 
-/// Options of [`bar_chart`].
+/// The column a chart of one column names in its options, or an error saying how to name it.
+pub fn required_column<'a>(column: &'a Option<String>, func: &str) -> Result<&'a str> {
+    column.as_deref().ok_or_else(|| Error::invalid(format!("{func}: name the column ({func}(df, \"IPAddress\"))")))
+}
+
+/// Options of [`bar_chart`] (read with [`crate::options::read`]; `column`, `title` and `xlabel` are for the page).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct BarOptions {
+    /// The column counted.
+    pub column: Option<String>,
+    /// Title (default `<column> counts`) and x axis title (default `count`).
+    pub title: Option<String>,
+    pub xlabel: Option<String>,
     /// Categories kept (default 10).
     pub top_n: usize,
     /// Label of the bucket the rest are summed into (default `other`).
@@ -97,7 +108,9 @@ pub struct BarOptions {
     /// Leave nulls out (default true, as pandas).
     pub dropna: bool,
     /// Plot area width (default 600) and height (default: 24 px a bar, at least 100).
+    #[serde(deserialize_with = "args::pixels")]
     pub width: u32,
+    #[serde(deserialize_with = "args::opt_pixels")]
     pub height: Option<u32>,
     /// Bar colour (default Category10 blue); the "other" bar is grey.
     pub color: Option<String>,
@@ -106,6 +119,9 @@ pub struct BarOptions {
 impl Default for BarOptions {
     fn default() -> Self {
         BarOptions {
+            column: None,
+            title: None,
+            xlabel: None,
             top_n: 10,
             other_label: "other".into(),
             include_other: true,
@@ -216,22 +232,32 @@ fn integer_ticks(ticks: Vec<Tick>) -> Vec<Tick> {
     ticks.into_iter().filter(|t| t.value.fract() == 0.0).collect()
 }
 
-/// Options of [`pie_chart`].
+/// Options of [`pie_chart`] (read with [`crate::options::read`]; `column`, `title` and `legend` are for the page).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PieOptions {
+    /// The column counted.
+    pub column: Option<String>,
+    /// Title (default: the column).
+    pub title: Option<String>,
+    /// Whether the page draws the legend (default true).
+    pub legend: bool,
     /// Categories kept (default 10) and the label of the rest (default `other`).
     pub top_n: usize,
     pub other_label: String,
     /// Leave nulls out (default true).
     pub dropna: bool,
     /// Diameter in pixels (default 400).
+    #[serde(deserialize_with = "args::pixels")]
     pub size: u32,
 }
 
 impl Default for PieOptions {
     fn default() -> Self {
         PieOptions {
+            column: None,
+            title: None,
+            legend: true,
             top_n: 10,
             other_label: "other".into(),
             dropna: true,
@@ -316,18 +342,33 @@ pub fn pie_chart(frame: &Frame, column: &str, options: &PieOptions) -> Result<Pi
     })
 }
 
-/// Options of [`line_chart`].
+/// Options of [`line_chart`] (read with [`crate::options::read`]; `title` and `ylabel` are for the page).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LineOptions {
+    /// The time column (default `TimeGenerated`).
+    #[serde(alias = "time_column")]
+    pub x: String,
+    /// The numeric column(s), one line each.
+    #[serde(alias = "columns", deserialize_with = "args::names")]
+    pub y: Vec<String>,
+    /// Title (default: the y columns) and y axis title.
+    pub title: Option<String>,
+    pub ylabel: Option<String>,
     /// Plot area size (default 900 × 300).
+    #[serde(deserialize_with = "args::pixels")]
     pub width: u32,
+    #[serde(deserialize_with = "args::pixels")]
     pub height: u32,
 }
 
 impl Default for LineOptions {
     fn default() -> Self {
         LineOptions {
+            x: "TimeGenerated".into(),
+            y: Vec::new(),
+            title: None,
+            ylabel: None,
             width: 900,
             height: 300,
         }
@@ -487,14 +528,21 @@ fn decimate(pts: &[(i64, f64, u32)], xs: &TimeScale, width: usize) -> Vec<(i64, 
     out
 }
 
-/// Options of [`histogram`].
+/// Options of [`histogram`] (read with [`crate::options::read`]; `column` and `title` are for the page).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct HistogramOptions {
+    /// The column binned.
+    pub column: Option<String>,
+    /// Title (default `<column> histogram`).
+    pub title: Option<String>,
     /// Number of equal-width bins (default 10, at most 10,000).
+    #[serde(deserialize_with = "args::count")]
     pub bins: usize,
     /// Plot area size (default 600 × 300).
+    #[serde(deserialize_with = "args::pixels")]
     pub width: u32,
+    #[serde(deserialize_with = "args::pixels")]
     pub height: u32,
     /// Bar colour (default Category10 blue).
     pub color: Option<String>,
@@ -503,6 +551,8 @@ pub struct HistogramOptions {
 impl Default for HistogramOptions {
     fn default() -> Self {
         HistogramOptions {
+            column: None,
+            title: None,
             bins: 10,
             width: 600,
             height: 300,

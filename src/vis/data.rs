@@ -8,7 +8,8 @@ use polars::prelude::*;
 use crate::error::{Error, PolarsContext, Result};
 use crate::frame::codes::{column_codes, combine_codes};
 use crate::frame::rows::{display_text, to_ns};
-use crate::frame::values::{parse_datetime_ns, parse_real};
+use crate::frame::values::parse_real;
+use crate::time::parse_datetime_ns;
 use crate::frame::{Frame, LaType};
 
 use super::scale::DAY;

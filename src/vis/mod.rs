@@ -12,6 +12,10 @@
 //!   source rows come from [`hit`]; the JS escapes nothing because it only sets `textContent`), reference-line labels
 //!   and the range tool's selection box over the overview strip.
 //!
+//! Options objects are read by the one options reader, [`crate::options::read`], into the option structs here
+//! ([`TimelineOptions`], [`charts::BarOptions`], …), which are their one definition; `args` has the readers of their
+//! values (a name or a list, pixel sizes, times as epoch ms or ISO text, legend positions).
+//!
 //! A [`timeline::Timeline`] holds the prepared data (one time-sorted index per group), so a redraw after a zoom or a
 //! pan is `render(view)` on that index: binary searches for the visible window and one stamp per pixel column.
 //!
@@ -20,6 +24,7 @@
 //! Nothing here panics on any input: empty data, zero-width views, a single event, NaN values and `i64` extremes
 //! all give a (possibly blank) result or an [`Error`](crate::error::Error).
 
+pub(crate) mod args;
 pub mod charts;
 pub mod color;
 mod data;
@@ -33,5 +38,5 @@ pub use charts::{bar_chart, histogram, line_chart, pie_chart};
 pub use hit::{Hit, Hits, RangeHandle};
 pub use raster::Raster;
 pub use scale::{LinearScale, TimeScale, TimeTicks};
-pub use timeline::{Timeline, TimelineKind, TimelineLayout, TimelineOptions, View};
+pub use timeline::{ref_events_of, Timeline, TimelineKind, TimelineLayout, TimelineOptions, View};
 pub use warm::warm_up;

@@ -24,8 +24,10 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
+use crate::frame::rows::display_text;
 use crate::frame::Frame;
 
+use super::args::{self, time_ns};
 use super::color::{hex, palette_color, parse_color, Rgb, NAVY};
 use super::data::{group_rows, numbers, sort_by_time, times_ns};
 use super::raster::MAX_SIDE;
@@ -108,8 +110,9 @@ impl ValueKind {
     }
 }
 
-/// A reference line: a time and its label.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A reference line: a time and its label. Read from options as a time (epoch ms, ISO text) or a row
+/// `{time, label}` (the time may be `TimeGenerated`, the label `Label` or `ref_label`; other keys are ignored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RefEvent {
     /// ns since the epoch.
     pub time_ns: i64,
@@ -117,8 +120,54 @@ pub struct RefEvent {
     pub label: String,
 }
 
-/// Timeline options, named as msticpy names them. Deserializable with every field optional (a binding can pass a
-/// JS options object as is); `kind` may be one name or a list.
+impl<'de> Deserialize<'de> for RefEvent {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let v = serde_json::Value::deserialize(d)?;
+        let (time, label) = match &v {
+            serde_json::Value::Object(row) => {
+                let time = ["time", "TimeGenerated"].iter().find_map(|k| row.get(*k).filter(|t| !t.is_null()));
+                let label = ["label", "Label", "ref_label"].iter().find_map(|k| row.get(*k));
+                let time = time.ok_or_else(|| D::Error::custom(format!("expected a time or {{time, label}}, got {v}")))?;
+                (time, label)
+            }
+            t => (t, None),
+        };
+        let label = match label {
+            None | Some(serde_json::Value::Null) => String::new(),
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        };
+        Ok(RefEvent { time_ns: time_ns(time).map_err(D::Error::custom)?, label })
+    }
+}
+
+/// The reference lines of a DataFrame given as `ref_events` (msticpy's way): times from its `time`, `time_column`
+/// or `TimeGenerated` column (the first it has), labels from `ref_col` (else a `label`, `Label` or `ref_label`
+/// column, else none). A row without a time is an error.
+pub fn ref_events_of(frame: &Frame, options: &TimelineOptions) -> Result<Vec<RefEvent>> {
+    let has = |c: &str| frame.column(c).is_ok();
+    let time_col = ["time", options.time_column.as_str(), "TimeGenerated"].into_iter().find(|c| has(c));
+    let time_col = time_col.unwrap_or(options.time_column.as_str());
+    let times = times_ns(frame, time_col)?;
+    let label_col = match &options.ref_col {
+        Some(c) => Some(frame.column(c)?),
+        None => ["label", "Label", "ref_label"].into_iter().find(|c| has(c)).and_then(|c| frame.column(c).ok()),
+    };
+    times
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let time_ns = t.ok_or_else(|| Error::invalid(format!("ref_events row {i}: no time in column '{time_col}'")))?;
+            let label = label_col.and_then(|c| c.get(i).ok()).and_then(|v| display_text(&v)).unwrap_or_default();
+            Ok(RefEvent { time_ns, label })
+        })
+        .collect()
+}
+
+/// Timeline options, named as msticpy names them: read with [`crate::options::read`] (every field optional;
+/// snake_case or camelCase). `kind`, `group_by` and `source_columns` may be one name or a list; times are epoch ms
+/// or ISO text; `legend: false` means none.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TimelineOptions {
@@ -127,27 +176,36 @@ pub struct TimelineOptions {
     /// Duration kind: the column giving each group's end (default: `time_column`).
     pub end_time_column: Option<String>,
     /// Columns whose values make the groups (none: one group). Required for the duration kind.
+    #[serde(deserialize_with = "args::names")]
     pub group_by: Vec<String>,
     /// Extra columns for the hover tooltip (checked to exist; see [`TimelineLayout::hover_columns`]).
+    #[serde(deserialize_with = "args::names")]
     pub source_columns: Vec<String>,
     /// Title text (default per kind, as msticpy).
     pub title: Option<String>,
     /// Plot height in pixels (default: from the number of groups).
+    #[serde(deserialize_with = "args::opt_pixels")]
     pub height: Option<u32>,
     /// Plot width in pixels (default 900).
+    #[serde(deserialize_with = "args::pixels")]
     pub width: u32,
     /// The colour of ungrouped events and of duration bars (CSS `#rrggbb`, `#rgb` or a name; default `navy`).
     pub color: Option<String>,
     /// Legend position (default: `left` for grouped events, `inline` for grouped values, else `none`).
+    #[serde(deserialize_with = "args::legend")]
     pub legend: Option<LegendPosition>,
     /// Whether to show the range tool (overview strip) below the plot (default true).
     pub range_tool: bool,
-    /// A reference time drawn as a line.
+    /// A reference time drawn as a line (ns; read from epoch ms or ISO text).
+    #[serde(deserialize_with = "args::opt_time")]
     pub ref_time: Option<i64>,
     /// The label of `ref_time` (default `Ref time`).
     pub ref_label: Option<String>,
-    /// More reference lines (an empty label becomes `reference N`).
+    /// More reference lines (an empty label becomes `reference N`). A DataFrame given here is read by
+    /// [`ref_events_of`].
     pub ref_events: Vec<RefEvent>,
+    /// The label column of a DataFrame given as `ref_events`.
+    pub ref_col: Option<String>,
     /// Whether the JS shows the y axis and its labels. Default: on for values and durations (their y axis is the
     /// data); for events only when there is no legend to name the rows (msticpy shows no y axis beside a legend).
     pub yaxis: Option<bool>,
@@ -158,22 +216,8 @@ pub struct TimelineOptions {
     /// Values kind: the numeric column plotted against time (required for that kind).
     pub value_column: Option<String>,
     /// Values kind: how values are drawn (default `[vbar]`).
-    #[serde(deserialize_with = "one_or_many")]
+    #[serde(deserialize_with = "args::value_kinds")]
     pub kind: Vec<ValueKind>,
-}
-
-/// A value or a list of values.
-fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<ValueKind>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(ValueKind),
-        Many(Vec<ValueKind>),
-    }
-    Ok(match OneOrMany::deserialize(d)? {
-        OneOrMany::One(k) => vec![k],
-        OneOrMany::Many(v) => v,
-    })
 }
 
 impl Default for TimelineOptions {
@@ -192,6 +236,7 @@ impl Default for TimelineOptions {
             ref_time: None,
             ref_label: None,
             ref_events: Vec::new(),
+            ref_col: None,
             yaxis: None,
             xgrid: true,
             ygrid: false,
@@ -462,6 +507,257 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// The columns a timeline reads, checked: times (ns), values (values kind), end times (duration kind with an
+/// `end_time_column`) and the single colour.
+struct Columns {
+    times: Vec<Option<i64>>,
+    value_column: Option<String>,
+    values: Option<Vec<Option<f64>>>,
+    end_times: Option<Vec<Option<i64>>>,
+    color: Rgb,
+}
+
+impl Columns {
+    fn read(frame: &Frame, kind: TimelineKind, o: &TimelineOptions) -> Result<Columns> {
+        let times = times_ns(frame, &o.time_column)?;
+        for c in &o.source_columns {
+            frame.column(c)?;
+        }
+        let value_column = match (kind, &o.value_column) {
+            (TimelineKind::Values, Some(v)) => Some(v.clone()),
+            (TimelineKind::Values, None) => {
+                return Err(Error::invalid("a values timeline needs value_column (the numeric column to plot)"))
+            }
+            _ => None,
+        };
+        let values = match &value_column {
+            Some(v) => Some(numbers(frame, v)?),
+            None => None,
+        };
+        if kind == TimelineKind::Duration && o.group_by.is_empty() {
+            return Err(Error::invalid("a duration timeline needs group_by (the columns whose values make the bars)"));
+        }
+        let end_times = match (kind, &o.end_time_column) {
+            (TimelineKind::Duration, Some(c)) if c != &o.time_column => Some(times_ns(frame, c)?),
+            _ => None,
+        };
+        let color = match &o.color {
+            Some(c) => parse_color(c)?,
+            None => NAVY,
+        };
+        Ok(Columns { times, value_column, values, end_times, color })
+    }
+}
+
+/// Timed rows bucketed by group (unsorted), each group's latest end time, and the rows skipped.
+struct Buckets {
+    series: Vec<Series>,
+    ends: Vec<Option<i64>>,
+    skipped_no_time: u64,
+    skipped_no_value: u64,
+}
+
+impl Buckets {
+    /// Buckets the rows of `of_row` (their group) into `ngroups` series sized by a first count of rows a group.
+    fn fill(of_row: &[u32], ngroups: usize, cols: &Columns) -> Buckets {
+        let mut counts = vec![0usize; ngroups];
+        for &g in of_row {
+            if let Some(c) = counts.get_mut(g as usize) {
+                *c += 1;
+            }
+        }
+        let has_values = cols.values.is_some();
+        let series = counts
+            .iter()
+            .map(|&c| Series {
+                times: Vec::with_capacity(c),
+                rows: Vec::with_capacity(c),
+                values: Vec::with_capacity(if has_values { c } else { 0 }),
+                ..Series::default()
+            })
+            .collect();
+        let mut b = Buckets { series, ends: vec![None; ngroups], skipped_no_time: 0, skipped_no_value: 0 };
+        for (i, (&g, t)) in of_row.iter().zip(&cols.times).enumerate() {
+            let Some(t) = *t else {
+                b.skipped_no_time += 1;
+                continue;
+            };
+            let value = match &cols.values {
+                Some(v) => match v.get(i).copied().flatten() {
+                    Some(x) if x.is_finite() => Some(x),
+                    _ => {
+                        b.skipped_no_value += 1;
+                        continue;
+                    }
+                },
+                None => None,
+            };
+            let Some(s) = b.series.get_mut(g as usize) else { continue };
+            s.times.push(t);
+            s.rows.push(i as u32);
+            if let Some(x) = value {
+                s.values.push(x);
+            }
+            if let Some(Some(e)) = cols.end_times.as_ref().and_then(|v| v.get(i)) {
+                let slot = &mut b.ends[g as usize];
+                *slot = Some(slot.map_or(*e, |x: i64| x.max(*e)));
+            }
+        }
+        b
+    }
+}
+
+/// Each group sorted by time, with its bar ends; the groups that have events, with their labels.
+fn sorted_groups(labels: Vec<String>, series: Vec<Series>, ends: Vec<Option<i64>>, values: bool) -> Vec<(String, Series)> {
+    let mut kept: Vec<(String, Series)> = Vec::new();
+    for ((label, mut s), end) in labels.into_iter().zip(series).zip(ends) {
+        if s.times.is_empty() {
+            continue;
+        }
+        if values {
+            // Sort positions within the group, then gather rows and values from the group's own (small) arrays.
+            let mut perm: Vec<u32> = (0..s.times.len() as u32).collect();
+            sort_by_time(&mut s.times, &mut perm);
+            s.rows = perm.iter().map(|&p| s.rows.get(p as usize).copied().unwrap_or(0)).collect();
+            s.values = perm.iter().map(|&p| s.values.get(p as usize).copied().unwrap_or(0.0)).collect();
+            s.extremes = MinMax::new(&s.values);
+        } else {
+            sort_by_time(&mut s.times, &mut s.rows);
+        }
+        let first = s.times.first().copied().unwrap_or(0);
+        let last = s.times.last().copied().unwrap_or(0);
+        s.bar_start = first;
+        s.bar_end = end.map_or(last, |e| e.max(last));
+        kept.push((label, s));
+    }
+    kept
+}
+
+/// The legend entries of the kept groups.
+fn group_infos(kept: &[(String, Series)], colors: &[Rgb]) -> Vec<GroupInfo> {
+    kept.iter()
+        .zip(colors)
+        .enumerate()
+        .map(|(i, ((label, s), &rgb))| GroupInfo {
+            index: i as u32,
+            label: label.clone(),
+            color: hex(rgb),
+            rgb,
+            count: s.times.len() as u64,
+            first_ns: s.bar_start,
+            last_ns: s.bar_end,
+        })
+        .collect()
+}
+
+/// The time domains of a timeline: the data, the initial view, the zoom extent, the overview strip.
+struct Domains {
+    data_start: Option<i64>,
+    data_end: Option<i64>,
+    view: (i64, i64),
+    extent: (i64, i64),
+    overview: (i64, i64),
+}
+
+impl Domains {
+    fn of(series: &[Series]) -> Domains {
+        let data_start = series.iter().filter_map(|s| s.times.first().copied()).min();
+        let data_end = series.iter().map(|s| s.bar_end).max();
+        let (d0, d1) = match (data_start, data_end) {
+            (Some(a), Some(b)) => (a, b),
+            _ => (0, DAY),
+        };
+        Domains {
+            data_start,
+            data_end,
+            view: initial_window(d0, d1, 0.1),
+            extent: allowed_extent(d0, d1),
+            overview: initial_window(d0, d1, 0.15),
+        }
+    }
+}
+
+/// Values kind: how values are drawn (default `[vbar]`); none for the other kinds.
+fn value_kinds(kind: TimelineKind, o: &TimelineOptions) -> Vec<ValueKind> {
+    match kind {
+        TimelineKind::Values if o.kind.is_empty() => vec![ValueKind::Vbar],
+        TimelineKind::Values => o.kind.clone(),
+        _ => Vec::new(),
+    }
+}
+
+/// Values kind: the value axis domain (nice, including 0 for bars).
+fn value_domain(kind: TimelineKind, series: &[Series], kinds: &[ValueKind]) -> (Option<f64>, Option<f64>) {
+    if kind != TimelineKind::Values {
+        return (None, None);
+    }
+    let (lo, hi) = series
+        .iter()
+        .flat_map(|s| s.values.iter().copied())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (a, b) = LinearScale::for_data(lo, hi, 1.0, 0.0, kinds.contains(&ValueKind::Vbar)).domain();
+    (Some(a), Some(b))
+}
+
+/// msticpy's title of each kind.
+fn title(kind: TimelineKind, o: &TimelineOptions) -> String {
+    match (kind, &o.title) {
+        (TimelineKind::Events, t) => format!("Timeline: {}", t.as_deref().unwrap_or("Events")),
+        (TimelineKind::Values, Some(t)) => t.clone(),
+        (TimelineKind::Values, None) => "Timeline".to_string(),
+        (TimelineKind::Duration, Some(t)) => format!("Timeline: {t}"),
+        (TimelineKind::Duration, None) => format!("Event Duration Timeline for {}", o.group_by.join(", ")),
+    }
+}
+
+/// The legend position: the option, else left for several event rows, inline for grouped values, else none.
+fn legend_position(kind: TimelineKind, legend: Option<LegendPosition>, groups: usize, grouped: bool) -> LegendPosition {
+    match (kind, legend) {
+        (TimelineKind::Duration, _) => LegendPosition::None,
+        (_, Some(l)) => l,
+        (TimelineKind::Events, None) if groups > 1 => LegendPosition::Left,
+        (TimelineKind::Values, None) if grouped => LegendPosition::Inline,
+        _ => LegendPosition::None,
+    }
+}
+
+/// The time column, the group columns, the value column, then `source_columns`, each once.
+fn hover_columns(o: &TimelineOptions, value_column: Option<&String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in std::iter::once(&o.time_column).chain(&o.group_by).chain(value_column).chain(&o.source_columns) {
+        if !out.contains(c) {
+            out.push(c.clone());
+        }
+    }
+    out
+}
+
+/// `ref_time` (labelled `ref_label`, default `Ref time`) and `ref_events` (an empty label becomes `reference N`).
+fn ref_lines(o: &TimelineOptions) -> Vec<RefEvent> {
+    let reference = o.ref_time.map(|t| RefEvent { time_ns: t, label: o.ref_label.clone().unwrap_or_else(|| "Ref time".into()) });
+    let events = o.ref_events.iter().enumerate().map(|(i, r)| RefEvent {
+        time_ns: r.time_ns,
+        label: if r.label.is_empty() { format!("reference {i}") } else { r.label.clone() },
+    });
+    reference.into_iter().chain(events).collect()
+}
+
+/// Footnotes: rows skipped, no data.
+fn notes(skipped_no_time: u64, skipped_no_value: u64, events: u64) -> Vec<String> {
+    let mut notes = Vec::new();
+    if skipped_no_time > 0 {
+        notes.push(format!("{} skipped", plural(skipped_no_time, "event without a time was", "events without a time were")));
+    }
+    if skipped_no_value > 0 {
+        let what = plural(skipped_no_value, "event without a numeric value was", "events without a numeric value were");
+        notes.push(format!("{what} skipped"));
+    }
+    if events == 0 {
+        notes.push("No data to plot.".into());
+    }
+    notes
+}
+
 impl Timeline {
     /// `display_timeline`.
     pub fn events(frame: &Frame, options: &TimelineOptions) -> Result<Timeline> {
@@ -482,243 +778,31 @@ impl Timeline {
     /// that is not a datetime, date or text, or a value column that is not numeric, is an error.
     pub fn new(frame: &Frame, kind: TimelineKind, options: &TimelineOptions) -> Result<Timeline> {
         let o = options;
-        let times = times_ns(frame, &o.time_column)?;
-        for c in &o.source_columns {
-            frame.column(c)?;
-        }
-        let value_column = match (kind, &o.value_column) {
-            (TimelineKind::Values, Some(v)) => Some(v.clone()),
-            (TimelineKind::Values, None) => {
-                return Err(Error::invalid(
-                    "a values timeline needs value_column (the numeric column to plot)",
-                ))
-            }
-            _ => None,
-        };
-        let values = match &value_column {
-            Some(v) => Some(numbers(frame, v)?),
-            None => None,
-        };
-        if kind == TimelineKind::Duration && o.group_by.is_empty() {
-            return Err(Error::invalid(
-                "a duration timeline needs group_by (the columns whose values make the bars)",
-            ));
-        }
-        let end_times = match (kind, &o.end_time_column) {
-            (TimelineKind::Duration, Some(c)) if c != &o.time_column => Some(times_ns(frame, c)?),
-            _ => None,
-        };
-        let color = match &o.color {
-            Some(c) => parse_color(c)?,
-            None => NAVY,
-        };
-        let single_label = match (&value_column, &o.title) {
+        let cols = Columns::read(frame, kind, o)?;
+        let single_label = match (&cols.value_column, &o.title) {
             (Some(v), _) => v.clone(),
             (None, Some(t)) if !t.is_empty() => t.clone(),
             _ => "Events".to_string(),
         };
         let groups = group_rows(frame, &o.group_by, &single_label)?;
-
-        // Bucket timed rows by group (sized by a first count of rows a group).
-        let ngroups = groups.labels.len();
-        let mut counts = vec![0usize; ngroups];
-        for &g in &groups.of_row {
-            if let Some(c) = counts.get_mut(g as usize) {
-                *c += 1;
-            }
-        }
-        let mut series: Vec<Series> = counts
-            .iter()
-            .map(|&c| Series {
-                times: Vec::with_capacity(c),
-                rows: Vec::with_capacity(c),
-                values: Vec::with_capacity(if values.is_some() { c } else { 0 }),
-                ..Series::default()
-            })
-            .collect();
-        let mut ends: Vec<Option<i64>> = vec![None; ngroups];
-        let (mut skipped_no_time, mut skipped_no_value) = (0u64, 0u64);
-        for (i, (&g, t)) in groups.of_row.iter().zip(&times).enumerate() {
-            let Some(t) = *t else {
-                skipped_no_time += 1;
-                continue;
-            };
-            let value = match &values {
-                Some(v) => match v.get(i).copied().flatten() {
-                    Some(x) if x.is_finite() => Some(x),
-                    _ => {
-                        skipped_no_value += 1;
-                        continue;
-                    }
-                },
-                None => None,
-            };
-            let Some(s) = series.get_mut(g as usize) else { continue };
-            s.times.push(t);
-            s.rows.push(i as u32);
-            if let Some(x) = value {
-                s.values.push(x);
-            }
-            if let Some(Some(e)) = end_times.as_ref().and_then(|v| v.get(i)) {
-                let slot = &mut ends[g as usize];
-                *slot = Some(slot.map_or(*e, |x: i64| x.max(*e)));
-            }
-        }
-        // Sort each group by time; keep the groups that have events.
-        let mut kept: Vec<(String, Series)> = Vec::new();
-        for ((label, mut s), end) in groups.labels.into_iter().zip(series).zip(ends) {
-            if s.times.is_empty() {
-                continue;
-            }
-            if values.is_some() {
-                // Sort positions within the group, then gather rows and values from the group's own (small) arrays.
-                let mut perm: Vec<u32> = (0..s.times.len() as u32).collect();
-                sort_by_time(&mut s.times, &mut perm);
-                s.rows = perm
-                    .iter()
-                    .map(|&p| s.rows.get(p as usize).copied().unwrap_or(0))
-                    .collect();
-                s.values = perm
-                    .iter()
-                    .map(|&p| s.values.get(p as usize).copied().unwrap_or(0.0))
-                    .collect();
-                s.extremes = MinMax::new(&s.values);
-            } else {
-                sort_by_time(&mut s.times, &mut s.rows);
-            }
-            let first = s.times.first().copied().unwrap_or(0);
-            let last = s.times.last().copied().unwrap_or(0);
-            s.bar_start = first;
-            s.bar_end = end.map_or(last, |e| e.max(last));
-            kept.push((label, s));
-        }
+        let buckets = Buckets::fill(&groups.of_row, groups.labels.len(), &cols);
+        let kept = sorted_groups(groups.labels, buckets.series, buckets.ends, cols.values.is_some());
         let n = kept.len();
         let grouped = !o.group_by.is_empty();
         let colors: Vec<Rgb> = (0..n)
-            .map(|i| {
-                if grouped && kind != TimelineKind::Duration {
-                    palette_color(i, n)
-                } else {
-                    color
-                }
-            })
+            .map(|i| if grouped && kind != TimelineKind::Duration { palette_color(i, n) } else { cols.color })
             .collect();
-        let groups_info: Vec<GroupInfo> = kept
-            .iter()
-            .enumerate()
-            .map(|(i, (label, s))| GroupInfo {
-                index: i as u32,
-                label: label.clone(),
-                color: hex(colors[i]),
-                rgb: colors[i],
-                count: s.times.len() as u64,
-                first_ns: s.bar_start,
-                last_ns: s.bar_end,
-            })
-            .collect();
+        let groups_info = group_infos(&kept, &colors);
         let series: Vec<Series> = kept.into_iter().map(|(_, s)| s).collect();
         let events: u64 = series.iter().map(|s| s.times.len() as u64).sum();
-        let data_start = series.iter().filter_map(|s| s.times.first().copied()).min();
-        let data_end = series.iter().map(|s| s.bar_end).max();
-        let (d0, d1) = match (data_start, data_end) {
-            (Some(a), Some(b)) => (a, b),
-            _ => (0, DAY),
-        };
-        let (view_start, view_end) = initial_window(d0, d1, 0.1);
-        let (extent_start, extent_end) = allowed_extent(d0, d1);
-        let (overview_start, overview_end) = initial_window(d0, d1, 0.15);
-
-        let kinds = if kind == TimelineKind::Values {
-            if o.kind.is_empty() {
-                vec![ValueKind::Vbar]
-            } else {
-                o.kind.clone()
-            }
-        } else {
-            Vec::new()
-        };
-        let (value_min, value_max) = if kind == TimelineKind::Values {
-            let (lo, hi) = series
-                .iter()
-                .flat_map(|s| s.values.iter().copied())
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
-            let scale = LinearScale::for_data(lo, hi, 1.0, 0.0, kinds.contains(&ValueKind::Vbar));
-            let (a, b) = scale.domain();
-            (Some(a), Some(b))
-        } else {
-            (None, None)
-        };
-
-        let title = match (kind, &o.title) {
-            (TimelineKind::Events, t) => format!("Timeline: {}", t.as_deref().unwrap_or("Events")),
-            (TimelineKind::Values, Some(t)) => t.clone(),
-            (TimelineKind::Values, None) => "Timeline".to_string(),
-            (TimelineKind::Duration, Some(t)) => format!("Timeline: {t}"),
-            (TimelineKind::Duration, None) => format!("Event Duration Timeline for {}", o.group_by.join(", ")),
-        };
-        let legend = match (kind, o.legend) {
-            (TimelineKind::Duration, _) => LegendPosition::None,
-            (_, Some(l)) => l,
-            (TimelineKind::Events, None) if n > 1 => LegendPosition::Left,
-            (TimelineKind::Values, None) if grouped => LegendPosition::Inline,
-            _ => LegendPosition::None,
-        };
+        let d = Domains::of(&series);
+        let kinds = value_kinds(kind, o);
+        let (value_min, value_max) = value_domain(kind, &series, &kinds);
+        let legend = legend_position(kind, o.legend, n, grouped);
         let height = o.height.filter(|h| *h > 0).unwrap_or_else(|| auto_height(n));
-        let mut hover_columns: Vec<String> = Vec::new();
-        for c in std::iter::once(&o.time_column)
-            .chain(&o.group_by)
-            .chain(value_column.iter())
-            .chain(&o.source_columns)
-        {
-            if !hover_columns.contains(c) {
-                hover_columns.push(c.clone());
-            }
-        }
-        let mut ref_lines = Vec::new();
-        if let Some(t) = o.ref_time {
-            ref_lines.push(RefEvent {
-                time_ns: t,
-                label: o.ref_label.clone().unwrap_or_else(|| "Ref time".into()),
-            });
-        }
-        for (i, r) in o.ref_events.iter().enumerate() {
-            let label = if r.label.is_empty() {
-                format!("reference {i}")
-            } else {
-                r.label.clone()
-            };
-            ref_lines.push(RefEvent {
-                time_ns: r.time_ns,
-                label,
-            });
-        }
-        let mut notes = Vec::new();
-        if skipped_no_time > 0 {
-            notes.push(format!(
-                "{} skipped",
-                plural(
-                    skipped_no_time,
-                    "event without a time was",
-                    "events without a time were"
-                )
-            ));
-        }
-        if skipped_no_value > 0 {
-            notes.push(format!(
-                "{} skipped",
-                plural(
-                    skipped_no_value,
-                    "event without a numeric value was",
-                    "events without a numeric value were"
-                )
-            ));
-        }
-        if events == 0 {
-            notes.push("No data to plot.".into());
-        }
         let layout = TimelineLayout {
             kind,
-            title,
+            title: title(kind, o),
             width: if o.width > 0 { o.width } else { 900 },
             height,
             overview_height: ((height as f64 * 0.2).round() as u32).max(120),
@@ -732,31 +816,31 @@ impl Timeline {
             ygrid: o.ygrid,
             x_label: "Event Time".into(),
             y_label: match kind {
-                TimelineKind::Values => value_column.clone().unwrap_or_default(),
+                TimelineKind::Values => cols.value_column.clone().unwrap_or_default(),
                 TimelineKind::Duration => o.group_by.join(", "),
                 TimelineKind::Events => String::new(),
             },
             time_column: o.time_column.clone(),
             group_by: o.group_by.clone(),
-            value_column,
+            hover_columns: hover_columns(o, cols.value_column.as_ref()),
+            value_column: cols.value_column,
             kinds,
-            hover_columns,
             groups: groups_info,
             events,
-            skipped_no_time,
-            skipped_no_value,
-            data_start_ns: data_start,
-            data_end_ns: data_end,
-            view_start_ns: view_start,
-            view_end_ns: view_end,
-            extent_start_ns: extent_start,
-            extent_end_ns: extent_end,
-            overview_start_ns: overview_start,
-            overview_end_ns: overview_end,
+            skipped_no_time: buckets.skipped_no_time,
+            skipped_no_value: buckets.skipped_no_value,
+            data_start_ns: d.data_start,
+            data_end_ns: d.data_end,
+            view_start_ns: d.view.0,
+            view_end_ns: d.view.1,
+            extent_start_ns: d.extent.0,
+            extent_end_ns: d.extent.1,
+            overview_start_ns: d.overview.0,
+            overview_end_ns: d.overview.1,
             value_min,
             value_max,
-            ref_lines,
-            notes,
+            ref_lines: ref_lines(o),
+            notes: notes(buckets.skipped_no_time, buckets.skipped_no_value, events),
         };
         Ok(Timeline { layout, series, colors })
     }
@@ -935,13 +1019,14 @@ mod tests {
         assert_eq!(row_height(300.0, 0), 300.0);
         assert_eq!(plural(1, "event was", "events were"), "1 event was");
         let o: TimelineOptions = serde_json::from_str(
-            r#"{"group_by":["Result"],"kind":"line","legend":"right","ref_events":[{"time_ns":5,"label":"x"}]}"#,
+            r#"{"group_by":["Result"],"kind":"line","legend":"right","ref_events":[{"time":"1970-01-01T00:00:00.000000005Z","label":"x"}]}"#,
         )
         .unwrap();
         assert_eq!(
             (o.kind, o.legend, o.time_column.as_str(), o.width),
             (vec![ValueKind::Line], Some(LegendPosition::Right), "TimeGenerated", 900)
         );
+        assert_eq!(o.ref_events, [RefEvent { time_ns: 5, label: "x".into() }]);
         let o: TimelineOptions = serde_json::from_str(r#"{"kind":["vbar","circle"]}"#).unwrap();
         assert_eq!(o.kind, [ValueKind::Vbar, ValueKind::Circle]);
         assert!(serde_json::from_str::<TimelineOptions>(r#"{"kind":"pie"}"#).is_err());

@@ -2,7 +2,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{js_err, json_of, ms_to_ns, JsResult};
+use super::{js_err, json_of, JsResult};
+use crate::time::from_ms;
 use crate::frame::html::{to_html, HtmlOptions};
 use crate::frame::text::{read_tables, TableFormat};
 use crate::frame::{arrow, dynamic, rows, Frame, QueryResult};
@@ -174,7 +175,7 @@ impl WasmFrame {
     #[wasm_bindgen(js_name = shiftToNow)]
     pub fn shift_to_now(&self, now_ms: f64) -> JsResult<WasmFrame> {
         let mut frames = [self.inner.clone()];
-        crate::demo::shift_to_now(&mut frames, ms_to_ns(now_ms)).map_err(js_err)?;
+        crate::demo::shift_to_now(&mut frames, from_ms(now_ms).map_err(js_err)?).map_err(js_err)?;
         let [f] = frames;
         Ok(f.into())
     }
@@ -252,7 +253,7 @@ impl WasmLocalData {
 
     /// The demo data set from the bytes of `huntbook_demo.la.json.gz`, shifted so its newest event is at `now_ms`.
     pub fn demo(bytes: &[u8], now_ms: f64) -> JsResult<WasmLocalData> {
-        crate::demo::load(bytes, ms_to_ns(now_ms)).map(|inner| WasmLocalData { inner }).map_err(js_err)
+        crate::demo::load(bytes, from_ms(now_ms).map_err(js_err)?).map(|inner| WasmLocalData { inner }).map_err(js_err)
     }
 
     #[wasm_bindgen(js_name = tableNames)]

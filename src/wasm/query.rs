@@ -6,13 +6,13 @@ use web_sys::AbortSignal;
 
 use super::frame::{WasmFrame, WasmLocalData, WasmTableSet};
 use super::net::{FetchTransport, JsSecretSource};
-use super::{js_err, json_of, ms_to_ns, JsResult};
+use super::{js_err, json_of, JsResult};
 use crate::net::RetryPolicy;
 use crate::query::catalog::Catalog;
 use crate::query::loganalytics::{self, Workspace};
-use crate::query::params::{check_args, render, RenderContext};
+use crate::query::params::{self, check_args, render, RenderContext};
 use crate::query::schema::{self, ArmWorkspace};
-use crate::query::time::TimeRange;
+use crate::time::{from_ms, to_ms, TimeRange, NS_PER_DAY};
 use crate::query::{builtin, kusto};
 
 
@@ -73,16 +73,36 @@ impl WasmCatalog {
     pub fn render(&self, name: &str, args: JsValue, now_ms: f64, start_ms: Option<f64>, end_ms: Option<f64>) -> JsResult<String> {
         let def = self.inner.get(name).map_err(js_err)?;
         let args = check_args(def, &json_of(&args)?).map_err(js_err)?;
-        let now_ns = ms_to_ns(now_ms);
-        let mut time_range = TimeRange::last(now_ns, 86_400_000_000_000);
+        let now_ns = from_ms(now_ms).map_err(js_err)?;
+        let mut time_range = TimeRange::last(now_ns, NS_PER_DAY);
         if let Some(s) = start_ms {
-            time_range.start_ns = ms_to_ns(s);
+            time_range.start_ns = from_ms(s).map_err(js_err)?;
         }
         if let Some(e) = end_ms {
-            time_range.end_ns = ms_to_ns(e);
+            time_range.end_ns = from_ms(e).map_err(js_err)?;
         }
         render(def, &args, &RenderContext { now_ns, time_range }).map_err(js_err)
     }
+}
+
+/// Query parameters: an object (or nothing).
+fn query_args(args: &JsValue) -> JsResult<serde_json::Map<String, serde_json::Value>> {
+    match json_of(args)? {
+        serde_json::Value::Object(m) => Ok(m),
+        serde_json::Value::Null => Ok(serde_json::Map::new()),
+        other => Err(JsError::new(&format!("query parameters must be an object, got {other}"))),
+    }
+}
+
+/// `[start_ms, end_ms]` of a query run with `args`: their `start`/`end` read as query parameters (msticpy's forms:
+/// a number is days from now), else `start_ms`/`end_ms` — the range the rendered KQL uses.
+#[wasm_bindgen(js_name = queryRange)]
+pub fn query_range(args: JsValue, now_ms: f64, start_ms: f64, end_ms: f64) -> JsResult<Vec<f64>> {
+    let args = query_args(&args)?;
+    let ns = |ms: f64| from_ms(ms).map_err(js_err);
+    let ctx = RenderContext { now_ns: ns(now_ms)?, time_range: TimeRange { start_ns: ns(start_ms)?, end_ns: ns(end_ms)? } };
+    let range = params::time_range(&args, &ctx).map_err(js_err)?;
+    Ok(vec![to_ms(range.start_ns), to_ms(range.end_ns)])
 }
 
 fn opt_string(v: &serde_json::Value, key: &str) -> Option<String> {
@@ -113,7 +133,7 @@ pub async fn la_query(
         ws.server_timeout_s = t.min(600) as u32;
     }
     let range = match (start_ms, end_ms) {
-        (Some(s), Some(e)) => Some(TimeRange { start_ns: ms_to_ns(s), end_ns: ms_to_ns(e) }),
+        (Some(s), Some(e)) => Some(TimeRange { start_ns: from_ms(s).map_err(js_err)?, end_ns: from_ms(e).map_err(js_err)? }),
         _ => None,
     };
     let transport = FetchTransport { signal, timeout_s };
@@ -173,5 +193,5 @@ pub async fn arm_tables(
 /// Runs KQL on local tables; `now_ms` is what `now()`/`ago()` mean.
 #[wasm_bindgen(js_name = kqlExecute)]
 pub fn kql_execute(data: &WasmLocalData, query: &str, now_ms: f64) -> JsResult<WasmFrame> {
-    crate::kql::execute(query, data.inner(), ms_to_ns(now_ms)).map(Into::into).map_err(js_err)
+    crate::kql::execute(query, data.inner(), from_ms(now_ms).map_err(js_err)?).map(Into::into).map_err(js_err)
 }

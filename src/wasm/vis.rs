@@ -4,78 +4,38 @@
 //! Times cross the boundary as epoch milliseconds (`f64`, as a JS `Date` holds them; a fraction keeps sub-millisecond
 //! precision) and are nanoseconds inside. Pixel sizes are device pixels. Layouts and hits come back as JSON text the
 //! JS wrapper parses; pixels come back as a `Uint8ClampedArray` *view* of wasm memory that the caller must use at once
-//! (`new ImageData(view, w, h)` then `putImageData`), before any other call into wasm.
+//! (`new ImageData(view, w, h)` then `putImageData`), before any other call into wasm. Options objects arrive as
+//! they are and are read with [`crate::options::read`] into the option structs of [`crate::vis`].
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::frame::WasmFrame;
-use super::{js_err, JsResult};
+use super::{js_err, json_of, JsResult};
 use crate::frame::rows::display_text;
 use crate::frame::Frame;
-use crate::vis::charts::{BarOptions, HistogramOptions, LineOptions, PieOptions};
+use crate::options;
+use crate::time::{self, to_ms as ms_of};
+use crate::vis::charts::{required_column, BarOptions, HistogramOptions, LineOptions, PieOptions};
 use crate::vis::hit::{self, RangeHandle};
 use crate::vis::scale::TimeScale;
-use crate::vis::timeline::{RefEvent, Timeline, TimelineKind, TimelineOptions, View};
+use crate::vis::timeline::{ref_events_of, Timeline, TimelineKind, TimelineOptions, View};
 use crate::vis::{bar_chart, histogram, line_chart, pie_chart, Raster};
 
-/// Epoch ms (with a fraction) → ns, exact to the nanosecond for the whole and the fraction separately.
+/// Epoch ms (with a fraction) → ns ([`time::from_ms`]); a view edge past what ns hold is clamped to the edge of time
+/// and NaN is the epoch (view arithmetic never fails).
 fn ns_of(ms: f64) -> i64 {
-    if !ms.is_finite() {
-        return 0;
-    }
-    let ms = ms.clamp(-9.2e15, 9.2e15);
-    let whole = ms.floor();
-    (whole as i64).saturating_mul(1_000_000).saturating_add(((ms - whole) * 1e6).round() as i64)
-}
-
-/// ns → epoch ms with a fraction.
-fn ms_of(ns: i64) -> f64 {
-    ns.div_euclid(1_000_000) as f64 + ns.rem_euclid(1_000_000) as f64 / 1e6
+    let edge = time::to_ms(i64::MAX).floor();
+    time::from_ms(ms.clamp(-edge, edge)).unwrap_or(0)
 }
 
 fn to_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
-fn bad_options(what: &str, e: impl std::fmt::Display) -> JsError {
-    JsError::new(&format!("{what} options: {e}"))
-}
-
-/// Reads the timeline options JSON. `ref_time` (epoch ms) and `ref_events` (`[{time, label}]`, time in epoch ms)
-/// are converted to nanoseconds here; everything else is [`TimelineOptions`] as is.
-fn timeline_options(json: &str) -> JsResult<TimelineOptions> {
-    let mut v: serde_json::Value = if json.trim().is_empty() {
-        serde_json::Value::Object(Default::default())
-    } else {
-        serde_json::from_str(json).map_err(|e| bad_options("timeline", e))?
-    };
-    let Some(map) = v.as_object_mut() else {
-        return Err(JsError::new("timeline options must be an object"));
-    };
-    let ref_time = map.remove("ref_time");
-    let ref_events = map.remove("ref_events");
-    let mut o: TimelineOptions = serde_json::from_value(v).map_err(|e| bad_options("timeline", e))?;
-    match ref_time {
-        None | Some(serde_json::Value::Null) => {}
-        Some(serde_json::Value::Number(n)) => o.ref_time = n.as_f64().map(ns_of),
-        Some(other) => return Err(JsError::new(&format!("ref_time: expected a Date or epoch milliseconds, got {other}"))),
-    }
-    if let Some(serde_json::Value::Array(list)) = ref_events {
-        for (i, e) in list.into_iter().enumerate() {
-            let time = e.get("time").and_then(|t| t.as_f64());
-            let Some(time) = time else {
-                return Err(JsError::new(&format!("ref_events[{i}]: expected {{time, label}} with a time, got {e}")));
-            };
-            let label = e.get("label").map(|l| match l {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Null => String::new(),
-                other => other.to_string(),
-            });
-            o.ref_events.push(RefEvent { time_ns: ns_of(time), label: label.unwrap_or_default() });
-        }
-    }
-    Ok(o)
+/// Reads the options object of `func` (see [`crate::options`]).
+fn read_options<T: serde::de::DeserializeOwned>(func: &str, options: &JsValue) -> JsResult<T> {
+    options::read(func, &json_of(options)?).map_err(js_err)
 }
 
 /// One hover row: the hit and its source columns as `[name, text]` pairs (text of null is `null`).
@@ -111,12 +71,30 @@ pub struct WasmTimeline {
 
 #[wasm_bindgen(js_class = Timeline)]
 impl WasmTimeline {
-    /// Groups `frame` for a timeline of `kind` (`events`, `values` or `duration`) with options as JSON text
-    /// (msticpy's snake_case names; `ref_time` and `ref_events[].time` in epoch ms).
+    /// Groups `frame` for a timeline of `kind` (`events`, `values` or `duration`) with the options object of JS
+    /// function `func` ([`TimelineOptions`]: msticpy's names, times as epoch ms or ISO text).
     #[wasm_bindgen(constructor)]
-    pub fn new(frame: &WasmFrame, kind: &str, options_json: &str) -> JsResult<WasmTimeline> {
+    pub fn new(frame: &WasmFrame, kind: &str, options: JsValue, func: &str) -> JsResult<WasmTimeline> {
+        let options: TimelineOptions = read_options(func, &options)?;
+        WasmTimeline::build(frame, kind, options)
+    }
+
+    /// As the constructor, with a DataFrame given as `ref_events` (read by [`ref_events_of`]).
+    #[wasm_bindgen(js_name = withRefFrame)]
+    pub fn with_ref_frame(
+        frame: &WasmFrame,
+        kind: &str,
+        options: JsValue,
+        func: &str,
+        ref_frame: &WasmFrame,
+    ) -> JsResult<WasmTimeline> {
+        let mut options: TimelineOptions = read_options(func, &options)?;
+        options.ref_events = ref_events_of(ref_frame.inner(), &options).map_err(js_err)?;
+        WasmTimeline::build(frame, kind, options)
+    }
+
+    fn build(frame: &WasmFrame, kind: &str, options: TimelineOptions) -> JsResult<WasmTimeline> {
         let kind = TimelineKind::from_name(kind).map_err(js_err)?;
-        let options = timeline_options(options_json)?;
         let frame = frame.inner().clone();
         let inner = Timeline::new(&frame, kind, &options).map_err(js_err)?;
         Ok(WasmTimeline {
@@ -383,39 +361,40 @@ impl WasmTimeline {
     }
 }
 
-fn chart_options<T: serde::de::DeserializeOwned + Default>(json: &str, what: &str) -> JsResult<T> {
-    if json.trim().is_empty() {
-        return Ok(T::default());
-    }
-    serde_json::from_str(json).map_err(|e| bad_options(what, e))
+/// A chart and the options it was drawn with (the page reads the title and labels from them), as JSON.
+fn chart_json<C: Serialize, O: Serialize>(chart: crate::Result<C>, options: &O) -> JsResult<String> {
+    chart.map(|c| serde_json::json!({"chart": c, "options": options}).to_string()).map_err(js_err)
 }
 
-/// Horizontal bar chart geometry of `column`'s value counts (top N + "other"), as JSON.
+/// Horizontal bar chart geometry of `column`'s value counts (top N + "other") and the options, as JSON.
 #[wasm_bindgen(js_name = barChartJSON)]
-pub fn bar_chart_json(frame: &WasmFrame, column: &str, options_json: &str) -> JsResult<String> {
-    let o: BarOptions = chart_options(options_json, "barChart")?;
-    bar_chart(frame.inner(), column, &o).map(|c| to_json(&c)).map_err(js_err)
+pub fn bar_chart_json(frame: &WasmFrame, options: JsValue) -> JsResult<String> {
+    let o: BarOptions = read_options("barChart", &options)?;
+    let column = required_column(&o.column, "barChart").map_err(js_err)?;
+    chart_json(bar_chart(frame.inner(), column, &o), &o)
 }
 
-/// Pie chart geometry of `column`'s value counts, as JSON.
+/// Pie chart geometry of `column`'s value counts and the options, as JSON.
 #[wasm_bindgen(js_name = pieChartJSON)]
-pub fn pie_chart_json(frame: &WasmFrame, column: &str, options_json: &str) -> JsResult<String> {
-    let o: PieOptions = chart_options(options_json, "pieChart")?;
-    pie_chart(frame.inner(), column, &o).map(|c| to_json(&c)).map_err(js_err)
+pub fn pie_chart_json(frame: &WasmFrame, options: JsValue) -> JsResult<String> {
+    let o: PieOptions = read_options("pieChart", &options)?;
+    let column = required_column(&o.column, "pieChart").map_err(js_err)?;
+    chart_json(pie_chart(frame.inner(), column, &o), &o)
 }
 
-/// Line chart geometry of `y_columns` against the time column `x_column`, as JSON.
+/// Line chart geometry of the `y` columns against the time column `x` and the options, as JSON.
 #[wasm_bindgen(js_name = lineChartJSON)]
-pub fn line_chart_json(frame: &WasmFrame, x_column: &str, y_columns: Vec<String>, options_json: &str) -> JsResult<String> {
-    let o: LineOptions = chart_options(options_json, "lineChart")?;
-    line_chart(frame.inner(), x_column, &y_columns, &o).map(|c| to_json(&c)).map_err(js_err)
+pub fn line_chart_json(frame: &WasmFrame, options: JsValue) -> JsResult<String> {
+    let o: LineOptions = read_options("lineChart", &options)?;
+    chart_json(line_chart(frame.inner(), &o.x, &o.y, &o), &o)
 }
 
-/// Histogram geometry of a numeric or datetime column, as JSON.
+/// Histogram geometry of a numeric or datetime column and the options, as JSON.
 #[wasm_bindgen(js_name = histogramJSON)]
-pub fn histogram_json(frame: &WasmFrame, column: &str, options_json: &str) -> JsResult<String> {
-    let o: HistogramOptions = chart_options(options_json, "histogram")?;
-    histogram(frame.inner(), column, &o).map(|c| to_json(&c)).map_err(js_err)
+pub fn histogram_json(frame: &WasmFrame, options: JsValue) -> JsResult<String> {
+    let o: HistogramOptions = read_options("histogram", &options)?;
+    let column = required_column(&o.column, "histogram").map_err(js_err)?;
+    chart_json(histogram(frame.inner(), column, &o), &o)
 }
 
 /// Runs the timeline code once on a small synthetic table so the browser has optimised it before the first real

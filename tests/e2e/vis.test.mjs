@@ -231,7 +231,7 @@ test("histogram and the chart options: drawn, and a wrong column says which ones
   assert.equal(r.bins, 20);
   assert.equal(r.bars, 3);
   assert.match(r.message, /SourceIp.*SourceIP/s);
-  assert.match(r.option, /unknown option 'topn' \(did you mean top_n\?\)/);
+  assert.match(r.option, /^barChart: unknown option 'topn' \(did you mean 'top_n'\?\)\. Options are: /);
   await page.locator("body > .huntbook-chart").last().screenshot({ path: path.join(artifacts, "vis-histogram.png") });
   assert.deepEqual(errors, []);
 });

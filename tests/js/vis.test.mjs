@@ -132,7 +132,7 @@ test("values and duration timelines", () => {
 test("bad input is an error that says what to do, never a crash", () => {
   assert.throws(() => new hb.TimelineModel(signins, { group_by: "UserPrincipalNam" }), /UserPrincipalNam.*UserPrincipalName/s);
   assert.throws(() => new hb.TimelineModel(signins, { time_column: "Nope" }), /Nope/);
-  assert.throws(() => new hb.TimelineModel(signins, { groupby: "ResultType" }), /unknown option 'groupby' \(did you mean group_by\?\)/);
+  assert.throws(() => new hb.TimelineModel(signins, { groupby: "ResultType" }), /timeline: unknown option 'groupby' \(did you mean 'group_by'\?\)\. Options are: /);
   assert.throws(() => new hb.TimelineModel(signins, {}, "values"), /value_column/);
   assert.throws(() => new hb.TimelineModel(signins, { legend: "top" }), /legend/);
   assert.throws(() => new hb.TimelineModel(signins, { color: "notacolour" }), /notacolour/);
@@ -158,6 +158,39 @@ test("bad input is an error that says what to do, never a crash", () => {
   assert.equal(em.layout.events, 0);
   assert.ok(em.layout.notes.includes("No data to plot."));
   em.free();
+});
+
+test("options are read in Rust: a misspelt option is the options reader's error, values are typed", () => {
+  const timelineOptions = "time_column, end_time_column, group_by, source_columns, title, height, width, color, legend, range_tool, "
+    + "ref_time, ref_label, ref_events, ref_col, yaxis, xgrid, ygrid, value_column, kind";
+  assert.throws(() => new hb.TimelineModel(signins, { titel: "x" }), {
+    message: `timeline: unknown option 'titel' (did you mean 'title'?). Options are: ${timelineOptions}`,
+  });
+  assert.throws(() => hb.timelineModel(signins, { groupBy: "ResultType", refTme: 0 }), /timelineModel: unknown option 'refTme' \(did you mean 'ref_time'\?\)/);
+  assert.throws(() => hb.barChart(signins, "AppDisplayName", { topn: 3 }), {
+    message: "barChart: unknown option 'topn' (did you mean 'top_n'?). Options are: column, title, xlabel, top_n, other_label, "
+      + "include_other, dropna, width, height, color",
+  });
+  assert.throws(() => hb.histogram(signins, "ResultType", { bin: 3 }), /histogram: unknown option 'bin' \(did you mean 'bins'\?\)/);
+  assert.throws(() => new hb.TimelineModel(signins, { width: -5 }), { message: "timeline: option 'width': expected a positive number of pixels, got -5" });
+  assert.throws(() => new hb.TimelineModel(signins, { legend: "top" }), /timeline: option 'legend': 'top' is not a legend position/);
+  assert.throws(() => new hb.TimelineModel(signins, "wide"), { message: 'timeline: options must be an object like {name: value}, got text "wide"' });
+  // camelCase, legend: false, one kind as text, times as Date / zone-less ISO text (UTC) / epoch ms, a row list.
+  const t0 = Date.parse("2024-03-01T09:00:00Z");
+  const m = new hb.TimelineModel(signins, {
+    groupBy: ["ResultType"], legend: false, refTime: new Date(t0), refLabel: "alert", width: 640.4,
+    refEvents: ["2024-03-01T10:00:00", { time: new Date(t0 + 7200e3), label: "forward" }, t0 + 0.5],
+  });
+  assert.equal(m.layout.legend, "none");
+  assert.equal(m.layout.width, 640);
+  assert.deepEqual(m.layout.ref_lines.map((r) => [r.label, r.time_ms]), [
+    ["alert", t0], ["reference 0", t0 + 3600e3], ["forward", t0 + 7200e3], ["reference 2", t0 + 0.5],
+  ]);
+  m.free();
+  const values = frame([{ TimeGenerated: "2024-03-01T10:00:00Z", V: 1 }, { TimeGenerated: "2024-03-01T11:00:00Z", V: 3 }]);
+  const v = new hb.TimelineModel(values, { valueColumn: "V", kind: "LINE", legend: true }, "values");
+  assert.deepEqual([v.layout.kinds, v.layout.legend, v.layout.events], [["line"], "none", 2]);
+  v.free();
 });
 
 test("a million events: grouping and a redraw stay fast", () => {
