@@ -9,6 +9,7 @@
 //! | [`frame`] | `Frame`, the table type: readers (Log Analytics JSON, CSV, JSON rows), Arrow IPC / rows / HTML out, verbs |
 //! | [`query`] | where tables come from: local/demo data (Log Analytics, Data Explorer and the query catalog to come) |
 //! | [`demo`] | the embedded demo data set, shifted so its newest event is now |
+//! | [`time`] | the one time grammar: datetime text (zone-less = UTC), epoch ms ⇄ ns, timespans, offsets like `-2w@d` |
 //! | [`kql`], [`decode`], [`ioc`], [`enrich`], [`entity`], [`pivot`], [`vis`], [`net`] | later sections of the Tour |
 //!
 //! Nothing reachable from user input panics: errors are [`error::Error`] values that say what was wrong.

@@ -28,18 +28,11 @@
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use serde::Serialize;
 
-/// Nanoseconds in a millisecond.
-pub const MS: i64 = 1_000_000;
-/// Nanoseconds in a second.
-pub const SECOND: i64 = 1_000_000_000;
-/// Nanoseconds in a minute.
-pub const MINUTE: i64 = 60 * SECOND;
-/// Nanoseconds in an hour.
-pub const HOUR: i64 = 60 * MINUTE;
-/// Nanoseconds in a day.
-pub const DAY: i64 = 24 * HOUR;
-/// Nanoseconds in a week.
-pub const WEEK: i64 = 7 * DAY;
+/// Nanoseconds in a millisecond, second, minute, hour, day and week ([`crate::time`]'s).
+pub use crate::time::{
+    NS_PER_DAY as DAY, NS_PER_HOUR as HOUR, NS_PER_MINUTE as MINUTE, NS_PER_MS as MS, NS_PER_SECOND as SECOND,
+    NS_PER_WEEK as WEEK,
+};
 /// The narrowest time domain a scale allows: 1 ms.
 pub const MIN_SPAN_NS: i64 = MS;
 /// At most one time tick per this many pixels.
