@@ -9,6 +9,7 @@
 //! | [`frame`] | `Frame`, the table type: readers (Log Analytics JSON, CSV, JSON rows), Arrow IPC / rows / HTML out, verbs, joins, the in-memory table catalog `Tables` |
 //! | [`query`] | where tables come from: the query catalog, Log Analytics, Data Explorer |
 //! | [`demo`] | the demo data set (a file beside the wasm), shifted so its newest event is now |
+//! | [`time`] | the one time grammar: datetime text (zone-less = UTC), epoch ms ⇄ ns, timespans, offsets like `-2w@d` |
 //! | [`kql`], [`decode`], [`ioc`], [`enrich`], [`entity`], [`pivot`], [`vis`], [`net`] | later sections of the Tour |
 //!
 //! Transport: every HTTP call goes through [`net::Service`] (endpoint or proxy, per-session cache, rate limit,

@@ -9,7 +9,7 @@ use huntbook::net::{
     fan_out, Endpoint, HttpRequest, NetError, RateLimit, ResponseCache, RetryPolicy, Secret, SecretSource, Service,
 };
 use huntbook::query::loganalytics::{run_query, Workspace, TOKEN_SOURCE};
-use huntbook::query::time::TimeRange;
+use huntbook::time::TimeRange;
 use huntbook::{Error, Result};
 
 /// A token source that counts how often it is asked (once per query).

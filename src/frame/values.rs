@@ -1,10 +1,6 @@
 //! Parsing of Log Analytics scalar values as they appear on the wire: reals (`NaN`, `Infinity`). Datetimes and
 //! timespans (ISO 8601, `[-][d.]hh:mm:ss[.fffffff]`) are read and written by [`crate::time`].
 
-/// The datetime and timespan text functions are [`crate::time`]'s; re-exported here so code written against
-/// `frame::values` still builds.
-#[doc(hidden)]
-pub use crate::time::{format_datetime_ns, format_timespan_ns, parse_datetime_ns, parse_timespan_ns};
 
 /// A real as Log Analytics writes it: a number, or the strings `NaN`, `Infinity`, `-Infinity`.
 pub fn parse_real(text: &str) -> Option<f64> {

@@ -4,8 +4,9 @@
 //! because KQL keywords are not reserved. Operators with dashes or bangs (`project-away`, `!has`, `in~`) are put
 //! together by the parser from adjacent tokens. Literals are decoded here: strings (`'…'`, `"…"` with backslash
 //! escapes, `@"…"` verbatim, `h"…"` obfuscated, `` ```…``` `` multi-line), numbers, timespans (`1d`, `30m`,
-//! `100ms`, `1.5h`) and the raw text of typed literals (`datetime(2024-01-01 10:00)`, `time(1.02:00:00)`,
-//! `guid(…)`, `int(null)`), whose contents are not ordinary tokens.
+//! `100ms`, `1.5h`, read by [`crate::time::timespan_of`]) and the raw text of typed literals
+//! (`datetime(2024-01-01 10:00)`, `time(1.02:00:00)`, `guid(…)`, `int(null)`), whose contents are not ordinary
+//! tokens.
 
 use super::ast::Span;
 use super::KqlError;
@@ -378,6 +379,16 @@ mod tests {
         assert_eq!(toks("1 .. 5"), vec![Tok::Long(1), Tok::Punct(".."), Tok::Long(5), Tok::Eof]);
         assert_eq!(toks("1..5"), vec![Tok::Long(1), Tok::Punct(".."), Tok::Long(5), Tok::Eof]);
         assert!(tokenize("12abc").is_err());
+        // The units are crate::time's: the same table as offsets and Log Analytics timespans.
+        assert_eq!(toks("2tick 10microsecond 1week"), vec![
+            Tok::Timespan(200),
+            Tok::Timespan(10_000),
+            Tok::Timespan(604_800_000_000_000),
+            Tok::Eof
+        ]);
+        let e = tokenize("T | where t > ago(1mon)").unwrap_err();
+        assert!(format!("{e:?}").contains("months and years have no fixed length"), "{e:?}");
+        assert!(format!("{:?}", tokenize("99999999999d").unwrap_err()).contains("out of range"));
     }
 
     #[test]

@@ -13,7 +13,3 @@ pub mod kusto;
 pub mod loganalytics;
 pub mod params;
 pub mod schema;
-
-/// The time grammar moved to [`crate::time`]; this path is kept so code written against `query::time` still builds.
-#[doc(hidden)]
-pub use crate::time;

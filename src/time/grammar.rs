@@ -28,6 +28,7 @@ enum Unit {
 
 /// Every time unit huntbook reads, with its names (lower case; matched case-insensitively).
 const UNITS: &[(&[&str], Unit)] = &[
+    (&["nanosecond", "nanoseconds"], Unit::Ns(1)),
     (&["tick", "ticks"], Unit::Ns(100)),
     (&["microsecond", "microseconds"], Unit::Ns(1_000)),
     (
@@ -83,6 +84,15 @@ fn f64_ns(n: f64, per: i64) -> Option<i64> {
     let ns = (n * per as f64).round();
     // Inside ±2^63 with a margin f64 rounding cannot cross.
     (ns.abs() < 9.22e18).then_some(ns as i64)
+}
+
+/// Nanoseconds in one `unit` of fixed length (`"h"`, `"hours"`, `"week"`, `"tick"` …, case-insensitive); `None` for
+/// an unknown unit and for months and years.
+pub fn unit_ns(name: &str) -> Option<i64> {
+    match unit(name)? {
+        Unit::Ns(ns) => Some(ns),
+        Unit::Months(_) => None,
+    }
 }
 
 /// `amount` (`[+|-]digits[.digits]`) of a unit of `per` nanoseconds, rounded to the nanosecond; integers are exact.
@@ -432,6 +442,19 @@ mod tests {
         parse_datetime_ns(text).unwrap()
     }
 
+    /// Asserts that every input of each `(message, inputs)` case is an error containing the message.
+    fn errors_say<T: fmt::Debug, U: fmt::Debug>(
+        cases: &[(&str, &[T])],
+        f: impl Fn(&T) -> Result<U>,
+    ) {
+        for (says, inputs) in cases {
+            for input in inputs.iter() {
+                let e = f(input).unwrap_err().to_string();
+                assert!(e.contains(says), "{input:?}: {e}");
+            }
+        }
+    }
+
     fn when(text: &str) -> String {
         format_kql_datetime(
             text.parse::<When>()
@@ -485,6 +508,10 @@ mod tests {
             );
         }
         assert_eq!(timespan_of("1.5", "h").unwrap(), 90 * NS_PER_MINUTE);
+        assert_eq!(timespan_of("7", "nanoseconds").unwrap(), 7);
+        assert_eq!(unit_ns("Week"), Some(NS_PER_WEEK));
+        assert_eq!(unit_ns("mon"), None);
+        assert_eq!(unit_ns("fortnight"), None);
         assert_eq!(
             timespan_of("9223372036854775807", "tick")
                 .unwrap_err()
@@ -496,27 +523,20 @@ mod tests {
 
     #[test]
     fn bad_timespans_are_errors() {
-        for (text, says) in [
-            ("1mon", "no fixed length"),
-            ("1y", "no fixed length"),
+        let cases: [(&str, &[&str]); 5] = [
+            ("no fixed length", &["1mon", "1y"]),
             (
-                "1q",
                 "'q' is not a unit (units are tick, microsecond, ms, s, m, h, d, w",
+                &["1q"],
             ),
-            ("1e400d", "is not a timespan"),
-            ("99999999999999d", "out of range"),
-            ("106752d", "out of range"),
-            ("x", "is not a timespan"),
-            ("", "is not a timespan"),
-            ("d", "is not a timespan"),
-            ("1..5h", "not a number"),
-            ("00:61:00", "is not a timespan"),
-            ("inf", "is not a timespan"),
-            ("NaNh", "is not a timespan"),
-        ] {
-            let e = parse_timespan(text).unwrap_err().to_string();
-            assert!(e.contains(says), "{text}: {e}");
-        }
+            ("out of range", &["99999999999999d", "106752d"]),
+            ("not a number", &["1..5h"]),
+            (
+                "is not a timespan",
+                &["1e400d", "x", "", "d", "00:61:00", "inf", "NaNh"],
+            ),
+        ];
+        errors_say(&cases, |t| parse_timespan(t));
         assert_eq!(parse_timespan("106751d").unwrap(), 106_751 * NS_PER_DAY);
     }
 
@@ -612,30 +632,34 @@ mod tests {
 
     #[test]
     fn bad_values_are_errors_not_panics() {
-        for (bad, says) in [
-            (json!(""), "is not a datetime: use ISO 8601 text"),
-            (json!("yesterday"), "is not a datetime"),
-            (json!("-1q"), "is not a datetime"),
-            (json!("@d"), "is not a datetime"),
-            (json!("-"), "is not a datetime"),
-            (json!("1..5d"), "is not a datetime"),
-            (json!("-1d@q"), "cannot round to '@q'"),
-            (json!("-1d@w"), "cannot round to '@w'"),
-            (json!("-1.5mon"), "whole number"),
-            (json!(null), "is not a datetime"),
-            (json!(true), "is not a datetime"),
-            (json!([1]), "is not a datetime"),
-            (json!(1e300), "out of range"),
-            (json!("-99999999999999d"), "out of range"),
-            (json!("-999999999999999999999d"), "out of range"),
-            (json!("-9999999999y"), "out of range"),
-            (json!("-400y"), "out of range"),
-            (json!("9999-12-31"), "out of range"),
-            (json!("2024-02-30"), "is not a datetime"),
-        ] {
-            let e = resolve_datetime(&bad, NOW).unwrap_err().to_string();
-            assert!(e.contains(says), "{bad}: {e}");
-        }
+        let text: [(&str, &[&str]); 5] = [
+            (
+                "is not a datetime",
+                &["yesterday", "-1q", "@d", "-", "1..5d", "2024-02-30"],
+            ),
+            ("cannot round to '@", &["-1d@q", "-1d@w"]),
+            ("whole number", &["-1.5mon"]),
+            (
+                "out of range",
+                &[
+                    "-99999999999999d",
+                    "-999999999999999999999d",
+                    "-9999999999y",
+                    "-400y",
+                    "9999-12-31",
+                ],
+            ),
+            ("is not a datetime: use ISO 8601 text", &[""]),
+        ];
+        errors_say(&text, |t| resolve_datetime(&json!(t), NOW));
+        let others: [(&str, &[Value]); 2] = [
+            ("is not a datetime", &[json!(null), json!(true), json!([1])]),
+            (
+                "days from now is out of range",
+                &[json!(1e300), json!(-1e300)],
+            ),
+        ];
+        errors_say(&others, |v| resolve_datetime(v, NOW));
         assert!("-1d".parse::<When>().unwrap().resolve(i64::MIN).is_err());
         assert!("+1d@d"
             .parse::<When>()

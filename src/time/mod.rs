@@ -20,14 +20,14 @@
 //!   explicit `now` (never the clock, so tests can fix it); [`resolve_datetime`] is msticpy's query-parameter
 //!   reading, where a number is a number of days.
 //!
-//! Units (one table for offsets and timespans; case-insensitive): `tick` (100 ns), `microsecond`, `ms`, `s`, `m`,
-//! `h`, `d`, `w`, and, for offsets only (they have no fixed length), `mon` and `y`; each also as its long names
-//! (`sec`, `seconds`, `min`, `hours`, `days`, `weeks`, `month`, `years` …).
+//! Units (one table for offsets, timespans and KQL's date parts; case-insensitive): `nanosecond`, `tick` (100 ns),
+//! `microsecond`, `ms`, `s`, `m`, `h`, `d`, `w`, and, for offsets only (they have no fixed length), `mon` and `y`;
+//! each also by its long names (`sec`, `seconds`, `min`, `hours`, `days`, `weeks`, `month`, `years` …): [`unit_ns`].
 
 mod grammar;
 mod text;
 
-pub use grammar::{parse_timespan, resolve_datetime, timespan_of, When};
+pub use grammar::{parse_timespan, resolve_datetime, timespan_of, unit_ns, When};
 pub use text::{
     format_datetime_ns, format_iso_ms, format_kql_datetime, format_timespan_ns, parse_datetime,
     parse_datetime_ns, parse_timespan_ns,

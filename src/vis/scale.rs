@@ -28,7 +28,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use serde::Serialize;
 
-/// Nanoseconds in a millisecond, second, minute, hour, day and week (the time module's, by short names).
+/// Nanoseconds in a millisecond, second, minute, hour, day and week ([`crate::time`]'s).
 pub use crate::time::{
     NS_PER_DAY as DAY, NS_PER_HOUR as HOUR, NS_PER_MINUTE as MINUTE, NS_PER_MS as MS, NS_PER_SECOND as SECOND,
     NS_PER_WEEK as WEEK,

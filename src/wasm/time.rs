@@ -10,7 +10,8 @@ use crate::time::{self, When};
 /// now like `"-2w@d"`, see [`When`]), offsets counted from `now_ms`.
 #[wasm_bindgen(js_name = resolveTime)]
 pub fn resolve_time(value: JsValue, now_ms: f64) -> JsResult<f64> {
-    let when: When = serde_json::from_value(json_of(&value)?).map_err(|e| JsError::new(&e.to_string()))?;
+    let when: When =
+        serde_json::from_value(json_of(&value)?).map_err(|e| JsError::new(&e.to_string()))?;
     let now_ns = time::from_ms(now_ms).map_err(js_err)?;
     when.resolve(now_ns).map(time::to_ms).map_err(js_err)
 }

@@ -160,6 +160,20 @@ test("built-in queries are rendered and sent unchanged", async () => {
   assert.equal(sent.timespan, "2024-01-01T00:00:00.000Z/2024-01-02T00:00:00.000Z");
 });
 
+test("the timespan sent is the rendered range: zone-less text is UTC, offsets and days as query parameters", async () => {
+  const qp = sentinel();
+  await assert.rejects(qp.SecurityAlert.list_alerts({ start: "2024-01-01T10:00", end: "2024-01-02" }), /unknown test query/);
+  assert.equal(JSON.parse(requests.at(-1).body).timespan, "2024-01-01T10:00:00.000Z/2024-01-02T00:00:00.000Z");
+  const kql = qp.SecurityAlert.list_alerts({ print: true, start: "-2w@d", end: -1 });
+  await assert.rejects(qp.SecurityAlert.list_alerts({ start: "-2w@d", end: -1 }), /unknown test query/);
+  const [start, end] = JSON.parse(requests.at(-1).body).timespan.split("/").map(Date.parse);
+  const [kqlStart, kqlEnd] = [...kql.matchAll(/datetime\(([^)]+)\)/g)].map((m) => Date.parse(m[1]));
+  assert.equal(start % 86400e3, 0);
+  assert.equal(start, kqlStart); // midnight two weeks ago, in the KQL and the timespan alike
+  assert.ok(Math.abs(end - kqlEnd) < 60e3, `${end} ${kqlEnd}`);
+  assert.ok(Math.abs(Date.now() - 86400e3 - end) < 60e3);
+});
+
 test("Data Explorer v2 frames, and HasErrors surfaced", async () => {
   const qp = new hb.QueryProvider("Kusto").connect({ cluster: base, database: "Samples", getToken: () => TOKEN });
   const df = await qp.execQuery("DeviceProcessEvents | take 10");

@@ -12,7 +12,7 @@ use crate::kql::KqlError;
 /// 0001-01-01T00:00:00Z in nanoseconds since the Unix epoch: Kusto's origin for `bin` on datetimes.
 const KUSTO_EPOCH_NS: i128 = -62_135_596_800_000_000_000;
 
-const NS_PER_DAY: i64 = 86_400_000_000_000;
+use crate::time::NS_PER_DAY;
 
 pub(super) static FUNCTIONS: &[Def] = &[
     Def::values(&["now"], 0, 1, now),
@@ -291,20 +291,6 @@ fn start_or_end_of(name: &str, ns: i64, offset: i64) -> Option<i64> {
     }
 }
 
-fn period_ns(part: &str) -> Option<i64> {
-    Some(match part {
-        "week" | "weeks" => 7 * NS_PER_DAY,
-        "day" | "days" => NS_PER_DAY,
-        "hour" | "hours" => 3_600_000_000_000,
-        "minute" | "minutes" => 60_000_000_000,
-        "second" | "seconds" => 1_000_000_000,
-        "millisecond" | "milliseconds" => 1_000_000,
-        "microsecond" | "microseconds" => 1_000,
-        "nanosecond" | "nanoseconds" => 1,
-        _ => return None,
-    })
-}
-
 /// `datetime_diff(part, a, b)`: how many `part` boundaries lie between b and a.
 fn datetime_diff(part: &str, a: i64, b: i64) -> Option<i64> {
     match part {
@@ -323,7 +309,7 @@ fn datetime_diff(part: &str, a: i64, b: i64) -> Option<i64> {
             Some((wa - wb) / (7 * NS_PER_DAY))
         }
         p => {
-            let u = period_ns(p)?;
+            let u = crate::time::unit_ns(p)?;
             Some(a.div_euclid(u) - b.div_euclid(u))
         }
     }
@@ -342,7 +328,7 @@ fn datetime_add(part: &str, k: i64, d: i64) -> Option<i64> {
             let t = if months >= 0 { t.checked_add_months(Months::new(m))? } else { t.checked_sub_months(Months::new(m))? };
             from_utc(t)
         }
-        p => d.checked_add(period_ns(p)?.checked_mul(k)?),
+        p => d.checked_add(crate::time::unit_ns(p)?.checked_mul(k)?),
     }
 }
 
