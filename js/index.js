@@ -101,7 +101,8 @@ export class LocalData {
     return this.table(name).schema;
   }
   /** Runs KQL on these tables now (synchronously) and returns a DataFrame; `now` is what now()/ago() mean. */
-  query(kql, { now = Date.now() } = {}) {
+  query(kql, options) {
+    const { now = Date.now() } = wasm.checkOptions("query", options, ["now"]);
     return wrapFrame(wasm.kqlExecute(this._inner, String(kql), +now));
   }
   /** Adds (or replaces) a table. */
@@ -119,8 +120,9 @@ export class LocalData {
  * loads it from elsewhere. Initialises huntbook if needed. After it, `new QueryProvider("LocalData")` queries these
  * tables (a copy).
  */
-export async function loadDemo({ now = Date.now(), url } = {}) {
+export async function loadDemo(options) {
   await init();
+  const { now = Date.now(), url } = wasm.checkOptions("loadDemo", options, ["now", "url"]);
   return new LocalData(await demoTables(+now, url));
 }
 
@@ -137,8 +139,9 @@ function toBytes(data) {
  * Returns `{tables: DataFrame[], error}` where `error` is the service's error reported beside the tables
  * (a Log Analytics PartialError) or null.
  */
-export function readTables(data, { name = "", format } = {}) {
+export function readTables(data, options) {
   requireReady();
+  const { name = "", format } = wasm.checkOptions("readTables", options, ["name", "format"]);
   const set = wasm.readTables(toBytes(data), String(name), format ?? undefined);
   const tables = [];
   for (let i = 0; i < set.length; i++) tables.push(wrapFrame(set.table(i)));
@@ -154,8 +157,10 @@ export function readTables(data, { name = "", format } = {}) {
  * ("la", "json", "csv"), else the file name, else the content. `shiftToNow: true` moves every datetime so the
  * newest TimeGenerated is now (as the Tour does with its demo data).
  */
-export async function loadTable(source, { name, format, shiftToNow = false, now = Date.now(), signal } = {}) {
+export async function loadTable(source, options) {
   await init();
+  const { name, format, shiftToNow = false, now = Date.now(), signal } =
+    wasm.checkOptions("loadTable", options, ["name", "format", "shiftToNow", "now", "signal"]);
   let data = source;
   let fileName = "";
   if (typeof source === "string" && /^(https?:|blob:|data:|\.{0,2}\/)/.test(source)) {

@@ -32,11 +32,14 @@ function spanMs(span) {
 
 export class QueryTime {
   /** `start`/`end`: Dates, ISO text (UTC when zone-less), epoch ms or offsets ("-1d", "-2w@d"); default the last day. */
-  constructor({ start = "-1d", end = "0s", now = Date.now() } = {}) {
+  constructor(options) {
+    const { start = "-1d", end = "0s", now = Date.now() } = wasm.checkOptions("QueryTime", options, ["start", "end", "now"]);
     this.set({ start, end, now });
   }
   /** Changes the range; returns this. */
-  set({ start = this.start, end = this.end, now = Date.now() } = {}) {
+  set(options) {
+    const { start = this.start, end = this.end, now = Date.now() } =
+      wasm.checkOptions("QueryTime.set", options, ["start", "end", "now"]);
     const s = new Date(resolveTime(start, now));
     const e = new Date(resolveTime(end, now));
     if (s > e) throw new RangeError(`the start (${s.toISOString()}) is after the end (${e.toISOString()})`);
@@ -49,7 +52,8 @@ export class QueryTime {
     return this.set({ start: now - spanMs(span), end: now, now });
   }
   /** `before`/`after` a reference time (e.g. an alert's time): the range [ref − before, ref + after]. */
-  around(reference, { before = "1h", after = "1h" } = {}) {
+  around(reference, options) {
+    const { before = "1h", after = "1h" } = wasm.checkOptions("QueryTime.around", options, ["before", "after"]);
     const ref = resolveTime(reference);
     return this.set({ start: ref - spanMs(before), end: ref + spanMs(after) });
   }

@@ -10,7 +10,18 @@
 //! | [`query`] | where tables come from: the query catalog, Log Analytics, Data Explorer |
 //! | [`demo`] | the demo data set (a file beside the wasm), shifted so its newest event is now |
 //! | [`time`] | the one time grammar: datetime text (zone-less = UTC), epoch ms ⇄ ns, timespans, offsets like `-2w@d` |
+//! | [`options`] | the one reader of options objects: snake_case or camelCase names, "did you mean", typed values |
 //! | [`kql`], [`decode`], [`ioc`], [`enrich`], [`entity`], [`pivot`], [`vis`], [`net`] | later sections of the Tour |
+//!
+//! The seams every section shares:
+//!
+//! Options: every API reads its options object with [`options::read`] into a `Deserialize` struct of the module
+//! that owns the meaning (`decode::UnpackOptions`, `ioc::IocOptions`, `vis::TimelineOptions`, …), or with
+//! [`options::normalize`] against a list of names (a catalog query's parameters). Unknown names are errors naming the
+//! function and the closest known name; the JS wrapper passes options through.
+//!
+//! Time: [`time`] is the one grammar of datetimes (ISO text, zone-less = UTC), epoch ms ⇄ ns, timespans (KQL
+//! literals, Log Analytics text) and offsets (`-2w@d`); [`time::When`] is "a point in time a user gave" in options.
 //!
 //! Transport: every HTTP call goes through [`net::Service`] (endpoint or proxy, per-session cache, rate limit,
 //! bounded retries, one wording of failures per status), with tokens and keys as [`net::Secret`]s that no message

@@ -6,6 +6,7 @@ import { loadHuntbook, fixture } from "./helpers.mjs";
 
 const hb = await loadHuntbook();
 
+await hb.loadDemo();
 const qp = new hb.QueryProvider("LocalData");
 const sentinel = () => new hb.QueryProvider("LogAnalytics");
 const getToken = () => "t";
@@ -53,6 +54,23 @@ const CASES = [
     "connect: unknown option 'databse' (did you mean 'database'?). Options are: cluster, database, get_token, timeout"],
   ["QueryProvider", () => new hb.QueryProvider("LocalData", { queryTme: new hb.QueryTime() }),
     "QueryProvider: unknown option 'queryTme' (did you mean 'query_time'?). Options are: data, query_time"],
+  ["timeline (TimelineModel)", () => new hb.TimelineModel(procs, { titel: "x" }),
+    "timeline: unknown option 'titel' (did you mean 'title'?). Options are: time_column, end_time_column, group_by, " +
+    "source_columns, title, height, width, color, legend, range_tool, ref_time, ref_label, ref_events, ref_col, yaxis, " +
+    "xgrid, ygrid, value_column, kind"],
+  ["barChart", () => hb.barChart(procs, "Account", { topn: 5 }),
+    "barChart: unknown option 'topn' (did you mean 'top_n'?). Options are: column, title, xlabel, top_n, other_label, " +
+    "include_other, dropna, width, height, color"],
+  ["readTables", () => hb.readTables("a,b\n1,2", { fromat: "csv" }),
+    "readTables: unknown option 'fromat' (did you mean 'format'?). Options are: name, format"],
+  ["loadTable", () => hb.loadTable("a,b\n1,2", { shiftToNw: true }),
+    "loadTable: unknown option 'shiftToNw' (did you mean 'shift_to_now'?). Options are: name, format, shift_to_now, now, signal"],
+  ["loadDemo", () => hb.loadDemo({ nwo: 0 }),
+    "loadDemo: unknown option 'nwo' (did you mean 'now'?). Options are: now, url"],
+  ["QueryTime", () => new hb.QueryTime({ strat: "-2d" }),
+    "QueryTime: unknown option 'strat' (did you mean 'start'?). Options are: start, end, now"],
+  ["QueryTime.around", () => new hb.QueryTime().around(Date.now(), { befor: "1h" }),
+    "QueryTime.around: unknown option 'befor' (did you mean 'before'?). Options are: before, after"],
   ["schemaTables", () => qp.schemaTables({ signl: null, sigal: new AbortController().signal }),
     "schemaTables: unknown option 'sigal' (did you mean 'signal'?). Options are: signal"],
 ];
