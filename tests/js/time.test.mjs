@@ -8,6 +8,7 @@ import { loadHuntbook } from "./helpers.mjs";
 process.env.TZ = "Pacific/Chatham";
 
 const hb = await loadHuntbook();
+await hb.loadDemo();
 const qp = new hb.QueryProvider("LocalData");
 
 /** The datetime(…) literals of rendered KQL. */
