@@ -14,10 +14,12 @@ import { progress } from "./widgets/progress.js";
 import { bytesAt, demoTables } from "./demo.js";
 import * as analysis from "./analysis.js";
 import * as vis from "./vis/index.js";
+import * as enrich from "./enrich/index.js";
 
 export { DataFrame, QueryProvider, QueryTime, parseOffset, dataSource, queryTime, queryBrowser, progress };
 export * from "./analysis.js";
 export * from "./vis/index.js";
+export * from "./enrich/index.js";
 
 let ready = null;
 
@@ -191,6 +193,6 @@ export async function loadTable(source, options) {
 const api = {
   init, version, loadDemo, loadTable, readTables, useArrow, LocalData, DataFrame,
   QueryProvider, QueryTime, parseOffset, dataSource, queryTime, queryBrowser, progress,
-  ...analysis, ...vis,
+  ...analysis, ...vis, ...enrich,
 };
 export default api;

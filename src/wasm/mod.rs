@@ -4,6 +4,9 @@
 //! message. The friendly API notebook users call is the JS wrapper in `js/`, which wraps these classes.
 
 mod analysis;
+mod enrich_geo;
+mod enrich_net;
+mod enrich_ti;
 mod frame;
 mod net;
 mod options;

@@ -1,0 +1,1 @@
+// Enrichment (geo): filled in by issue #11.

@@ -1,0 +1,1 @@
+// Enrichment (net): filled in by issue #11.

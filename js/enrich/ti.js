@@ -1,0 +1,1 @@
+// Enrichment (ti): filled in by issue #11.

@@ -1,0 +1,1 @@
+//! Bindings of `crate::enrich` (geo): filled in by issue #11.

@@ -1,0 +1,1 @@
+//! Bindings of `crate::enrich` (net): filled in by issue #11.

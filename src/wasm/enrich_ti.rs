@@ -1,0 +1,1 @@
+//! Bindings of `crate::enrich` (ti): filled in by issue #11.
