@@ -214,14 +214,18 @@ export class QueryProvider {
 export function dataSource(options?: { timeout?: number; label?: string }): HTMLFormElement & { value: "sentinel" | "demo" | null; chosen: Promise<"sentinel" | "demo"> };
 export function queryTime(options?: { queryTime?: QueryTime; label?: string }): HTMLFormElement & { value: { start: Date; end: Date }; queryTime: QueryTime };
 export function queryBrowser(qp: QueryProvider, options?: { filter?: string; rows?: number }): HTMLDivElement & { value: string | null };
-export function progress<T>(task: (signal: AbortSignal) => Promise<T>, options?: { label?: string }): HTMLDivElement & { value: Promise<T> };
+export function progress<T>(task: (signal: AbortSignal, report: (done: number, total: number) => void) => Promise<T>, options?: { label?: string }): HTMLDivElement & { value: Promise<T> };
+/** msticpy's TI results browser: IoCs filtered by severity (default ["warning", "high"]), per-provider details and raw JSON. */
+export function browseResults(results: DataFrame | Record<string, unknown>[], options?: { severities?: ("unknown" | "information" | "warning" | "high")[] }): HTMLDivElement & { value: Record<string, unknown>[] };
 
 export * from "./analysis.js";
 export * from "./vis/index.js";
+export * from "./enrich/index.js";
 import type * as analysis from "./analysis.js";
 import type * as vis from "./vis/index.js";
+import type * as enrich from "./enrich/index.js";
 
-declare const huntbook: typeof analysis & typeof vis & {
+declare const huntbook: typeof analysis & typeof vis & typeof enrich & {
   init: typeof init;
   version: typeof version;
   loadDemo: typeof loadDemo;
@@ -237,5 +241,6 @@ declare const huntbook: typeof analysis & typeof vis & {
   queryTime: typeof queryTime;
   queryBrowser: typeof queryBrowser;
   progress: typeof progress;
+  browseResults: typeof browseResults;
 };
 export default huntbook;

@@ -34,7 +34,7 @@ mkdir -p "$dist"
 cp pkg-template/package.json pkg-template/README.md "$dist/"
 cp js/*.js js/*.d.ts "$dist/"
 mkdir -p "$dist/widgets" "$dist/vis" "$dist/enrich" && cp js/widgets/*.js "$dist/widgets/" && cp js/vis/*.js js/vis/*.d.ts "$dist/vis/"
-cp js/enrich/*.js "$dist/enrich/"
+cp js/enrich/*.js js/enrich/*.d.ts "$dist/enrich/"
 cp "$out/huntbook_wasm.js" "$out/huntbook_wasm.d.ts" "$wasm" "$dist/"
 # The demo data set, beside the wasm: loadDemo() fetches it (demo_data/demo.la.json.gz).
 cp demo_data/demo.la.json.gz "$dist/huntbook_demo.la.json.gz"
