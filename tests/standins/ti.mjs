@@ -16,7 +16,8 @@
 //   TRIGGERS.malformed → 200 with a body that is not JSON; TRIGGERS.dropped → the socket is destroyed (what a
 //   browser reports for a CORS block: a network-level TypeError).
 // A wrong key gets the provider's 401 (never echoing the key). Every request is recorded (not OPTIONS preflights);
-// answers carry permissive CORS headers so a page on another loopback origin can call them.
+// answers carry permissive CORS headers so a page on another loopback origin can call them, except under
+// `/nocors/<prefix>`, which answers the same without them (a browser blocks those: the real APIs' CORS refusal).
 import http from "node:http";
 import fs from "node:fs";
 
@@ -184,10 +185,14 @@ export async function startTiStandins({ keys = KEYS } = {}) {
   const preflights = [];
   const throttledOnce = new Set();
   const server = http.createServer(async (req, res) => {
-    res.setHeader("access-control-allow-origin", "*");
-    res.setHeader("access-control-allow-headers", "*, authorization");
-    res.setHeader("access-control-allow-methods", "GET, POST, OPTIONS");
-    res.setHeader("access-control-expose-headers", "retry-after");
+    const noCors = req.url.startsWith("/nocors/");
+    if (noCors) req.url = req.url.slice("/nocors".length);
+    else {
+      res.setHeader("access-control-allow-origin", "*");
+      res.setHeader("access-control-allow-headers", "*, authorization");
+      res.setHeader("access-control-allow-methods", "GET, POST, OPTIONS");
+      res.setHeader("access-control-expose-headers", "retry-after");
+    }
     if (req.method === "OPTIONS") {
       preflights.push(req.url);
       res.writeHead(204);
