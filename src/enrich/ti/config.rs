@@ -73,7 +73,7 @@ const IN_FLIGHT: usize = 6;
 
 #[derive(Debug)]
 enum Entry {
-    Http(TiProvider),
+    Http(Box<TiProvider>),
     Sentinel,
 }
 
@@ -155,7 +155,7 @@ impl TiSession {
                     }
                     p = p.rate_limit(RateLimit::per_minute(n));
                 }
-                Entry::Http(p)
+                Entry::Http(Box::new(p))
             };
             if entries.iter().any(|e: &Entry| e.name() == entry.name()) {
                 return Err(Error::invalid(format!("TILookup: provider {} is configured twice", entry.name())));
@@ -245,7 +245,7 @@ impl TiSession {
         let http: Vec<&TiProvider> = chosen
             .iter()
             .filter_map(|e| match e {
-                Entry::Http(p) => Some(p),
+                Entry::Http(p) => Some(&**p),
                 Entry::Sentinel => None,
             })
             .collect();

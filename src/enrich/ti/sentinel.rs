@@ -61,6 +61,7 @@ pub fn columns(ty: IocType) -> Option<&'static [&'static str]> {
 }
 
 /// Each value prepared: `(ioc, type)` to look up, or the row that says why not.
+#[allow(clippy::result_large_err)]
 fn prepared(values: &[(String, Option<IocType>)]) -> Vec<std::result::Result<(String, IocType), TiResult>> {
     values
         .iter()
