@@ -406,7 +406,7 @@ fn format_list(v: &Value) -> Option<String> {
 }
 
 /// Text escaped for a regular KQL string literal (either quote).
-fn escape_regular(s: &str) -> String {
+pub(crate) fn escape_regular(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -16,18 +16,22 @@ use crate::error::{Error, Result};
 use crate::ioc::ip::{ip_type, parse_ip, IpType};
 use crate::ioc::IocType;
 use crate::net::{
-    fan_out, Endpoint, HttpRequest, RateLimit, ResponseCache, Secret, Service, Transport,
+    fan_out, Endpoint, HttpRequest, HttpResponse, NetError, RateLimit, ResponseCache, Secret, Service,
+    Transport,
 };
 
 mod abuseipdb;
+mod config;
 mod greynoise;
 mod otx;
+pub mod sentinel;
 mod table;
 mod tor;
 mod urlhaus;
 mod virustotal;
 mod xforce;
 
+pub use config::{LookupOptions, ProviderConfig, TiConfig, TiSession};
 pub use table::results_frame;
 
 /// msticpy's `ResultSeverity`.
@@ -314,7 +318,7 @@ impl TiProvider {
 }
 
 /// `value` refanged and typed: its type (given, or inferred), or the row that says why it is not looked up.
-fn prepare(
+pub(crate) fn prepare(
     value: &str,
     given: Option<IocType>,
 ) -> std::result::Result<(String, IocType), (String, Status, String)> {
@@ -373,19 +377,69 @@ fn row_without_answer(
     status: Status,
     why: String,
 ) -> TiResult {
+    blank_row(p.kind.name(), p.kind.base_url(), ioc, ty, status, why)
+}
+
+/// A row of provider `provider` with no answer; `reference` is the provider's site (or query).
+pub(crate) fn blank_row(
+    provider: &str,
+    reference: &str,
+    ioc: String,
+    ty: Option<IocType>,
+    status: Status,
+    why: String,
+) -> TiResult {
     let ty_name = ty.map_or("unknown", IocType::as_str).to_string();
     TiResult {
         safe_ioc: ty.map_or(ioc.clone(), |t| safe_ioc(&ioc, t)),
         ioc,
         ioc_type: ty_name,
         query_subtype: None,
-        provider: p.kind.name().to_string(),
+        provider: provider.to_string(),
         result: false,
         severity: Severity::Information,
         details: Value::from(why),
         raw_result: Value::Null,
-        reference: p.kind.base_url().to_string(),
+        reference: reference.to_string(),
         status,
+    }
+}
+
+/// What a failed request's row says when the network refused it (as a browser does when the provider does not
+/// allow requests from a web page: CORS). Never holds the key.
+fn network_failure(p: &TiProvider) -> String {
+    let name = p.kind.name();
+    match &p.service.endpoint.proxy_url {
+        Some(proxy) => format!(
+            "{name} did not answer through the proxy at {proxy}: the request failed at the network level. Check that \
+             the proxy runs, forwards to {} and allows this page's origin (CORS).",
+            p.kind.base_url()
+        ),
+        None => format!(
+            "{name} does not accept requests from a web page (CORS): the browser blocked the request (or the network \
+             failed). Set providers.{name}.proxy to a proxy base URL that forwards to {}.",
+            p.kind.base_url()
+        ),
+    }
+}
+
+/// A transport that notes whether a send failed at the network level (so the row can say what to do about CORS).
+struct Watch<'a, T> {
+    inner: &'a T,
+    network_failed: std::cell::Cell<bool>,
+}
+
+impl<T: Transport> Transport for Watch<'_, T> {
+    async fn send(&self, request: &HttpRequest) -> std::result::Result<HttpResponse, NetError> {
+        let r = self.inner.send(request).await;
+        self.network_failed.set(matches!(r, Err(NetError::Network(_))));
+        r
+    }
+    async fn sleep(&self, ms: u64) -> std::result::Result<(), NetError> {
+        self.inner.sleep(ms).await
+    }
+    fn now_ms(&self) -> u64 {
+        self.inner.now_ms()
     }
 }
 
@@ -432,17 +486,13 @@ pub async fn lookup<T: Transport>(
             ))
         }
     };
-    let resp = match p.service.send(t, &req, cache).await {
+    let watch = Watch { inner: t, network_failed: std::cell::Cell::new(false) };
+    let resp = match p.service.send(&watch, &req, cache).await {
         Ok(r) => r,
         Err(Error::Cancelled) => return Err(Error::Cancelled),
         Err(e) => {
-            return Ok(row_without_answer(
-                p,
-                ioc,
-                Some(ty),
-                Status::Error(None),
-                e.to_string(),
-            ))
+            let why = if watch.network_failed.get() { network_failure(p) } else { e.to_string() };
+            return Ok(row_without_answer(p, ioc, Some(ty), Status::Error(None), req.redact(&why)));
         }
     };
     let reference = req.redact(&req.url);
@@ -479,9 +529,9 @@ pub async fn lookup<T: Transport>(
 /// Looks up every value in every provider (rows IoC by IoC, providers in the given order), at most
 /// `max_in_flight` requests at a time; each provider's rate limit still holds. `progress(done, total)` and
 /// `cancelled()` as for [`fan_out`].
-pub async fn lookup_many<T: Transport>(
+pub async fn lookup_many<T: Transport, P: std::borrow::Borrow<TiProvider>>(
     t: &T,
-    providers: &[TiProvider],
+    providers: &[P],
     values: &[(String, Option<IocType>)],
     cache: Option<&ResponseCache>,
     max_in_flight: usize,
@@ -490,7 +540,7 @@ pub async fn lookup_many<T: Transport>(
 ) -> Result<Vec<TiResult>> {
     let jobs: Vec<_> = values
         .iter()
-        .flat_map(|(v, ty)| providers.iter().map(move |p| lookup(t, p, v, *ty, cache)))
+        .flat_map(|(v, ty)| providers.iter().map(move |p| lookup(t, p.borrow(), v, *ty, cache)))
         .collect();
     fan_out(jobs, max_in_flight, cancelled, progress)
         .await?
