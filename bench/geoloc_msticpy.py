@@ -5,11 +5,14 @@ GeoLiteLookup is built the way an analyst with a downloaded database builds it: 
 folder and auto-update off, so it never downloads. With no msticpyconfig.yaml its settings lookup finds no
 "GeoIPLite" section and uses defaults; nothing is patched."""
 import json
+import logging
 import sys
 import time
 import warnings
 
 warnings.filterwarnings("ignore")
+# msticpy logs a warning for each address not in the file; silenced so its time is the lookups alone.
+logging.disable(logging.WARNING)
 
 import pandas as pd  # noqa: E402
 from msticpy.context.geoip import GeoLiteLookup  # noqa: E402
