@@ -32,7 +32,7 @@ mod tests;
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use maxminddb::{MaxMindDbError, Reader};
+use maxminddb::{path, MaxMindDbError, PathElement, Reader};
 use polars::prelude::*;
 use serde::Deserialize;
 
@@ -133,53 +133,6 @@ impl std::fmt::Debug for GeoDb {
     }
 }
 
-/// The parts of a City-edition record msticpy reads (everything else in the record is skipped).
-#[derive(Deserialize, Default)]
-struct CityRecord<'a> {
-    #[serde(borrow, default)]
-    country: Option<Place<'a>>,
-    #[serde(borrow, default)]
-    subdivisions: Option<Vec<Place<'a>>>,
-    #[serde(borrow, default)]
-    city: Option<Place<'a>>,
-    #[serde(default)]
-    location: Option<Location>,
-}
-
-#[derive(Deserialize, Default)]
-struct Place<'a> {
-    #[serde(borrow, default)]
-    iso_code: Option<&'a str>,
-    #[serde(borrow, default)]
-    names: Option<Names<'a>>,
-}
-
-#[derive(Deserialize, Default)]
-struct Names<'a> {
-    #[serde(borrow, default)]
-    en: Option<&'a str>,
-}
-
-#[derive(Deserialize, Default)]
-struct Location {
-    #[serde(default)]
-    latitude: Option<f64>,
-    #[serde(default)]
-    longitude: Option<f64>,
-}
-
-#[derive(Deserialize, Default)]
-struct AsnRecord<'a> {
-    #[serde(default)]
-    autonomous_system_number: Option<u32>,
-    #[serde(borrow, default)]
-    autonomous_system_organization: Option<&'a str>,
-}
-
-fn english(place: &Option<Place<'_>>) -> Option<String> {
-    place.as_ref()?.names.as_ref()?.en.map(str::to_string)
-}
-
 /// At most 60 characters of attacker-controlled text for an error.
 fn shorten(s: &str) -> String {
     let mut out: String = s.chars().take(60).collect();
@@ -266,32 +219,28 @@ impl GeoDb {
             v4 => v4,
         };
         let found = self.reader.lookup(addr).map_err(damaged)?;
-        let filled = match self.edition {
-            Edition::City => match found.decode::<CityRecord>().map_err(damaged)? {
-                Some(r) => {
-                    row.country_code = r.country.as_ref().and_then(|c| c.iso_code).map(str::to_string);
-                    row.country = english(&r.country);
-                    row.state = r.subdivisions.as_ref().and_then(|s| s.first()).and_then(|s| {
-                        s.names.as_ref().and_then(|n| n.en).map(str::to_string)
-                    });
-                    row.city = english(&r.city);
-                    row.longitude = r.location.as_ref().and_then(|l| l.longitude);
-                    row.latitude = r.location.as_ref().and_then(|l| l.latitude);
-                    true
-                }
-                None => false,
-            },
-            Edition::Asn => match found.decode::<AsnRecord>().map_err(damaged)? {
-                Some(r) => {
-                    row.asn = r.autonomous_system_number;
-                    row.asn_description = r.autonomous_system_organization.map(str::to_string);
-                    true
-                }
-                None => false,
-            },
-        };
-        if !filled {
+        if !found.has_data() {
             row.note = Some("not found in the database".into());
+            return Ok(row);
+        }
+        // Only the fields msticpy reads, each by its path (one small decoder per value type keeps the wasm small).
+        let text = |path: &[PathElement<'_>]| -> Result<Option<String>> {
+            Ok(found.decode_path::<&str>(path).map_err(damaged)?.map(str::to_string))
+        };
+        let real = |path: &[PathElement<'_>]| found.decode_path::<f64>(path).map_err(damaged);
+        match self.edition {
+            Edition::City => {
+                row.country_code = text(&path!["country", "iso_code"])?;
+                row.country = text(&path!["country", "names", "en"])?;
+                row.state = text(&path!["subdivisions", 0, "names", "en"])?;
+                row.city = text(&path!["city", "names", "en"])?;
+                row.longitude = real(&path!["location", "longitude"])?;
+                row.latitude = real(&path!["location", "latitude"])?;
+            }
+            Edition::Asn => {
+                row.asn = found.decode_path::<u32>(&path!["autonomous_system_number"]).map_err(damaged)?;
+                row.asn_description = text(&path!["autonomous_system_organization"])?;
+            }
         }
         Ok(row)
     }
