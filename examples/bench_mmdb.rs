@@ -12,7 +12,10 @@ use std::net::{IpAddr, Ipv4Addr};
 use huntbook::enrich::geo::write::{city_mmdb, CityEntry, DbInfo};
 use huntbook::ioc::ip::{ip_type, IpType};
 
-const PLACES: &[(&str, &str, &str, &str, &str, &str, f64, f64)] = &[
+/// Country code, country, continent, state code, state, city, latitude, longitude.
+type Place = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str, f64, f64);
+
+const PLACES: &[Place] = &[
     ("US", "United States", "NA", "WA", "Washington", "Seattle", 47.6062, -122.3321),
     ("US", "United States", "NA", "TX", "Texas", "Austin", 30.2672, -97.7431),
     ("US", "United States", "NA", "VA", "Virginia", "Ashburn", 39.0438, -77.4874),
