@@ -14,15 +14,15 @@ export const DEMO_FILE = "huntbook_demo.la.json.gz";
 let cached = null; // { url, bytes: Promise<Uint8Array> } of the last file fetched
 let last = null; // the wasm LocalData the last loadDemo() made
 
-/** The bytes at `url`: fetched, or read from disk for a `file:` URL (Node.js). */
-export async function bytesAt(url) {
+/** The bytes at `url`: fetched, or read from disk for a `file:` URL (Node.js). `what` names them in errors. */
+export async function bytesAt(url, what = "the demo data") {
   if (url.protocol === "file:") {
     const fsName = "node:fs/promises";
     const fs = await import(/* @vite-ignore */ fsName);
     return new Uint8Array(await fs.readFile(url));
   }
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`could not load the demo data from ${url}: HTTP ${res.status} ${res.statusText}`);
+  if (!res.ok) throw new Error(`could not load ${what} from ${url}: HTTP ${res.status} ${res.statusText}`);
   return new Uint8Array(await res.arrayBuffer());
 }
 
