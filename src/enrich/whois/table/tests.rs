@@ -209,3 +209,32 @@ fn joins_onto_the_input_table() {
     assert_eq!(asn.get(2), Some("COMCAST-7922, US"));
     assert!(column_values(&input, "IP").unwrap_err().to_string().contains("IPAddress"));
 }
+
+#[test]
+fn demo_answers_replay_offline() {
+    let answers = include_bytes!("../../../../demo_data/demo_answers.json");
+    let replay = crate::net::Replay::from_json(answers, "the demo answers").unwrap();
+    let mut c = WhoisClient::new(DohResolver::new(None));
+    c.bootstrap = parse_bootstrap(BOOTSTRAP).unwrap();
+    let ips = ["24.16.133.227", "185.220.101.45", "203.0.113.66", "9.9.9.9"].map(String::from);
+    let rows = block_on(lookup_many(&c, &replay, ips, None, || false)).unwrap();
+    let Outcome::Found(w) = &rows[0].outcome else { panic!("{:?}", rows[0]) };
+    assert_eq!(w.asn.asn, "7922");
+    assert_eq!(w.asn.asn_description, "COMCAST-7922, US");
+    assert_eq!(w.nets.len(), 2, "the ARIN net and its /8 parent (rel: up)");
+    assert_eq!(w.nets[1].handle, "NET24");
+    let Outcome::Found(w) = &rows[1].outcome else { panic!("{:?}", rows[1]) };
+    assert_eq!((w.asn.asn.as_str(), w.asn.asn_registry.as_str()), ("60729", "ripencc"));
+    assert_eq!(rows[2].outcome, Outcome::NotPublic(IpType::Reserved));
+    let Outcome::Failed(e) = &rows[3].outcome else { panic!("{:?}", rows[3]) };
+    assert!(e.contains("no recorded demo answer for GET https://cloudflare-dns.com/dns-query?name=9.9.9.9.origin"), "{e}");
+    let dns = block_on(DohResolver::new(None).resolve_types(
+        &replay,
+        "cdn-updates.northwind-sync.xyz",
+        &crate::enrich::dns::DEFAULT_TYPES,
+        None,
+    ))
+    .unwrap();
+    assert_eq!(dns.len(), 1);
+    assert_eq!((dns[0].record_type.as_str(), dns[0].data.as_str(), dns[0].ttl), ("A", "203.0.113.66", 60));
+}
