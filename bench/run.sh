@@ -14,3 +14,4 @@ node parse.mjs
 node kql.mjs
 node analysis.mjs
 node timeline.mjs
+node whois.mjs
