@@ -92,7 +92,8 @@ test("whois reports failures as rows, cancels on a signal, checks its options", 
   const ac = new AbortController();
   ac.abort();
   await assert.rejects(hb.whois("8.8.4.4", { ...opts(), signal: ac.signal }), /cancel/i);
-  await assert.rejects(hb.whois("8.8.8.8", { ...opts(), rdapURL: "x" }), /whois: unknown option 'rdapURL' \(did you mean 'rdap_url'\?\)/);
+  await assert.rejects(hb.whois("8.8.8.8", { resolver: s.resolver, rdpUrl: "x" }), /whois: unknown option 'rdpUrl' \(did you mean 'rdap_url'\?\)/);
+  await assert.rejects(hb.whois("8.8.8.8", { ...opts(), rdap_url: "x" }), /option 'rdap_url' is given twice/);
   await assert.rejects(hb.whois("8.8.8.8", { join: "yes" }), /whois: option 'join'/);
   await assert.rejects(hb.whois("8.8.8.8", { join: true }), /join: true\} needs a DataFrame/);
   const { tables: [t] } = hb.readTables("IP\n1.2.3.4", { format: "csv" });
