@@ -18,7 +18,7 @@ use crate::enrich::dns::{records_frame, DnsOptions, DohResolver, DEFAULT_TYPES};
 use crate::enrich::whois::table::{column_values, join_whois, lookup_many, whois_frame, WhoisOptions};
 use crate::enrich::whois::{parse_bootstrap, WhoisClient};
 use crate::ioc::ip::{ip_type, parse_ip};
-use crate::net::{Replay, ResponseCache, Transport};
+use crate::net::{HttpRequest, HttpResponse, NetError, Replay, ResponseCache, Transport};
 use crate::options;
 
 /// Client time limit of one request, in seconds.
@@ -33,24 +33,51 @@ fn cache() -> &'static ResponseCache {
     CACHE.with(|c| *c)
 }
 
-fn replay(demo_answers: Option<Vec<u8>>) -> JsResult<Option<Replay>> {
-    demo_answers.map(|b| Replay::from_json(&b, "the demo answers (huntbook_demo_answers.json)")).transpose().map_err(js_err)
+/// `fetch`, or the recorded demo answers: one transport type, so the lookup code is compiled once (wasm size).
+enum Net {
+    Fetch(FetchTransport),
+    Demo(Replay),
+}
+
+impl Transport for Net {
+    async fn send(&self, r: &HttpRequest) -> Result<HttpResponse, NetError> {
+        match self {
+            Net::Fetch(t) => t.send(r).await,
+            Net::Demo(t) => t.send(r).await,
+        }
+    }
+    async fn sleep(&self, ms: u64) -> Result<(), NetError> {
+        match self {
+            Net::Fetch(t) => t.sleep(ms).await,
+            Net::Demo(t) => t.sleep(ms).await,
+        }
+    }
+    fn now_ms(&self) -> u64 {
+        match self {
+            Net::Fetch(t) => t.now_ms(),
+            Net::Demo(t) => t.now_ms(),
+        }
+    }
+}
+
+/// The transport and cache of a call: the demo answers when given (no cache), else `fetch` with the session cache.
+fn transport(
+    demo_answers: Option<Vec<u8>>,
+    signal: Option<AbortSignal>,
+) -> JsResult<(Net, Option<&'static ResponseCache>)> {
+    Ok(match demo_answers {
+        Some(b) => (
+            Net::Demo(Replay::from_json(&b, "the demo answers (huntbook_demo_answers.json)").map_err(js_err)?),
+            None,
+        ),
+        None => (Net::Fetch(FetchTransport { signal, timeout_s: TIMEOUT_S }), Some(cache())),
+    })
 }
 
 fn whois_options(v: &JsValue) -> JsResult<WhoisOptions> {
     options::read("whois", &json_of(v)?).map_err(js_err)
 }
 
-async fn whois_with<T: Transport>(
-    t: &T,
-    client: &WhoisClient,
-    values: Vec<String>,
-    cache: Option<&ResponseCache>,
-    signal: Option<&AbortSignal>,
-) -> JsResult<WasmFrame> {
-    let rows = lookup_many(client, t, values, cache, || signal.is_some_and(AbortSignal::aborted)).await.map_err(js_err)?;
-    whois_frame(&rows).map(Into::into).map_err(js_err)
-}
 
 /// Whois of the distinct values of `values` (one row each). `bootstrap`: IANA's RDAP bootstrap file; `demo_answers`:
 /// the recorded demo answers (then nothing goes to the network).
@@ -68,13 +95,10 @@ pub async fn whois_lookup(
         client.bootstrap = parse_bootstrap(&b).map_err(js_err)?;
     }
     client.rdap_url = o.rdap_url;
-    match replay(demo_answers)? {
-        Some(r) => whois_with(&r, &client, values, None, signal.as_ref()).await,
-        None => {
-            let t = FetchTransport { signal: signal.clone(), timeout_s: TIMEOUT_S };
-            whois_with(&t, &client, values, Some(cache()), signal.as_ref()).await
-        }
-    }
+    let (t, cache) = transport(demo_answers, signal.clone())?;
+    let cancelled = || signal.as_ref().is_some_and(AbortSignal::aborted);
+    let rows = lookup_many(&client, &t, values, cache, cancelled).await.map_err(js_err)?;
+    whois_frame(&rows).map(Into::into).map_err(js_err)
 }
 
 /// The text of `column` of `frame` (the IPs to look up).
@@ -107,14 +131,8 @@ pub async fn dns_resolve(
     let doh = DohResolver::new(o.resolver.as_deref());
     let types: Vec<String> =
         if o.types.is_empty() { DEFAULT_TYPES.iter().map(|s| s.to_string()).collect() } else { o.types };
-    let rows = match replay(demo_answers)? {
-        Some(r) => doh.resolve_types(&r, &name, &types, None).await,
-        None => {
-            let t = FetchTransport { signal, timeout_s: TIMEOUT_S };
-            doh.resolve_types(&t, &name, &types, Some(cache())).await
-        }
-    }
-    .map_err(js_err)?;
+    let (t, cache) = transport(demo_answers, signal)?;
+    let rows = doh.resolve_types(&t, &name, &types, cache).await.map_err(js_err)?;
     records_frame(&rows).map(Into::into).map_err(js_err)
 }
 
