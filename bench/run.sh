@@ -20,3 +20,4 @@ node kql.mjs
 node analysis.mjs
 node timeline.mjs
 node geoloc.mjs
+node whois.mjs

@@ -41,6 +41,9 @@ cp demo_data/demo.la.json.gz "$dist/huntbook_demo.la.json.gz"
 # The demo GeoLite2-City-format mmdb (made-up locations for the demo data's IPs), beside the wasm: openGeoLite()
 # without a source and geoloc() in demo mode load it (demo_data/demo.mmdb, from examples/demo_mmdb.rs).
 cp demo_data/demo.mmdb "$dist/huntbook_demo.mmdb"
+# IANA's RDAP bootstrap (whois picks the registry with it) and the recorded whois/DNS answers of demo mode.
+cp src/enrich/whois/rdap_bootstrap.json "$dist/huntbook_rdap_bootstrap.json"
+cp demo_data/demo_answers.json "$dist/huntbook_demo_answers.json"
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 sed -i "s/\"version\": \"[^\"]*\"/\"version\": \"$version\"/" "$dist/package.json"
 echo "build: $dist (huntbook $version, wasm $(($(stat -c %s "$dist/huntbook_wasm_bg.wasm") / 1024)) KiB, gzip $(($(gzip -9c "$dist/huntbook_wasm_bg.wasm" | wc -c) / 1024)) KiB, demo data $(($(stat -c %s "$dist/huntbook_demo.la.json.gz") / 1024)) KiB)"

@@ -6,10 +6,42 @@
 //! CNAME, MX, TXT, NS, PTR; TXT data unquoted). Status 3 (NXDOMAIN) is no rows; any other non-zero status is an error
 //! that names it.
 
+use polars::prelude::*;
+use serde::Deserialize;
 use serde_json::Value;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, PolarsContext, Result};
+use crate::frame::Frame;
 use crate::net::{Endpoint, HttpRequest, ResponseCache, Service, Transport};
+
+/// `dnsResolve(name, options)`: the record types to ask (one type or a list; default A, AAAA, CNAME, MX) and the
+/// DNS-over-HTTPS JSON endpoint (default [`CLOUDFLARE`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DnsOptions {
+    #[serde(deserialize_with = "crate::options::one_or_many")]
+    pub types: Vec<String>,
+    pub resolver: Option<String>,
+}
+
+/// The types asked when none are given.
+pub const DEFAULT_TYPES: [&str; 4] = ["A", "AAAA", "CNAME", "MX"];
+
+/// `rows` as the table `dns` with columns Name, Type, TTL (long) and Data.
+pub fn records_frame(rows: &[DnsRecord]) -> Result<Frame> {
+    let text = |name: &str, f: &dyn Fn(&DnsRecord) -> String| {
+        StringChunked::from_iter_values(name.into(), rows.iter().map(f)).into_series().into_column()
+    };
+    let ttl = Int64Chunked::from_iter_values("TTL".into(), rows.iter().map(|r| i64::try_from(r.ttl).unwrap_or(i64::MAX)));
+    let cols = vec![
+        text("Name", &|r| r.name.clone()),
+        text("Type", &|r| r.record_type.clone()),
+        ttl.into_series().into_column(),
+        text("Data", &|r| r.data.clone()),
+    ];
+    let df = DataFrame::new(rows.len(), cols).context("building the DNS table")?;
+    Ok(Frame::new("dns", df))
+}
 
 /// Cloudflare's DNS-over-HTTPS JSON endpoint.
 pub const CLOUDFLARE: &str = "https://cloudflare-dns.com/dns-query";
@@ -99,8 +131,20 @@ impl DohResolver {
         name: &str,
         cache: Option<&ResponseCache>,
     ) -> Result<Vec<DnsRecord>> {
+        self.resolve_types(t, name, &["A", "AAAA", "MX"], cache).await
+    }
+
+    /// `name`'s records of each of `types` in turn (each record once; a CNAME asked for is not asked again when an
+    /// earlier answer already gave it).
+    pub async fn resolve_types<T: Transport, S: AsRef<str>>(
+        &self,
+        t: &T,
+        name: &str,
+        types: &[S],
+        cache: Option<&ResponseCache>,
+    ) -> Result<Vec<DnsRecord>> {
         let mut rows: Vec<DnsRecord> = Vec::new();
-        for ty in ["A", "AAAA", "MX"] {
+        for ty in types.iter().map(AsRef::as_ref) {
             for r in self.resolve(t, name, ty, cache).await? {
                 if !rows.contains(&r) {
                     rows.push(r);
@@ -270,6 +314,29 @@ mod tests {
             txt_text(r#""v=spf1 \"x\" \\ -all""#),
             r#"v=spf1 "x" \ -all"#
         );
+    }
+
+    #[test]
+    fn types_and_table() {
+        let t = Scripted::routed(|req| {
+            let body = if req.url.ends_with("type=A") || req.url.ends_with("type=CNAME") {
+                ANSWER
+            } else {
+                r#"{"Status":0}"#
+            };
+            response(200, &[], body)
+        });
+        let o: DnsOptions = crate::options::read("dnsResolve", &serde_json::json!({"types": "cname"})).unwrap();
+        assert_eq!(o.types, ["cname"]);
+        let rows = block_on(DohResolver::new(None).resolve_types(&t, "www.microsoft.com", &DEFAULT_TYPES, None)).unwrap();
+        assert_eq!(rows.len(), 2, "the CNAME answer repeats the A answer's records: each once");
+        assert_eq!(t.sent.borrow().len(), 4);
+        let f = records_frame(&rows).unwrap();
+        assert_eq!(f.column_names(), ["Name", "Type", "TTL", "Data"]);
+        assert_eq!(f.column("TTL").unwrap().i64().unwrap().get(1), Some(20));
+        assert_eq!(f.column("Data").unwrap().str().unwrap().get(1), Some("23.45.229.117"));
+        let e = crate::options::read::<DnsOptions>("dnsResolve", &serde_json::json!({"type": "A"})).unwrap_err();
+        assert!(e.to_string().contains("unknown option 'type' (did you mean 'types'?)"), "{e}");
     }
 
     #[test]

@@ -5,9 +5,10 @@
 //! Cymru: TXT `d.c.b.a.origin.asn.cymru.com` (IPv6: reversed nibbles under `origin6.asn.cymru.com`) answers
 //! `"8068 | 13.107.4.0/24 | US | arin | 2015-03-26"`, and `AS8068.asn.cymru.com` answers
 //! `"8068 | US | arin | 2015-03-26 | MICROSOFT-CORP-MSN-AS-BLOCK, US"` (the description). RDAP: the registry's base
-//! URL comes from IANA bootstrap JSON when the caller gives it ([`rdap_base_url`]; no bootstrap file is shipped
-//! yet), else from the registry Cymru named ([`registry_rdap_base`]); `rel: up` links are followed at most
-//! [`MAX_UP_LINKS`] times, each adding a net.
+//! URL comes from IANA's bootstrap registries ([`rdap_base_url`]; the package ships them beside the wasm as
+//! `huntbook_rdap_bootstrap.json`, read by [`parse_bootstrap`]), else from the registry Cymru named
+//! ([`registry_rdap_base`]); a caller's `rdap_url` replaces every base (a proxy or stand-in). `rel: up` links are
+//! followed at most [`MAX_UP_LINKS`] times, each adding a net. Many IPs at once: [`table`].
 //!
 //! Differences from msticpy's `_create_net`, which it gets wrong: `created` is the registration date and `updated`
 //! the last change (msticpy swaps them and keeps only the last event's); `cidr` lists every `cidr0_cidrs` prefix,
@@ -186,6 +187,49 @@ pub fn rdap_base_url(bootstrap: &Value, ip: IpAddr) -> Option<String> {
     best.map(|(_, u)| u.to_string())
 }
 
+/// IANA's bootstrap registries from `bytes`: the shipped file (`{"ipv4": {…}, "ipv6": {…}, "asn": {…}}`) or one
+/// IANA file (`{"services": […]}`). Each registry must have a `services` list.
+pub fn parse_bootstrap(bytes: &[u8]) -> Result<Vec<Value>> {
+    let what = "the RDAP bootstrap";
+    let v: Value = serde_json::from_slice(bytes).map_err(|e| Error::parse(what, e.to_string()))?;
+    let registries: Vec<Value> = if v.get("services").is_some() {
+        vec![v]
+    } else {
+        ["ipv4", "ipv6", "asn"].iter().filter_map(|k| v.get(*k).cloned()).collect()
+    };
+    if registries.is_empty() || registries.iter().any(|r| !r.get("services").is_some_and(Value::is_array)) {
+        return Err(Error::parse(
+            what,
+            "expected IANA's bootstrap JSON ({\"services\": [...]}, or {\"ipv4\", \"ipv6\", \"asn\"} of them)",
+        ));
+    }
+    Ok(registries)
+}
+
+/// The base URL IANA's ASN bootstrap (`asn.json`: ranges `"64512-65534"` or single numbers) gives for `asn`.
+pub fn rdap_asn_base_url(bootstrap: &Value, asn: u32) -> Option<String> {
+    let services = bootstrap.get("services")?.as_array()?;
+    services.iter().find_map(|s| {
+        let ranges = s.get(0)?.as_array()?;
+        let hit = ranges.iter().filter_map(Value::as_str).any(|r| {
+            let (lo, hi) = r.split_once('-').unwrap_or((r, r));
+            matches!((lo.trim().parse::<u32>(), hi.trim().parse::<u32>()), (Ok(lo), Ok(hi)) if lo <= asn && asn <= hi)
+        });
+        if !hit {
+            return None;
+        }
+        let urls = s.get(1)?.as_array()?;
+        urls.iter().filter_map(Value::as_str).find(|u| u.starts_with("https://")).map(String::from)
+    })
+}
+
+/// `href` (an RDAP URL with an `/ip/…` path) moved onto `base`: `https://rdap.arin.net/registry/ip/13.64.0.0/11`
+/// on `http://127.0.0.1:9/rdap/` → `http://127.0.0.1:9/rdap/ip/13.64.0.0/11`. `None` when there is no `/ip/`.
+pub fn rebase_rdap_url(href: &str, base: &str) -> Option<String> {
+    let at = href.rfind("/ip/")?;
+    Some(format!("{}{}", base.trim_end_matches('/'), &href[at..]))
+}
+
 /// A string field of an RDAP object.
 fn text(v: &Value, k: &str) -> String {
     v.get(k)
@@ -310,8 +354,10 @@ pub fn rdap_up_link(v: &Value) -> Option<String> {
 pub struct WhoisClient {
     pub doh: DohResolver,
     pub rdap: Service,
-    /// IANA's RDAP bootstrap JSON for IPv4 and IPv6 (when given, it chooses the registry).
+    /// IANA's RDAP bootstrap registries ([`parse_bootstrap`]; when given, they choose the registry).
     pub bootstrap: Vec<Value>,
+    /// Replaces every RDAP base URL, `rel: up` links included (a proxy or a stand-in).
+    pub rdap_url: Option<String>,
 }
 
 impl WhoisClient {
@@ -326,6 +372,7 @@ impl WhoisClient {
             doh,
             rdap,
             bootstrap: Vec::new(),
+            rdap_url: None,
         }
     }
 
@@ -389,7 +436,16 @@ impl WhoisClient {
                 Error::parse(format!("the RDAP answer from {}", req.url), e.to_string())
             })?;
             nets.push(parse_rdap_net(&v)?);
-            match rdap_up_link(&v) {
+            let up = match &self.rdap_url {
+                Some(base) => v
+                    .pointer("/links")
+                    .and_then(Value::as_array)
+                    .and_then(|l| l.iter().find(|l| l.get("rel").and_then(Value::as_str) == Some("up")))
+                    .and_then(|l| l.get("href")?.as_str())
+                    .and_then(|h| rebase_rdap_url(h, base)),
+                None => rdap_up_link(&v),
+            };
+            match up {
                 Some(up) => url = up,
                 None => break,
             }
@@ -416,7 +472,10 @@ impl WhoisClient {
         }
         let asn = self.asn(t, addr, cache).await?;
         let from_bootstrap = self.bootstrap.iter().find_map(|b| rdap_base_url(b, addr));
-        let base = from_bootstrap
+        let base = self
+            .rdap_url
+            .clone()
+            .or(from_bootstrap)
             .or_else(|| registry_rdap_base(&asn.asn_registry).map(String::from))
             .ok_or_else(|| {
                 Error::Service(format!(
@@ -432,6 +491,8 @@ impl WhoisClient {
         })
     }
 }
+
+pub mod table;
 
 #[cfg(test)]
 mod tests;

@@ -4,9 +4,10 @@
 //!
 //! [`ip_type`] follows msticpy's `get_ip_type` exactly: the first of multicast, global (public), loopback,
 //! link-local, unspecified, private, reserved that holds, by Python's `ipaddress` rules (the IANA special-purpose
-//! registries, as in Python 3.13: `100.64.0.0/10` is neither global nor private, so it is `Unspecified`;
-//! documentation ranges such as `198.51.100.0/24` and `2001:db8::/32` are `Private`). An IPv4-mapped IPv6
-//! address (`::ffff:10.0.0.1`) is classified as its IPv4 address.
+//! registries, as in Python 3.13: `100.64.0.0/10` is neither global nor private, so it is `Unspecified`), except
+//! that the documentation ranges (`192.0.2.0/24`, `198.51.100.0/24`, `203.0.113.0/24`, `2001:db8::/32`,
+//! `3fff::/20`) are `Reserved`, as msticpy's own tests expect (Python's `ipaddress` counts them private). An
+//! IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) is classified as its IPv4 address.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -94,12 +95,28 @@ pub fn ip_type(addr: IpAddr) -> IpType {
         IpType::LinkLocal
     } else if flags.unspecified {
         IpType::Unspecified
+    } else if is_documentation(addr) {
+        IpType::Reserved
     } else if flags.private {
         IpType::Private
     } else if flags.reserved {
         IpType::Reserved
     } else {
         IpType::Unspecified
+    }
+}
+
+/// The documentation ranges (RFC 5737, RFC 3849, RFC 9637): msticpy's `Reserved`.
+fn is_documentation(addr: IpAddr) -> bool {
+    match addr {
+        IpAddr::V4(v4) => in_v4(
+            u32::from(v4),
+            &[(0xc000_0200, 24), (0xc633_6400, 24), (0xcb00_7100, 24)],
+        ),
+        IpAddr::V6(v6) => in_v6(
+            u128::from(v6),
+            &[(0x2001_0db8 << 96, 32), (0x3fff << 112, 20)],
+        ),
     }
 }
 
@@ -316,8 +333,8 @@ mod tests {
         ip_type(parse_ip(s).unwrap())
     }
 
-    /// msticpy's own test cases (`tests/context/test_ip_utils.py`, in `../shared/fixtures/enrich`): for the
-    /// documentation ranges msticpy accepts `Private` or `Reserved`; Python's rules give `Private`.
+    /// msticpy's own test cases (`tests/context/test_ip_utils.py`, in `../shared/fixtures/enrich`), every class
+    /// exactly (the documentation ranges are `Reserved`).
     #[test]
     fn msticpy_ip_types_fixture() {
         let path = concat!(
@@ -333,11 +350,7 @@ mod tests {
             for (class, addr) in fixture[family].as_object().unwrap() {
                 let want: IpType = class.parse().unwrap();
                 let got = ty(addr.as_str().unwrap());
-                if want == IpType::Reserved {
-                    assert_eq!(got, IpType::Private, "{addr}");
-                } else {
-                    assert_eq!(got, want, "{addr}");
-                }
+                assert_eq!(got, want, "{addr}");
                 n += 1;
             }
         }
@@ -358,6 +371,11 @@ mod tests {
         assert_eq!(ty("2001:4860:4860::8888"), IpType::Public);
         assert_eq!(ty("2001:20::1"), IpType::Public); // ORCHIDv2, an exception inside 2001::/23
         assert_eq!(ty("fe80::1"), IpType::LinkLocal);
+        assert_eq!(ty("203.0.113.66"), IpType::Reserved); // documentation ranges
+        assert_eq!(ty("192.0.2.1"), IpType::Reserved);
+        assert_eq!(ty("::ffff:198.51.100.7"), IpType::Reserved);
+        assert_eq!(ty("3fff::1"), IpType::Reserved);
+        assert_eq!(ty("192.0.3.1"), IpType::Public);
         assert_eq!("link local".parse::<IpType>(), Ok(IpType::LinkLocal));
         assert!("Local"
             .parse::<IpType>()
