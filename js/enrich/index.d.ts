@@ -4,7 +4,7 @@ import type { DataFrame } from "../index.js";
 /** A DataFrame an enrichment call returned; `demo` is true when demo sources answered. */
 export type EnrichFrame = DataFrame & { demo?: boolean };
 
-export type TiProviderName = "VirusTotal" | "OTX" | "AbuseIPDB" | "GreyNoise" | "XForce" | "Tor" | "URLhaus" | "MSSentinel";
+export type TiProviderName = "VirusTotal" | "OTX" | "AbuseIPDB" | "GreyNoise" | "XForce" | "Tor" | "URLhaus" | "Sentinel" | "MSSentinel" | "AzSTI" | "AzureSentinel";
 export interface TiProviderConfig {
   /** The API key (XForce: "ApiID:AuthKey"). Kept in wasm memory; never logged, shown or put in an error. */
   key?: string;
