@@ -10,15 +10,7 @@
 // the closest known one.
 
 import * as wasm from "./huntbook_wasm.js";
-import { DataFrame, wrapFrame } from "./frame.js";
-
-function ready(what) {
-  try {
-    wasm.version();
-  } catch {
-    throw new Error(`${what}: huntbook is not initialised: call \`await huntbook.init()\` first`);
-  }
-}
+import { DataFrame, wrapFrame, ready } from "./frame.js";
 
 /**
  * `options` as the wasm side reads them (names and values are checked there): host objects made plain, at any

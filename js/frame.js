@@ -4,9 +4,19 @@
 // Out: toArrow() (an apache-arrow Table for Observable Plot, Inputs.table, arquero), toArrowIPC() (bytes),
 // toRows() (plain objects), toHTML() (an escaped HTML string), toElement() (a DOM element; pages only).
 
+import * as wasm from "./huntbook_wasm.js";
 import { tableElement } from "./html.js";
 
 let arrowModule = null;
+/** Throws "<what>: huntbook is not initialised…" unless `init()` has loaded the wasm. */
+export function ready(what) {
+  try {
+    wasm.version();
+  } catch {
+    throw new Error(`${what}: huntbook is not initialised: call \`await huntbook.init()\` first`);
+  }
+}
+
 export function setArrow(mod) {
   arrowModule = mod;
 }

@@ -11,7 +11,7 @@
 // workspace's addresses, not MaxMind data); in demo mode (`useDemoEnrichment()`) `geoloc` uses it by default.
 
 import * as wasm from "../huntbook_wasm.js";
-import { DataFrame, wrapFrame } from "../frame.js";
+import { DataFrame, wrapFrame, ready } from "../frame.js";
 import { bytesAt } from "../demo.js";
 import { demoEnrichment, markDemo } from "./demo.js";
 
@@ -23,14 +23,6 @@ const MAX_BYTES = 512 * 1024 * 1024;
 
 let lastOpened = null; // the GeoLite of the last openGeoLite(source) with a source
 let demoDb = null; // Promise<GeoLite> of the demo mmdb
-
-function ready(what) {
-  try {
-    wasm.version();
-  } catch {
-    throw new Error(`${what}: huntbook is not initialised: call \`await huntbook.init()\` first`);
-  }
-}
 
 function tooLarge(size) {
   if (size > MAX_BYTES) {

@@ -14,7 +14,7 @@
 // (huntbook_demo_answers.json) and their frames have `demo === true`.
 
 import * as wasm from "../huntbook_wasm.js";
-import { DataFrame, wrapFrame } from "../frame.js";
+import { DataFrame, wrapFrame, ready } from "../frame.js";
 import { bytesAt } from "../demo.js";
 import { demoEnrichment, markDemo } from "./demo.js";
 
@@ -32,14 +32,6 @@ function fileBeside(name) {
     loaded.set(name, bytes);
   }
   return loaded.get(name);
-}
-
-function ready(what) {
-  try {
-    wasm.version();
-  } catch {
-    throw new Error(`${what}: huntbook is not initialised: call \`await huntbook.init()\` first`);
-  }
 }
 
 /** `options` without `signal` (read in JS), undefined values dropped; the wasm side checks the names. */
