@@ -32,6 +32,13 @@ pub struct ColumnEntity {
     pub by: &'static str,
 }
 
+impl ColumnEntity {
+    /// `{"column", "entity", "attribute", "by"}` (what JS `detectEntities` gives).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({"column": self.column, "entity": self.kind.name(), "attribute": self.attribute, "by": self.by})
+    }
+}
+
 /// The columns of `frame` that hold an entity, in column order. A column named for several kinds (`ProcessName`
 /// is only Process; `HostName` only Host) is reported once per kind.
 pub fn detect_columns(frame: &Frame) -> Vec<ColumnEntity> {

@@ -281,6 +281,19 @@ impl EntityKind {
     }
 }
 
+/// Every kind as JSON `[{"name", "sentinelType", "attributes", "derived"}]` (what JS builds its classes' help from).
+pub fn kinds_json() -> serde_json::Value {
+    serde_json::Value::Array(
+        EntityKind::ALL
+            .iter()
+            .map(|k| {
+                serde_json::json!({"name": k.name(), "sentinelType": k.sentinel_type(), "attributes": k.attributes(),
+                                   "derived": k.derived_attributes()})
+            })
+            .collect(),
+    )
+}
+
 impl fmt::Display for EntityKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
