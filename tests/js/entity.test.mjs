@@ -172,6 +172,7 @@ test("entitiesFromAlert: the demo C2 alert as a one-row DataFrame, a row object,
   assert.throws(() => hb.entitiesFromAlert(all), /the table has 41 rows: give the row index/);
   assert.equal(hb.entitiesFromAlert(all, 0)[0].type, "Alert");
   assert.throws(() => hb.entitiesFromAlert(42), /alert must be an alert row object/);
+  assert.throws(() => hb.entitiesFromAlert({ Name: "x" }), /the object has no Entities and no alert fields .*its keys are: Name\./);
   assert.throws(() => hb.entitiesFromAlert("[{"), /could not read the alert's Entities JSON/);
 });
 
