@@ -39,6 +39,7 @@
 //! keeps its `domain` column and puts the input in `Name` (msticpy overwrites `domain` with the input).
 
 pub mod call;
+pub mod local;
 pub mod names;
 pub mod registry;
 
