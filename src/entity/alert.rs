@@ -33,7 +33,7 @@ pub struct AlertLimits {
     pub max_bytes: usize,
     /// JSON values walked to find the `$id`s (default 1,000,000).
     pub max_values: usize,
-    /// Entities made, nested copies included (default 20,000).
+    /// Entities made, nested copies included (default 10,000).
     pub max_entities: usize,
     /// Nesting of entities in entities (default 8).
     pub max_depth: usize,
@@ -41,7 +41,7 @@ pub struct AlertLimits {
 
 impl Default for AlertLimits {
     fn default() -> Self {
-        AlertLimits { max_bytes: 16 << 20, max_values: 1_000_000, max_entities: 20_000, max_depth: 8 }
+        AlertLimits { max_bytes: 16 << 20, max_values: 1_000_000, max_entities: 10_000, max_depth: 8 }
     }
 }
 
@@ -333,16 +333,16 @@ mod tests {
         let text = Value::Array(items).to_string();
         match alert_entities(&text) {
             Ok(es) => panic!("expected an error, got {} entities", es.len()),
-            Err(e) => assert!(e.to_string().contains("expand to more than 20000 entities"), "{e}"),
+            Err(e) => assert!(e.to_string().contains("expand to more than 10000 entities"), "{e}"),
         }
         // two refs a level: the depth cap bounds each entity's copies (2^8)
         let mut items = vec![json!({"$id": "0", "Type": "host", "HostName": "h"})];
-        for i in 1..40 {
+        for i in 1..15 {
             items.push(json!({"$id": i.to_string(), "Type": "process", "ParentProcess": {"$ref": (i - 1).to_string()},
                               "Host": {"$ref": (i - 1).to_string()}}));
         }
         let es = alert_entities(&Value::Array(items).to_string()).map_err(|e| e.to_string());
-        assert_eq!(es.as_ref().map(Vec::len), Ok(40));
+        assert_eq!(es.as_ref().map(Vec::len), Ok(15));
         // depth is capped, so a chain is fine
         let mut items = vec![json!({"$id": "0", "Type": "process", "ProcessId": "0"})];
         for i in 1..200 {

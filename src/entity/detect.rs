@@ -39,13 +39,18 @@ impl ColumnEntity {
     }
 }
 
-/// The columns of `frame` that hold an entity, in column order. A column named for several kinds (`ProcessName`
-/// is only Process; `HostName` only Host) is reported once per kind.
+/// The columns of `frame` that hold an entity, in column order; columns with no value are left out, and so are the
+/// alias table's Alert columns (an alert row's own fields). A column named for several kinds is reported once per
+/// kind.
 pub fn detect_columns(frame: &Frame) -> Vec<ColumnEntity> {
     let mut out = Vec::new();
     for name in frame.column_names() {
+        if !has_value(frame, &name) {
+            continue;
+        }
         let mut by_name = false;
-        for a in aliases_of(&name) {
+        // Alert columns (StartTime, EndTime) name an alert's own fields: no pivot takes them from a table
+        for a in aliases_of(&name).filter(|a| a.kind != EntityKind::Alert) {
             by_name = true;
             out.push(ColumnEntity { column: name.clone(), kind: a.kind, attribute: a.attribute, by: "name" });
         }
@@ -57,6 +62,18 @@ pub fn detect_columns(frame: &Frame) -> Vec<ColumnEntity> {
         }
     }
     out
+}
+
+/// Whether the column holds a value other than null and empty text.
+fn has_value(frame: &Frame, name: &str) -> bool {
+    let Ok(col) = frame.column(name) else { return false };
+    if col.null_count() == col.len() {
+        return false;
+    }
+    match col.str() {
+        Ok(ca) => ca.into_iter().any(|v| v.is_some_and(|s| !s.trim().is_empty())),
+        Err(_) => true,
+    }
 }
 
 /// What most sampled values of a text column are.
@@ -129,6 +146,8 @@ mod tests {
             "Mixed" => ["d41d8cd98f00b204e9800998ecf8427e", "da39a3ee5e6b4b0d3255bfef95601890afd80709"],
             "Who" => ["ana@contoso.com", "bob@contoso.com"],
             "Note" => ["hello", "1.2.3.4"],
+            "Computer" => ["", ""],
+            "StartTime" => ["2024-01-01", "2024-01-02"],
             "N" => [1i64, 2]
         )
         .unwrap();

@@ -288,10 +288,10 @@ impl Entity {
         entity_of_value(value, None, 0)
     }
 
-    /// An entity of `kind` from row `row` of `frame`: every column named like one of the kind's attributes
-    /// (case-insensitively) and every column of the alias table for this kind (`IPAddress`, `SrcIpAddr`,
-    /// `ClientIP` → IpAddress `Address`; `Computer` → Host `fqdn` …). Null and empty cells are skipped; datetimes
-    /// become ISO text.
+    /// An entity of `kind` from row `row` of `frame`: the columns of the alias table for this kind (`IPAddress`,
+    /// `SrcIpAddr`, `ClientIP` → IpAddress `Address`; `Computer` → Host `fqdn` …; earlier entries win) and every
+    /// other column named like one of the kind's attributes (case-insensitively). Null and empty cells are skipped;
+    /// datetimes become ISO 8601 UTC text.
     pub fn from_row(kind: EntityKind, frame: &Frame, row: usize) -> Result<Entity> {
         if row >= frame.height() {
             return Err(Error::invalid(format!(
@@ -303,25 +303,28 @@ impl Entity {
         Ok(Entity::from_record(kind, &names, |name| cell_value(frame, name, row)))
     }
 
-    /// An entity from a record (a row's column names and a way to read a cell): columns named like an attribute
-    /// first, then the kind's aliases in table order; a value that does not parse is kept as it is.
+    /// An entity from a record (a row's column names and a way to read a cell): first the kind's entries of the
+    /// alias table, in table order (so SecurityEvent's `NewProcessId` wins over its `ProcessId`, the creator's),
+    /// then the other columns named like an attribute. An attribute already set is not overwritten; a value that
+    /// does not parse is kept as it is.
     pub(crate) fn from_record(kind: EntityKind, names: &[String], cell: impl Fn(&str) -> Option<Value>) -> Entity {
         let mut e = Entity::new(kind);
-        for name in names {
-            if let Some(a) = e.canonical(name) {
-                if let Some(v) = cell(name) {
-                    e.set_attr_lenient(a, v);
-                }
-            }
-        }
-        // aliases in table order: earlier entries win
         for alias in super::ALIASES.iter().filter(|a| a.kind == kind) {
             let Some(col) = names.iter().find(|n| n.eq_ignore_ascii_case(alias.column)) else { continue };
-            if e.canonical(col).is_some() || e.attr(alias.attribute).is_some() {
+            if e.attr(alias.attribute).is_some() {
                 continue;
             }
             if let Some(v) = cell(col) {
                 e.set_attr_lenient(alias.attribute, v);
+            }
+        }
+        for name in names {
+            let Some(a) = e.canonical(name) else { continue };
+            if e.get(a).is_some() || e.attr(a).is_some() {
+                continue;
+            }
+            if let Some(v) = cell(name) {
+                e.set_attr_lenient(a, v);
             }
         }
         e
@@ -364,7 +367,8 @@ impl Entity {
     }
 }
 
-/// A cell as a JSON value: text, numbers, booleans; datetimes and timespans as text; `None` for null or empty.
+/// A cell as a JSON value: text, numbers, booleans; datetimes as ISO 8601 UTC text (`2024-01-13T00:09:31Z`),
+/// timespans as text; `None` for null or empty.
 pub(crate) fn cell_value(frame: &Frame, column: &str, row: usize) -> Option<Value> {
     use polars::prelude::AnyValue as A;
     let v = frame.column(column).ok()?.get(row).ok()?;
@@ -377,6 +381,7 @@ pub(crate) fn cell_value(frame: &Frame, column: &str, row: usize) -> Option<Valu
         }
         A::Float64(x) => serde_json::Number::from_f64(*x).map(Value::Number)?,
         A::Float32(x) => serde_json::Number::from_f64(f64::from(*x)).map(Value::Number)?,
+        A::Datetime(x, tu, _) => Value::String(crate::time::format_datetime_ns(crate::frame::rows::to_ns(*x, *tu))),
         other => Value::String(display_text(other)?),
     };
     match &value {
