@@ -1,7 +1,11 @@
 // Pivot functions on the demo data (offline: demo enrichment), against the built package.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { loadHuntbook } from "./helpers.mjs";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadHuntbook, root, dist } from "./helpers.mjs";
 
 let hb, qp, pivot, E;
 const DAY = 86400000;
@@ -181,8 +185,44 @@ test("pivotsFor lists what can be run on a table", async () => {
   assert.ok(ip.functions.includes("IpAddress.util.whois") && ip.functions.includes("IpAddress.MSSentinel.list_aad_signins_for_ip"));
 });
 
-test("cancellation", async () => {
+test("cancellation and bad calls", async () => {
   const ac = new AbortController();
   ac.abort();
   await assert.rejects(E.IpAddress.aad_signins(SPRAY, { signal: ac.signal }), /cancel|abort/i);
+  await assert.rejects(E.IpAddress.whois(), /IpAddress\.util\.whois\(input, options\): give a value, a list, an entity, entities or a DataFrame/);
+  await assert.rejects(E.Process.MSSentinel.list_processes_for_host_and_parent("0x1a2c"), /the query also needs host_name/);
+  await assert.rejects(E.IpAddress.whois(["1.2.3.4", new E.IpAddress("5.6.7.8")]), /give values or entities, not both/);
+  assert.throws(() => new hb.Pivot({ concurency: 2 }), /Pivot: unknown option 'concurency' \(did you mean 'concurrency'\?\)/);
+});
+
+test("the typings describe the pivot API", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntbook-pivot-types-"));
+  fs.mkdirSync(path.join(dir, "node_modules"));
+  fs.symlinkSync(dist, path.join(dir, "node_modules", "huntbook"));
+  const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
+  const check = (code) => {
+    fs.writeFileSync(path.join(dir, "use.ts"), code);
+    try {
+      return execFileSync(process.execPath, [tsc, "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--lib", "es2022,dom", path.join(dir, "use.ts")], { cwd: dir, encoding: "utf8" });
+    } catch (e) {
+      return e.stdout + e.stderr;
+    }
+  };
+  const ok = check(`
+import * as huntbook from "huntbook";
+export async function use(df: huntbook.DataFrame): Promise<number> {
+  const pivot = new huntbook.Pivot({ queryProvider: new huntbook.QueryProvider("LocalData"), concurrency: 2 });
+  const infos: huntbook.PivotFunctionInfo[] = pivot.functions("IpAddress");
+  const names: string[] = infos.map((f) => f.fullName + f.example + (f.template ?? ""));
+  const { IpAddress } = huntbook.entities;
+  const a: huntbook.DataFrame = await IpAddress.whois(df, { column: "IPAddress", join: "left", onProgress: (d: number, t: number) => d + t });
+  const fn: huntbook.PivotFunction = pivot.get("IpAddress.MSSentinel.aad_signins");
+  const b = await fn(["1.2.3.4"], { start: new Date(), signal: new AbortController().signal });
+  pivot.register({ entity: "IpAddress", name: "mine", func: (v: string) => ({ v }) });
+  const cols: number = pivot.pivotsFor(df).map((c) => c.functions.length).length;
+  return names.length + a.numRows + b.numRows + cols + (b.demo ? 1 : 0);
+}
+`);
+  assert.equal(ok.trim(), "");
+  assert.notEqual(check(`import * as huntbook from "huntbook"; export const n: number = new huntbook.Pivot().functions()[0].names;`).trim(), "", "a type error is reported");
 });
