@@ -381,7 +381,7 @@ pub(crate) fn cell_value(frame: &Frame, column: &str, row: usize) -> Option<Valu
         }
         A::Float64(x) => serde_json::Number::from_f64(*x).map(Value::Number)?,
         A::Float32(x) => serde_json::Number::from_f64(f64::from(*x)).map(Value::Number)?,
-        A::Datetime(x, tu, _) => Value::String(crate::time::format_datetime_ns(crate::frame::rows::to_ns(*x, *tu))),
+        A::Datetime(x, tu, _) | A::DatetimeOwned(x, tu, _) => Value::String(crate::time::format_datetime_ns(crate::frame::rows::to_ns(*x, *tu))),
         other => Value::String(display_text(other)?),
     };
     match &value {

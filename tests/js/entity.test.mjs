@@ -205,3 +205,50 @@ test("a Mailbox from an alert keeps its kind", () => {
   const mb = hb.entitiesFromAlert(alerts).find((e) => e instanceof Mailbox);
   assert.equal(mb.MailboxPrimaryAddress, "mike.jones@contoso.com");
 });
+
+test("a program using the entity API type-checks against dist/huntbook's typings", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const { root, dist } = await import("./helpers.mjs");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntbook-entity-types-"));
+  fs.mkdirSync(path.join(dir, "node_modules"));
+  fs.symlinkSync(dist, path.join(dir, "node_modules", "huntbook"));
+  const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
+  const check = (file, source) => {
+    fs.writeFileSync(path.join(dir, file), source);
+    try {
+      return execFileSync(process.execPath, [tsc, "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext",
+        "--target", "es2022", "--lib", "es2022,dom", path.join(dir, file)], { cwd: dir, encoding: "utf8" }).trim();
+    } catch (e) {
+      return (e.stdout + e.stderr).trim();
+    }
+  };
+  assert.equal(check("use.ts", `
+import * as huntbook from "huntbook";
+export async function f(): Promise<number> {
+  await huntbook.init();
+  const demo = await huntbook.loadDemo();
+  const df = demo.table("SigninLogs");
+  const { IpAddress, Account, Host, Process } = huntbook.entities;
+  const ip = new IpAddress("1.2.3.4");
+  const addr: string | undefined = ip.Address;
+  const acct = Account.fromRow(df, 0);
+  const q: string | undefined = acct.QualifiedName;
+  const h = new Host({ HostName: "wks", DnsDomain: "contoso.com" });
+  const fqdn: string | undefined = h.fqdn;
+  const p = new Process("cmd.exe /c whoami");
+  const name: string | undefined = p.ProcessName;
+  const text: string = ip.toString() + ip.toHTML() + ip.type;
+  const json: Record<string, unknown> = ip.toJSON();
+  IpAddress.whois = async (x: unknown) => x;
+  IpAddress.MSSentinel = { aad_signins: () => df };
+  const es: huntbook.Entity[] = huntbook.entitiesFromAlert(demo.table("SecurityAlert"), 0);
+  const cols: huntbook.ColumnEntity[] = huntbook.detectEntities(df);
+  const e2 = new huntbook.Entity({ Type: "ip", Address: "1.2.3.4" });
+  return (addr ?? "").length + (q ?? "").length + (fqdn ?? "").length + (name ?? "").length + text.length + Object.keys(json).length + es.length + cols.length + (e2.attr("Address") ?? "").length;
+}
+`), "");
+  assert.notEqual(check("bad.ts", `import * as huntbook from "huntbook"; export const n: number = new huntbook.entities.Host("h").fqdn;`), "");
+});
