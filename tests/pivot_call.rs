@@ -51,6 +51,8 @@ fn a_value_a_list_entities_and_a_table_column() {
     let hosts = [Entity::parse(EntityKind::Host, "wks-fin-07.contoso.com").unwrap(), Entity::parse(EntityKind::Host, "srv1").unwrap()];
     let c = plan(&r, EntityKind::Host, "dns_resolve", Source::Entities(&hosts), Value::Null).unwrap();
     assert_eq!(values_of(&c), [["wks-fin-07.contoso.com"], ["srv1"]]);
+    let e = plan(&r, ip, "whois", Source::Entities(&hosts), Value::Null).unwrap_err().to_string();
+    assert_eq!(e, "IpAddress.util.whois: takes IpAddress entities, got a Host; use a function of Host (pivot.functions(\"Host\"))");
     // a table column
     let df = frame(df!("IPAddress" => ["1.1.1.1", "2.2.2.2", "1.1.1.1"], "User" => ["a", "b", "c"]).unwrap());
     let c = plan(&r, ip, "whois", Source::Frame(&df), json!({"column": "IPAddress"})).unwrap();
@@ -259,4 +261,18 @@ fn a_value_or_list_input_joins_as_a_one_column_table() {
     let out = c.finish(vec![res("8.8.8.8", "Public"), res("10.0.0.1", "Private")]).unwrap();
     assert_eq!(out.column_names(), ["Address", "ip", "result", "src_row_index"]);
     assert_eq!(texts(&out, "result"), [Some("Public".into()), Some("Private".into())]);
+}
+
+#[test]
+fn local_utilities_run_every_call_here() {
+    let r = registry();
+    let c = plan(&r, EntityKind::IpAddress, "ip_type", Source::Json(&json!(["24.16.133.227", "10.0.0.1", "24.16.133.227"])), json!({"join": "left"})).unwrap();
+    let out = c.finish(c.run_local().unwrap()).unwrap();
+    assert_eq!(texts(&out, "result"), [Some("Public".into()), Some("Private".into()), Some("Public".into())]);
+    assert_eq!(src_rows(&out), [Some(0), Some(1), Some(2)]);
+    let c = plan(&r, EntityKind::Url, "url_components", Source::Json(&json!(["http://a.com/x", "not a url"])), Value::Null).unwrap();
+    let out = c.assemble(c.run_local().unwrap()).unwrap();
+    assert_eq!(texts(&out, "netloc"), [Some("a.com".into())]);
+    assert!(out.notes[0].starts_with("Url.util.url_components('not a url') failed:"), "{:?}", out.notes);
+    assert!(plan(&r, EntityKind::IpAddress, "whois", Source::Json(&json!("1.1.1.1")), Value::Null).unwrap().run_local().is_none());
 }
