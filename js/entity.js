@@ -31,6 +31,8 @@ const DERIVED = {
 };
 
 const TYPE = Symbol("huntbook.entityType");
+/** Properties named like a method or getter (`toString`, `attr`, `type`): kept aside so the methods keep working. */
+const SHADOWED = Symbol("huntbook.entityShadowed");
 
 /**
  * JSON.stringify that writes BigInts (long columns of rows) as numbers (text beyond 2^53) and Dates as Rust writes
@@ -68,6 +70,12 @@ function fill(target, json) {
   Object.defineProperty(target, TYPE, { value: json.Type, configurable: true });
   for (const [k, v] of Object.entries(json)) {
     if (k === "Type") continue;
+    if (k in target) {
+      // alert JSON is attacker-controlled: a property "toString" must not replace the method
+      if (!target[SHADOWED]) Object.defineProperty(target, SHADOWED, { value: {}, configurable: true });
+      target[SHADOWED][k] = convert(v);
+      continue;
+    }
     Object.defineProperty(target, k, { value: convert(v), writable: true, enumerable: true, configurable: true });
   }
   return target;
@@ -108,7 +116,8 @@ export class Entity {
     else if (typeof value === "string" || typeof value === "number" || typeof value === "bigint") {
       json = JSON.parse(wasm.entityParse(kind, String(value)));
     } else if (typeof value === "object") {
-      json = JSON.parse(wasm.entityFromObject(kind, stringify(value)));
+      // an object crosses as JSON text, which Entity::parse reads as an object of attributes
+      json = JSON.parse(wasm.entityParse(kind, stringify(value)));
     } else {
       throw new TypeError(`new ${kind}(value): value must be text or an object of attributes, got ${typeof value}`);
     }
@@ -127,18 +136,19 @@ export class Entity {
 
   /** msticpy's `str(entity)`: the type, then the non-empty properties, nested entities indented. */
   toString() {
-    return wasm.entityText(stringify(this));
+    return wasm.entityDisplay(stringify(this), false);
   }
 
   /** msticpy's `_repr_html_`: the same as an HTML fragment, every value escaped. */
   toHTML() {
-    return wasm.entityHTML(stringify(this));
+    return wasm.entityDisplay(stringify(this), true);
   }
 
   /** `{Type, ...attributes}`, nested entities as plain objects. */
   toJSON() {
     const out = { Type: this.type };
     for (const [k, v] of Object.entries(this)) if (v !== undefined && typeof v !== "function") out[k] = plain(v);
+    for (const [k, v] of Object.entries(this[SHADOWED] ?? {})) out[k] = plain(v);
     return out;
   }
 

@@ -357,7 +357,8 @@ impl Entity {
         Value::Object(m)
     }
 
-    /// The columns the alias table gives this kind for `column` (for callers mapping a column to an attribute).
+    /// The attribute of `kind` that a column named `column` fills: the attribute named alike (case-insensitively),
+    /// else the alias table's entry for this kind (`IPAddress` → `Address` for IpAddress).
     pub fn attribute_for_column(kind: EntityKind, column: &str) -> Option<&'static str> {
         kind.attributes()
             .iter()
