@@ -17,6 +17,7 @@ import * as analysis from "./analysis.js";
 import * as vis from "./vis/index.js";
 import * as enrich from "./enrich/index.js";
 import { entities, Entity, entitiesFromAlert, detectEntities } from "./entity.js";
+import { Pivot } from "./pivot.js";
 
 export { DataFrame, QueryProvider, QueryTime, parseOffset, dataSource, queryTime, queryBrowser, progress, browseResults };
 export * from "./analysis.js";
@@ -24,6 +25,8 @@ export * from "./vis/index.js";
 export * from "./enrich/index.js";
 // Entities: the classes stay under `entities` (a top-level `File` or `Url` would shadow the browser's globals).
 export { entities, Entity, entitiesFromAlert, detectEntities };
+// Pivots: functions attached to the entity classes (`new Pivot({queryProvider})`).
+export { Pivot };
 
 let ready = null;
 
@@ -199,5 +202,6 @@ const api = {
   QueryProvider, QueryTime, parseOffset, dataSource, queryTime, queryBrowser, progress, browseResults,
   ...analysis, ...vis, ...enrich,
   entities, Entity, entitiesFromAlert, detectEntities,
+  Pivot,
 };
 export default api;
