@@ -10,6 +10,7 @@ mod enrich_ti;
 mod frame;
 mod net;
 mod options;
+mod pivot_all;
 mod query;
 mod time;
 mod vis;
