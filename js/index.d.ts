@@ -221,6 +221,7 @@ export function browseResults(results: DataFrame | Record<string, unknown>[], op
 export * from "./analysis.js";
 export * from "./vis/index.js";
 export * from "./enrich/index.js";
+export * from "./pivotAll.js";
 import type * as analysis from "./analysis.js";
 import type * as vis from "./vis/index.js";
 import type * as enrich from "./enrich/index.js";
@@ -242,5 +243,7 @@ declare const huntbook: typeof analysis & typeof vis & typeof enrich & {
   queryBrowser: typeof queryBrowser;
   progress: typeof progress;
   browseResults: typeof browseResults;
+  pivotBrowser: typeof import("./pivotAll.js").pivotBrowser;
+  pivotAll: typeof import("./pivotAll.js").pivotAll;
 };
 export default huntbook;

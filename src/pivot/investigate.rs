@@ -33,6 +33,8 @@ pub const MAX_SUMMARY_CHARS: usize = 320;
 const MAX_VALUE_CHARS: usize = 100;
 /// `Column=value` pairs in a summary at most.
 const MAX_SUMMARY_FIELDS: usize = 5;
+/// Characters of an `Entity` label at most (one line).
+const MAX_ENTITY_CHARS: usize = 120;
 /// Notes about failed functions listed one by one at most (then a count).
 const MAX_FAILURE_NOTES: usize = 50;
 
@@ -354,6 +356,7 @@ impl TimelineBuilder {
             return Ok(Added { rows: 0, time_column: None });
         };
         let times = times_ns(frame, &tc)?;
+        let label = clip(entity, MAX_ENTITY_CHARS);
         let columns = summary_columns(frame, Some(&tc));
         let source = frame.name.clone();
         let result = i64::try_from(result).map_err(|_| Error::invalid("pivotAll: too many results"))?;
@@ -368,7 +371,7 @@ impl TimelineBuilder {
                 continue;
             }
             self.time.push(t);
-            self.entity.push(entity.to_string());
+            self.entity.push(label.clone());
             self.entity_type.push(entity_type.to_string());
             self.function.push(function.to_string());
             self.summary.push(describe_row(frame, row, &columns));
@@ -630,7 +633,7 @@ mod tests {
         let json = format!(r#"[{{"TimeGenerated": "2024-01-12T00:00:00Z", "Name": "<img src=x onerror=alert(1)>\u0007", "CommandLine": "{long}"}}]"#);
         let f = rows("x", &json);
         let mut b = TimelineBuilder::new();
-        b.add(0, &"E".repeat(1000), "Process", "Process.f", &f).unwrap();
+        b.add(0, &format!("powershell\n{}", "E".repeat(1000)), "Process", "Process.f", &f).unwrap();
         b.add_error(&"E".repeat(1000), "Process.g", &long);
         let t = b.finish().unwrap();
         let s = t.df().column("Summary").unwrap().str().unwrap().get(0).unwrap().to_string();
@@ -638,6 +641,9 @@ mod tests {
         assert!(s.starts_with("CommandLine=AAAA"), "{s}");
         assert!(s.contains("Name=<img src=x onerror=alert(1)>"), "kept as text; escaped where it is shown: {s}");
         assert!(!s.contains('\u{7}'));
+        let entity = t.df().column("Entity").unwrap().str().unwrap().get(0).unwrap().to_string();
+        assert_eq!(entity.chars().count(), MAX_ENTITY_CHARS);
+        assert!(entity.starts_with("powershell EEE") && entity.ends_with('…'), "{entity}");
         assert!(t.notes[0].chars().count() < 400);
     }
 
