@@ -262,7 +262,7 @@ pub fn summary_columns(frame: &Frame, time: Option<&str>) -> Vec<String> {
     let mut out: Vec<String> =
         SUMMARY_COLUMNS.iter().filter(|c| names.iter().any(|n| n == *c)).map(|c| c.to_string()).collect();
     for n in &names {
-        if out.len() >= MAX_SUMMARY_FIELDS + 1 {
+        if out.len() > MAX_SUMMARY_FIELDS {
             break;
         }
         if Some(n.as_str()) != time && !DULL_COLUMNS.contains(&n.as_str()) && !out.contains(n) {
