@@ -150,11 +150,13 @@ fn aliases(f: &FunctionSpec) -> Vec<String> {
     out
 }
 
-/// What makes two entries the same function: the query a query pivot runs, else the name after its container.
+/// What makes two entries the same function: the query a query pivot runs; for a built-in enrichment or utility the
+/// name after its container (`whois`, `util.whois`); else (user functions) the full name.
 fn identity(f: &FunctionSpec) -> String {
     let base = match (&f.query, f.kind.as_str()) {
         (Some(q), "query") if !q.is_empty() => format!("query:{}", q.to_lowercase()),
-        _ => format!("{}:{}", f.kind, f.full_name.rsplit('.').next().unwrap_or("").to_lowercase()),
+        (_, "enrichment" | "utility") => format!("{}:{}", f.kind, f.full_name.rsplit('.').next().unwrap_or("").to_lowercase()),
+        _ => format!("{}:{}", f.kind, f.full_name.to_lowercase()),
     };
     format!("{}|{base}", f.entity.to_lowercase())
 }
