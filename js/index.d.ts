@@ -222,11 +222,18 @@ export * from "./analysis.js";
 export * from "./vis/index.js";
 export * from "./enrich/index.js";
 export * from "./pivotAll.js";
+export { entities, Entity, entitiesFromAlert, detectEntities } from "./entity.js";
+export type { EntityType, EntityInput, ColumnEntity } from "./entity.js";
+import type * as entity from "./entity.js";
 import type * as analysis from "./analysis.js";
 import type * as vis from "./vis/index.js";
 import type * as enrich from "./enrich/index.js";
 
 declare const huntbook: typeof analysis & typeof vis & typeof enrich & {
+  entities: typeof entity.entities;
+  Entity: typeof entity.Entity;
+  entitiesFromAlert: typeof entity.entitiesFromAlert;
+  detectEntities: typeof entity.detectEntities;
   init: typeof init;
   version: typeof version;
   loadDemo: typeof loadDemo;

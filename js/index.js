@@ -18,12 +18,15 @@ import { bytesAt, demoTables } from "./demo.js";
 import * as analysis from "./analysis.js";
 import * as vis from "./vis/index.js";
 import * as enrich from "./enrich/index.js";
+import { entities, Entity, entitiesFromAlert, detectEntities } from "./entity.js";
 
 export { DataFrame, QueryProvider, QueryTime, parseOffset, dataSource, queryTime, queryBrowser, progress, browseResults };
 export { pivotBrowser, pivotAll };
 export * from "./analysis.js";
 export * from "./vis/index.js";
 export * from "./enrich/index.js";
+// Entities: the classes stay under `entities` (a top-level `File` or `Url` would shadow the browser's globals).
+export { entities, Entity, entitiesFromAlert, detectEntities };
 
 let ready = null;
 
@@ -199,5 +202,6 @@ const api = {
   QueryProvider, QueryTime, parseOffset, dataSource, queryTime, queryBrowser, progress, browseResults,
   pivotBrowser, pivotAll,
   ...analysis, ...vis, ...enrich,
+  entities, Entity, entitiesFromAlert, detectEntities,
 };
 export default api;

@@ -7,6 +7,7 @@ mod analysis;
 mod enrich_geo;
 mod enrich_net;
 mod enrich_ti;
+mod entity;
 mod frame;
 mod net;
 mod options;
