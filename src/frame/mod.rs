@@ -8,6 +8,7 @@
 //! catalog of in-memory tables by name that KQL queries and the query providers read.
 
 pub mod arrow;
+pub mod concat;
 mod builder;
 pub(crate) mod codes;
 pub mod dynamic;

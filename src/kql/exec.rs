@@ -789,62 +789,20 @@ fn union(mut frames: Vec<(String, Frame)>, spec: &UnionSpec, env: &Env, visible:
     if spec.inner {
         order.retain(|c| frames.iter().all(|(_, f)| f.column(c).is_ok()));
     }
-    let mut dtypes: HashMap<String, DataType> = HashMap::new();
-    let mut kinds: HashMap<String, LaType> = HashMap::new();
-    for (_, f) in &frames {
-        for c in f.df().columns() {
-            let n = c.name().to_string();
-            let dt = c.dtype().clone();
-            match dtypes.get(&n) {
-                None => {
-                    dtypes.insert(n.clone(), dt);
-                }
-                Some(prev) if *prev == dt || dt == DataType::Null => {}
-                Some(DataType::Null) => {
-                    dtypes.insert(n.clone(), dt);
-                }
-                Some(_) => {
-                    dtypes.insert(n.clone(), DataType::String);
-                }
-            }
-            if let Ok(k) = f.la_type(&n) {
-                if matches!(k, LaType::Dynamic | LaType::Guid) {
-                    kinds.insert(n, k);
-                }
-            }
+    if let Some(ws) = &spec.withsource {
+        // the source column first: each table's label, as a column of its own
+        for (label, f) in frames.iter_mut() {
+            let h = f.height();
+            let mut cols = vec![StringChunked::full(ws.as_str().into(), label, h).into_series().into_column()];
+            cols.extend(f.df().columns().iter().filter(|c| c.name().as_str() != ws.as_str()).cloned());
+            *f = f.with_df(DataFrame::new(h, cols).map_err(perr("union"))?);
         }
+        order.retain(|c| c != ws);
+        order.insert(0, ws.clone());
     }
-    let mut out_df: Option<DataFrame> = None;
-    for (label, f) in &frames {
-        let h = f.height();
-        let mut cols: Vec<Column> = Vec::new();
-        if let Some(ws) = &spec.withsource {
-            cols.push(StringChunked::full(ws.as_str().into(), label, h).into_series().into_column());
-        }
-        for c in &order {
-            let dt = dtypes.get(c).cloned().unwrap_or(DataType::String);
-            let col = match f.column(c) {
-                Ok(col) if col.dtype() == &dt => col.clone(),
-                Ok(col) => col.cast(&dt).map_err(perr("union"))?,
-                Err(_) => Column::full_null(c.as_str().into(), h, &dt),
-            };
-            cols.push(col);
-        }
-        let df = DataFrame::new(h, cols).map_err(perr("union"))?;
-        out_df = Some(match out_df {
-            None => df,
-            Some(mut acc) => {
-                acc.vstack_mut(&df).map_err(perr("union"))?;
-                acc
-            }
-        });
-    }
-    let mut out = Frame::new(name, out_df.unwrap_or_default());
-    for (n, k) in kinds {
-        if dtypes.get(&n) == Some(&DataType::String) {
-            out.set_la_type(&n, k);
-        }
-    }
+    let refs: Vec<&Frame> = frames.iter().map(|(_, f)| f).collect();
+    let mut out = crate::frame::concat::concat(&name, &refs, Some(&order)).map_err(|e| KqlError::msg(format!("union: {e}")))?;
+    out.notes.clear();
     Ok(out)
 }
 
