@@ -29,6 +29,7 @@ export interface PivotAllPivot {
 export interface PivotAllEntity {
   type: string;
   toString(): string;
+  toJSON(): Record<string, unknown>;
   [attribute: string]: unknown;
 }
 
@@ -46,6 +47,8 @@ export interface PivotAllOptions {
 
 export interface PivotAllResult {
   entity: PivotAllEntity;
+  /** The value naming the entity (Host fqdn, IpAddress Address, Account QualifiedName, …). */
+  label: string;
   /** The function's fullName. */
   function: string;
   kind: string;
@@ -56,9 +59,11 @@ export interface PivotAllResult {
 
 export interface PivotAllInvestigation {
   entities: PivotAllEntity[];
+  /** `labels[i]` names `entities[i]` (the timeline's Entity column). */
+  labels: string[];
   results: PivotAllResult[];
   /** Functions that were not run on an entity, and why (a required parameter, a missing attribute). */
-  skipped: { entity: PivotAllEntity; function: string; reason: string }[];
+  skipped: { entity: PivotAllEntity; label: string; function: string; reason: string }[];
   /** TimeGenerated, Entity, EntityType, Function, Summary, Source, ResultIndex, SourceRow — oldest first. */
   timeline: DataFrame;
   /** False when any function failed (the timeline's notes say which). */

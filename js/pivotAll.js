@@ -19,7 +19,7 @@ const OPTIONS = ["pivot", "start", "end", "signal", "onProgress", "functions", "
 function entitiesOf(alert) {
   if (Array.isArray(alert)) {
     for (const e of alert) {
-      if (!e || typeof e !== "object" || typeof e.type !== "string") {
+      if (!e || typeof e !== "object" || typeof e.type !== "string" || typeof e.toJSON !== "function") {
         throw new TypeError("pivotAll(entities): every item must be a huntbook entity (e.g. new huntbook.entities.IpAddress(\"1.2.3.4\"))");
       }
     }
@@ -34,11 +34,10 @@ function entitiesOf(alert) {
   return entitiesFromAlert(alert);
 }
 
-/** True when an entity attribute has a value (not null/empty text/an empty list). */
-function present(v) {
-  if (v === undefined || v === null) return false;
-  if (Array.isArray(v)) return v.length > 0;
-  return String(v).trim() !== "";
+/** JSON.stringify that writes BigInts (long columns of alert rows) as numbers, or text beyond 2^53. */
+function stringify(value) {
+  return JSON.stringify(value, (_k, v) =>
+    typeof v === "bigint" ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v);
 }
 
 /** The function `fullName` ("IpAddress.MSSentinel.aad_signins") on `entity`'s class, with its container as `this`. */
@@ -84,8 +83,8 @@ async function pool(items, limit, work, signal) {
  * `onProgress(done, total)`, `functions` (only these, by name: `["whois", "MSSentinel.aad_signins"]`),
  * `concurrency` (calls in flight, default 4).
  *
- * Returns `{entities, results: [{entity, function, kind, frame, error}], skipped: [{entity, function, reason}],
- * timeline, complete}`: `timeline` is one DataFrame `TimeGenerated, Entity, EntityType, Function, Summary, Source,
+ * Returns `{entities, labels, results: [{entity, label, function, kind, frame, error}], skipped: [{entity, label,
+ * function, reason}], timeline, complete}` (`labels[i]` names `entities[i]`: Host fqdn, IpAddress Address, …): `timeline` is one DataFrame `TimeGenerated, Entity, EntityType, Function, Summary, Source,
  * ResultIndex, SourceRow` (oldest first; `results[ResultIndex].frame.row(SourceRow)` is the full row), ready for
  * `huntbook.timeline(timeline, {groupBy: "Function"})`; `complete` is false when any function failed (the
  * timeline's `notes` name them).
@@ -110,12 +109,7 @@ export async function pivotAll(alert, options) {
 
   const entities = entitiesOf(alert);
   const list = pivot.functions();
-  const attributes = [...new Set(list.map((f) => f.attribute).filter((a) => typeof a === "string" && a))];
-  const specs = entities.map((e) => ({
-    type: e.type,
-    attributes: Object.fromEntries(attributes.filter((a) => present(e[a])).map((a) => [a, String(e[a])])),
-  }));
-  const plan = JSON.parse(wasm.pivotAllPlanJSON(JSON.stringify(list), JSON.stringify(specs),
+  const plan = JSON.parse(wasm.pivotAllPlanJSON(stringify(list), stringify(entities.map((e) => e.toJSON())),
     functions === undefined ? undefined : { functions }));
 
   const total = plan.calls.length;
@@ -124,7 +118,7 @@ export async function pivotAll(alert, options) {
   const results = new Array(total);
   await pool(plan.calls, limit, async (call, i) => {
     const entity = entities[call.entity];
-    const result = { entity, function: call.function, kind: call.kind, frame: null, error: null };
+    const result = { entity, label: plan.labels[call.entity], function: call.function, kind: call.kind, frame: null, error: null };
     try {
       const fn = resolve(entity, call.function);
       const opts = { signal };
@@ -149,9 +143,8 @@ export async function pivotAll(alert, options) {
   let timeline;
   try {
     results.forEach((r, i) => {
-      const label = String(r.entity);
-      if (r.frame) builder.add(i, label, r.entity.type, r.function, r.frame._frame);
-      if (r.error) builder.addError(label, r.function, r.error);
+      if (r.frame) builder.add(i, r.label, r.entity.type, r.function, r.frame._frame);
+      if (r.error) builder.addError(r.label, r.function, r.error);
     });
     timeline = wrapFrame(builder.finish());
   } finally {
@@ -160,8 +153,9 @@ export async function pivotAll(alert, options) {
   if (results.some((r) => r.frame?.demo)) timeline.demo = true;
   return {
     entities,
+    labels: plan.labels,
     results,
-    skipped: plan.skipped.map((s) => ({ entity: entities[s.entity], function: s.function, reason: s.reason })),
+    skipped: plan.skipped.map((s) => ({ entity: entities[s.entity], label: plan.labels[s.entity], function: s.function, reason: s.reason })),
     timeline,
     complete: results.every((r) => !r.error),
   };

@@ -109,7 +109,7 @@ huntbook.browseResults(tiUrl, { severities: ["unknown", "information", "warning"
 const alerts = await qp.SecurityAlert.list_alerts();
 const alert = alerts.filter("AlertName", "${C2_ALERT}").row(0);
 const investigation = await huntbook.pivotAll(alert, { pivot, onProgress: (done, total) => … });
-investigation.results   // [{entity, function, frame, error}]`, async () => {
+investigation.results   // [{entity, label, function, kind, frame, error}]`, async () => {
       const alerts = await state.qp.SecurityAlert.list_alerts();
       const alert = alerts.filter("AlertName", C2_ALERT).row(0);
       const holder = el("div");
@@ -118,13 +118,13 @@ investigation.results   // [{entity, function, frame, error}]`, async () => {
       holder.append(bar);
       const inv = (state.investigation = await bar.value);
       const ents = el("ul", "pivot-entities");
-      for (const e of inv.entities) {
-        const li = el("li", "", `${e.type}: ${String(e)}`);
+      for (const [i, e] of inv.entities.entries()) {
+        const li = el("li", "", `${e.type}: ${inv.labels[i]}`);
         li.dataset.type = e.type;
         ents.append(li);
       }
       const summary = inv.results.map((r) => ({
-        Entity: String(r.entity), EntityType: r.entity.type, Function: r.function, Kind: r.kind,
+        Entity: r.label, EntityType: r.entity.type, Function: r.function, Kind: r.kind,
         Rows: r.frame ? r.frame.numRows : 0, Error: r.error ?? "",
       }));
       const table = huntbook.readTables(JSON.stringify(summary), { format: "json", name: "pivotAll results" }).tables[0];
@@ -136,12 +136,12 @@ investigation.results   // [{entity, function, frame, error}]`, async () => {
         if (!r.frame || !r.frame.numRows) return;
         const d = el("details", "pivot-result");
         d.dataset.index = String(i);
-        d.append(el("summary", "", `${r.function} on ${String(r.entity)} — ${r.frame.numRows} rows`), r.frame.toElement({ maxRows: 10 }));
+        d.append(el("summary", "", `${r.function} on ${r.label} — ${r.frame.numRows} rows`), r.frame.toElement({ maxRows: 10 }));
         frames.append(d);
       });
       const skipped = el("details", "pivot-skipped");
       skipped.append(el("summary", "", `${inv.skipped.length} functions not run`),
-        ...inv.skipped.map((s) => el("div", "", `${s.function} on ${String(s.entity)}: ${s.reason}`)));
+        ...inv.skipped.map((s) => el("div", "", `${s.function} on ${s.label}: ${s.reason}`)));
       return answer(true, holder, labelled("Entities of the alert", ents), status, table.toElement({ maxRows: 100 }), frames, skipped);
     }),
     cell("pivot-timeline", "Everything the pivots found, on one timeline", `

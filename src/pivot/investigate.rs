@@ -4,9 +4,10 @@
 //! Two pieces, both plain data in and out, so the JS wrapper (`js/pivotAll.js`) only runs the calls:
 //!
 //! - [`plan`] reads the pivot registry's function list (the JSON of `pivot.functions()`: [`FunctionSpec`]) and the
-//!   entities (their type and the attributes they have: [`EntitySpec`]) and says which function runs on which entity
-//!   ([`Plan::calls`]) and which were left out and why ([`Plan::skipped`]: a required parameter the entity cannot
-//!   give, an attribute the entity does not have). The same function listed under two names (msticpy's long and short
+//!   entities ([`Entity`]: their kind and attributes, derived ones such as Host `fqdn` included) and says which
+//!   function runs on which entity ([`Plan::calls`]), which were left out and why ([`Plan::skipped`]: a required
+//!   parameter the entity cannot give, an attribute the entity does not have), and how each entity is named on the
+//!   timeline ([`Plan::labels`]: [`Entity::key`]). The same function listed under two names (msticpy's long and short
 //!   query names, `IpAddress.whois` and `IpAddress.util.whois`) runs once.
 //! - [`TimelineBuilder`] stacks every result row that has a time into one table — `TimeGenerated`, `Entity`,
 //!   `EntityType`, `Function`, `Summary` (the row described in a few `Column=value` pairs), `Source` (the result
@@ -16,11 +17,12 @@
 //!
 //! Limits: at most [`MAX_TIMELINE_ROWS`] rows (then a note), summaries of at most [`MAX_SUMMARY_CHARS`] characters.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use polars::prelude::*;
 use serde::Deserialize;
 
+use crate::entity::Entity;
 use crate::error::{closest, Error, PolarsContext, Result};
 use crate::frame::rows::{display_text, to_ns};
 use crate::frame::{Frame, LaType};
@@ -75,21 +77,14 @@ pub struct ParamSpec {
     pub default: Option<serde_json::Value>,
 }
 
-/// One entity: its type ("IpAddress" or Sentinel's "ip") and the attributes that have a value.
-#[derive(Debug, Clone, Deserialize)]
-pub struct EntitySpec {
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Attribute name → its value as text (attributes without a value are absent or empty).
-    #[serde(default)]
-    pub attributes: BTreeMap<String, String>,
-}
-
-/// What `pivotAll` runs: `(entity index, function)` pairs, and what it left out.
+/// What `pivotAll` runs: `(entity index, function)` pairs, what it left out, and each entity's label.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Plan {
     pub calls: Vec<PlannedCall>,
     pub skipped: Vec<Skipped>,
+    /// Per entity, the value that names it ([`Entity::key`]: Host `fqdn`, IpAddress `Address` …, else its type):
+    /// the `Entity` column of the timeline.
+    pub labels: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -163,7 +158,7 @@ fn identity(f: &FunctionSpec) -> String {
 
 /// Which functions run on which entities (see the module doc). An unknown name in `options.functions` is an error
 /// with the closest known name.
-pub fn plan(functions: &[FunctionSpec], entities: &[EntitySpec], options: &PlanOptions) -> Result<Plan> {
+pub fn plan(functions: &[FunctionSpec], entities: &[Entity], options: &PlanOptions) -> Result<Plan> {
     let wanted: Option<Vec<String>> = options.functions.as_ref().map(|l| l.iter().map(|s| s.trim().to_lowercase()).collect());
     if let Some(w) = &wanted {
         let all: Vec<String> = functions.iter().flat_map(aliases).collect();
@@ -180,10 +175,13 @@ pub fn plan(functions: &[FunctionSpec], entities: &[EntitySpec], options: &PlanO
             }
         }
     }
-    let mut out = Plan::default();
+    let mut out = Plan {
+        labels: entities.iter().map(|e| e.key().unwrap_or_else(|| e.type_name().to_string())).collect(),
+        ..Plan::default()
+    };
     for (i, e) in entities.iter().enumerate() {
         let mut seen: HashSet<String> = HashSet::new();
-        for f in functions.iter().filter(|f| same_entity(&f.entity, &e.kind)) {
+        for f in functions.iter().filter(|f| same_entity(&f.entity, e.type_name())) {
             if let Some(w) = &wanted {
                 if !aliases(f).iter().any(|a| w.contains(a)) {
                     continue;
@@ -206,9 +204,8 @@ pub fn plan(functions: &[FunctionSpec], entities: &[EntitySpec], options: &PlanO
                 continue;
             }
             if let Some(attr) = f.attribute.as_deref().filter(|a| !a.is_empty()) {
-                let has = e.attributes.get(attr).is_some_and(|v| !v.trim().is_empty());
-                if !has {
-                    out.skipped.push(skip(format!("the {} has no {attr}", e.kind)));
+                if e.attr(attr).is_none_or(|v| v.trim().is_empty()) {
+                    out.skipped.push(skip(format!("the {} has no {attr}", e.type_name())));
                     continue;
                 }
             }
@@ -471,8 +468,13 @@ mod tests {
         }
     }
 
-    fn e(kind: &str, attrs: &[(&str, &str)]) -> EntitySpec {
-        EntitySpec { kind: kind.into(), attributes: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() }
+    fn e(kind: &str, attrs: &[(&str, &str)]) -> Entity {
+        let mut m = serde_json::Map::new();
+        m.insert("Type".into(), kind.into());
+        for (k, v) in attrs {
+            m.insert(k.to_string(), (*v).into());
+        }
+        Entity::from_json(&serde_json::Value::Object(m)).unwrap()
     }
 
     fn registry() -> Vec<FunctionSpec> {
@@ -508,10 +510,11 @@ mod tests {
             e("ip", &[("Address", "203.0.113.66")]),
             e("Account", &[("Name", "mjones"), ("NTDomain", "CONTOSO")]),
             e("Dns", &[("DomainName", "cdn-updates.northwind-sync.xyz")]),
-            e("Host", &[("HostName", "WKS-FIN-07")]),
+            e("Host", &[("AzureID", "/subscriptions/x")]),
             e("Process", &[("CommandLine", "powershell.exe")]),
         ];
         let p = plan(&registry(), &entities, &PlanOptions::default()).unwrap();
+        assert_eq!(p.labels, ["203.0.113.66", "CONTOSO\\mjones", "cdn-updates.northwind-sync.xyz", "/subscriptions/x", "powershell.exe"]);
         let calls: Vec<(usize, &str)> = p.calls.iter().map(|c| (c.entity, c.function.as_str())).collect();
         assert_eq!(
             calls,
@@ -560,8 +563,7 @@ mod tests {
             "inputParam": "ip_address_list", "attribute": "Address", "list": true, "query": "Azure.list_aad_signins_for_ip",
             "template": "SigninLogs | where …", "example": "await IpAddress.MSSentinel.aad_signins(\"1.2.3.4\")"}]"#;
         let fs: Vec<FunctionSpec> = serde_json::from_str(json).unwrap();
-        let es: Vec<EntitySpec> = serde_json::from_str(r#"[{"type": "IpAddress", "attributes": {"Address": "1.2.3.4"}},
-            {"type": "IpAddress", "attributes": {"Address": ""}}]"#).unwrap();
+        let es = vec![e("ip", &[("Address", "1.2.3.4")]), e("IpAddress", &[])];
         let p = plan(&fs, &es, &PlanOptions::default()).unwrap();
         assert_eq!(p.calls.len(), 1);
         assert_eq!(p.calls[0].entity, 0);

@@ -7,16 +7,18 @@ use wasm_bindgen::prelude::*;
 use super::frame::WasmFrame;
 use super::{js_err, json_of, JsResult};
 use crate::options;
-use crate::pivot::investigate::{plan, EntitySpec, FunctionSpec, PlanOptions, TimelineBuilder};
+use crate::entity::Entity;
+use crate::pivot::investigate::{plan, FunctionSpec, PlanOptions, TimelineBuilder};
 
-/// The plan as JSON text `{calls: [{entity, function, kind}], skipped: [{entity, function, reason}]}` for the
-/// functions (the JSON text of `pivot.functions()`) and entities (`[{type, attributes: {name: value}}]`).
+/// The plan as JSON text `{calls: [{entity, function, kind}], skipped: [{entity, function, reason}], labels}` for
+/// the functions (the JSON text of `pivot.functions()`) and the entities (the JSON text of a list of `toJSON()`s).
 #[wasm_bindgen(js_name = pivotAllPlanJSON)]
 pub fn pivot_all_plan_json(functions: &str, entities: &str, plan_options: JsValue) -> JsResult<String> {
     let functions: Vec<FunctionSpec> = serde_json::from_str(functions)
         .map_err(|e| JsError::new(&format!("pivotAll: pivot.functions() did not give the function list ({e})")))?;
-    let entities: Vec<EntitySpec> =
+    let list: Vec<serde_json::Value> =
         serde_json::from_str(entities).map_err(|e| JsError::new(&format!("pivotAll: bad entity list ({e})")))?;
+    let entities = list.iter().map(Entity::from_json).collect::<crate::Result<Vec<_>>>().map_err(js_err)?;
     let o: PlanOptions = options::read("pivotAll", &json_of(&plan_options)?).map_err(js_err)?;
     let p = plan(&functions, &entities, &o).map_err(js_err)?;
     serde_json::to_string(&p).map_err(|e| JsError::new(&format!("pivotAll: {e}")))

@@ -134,9 +134,9 @@ test("the Tour's pivot cells on the demo workspace", async () => {
 
   // pivotAll on the C2 alert: its entities, a result per pivot, nothing failing silently.
   const types = await page.$$eval("#cell-pivot-all .pivot-entities li", (lis) => lis.map((li) => li.dataset.type));
-  assert.deepEqual([...types].sort(), ["Dns", "Host", "IpAddress", "IpAddress", "Url"]);
+  assert.deepEqual([...types].sort(), ["Alert", "Dns", "Host", "IpAddress", "IpAddress", "Url"]);
   const entityText = await page.textContent("#cell-pivot-all .pivot-entities");
-  for (const v of ["WKS-FIN-07", "10.0.2.17", "203.0.113.66", "cdn-updates.northwind-sync.xyz", "https://cdn-updates.northwind-sync.xyz/api/beacon"]) {
+  for (const v of ["Alert: Communication with known C2 domain", "Host: WKS-FIN-07.contoso.com", "10.0.2.17", "203.0.113.66", "cdn-updates.northwind-sync.xyz", "https://cdn-updates.northwind-sync.xyz/api/beacon"]) {
     assert.ok(entityText.includes(v), `${v} in ${entityText}`);
   }
   assert.equal(await page.$eval("#cell-pivot-all .huntbook-progress", (p) => p.dataset.state), "done");
@@ -217,7 +217,8 @@ test("pivotAll and pivotBrowser keep hostile values as text; a failing pivot is 
     return {
       results: inv.results.map((r) => [r.function, r.frame ? r.frame.numRows : null, r.error]),
       complete: inv.complete,
-      entity: String(inv.entities[0]),
+      labels: inv.labels,
+      types: inv.entities.map((e) => e.type),
       timeline: rows.map((r) => [r.Entity, r.Function, r.Summary, r.Source, Number(r.ResultIndex), Number(r.SourceRow)]),
       notes: inv.timeline.notes,
       imgs: document.querySelectorAll("img").length,
@@ -231,7 +232,8 @@ test("pivotAll and pivotBrowser keep hostile values as text; a failing pivot is 
     };
   });
   const evil = `<img src=x onerror="window.pwned=1">`;
-  assert.equal(out.entity.includes(evil), true, out.entity);
+  assert.deepEqual(out.types, ["Alert", "Host"]);
+  assert.equal(out.labels[1], `pc${evil}.contoso.com`, "the host's fqdn names it");
   assert.deepEqual(out.results.map((r) => r.slice(0, 2)), [["Host.custom.evil_events", 2], ["Host.custom.broken", null]]);
   assert.equal(out.results[0][2], null);
   assert.equal(out.results[1][2], `boom ${evil}`);
