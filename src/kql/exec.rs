@@ -11,7 +11,6 @@
 //! key is at least the k-th best value (found with a selection, not a sort), then sorts those few; case-insensitive
 //! `contains`/`has`/`startswith` compare ASCII bytes without lowercasing each row.
 
-use std::collections::HashMap;
 
 use polars::prelude::*;
 use serde_json::Value as Json;
