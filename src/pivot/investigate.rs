@@ -51,9 +51,15 @@ pub struct FunctionSpec {
     /// "query" | "enrichment" | "utility" | "user".
     #[serde(default)]
     pub kind: String,
-    /// Other names of the same function ("aad_signins", "util.whois").
+    /// Its container ("util", "ti", "MSSentinel", a user's).
+    #[serde(default)]
+    pub container: Option<String>,
+    /// Its names in the container ("list_aad_signins_for_ip", "aad_signins").
     #[serde(default)]
     pub names: Vec<String>,
+    /// Its name directly on the entity ("whois", "tilookup_ip"), if any.
+    #[serde(default)]
+    pub direct: Option<String>,
     #[serde(default)]
     pub params: Vec<ParamSpec>,
     /// The parameter the entity's value goes to.
@@ -65,6 +71,16 @@ pub struct FunctionSpec {
     /// The query a query pivot runs ("Azure.list_aad_signins_for_ip").
     #[serde(default)]
     pub query: Option<String>,
+    /// Other parameters the pivot reads from the same entity (`process_name` ← `ProcessFilePath`).
+    #[serde(default)]
+    pub entity_params: Vec<EntityParam>,
+}
+
+/// A parameter a pivot reads from an attribute of its entity.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EntityParam {
+    pub param: String,
+    pub attribute: String,
 }
 
 /// One parameter of a pivot function.
@@ -137,8 +153,12 @@ fn aliases(f: &FunctionSpec) -> Vec<String> {
     }
     for n in &f.names {
         let n = n.to_lowercase();
+        if let Some(c) = &f.container {
+            out.push(format!("{}.{n}", c.to_lowercase()));
+        }
         out.push(n.strip_prefix(&prefix).map(str::to_string).unwrap_or(n));
     }
+    out.extend(f.direct.iter().map(|d| d.to_lowercase()));
     if let Some(last) = f.full_name.rsplit('.').next() {
         out.push(last.to_lowercase());
     }
@@ -191,23 +211,34 @@ pub fn plan(functions: &[FunctionSpec], entities: &[Entity], options: &PlanOptio
                 continue;
             }
             let input = f.input_param.as_deref().unwrap_or("");
-            let missing: Vec<&str> = f
-                .params
-                .iter()
-                .filter(|p| p.required && p.default.as_ref().is_none_or(|d| d.is_null()))
-                .map(|p| p.name.as_str())
-                .filter(|n| *n != input && !TIME_PARAMS.contains(n))
-                .collect();
+            let has = |attr: &str| e.attr(attr).is_some_and(|v| !v.trim().is_empty());
             let skip = |reason: String| Skipped { entity: i, function: f.full_name.clone(), reason };
+            // Required parameters: the input, the time range and the ones read from the entity are filled.
+            let mut missing: Vec<&str> = Vec::new();
+            let mut lacking: Vec<&str> = Vec::new();
+            for p in f.params.iter().filter(|p| p.required && p.default.as_ref().is_none_or(|d| d.is_null())) {
+                let name = p.name.as_str();
+                if name == input || TIME_PARAMS.contains(&name) {
+                    continue;
+                }
+                match f.entity_params.iter().find(|ep| ep.param == name) {
+                    Some(ep) if has(&ep.attribute) => {}
+                    Some(ep) => lacking.push(ep.attribute.as_str()),
+                    None => missing.push(name),
+                }
+            }
             if !missing.is_empty() {
                 out.skipped.push(skip(format!("needs {} (not taken from the entity)", missing.join(", "))));
                 continue;
             }
             if let Some(attr) = f.attribute.as_deref().filter(|a| !a.is_empty()) {
-                if e.attr(attr).is_none_or(|v| v.trim().is_empty()) {
-                    out.skipped.push(skip(format!("the {} has no {attr}", e.type_name())));
-                    continue;
+                if !has(attr) {
+                    lacking.insert(0, attr);
                 }
+            }
+            if !lacking.is_empty() {
+                out.skipped.push(skip(format!("the {} has no {}", e.type_name(), lacking.join(", "))));
+                continue;
             }
             out.calls.push(PlannedCall { entity: i, function: f.full_name.clone(), kind: f.kind.clone() });
         }
@@ -465,6 +496,9 @@ mod tests {
             input_param: Some(input.into()),
             attribute: Some(attr.into()),
             query: None,
+            container: None,
+            direct: None,
+            entity_params: vec![],
         }
     }
 
@@ -552,6 +586,21 @@ mod tests {
         let err = plan(&registry(), &entities, &bad).unwrap_err().to_string();
         assert!(err.contains("no pivot function is called 'IpAddress.whos'"), "{err}");
         assert!(err.contains("did you mean 'IpAddress.whois'?"), "{err}");
+    }
+
+    #[test]
+    fn plan_reads_required_parameters_from_the_entity() {
+        let mut procs = f("Process", "Process.MSSentinel.list_processes_on_host", "query", "commandline", "CommandLine");
+        procs.params.push(ParamSpec { name: "host_name".into(), required: true, default: None });
+        procs.entity_params = vec![EntityParam { param: "host_name".into(), attribute: "Host".into() }];
+        procs.container = Some("MSSentinel".into());
+        procs.names = vec!["list_processes_on_host".into(), "procs".into()];
+        let with_host = e("Process", &[("CommandLine", "cmd.exe"), ("Host", "WKS-FIN-07")]);
+        let without = e("Process", &[("CommandLine", "cmd.exe")]);
+        let fs = [procs];
+        let p = plan(&fs, &[with_host, without], &PlanOptions { functions: Some(vec!["MSSentinel.procs".into()]) }).unwrap();
+        assert_eq!(p.calls.iter().map(|c| c.entity).collect::<Vec<_>>(), [0]);
+        assert_eq!(p.skipped[0].reason, "the Process has no Host");
     }
 
     #[test]
