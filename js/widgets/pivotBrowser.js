@@ -47,8 +47,16 @@ export function exampleCall(f) {
   return `await ${f.fullName}(${arg}${f.kind === "query" ? ", { start, end }" : ""})`;
 }
 
+/** The function's other full names: its other names in the container, and its name directly on the entity. */
+function otherNames(f) {
+  const names = (Array.isArray(f.names) ? f.names : []).filter(Boolean)
+    .map((n) => (f.container ? `${f.entity}.${f.container}.${n}` : `${f.entity}.${n}`));
+  if (f.direct) names.push(`${f.entity}.${f.direct}`);
+  return [...new Set(names)].filter((n) => n !== f.fullName);
+}
+
 function matches(f, q) {
-  const hay = [f.fullName, ...(Array.isArray(f.names) ? f.names : []), f.description, f.query, f.kind]
+  const hay = [f.fullName, ...otherNames(f), f.description, f.query, f.kind]
     .map(text).join("\n").toLowerCase();
   return q.split(/\s+/).filter(Boolean).every((w) => hay.includes(w));
 }
@@ -69,8 +77,8 @@ function help(f, copy) {
     el("div", { class: "huntbook-pivot-kind", text: [f.kind, f.list ? "list input" : ""].filter(Boolean).join(" · ") }),
     el("p", { class: "huntbook-pivot-description", text: text(f.description) }),
   ];
-  const other = (Array.isArray(f.names) ? f.names : []).filter((n) => n && !f.fullName.endsWith(`.${n}`));
-  if (other.length) out.push(el("p", { class: "huntbook-pivot-names", text: `Also: ${other.map((n) => `${f.entity}.${n}`).join(", ")}` }));
+  const other = otherNames(f);
+  if (other.length) out.push(el("p", { class: "huntbook-pivot-names", text: `Also: ${other.join(", ")}` }));
   if (f.inputParam || f.attribute) {
     out.push(el("p", { class: "huntbook-pivot-input", text: `Input: ${f.entity}.${f.attribute ?? "?"} → ${f.inputParam ?? "value"}` }));
   }
