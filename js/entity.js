@@ -32,10 +32,19 @@ const DERIVED = {
 
 const TYPE = Symbol("huntbook.entityType");
 
-/** JSON.stringify that writes BigInts (long columns of rows) as numbers, or text beyond 2^53. */
+/**
+ * JSON.stringify that writes BigInts (long columns of rows) as numbers (text beyond 2^53) and Dates as Rust writes
+ * a datetime cell (`2024-01-13T00:09:31Z`, a fraction as 7 digits), so a row object and its DataFrame row give the
+ * same entity.
+ */
 function stringify(value) {
-  return JSON.stringify(value, (_k, v) =>
-    typeof v === "bigint" ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v);
+  return JSON.stringify(value, function (k, v) {
+    const orig = this[k];
+    if (orig instanceof Date && !Number.isNaN(orig.getTime())) {
+      return orig.toISOString().replace(/\.(\d{3})Z$/, (_m, ms) => (ms === "000" ? "Z" : `.${ms}0000Z`));
+    }
+    return typeof v === "bigint" ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v;
+  });
 }
 
 function kindInfo() {

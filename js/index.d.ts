@@ -225,6 +225,9 @@ export * from "./pivotAll.js";
 export { entities, Entity, entitiesFromAlert, detectEntities } from "./entity.js";
 export type { EntityType, EntityInput, ColumnEntity } from "./entity.js";
 import type * as entity from "./entity.js";
+export { Pivot } from "./pivot.js";
+export type { PivotFunctionInfo, PivotFunction, PivotCallOptions, PivotInput, PivotOptions, PivotUserSpec, PivotsForColumn } from "./pivot.js";
+import type * as pivot from "./pivot.js";
 import type * as analysis from "./analysis.js";
 import type * as vis from "./vis/index.js";
 import type * as enrich from "./enrich/index.js";
@@ -234,6 +237,7 @@ declare const huntbook: typeof analysis & typeof vis & typeof enrich & {
   Entity: typeof entity.Entity;
   entitiesFromAlert: typeof entity.entitiesFromAlert;
   detectEntities: typeof entity.detectEntities;
+  Pivot: typeof pivot.Pivot;
   init: typeof init;
   version: typeof version;
   loadDemo: typeof loadDemo;

@@ -19,6 +19,7 @@ import * as analysis from "./analysis.js";
 import * as vis from "./vis/index.js";
 import * as enrich from "./enrich/index.js";
 import { entities, Entity, entitiesFromAlert, detectEntities } from "./entity.js";
+import { Pivot } from "./pivot.js";
 
 export { DataFrame, QueryProvider, QueryTime, parseOffset, dataSource, queryTime, queryBrowser, progress, browseResults };
 export { pivotBrowser, pivotAll };
@@ -27,6 +28,8 @@ export * from "./vis/index.js";
 export * from "./enrich/index.js";
 // Entities: the classes stay under `entities` (a top-level `File` or `Url` would shadow the browser's globals).
 export { entities, Entity, entitiesFromAlert, detectEntities };
+// Pivots: functions attached to the entity classes (`new Pivot({queryProvider})`).
+export { Pivot };
 
 let ready = null;
 
@@ -203,5 +206,6 @@ const api = {
   pivotBrowser, pivotAll,
   ...analysis, ...vis, ...enrich,
   entities, Entity, entitiesFromAlert, detectEntities,
+  Pivot,
 };
 export default api;

@@ -291,7 +291,7 @@ impl Entity {
     /// An entity of `kind` from row `row` of `frame`: the columns of the alias table for this kind (`IPAddress`,
     /// `SrcIpAddr`, `ClientIP` → IpAddress `Address`; `Computer` → Host `fqdn` …; earlier entries win) and every
     /// other column named like one of the kind's attributes (case-insensitively). Null and empty cells are skipped;
-    /// datetimes become ISO text.
+    /// datetimes become ISO 8601 UTC text.
     pub fn from_row(kind: EntityKind, frame: &Frame, row: usize) -> Result<Entity> {
         if row >= frame.height() {
             return Err(Error::invalid(format!(
@@ -367,7 +367,8 @@ impl Entity {
     }
 }
 
-/// A cell as a JSON value: text, numbers, booleans; datetimes and timespans as text; `None` for null or empty.
+/// A cell as a JSON value: text, numbers, booleans; datetimes as ISO 8601 UTC text (`2024-01-13T00:09:31Z`),
+/// timespans as text; `None` for null or empty.
 pub(crate) fn cell_value(frame: &Frame, column: &str, row: usize) -> Option<Value> {
     use polars::prelude::AnyValue as A;
     let v = frame.column(column).ok()?.get(row).ok()?;
@@ -380,6 +381,7 @@ pub(crate) fn cell_value(frame: &Frame, column: &str, row: usize) -> Option<Valu
         }
         A::Float64(x) => serde_json::Number::from_f64(*x).map(Value::Number)?,
         A::Float32(x) => serde_json::Number::from_f64(f64::from(*x)).map(Value::Number)?,
+        A::Datetime(x, tu, _) => Value::String(crate::time::format_datetime_ns(crate::frame::rows::to_ns(*x, *tu))),
         other => Value::String(display_text(other)?),
     };
     match &value {

@@ -41,6 +41,7 @@
 
 pub mod call;
 pub mod investigate;
+pub mod local;
 pub mod names;
 pub mod registry;
 

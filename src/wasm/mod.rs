@@ -11,6 +11,7 @@ mod entity;
 mod frame;
 mod net;
 mod options;
+mod pivot;
 mod pivot_all;
 mod query;
 mod time;

@@ -22,6 +22,13 @@ pub struct WasmCatalog {
     inner: Catalog,
 }
 
+impl WasmCatalog {
+    /// The core catalog (for the other binding modules).
+    pub(crate) fn inner(&self) -> &Catalog {
+        &self.inner
+    }
+}
+
 #[wasm_bindgen(js_class = Catalog)]
 impl WasmCatalog {
     /// The built-in queries of `queries/`.
