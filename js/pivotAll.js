@@ -129,7 +129,11 @@ export async function pivotAll(alert, options) {
       const frame = await fn(entity, opts);
       if (!(frame instanceof DataFrame)) throw new Error(`returned ${frame === null ? "null" : typeof frame}, not a DataFrame`);
       result.frame = frame;
+      // A service's partial error, or calls of this function that failed while others worked (the pivot lists
+      // them in the frame's notes as "<fullName>(…) failed: …"): the frame is kept, and the result is an error.
+      const failedCalls = frame.notes.filter((n) => n.startsWith(`${call.function}(`) && n.includes(") failed: "));
       if (frame.error) result.error = `partial result: ${frame.error.message ?? JSON.stringify(frame.error)}`;
+      else if (failedCalls.length) result.error = `partial result: ${failedCalls.join("; ")}`;
     } catch (e) {
       if (signal?.aborted) return;
       result.error = message(e);

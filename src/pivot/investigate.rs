@@ -10,8 +10,8 @@
 //!   timeline ([`Plan::labels`]: [`Entity::key`]). The same function listed under two names (msticpy's long and short
 //!   query names, `IpAddress.whois` and `IpAddress.util.whois`) runs once.
 //! - [`TimelineBuilder`] stacks every result row that has a time into one table — `TimeGenerated`, `Entity`,
-//!   `EntityType`, `Function`, `Summary` (the row described in a few `Column=value` pairs), `Source` (the result
-//!   table's name), `ResultIndex` and `SourceRow` (where the full row is) — ready for a timeline grouped by
+//!   `EntityType`, `Function`, `Summary` (the row described in a few `Column=value` pairs), `Source` (the row's
+//!   table: its `Type` column, as Log Analytics rows have, else the result table's name), `ResultIndex` and `SourceRow` (where the full row is) — ready for a timeline grouped by
 //!   `Function` or `Entity`. Each result's time column is chosen by [`time_column`] (`TimeGenerated` first). A failed
 //!   function is recorded in the table's notes ([`TimelineBuilder::add_error`]), so an incomplete timeline says so.
 //!
@@ -388,6 +388,11 @@ impl TimelineBuilder {
         let times = times_ns(frame, &tc)?;
         let label = clip(entity, MAX_ENTITY_CHARS);
         let columns = summary_columns(frame, Some(&tc));
+        // The table each row came from: Log Analytics rows carry it in `Type`; else the result's name.
+        let types: Option<Vec<Option<String>>> = frame
+            .column("Type")
+            .ok()
+            .and_then(|c| c.str().ok().map(|ca| ca.into_iter().map(|v| v.map(|s| clip(s, 60))).collect()));
         let source = frame.name.clone();
         let result = i64::try_from(result).map_err(|_| Error::invalid("pivotAll: too many results"))?;
         let mut rows = 0usize;
@@ -405,7 +410,8 @@ impl TimelineBuilder {
             self.entity_type.push(entity_type.to_string());
             self.function.push(function.to_string());
             self.summary.push(describe_row(frame, row, &columns));
-            self.source.push(source.clone());
+            let from_type = types.as_ref().and_then(|t| t.get(row).cloned().flatten()).filter(|s| !s.is_empty());
+            self.source.push(from_type.unwrap_or_else(|| source.clone()));
             self.result_index.push(result);
             self.source_row.push(i64::try_from(row).unwrap_or(i64::MAX));
             rows += 1;
@@ -639,8 +645,8 @@ mod tests {
                 {"TimeGenerated": null, "UserPrincipalName": "x", "IPAddress": "185.220.101.45", "ResultType": "0", "TenantId": "t"}]"#,
         );
         let procs = rows(
-            "SecurityEvent",
-            r#"[{"TimeGenerated": "2024-01-13T00:09:31Z", "Computer": "WKS-FIN-07.contoso.com", "CommandLine": "powershell.exe -nop -w hidden\n-EncodedCommand SQBF", "Account": "CONTOSO\\mjones"}]"#,
+            "Host.MSSentinel.list_host_processes",
+            r#"[{"TimeGenerated": "2024-01-13T00:09:31Z", "Computer": "WKS-FIN-07.contoso.com", "CommandLine": "powershell.exe -nop -w hidden\n-EncodedCommand SQBF", "Account": "CONTOSO\\mjones", "Type": "SecurityEvent"}]"#,
         );
         let whois = rows("whois", r#"[{"query": "185.220.101.45", "asn_description": "EXAMPLE-AS"}]"#);
         let mut b = TimelineBuilder::new();
