@@ -142,7 +142,9 @@ investigation.results   // [{entity, label, function, kind, frame, error}]`, asy
       const skipped = el("details", "pivot-skipped");
       skipped.append(el("summary", "", `${inv.skipped.length} functions not run`),
         ...inv.skipped.map((s) => el("div", "", `${s.function} on ${s.label}: ${s.reason}`)));
-      return answer(true, holder, labelled("Entities of the alert", ents), status, table.toElement({ maxRows: 100 }), frames, skipped);
+      const resultsBox = el("div", "pivot-results");
+      resultsBox.append(table.toElement({ maxRows: 200 }));
+      return answer(true, holder, labelled("Entities of the alert", ents), status, resultsBox, frames, skipped);
     }),
     cell("pivot-timeline", "Everything the pivots found, on one timeline", `
 huntbook.timeline(investigation.timeline, { groupBy: "Function", sourceColumns: ["Entity", "Summary"] })`, async () => {
