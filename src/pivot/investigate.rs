@@ -274,11 +274,11 @@ pub fn time_column(frame: &Frame) -> Option<String> {
 /// Columns a summary shows first when a result has them (what happened, who, from where, on what), in this order.
 const SUMMARY_COLUMNS: [&str; 44] = [
     "AlertName", "Activity", "Operation", "OperationNameValue", "OperationName", "Ioc", "Provider", "Severity",
-    "ResultType", "ResultDescription", "Result", "UserPrincipalName", "Account", "TargetUserName", "UserId",
-    "Caller", "IPAddress", "IpAddress", "ClientIP", "CallerIpAddress", "SourceIP", "DestinationIP",
-    "DestinationPort", "Computer", "HostName", "NewProcessName", "CommandLine", "ProcessName", "AppDisplayName",
-    "Name", "QueryType", "IPAddresses", "RequestURL", "DeviceAction", "Url", "DomainName", "Details",
-    "asn_description", "CountryCode", "City", "SyslogMessage", "Description", "Status", "Data",
+    "CommandLine", "ResultType", "ResultDescription", "Result", "UserPrincipalName", "Account", "TargetUserName",
+    "UserId", "Caller", "IPAddress", "IpAddress", "ClientIP", "CallerIpAddress", "SourceIP", "DestinationIP",
+    "DestinationPort", "Name", "QueryType", "IPAddresses", "RequestURL", "DeviceAction", "Url", "DomainName",
+    "Computer", "HostName", "NewProcessName", "ProcessName", "AppDisplayName", "Details", "asn_description",
+    "CountryCode", "City", "SyslogMessage", "Description", "Status", "Data",
 ];
 
 /// Columns never worth showing in a summary.
@@ -314,8 +314,8 @@ fn clip(s: &str, max: usize) -> String {
     t
 }
 
-/// Row `row` of `frame` in words: `Column=value` pairs of `columns` with a value (at most five), each value on one
-/// line and clipped, the whole at most [`MAX_SUMMARY_CHARS`] characters.
+/// Row `row` of `frame` in words: `Column=value` pairs of `columns` with a value (empty and `-` are none; at most
+/// five), each value on one line and clipped, the whole at most [`MAX_SUMMARY_CHARS`] characters.
 pub fn describe_row(frame: &Frame, row: usize, columns: &[String]) -> String {
     let mut parts: Vec<String> = Vec::new();
     for c in columns {
@@ -325,7 +325,8 @@ pub fn describe_row(frame: &Frame, row: usize, columns: &[String]) -> String {
         let Ok(col) = frame.column(c) else { continue };
         let Ok(v) = col.get(row) else { continue };
         let Some(text) = display_text(&v) else { continue };
-        if text.trim().is_empty() {
+        // Empty, and Windows' "-" for "no value"
+        if matches!(text.trim(), "" | "-") {
             continue;
         }
         parts.push(format!("{c}={}", clip(&text, MAX_VALUE_CHARS)));
@@ -672,7 +673,7 @@ mod tests {
             [
                 "ResultType=50126, UserPrincipalName=anna.schmidt@contoso.com, IPAddress=185.220.101.45",
                 "ResultType=0, UserPrincipalName=mike.jones@contoso.com, IPAddress=185.220.101.45",
-                "Account=CONTOSO\\mjones, Computer=WKS-FIN-07.contoso.com, CommandLine=powershell.exe -nop -w hidden -EncodedCommand SQBF",
+                "CommandLine=powershell.exe -nop -w hidden -EncodedCommand SQBF, Account=CONTOSO\\mjones, Computer=WKS-FIN-07.contoso.com",
             ]
         );
         assert_eq!(text("Entity"), ["185.220.101.45", "185.220.101.45", "WKS-FIN-07"]);
