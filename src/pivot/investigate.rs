@@ -647,7 +647,7 @@ mod tests {
         );
         let procs = rows(
             "Host.MSSentinel.list_host_processes",
-            r#"[{"TimeGenerated": "2024-01-13T00:09:31Z", "Computer": "WKS-FIN-07.contoso.com", "CommandLine": "powershell.exe -nop -w hidden\n-EncodedCommand SQBF", "Account": "CONTOSO\\mjones", "Type": "SecurityEvent"}]"#,
+            r#"[{"TimeGenerated": "2024-01-13T00:09:31Z", "Computer": "WKS-FIN-07.contoso.com", "CommandLine": "powershell.exe -nop -w hidden\n-EncodedCommand SQBF", "Account": "CONTOSO\\mjones", "TargetUserName": "-", "Type": "SecurityEvent"}]"#,
         );
         let whois = rows("whois", r#"[{"query": "185.220.101.45", "asn_description": "EXAMPLE-AS"}]"#);
         let mut b = TimelineBuilder::new();
