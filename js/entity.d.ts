@@ -36,33 +36,43 @@ export declare class Entity {
 }
 
 export declare class Account extends Entity {
+  static [member: string]: any;
   Name?: string; NTDomain?: string; UPNSuffix?: string; Sid?: string; AadUserId?: string; Host?: Host;
   readonly QualifiedName: string | undefined;
 }
 export declare class Host extends Entity {
+  static [member: string]: any;
   HostName?: string; DnsDomain?: string; NetBiosName?: string; OSFamily?: string;
   readonly fqdn: string | undefined;
 }
-export declare class IpAddress extends Entity { Address?: string; Location?: GeoLocation; }
-export declare class Dns extends Entity { DomainName?: string; IpAddresses?: IpAddress[]; }
+export declare class IpAddress extends Entity {
+  static [member: string]: any; Address?: string; Location?: GeoLocation; }
+export declare class Dns extends Entity {
+  static [member: string]: any; DomainName?: string; IpAddresses?: IpAddress[]; }
 export declare class Url extends Entity {
+  static [member: string]: any;
   Url?: string; Scheme?: string; Host?: string; Port?: string; Path?: string; Query?: string; Fragment?: string;
 }
 export declare class File extends Entity {
+  static [member: string]: any;
   FullPath?: string; Directory?: string; Name?: string; Md5?: string; Sha1?: string; Sha256?: string;
   readonly file_hash: string | undefined;
 }
-export declare class FileHash extends Entity { Algorithm?: string; Value?: string; }
+export declare class FileHash extends Entity {
+  static [member: string]: any; Algorithm?: string; Value?: string; }
 export declare class Process extends Entity {
+  static [member: string]: any;
   ProcessId?: string; CommandLine?: string; ImageFile?: File; Account?: Account; Host?: Host; ParentProcess?: Process;
   readonly ProcessName: string | undefined;
   readonly ProcessFilePath: string | undefined;
 }
 export declare class Alert extends Entity {
+  static [member: string]: any;
   DisplayName?: string; Severity?: string; StartTimeUtc?: string; EndTimeUtc?: string; SystemAlertIds?: string[];
   CompromisedEntity?: string; Entities?: Entity[];
 }
 export declare class GeoLocation extends Entity {
+  static [member: string]: any;
   CountryCode?: string; CountryOrRegionName?: string; State?: string; City?: string; Longitude?: number; Latitude?: number;
 }
 

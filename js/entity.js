@@ -31,6 +31,8 @@ const DERIVED = {
 };
 
 const TYPE = Symbol("huntbook.entityType");
+/** Properties named like a method or getter (`toString`, `attr`, `type`): kept aside so the methods keep working. */
+const SHADOWED = Symbol("huntbook.entityShadowed");
 
 /**
  * JSON.stringify that writes BigInts (long columns of rows) as numbers (text beyond 2^53) and Dates as Rust writes
@@ -68,6 +70,12 @@ function fill(target, json) {
   Object.defineProperty(target, TYPE, { value: json.Type, configurable: true });
   for (const [k, v] of Object.entries(json)) {
     if (k === "Type") continue;
+    if (k in target) {
+      // alert JSON is attacker-controlled: a property "toString" must not replace the method
+      if (!target[SHADOWED]) Object.defineProperty(target, SHADOWED, { value: {}, configurable: true });
+      target[SHADOWED][k] = convert(v);
+      continue;
+    }
     Object.defineProperty(target, k, { value: convert(v), writable: true, enumerable: true, configurable: true });
   }
   return target;
@@ -139,6 +147,7 @@ export class Entity {
   toJSON() {
     const out = { Type: this.type };
     for (const [k, v] of Object.entries(this)) if (v !== undefined && typeof v !== "function") out[k] = plain(v);
+    for (const [k, v] of Object.entries(this[SHADOWED] ?? {})) out[k] = plain(v);
     return out;
   }
 

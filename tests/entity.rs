@@ -166,6 +166,10 @@ fn demo_security_alerts() {
         ]
     );
     assert_eq!(es[1].attr("HostName").as_deref(), Some("WKS-FIN-07"));
+    // datetime cells become ISO 8601 UTC text
+    let start = es[0].attr("StartTimeUtc").unwrap();
+    assert_eq!(Some(start.replace('T', " ").trim_end_matches('Z').to_string()), text(alerts, "StartTime", c2).map(|t| t.replace('T', " ").trim_end_matches('Z').to_string()));
+    assert!(start.len() >= 20 && start.as_bytes()[10] == b'T' && start.ends_with('Z'), "{start}");
     assert_eq!(es[0].attr("CompromisedEntity"), text(alerts, "CompromisedEntity", c2));
     assert_eq!(es[0].attr("SystemAlertIds"), text(alerts, "SystemAlertId", c2));
     // the mailbox and mail message of the forwarding-rule alert are modelled kinds

@@ -255,6 +255,17 @@ pub fn alert_from_object(row: &Map<String, Value>) -> Result<Vec<Entity>> {
     let alert = Entity::from_record(EntityKind::Alert, &names, |name| {
         row.get(name).filter(|v| !v.is_null() && v.as_str().is_none_or(|s| !s.trim().is_empty())).cloned()
     });
+    if entities.is_empty() && alert.properties().is_empty() {
+        let mut keys: Vec<&str> = row.keys().map(String::as_str).take(10).collect();
+        if row.len() > 10 {
+            keys.push("…");
+        }
+        return Err(Error::invalid(format!(
+            "entitiesFromAlert: the object has no Entities and no alert fields (AlertName, DisplayName, Severity, \
+             SystemAlertId, …); its keys are: {}. Give a SecurityAlert row or its Entities JSON",
+            keys.join(", ")
+        )));
+    }
     Ok(with_alert(alert, entities))
 }
 
@@ -369,5 +380,8 @@ mod tests {
                    "Entities": [{"Type": "IpAddress", "Address": "203.0.113.66"}]})
         );
         assert_eq!(es[1].attr("Address").as_deref(), Some("203.0.113.66"));
+        let e = alert_from_object(json!({"foo": 1}).as_object().unwrap()).unwrap_err().to_string();
+        assert!(e.starts_with("entitiesFromAlert: the object has no Entities and no alert fields"), "{e}");
+        assert!(e.contains("its keys are: foo."), "{e}");
     }
 }

@@ -357,7 +357,8 @@ impl Entity {
         Value::Object(m)
     }
 
-    /// The columns the alias table gives this kind for `column` (for callers mapping a column to an attribute).
+    /// The attribute of `kind` that a column named `column` fills: the attribute named alike (case-insensitively),
+    /// else the alias table's entry for this kind (`IPAddress` → `Address` for IpAddress).
     pub fn attribute_for_column(kind: EntityKind, column: &str) -> Option<&'static str> {
         kind.attributes()
             .iter()
@@ -381,7 +382,7 @@ pub(crate) fn cell_value(frame: &Frame, column: &str, row: usize) -> Option<Valu
         }
         A::Float64(x) => serde_json::Number::from_f64(*x).map(Value::Number)?,
         A::Float32(x) => serde_json::Number::from_f64(f64::from(*x)).map(Value::Number)?,
-        A::Datetime(x, tu, _) => Value::String(crate::time::format_datetime_ns(crate::frame::rows::to_ns(*x, *tu))),
+        A::Datetime(x, tu, _) | A::DatetimeOwned(x, tu, _) => Value::String(crate::time::format_datetime_ns(crate::frame::rows::to_ns(*x, *tu))),
         other => Value::String(display_text(other)?),
     };
     match &value {

@@ -105,6 +105,12 @@ test("toHTML escapes and nests; user subclasses keep their kind", () => {
   assert.ok(!html.includes("<img") && !html.includes("<b>h"), html);
   assert.ok(html.includes("&lt;img src=x onerror=alert(1)&gt;"), html);
   assert.ok(html.includes('<div class="huntbook-entity huntbook-entity-nested"><b>Host</b>'), html);
+  // properties named like the methods (alert JSON is attacker-controlled) do not break them
+  const [odd] = hb.entitiesFromAlert('[{"Type": "host", "HostName": "h", "toString": "x", "toHTML": 1, "type": "evil", "constructor": 2}]');
+  assert.equal(odd.type, "Host");
+  assert.equal(String(odd).split("\n")[0], "Host");
+  assert.ok(odd.toHTML().includes("<th>toString</th><td>x</td>"));
+  assert.equal(odd.toJSON().toString, "x");
   class MyHost extends Host {}
   const m = new MyHost("a.contoso.com");
   assert.equal(m.type, "Host");
@@ -150,7 +156,13 @@ test("entitiesFromAlert: the demo C2 alert as a one-row DataFrame, a row object,
   assert.equal(alert.Entities.length, 5);
   assert.ok(alert.Entities[0] instanceof Host);
   // a row object (Dates and all), the Entities text, the parsed list, the Alert entity: the same entities
-  assert.deepEqual(hb.entitiesFromAlert(row).map((e) => e.toJSON()), fromDf.map((e) => e.toJSON()));
+  // (a Date holds milliseconds: the table's 100 ns ticks of EndTime are cut in a row object)
+  const fromRow = hb.entitiesFromAlert(row).map((e) => e.toJSON());
+  assert.equal(fromRow[0].EndTimeUtc.slice(0, 23), fromDf[0].EndTimeUtc.slice(0, 23));
+  delete fromRow[0].EndTimeUtc;
+  const want = fromDf.map((e) => e.toJSON());
+  delete want[0].EndTimeUtc;
+  assert.deepEqual(fromRow, want);
   assert.deepEqual(keys(hb.entitiesFromAlert(row.Entities)), keys(fromDf.slice(1)));
   assert.deepEqual(keys(hb.entitiesFromAlert(JSON.parse(row.Entities))), keys(fromDf.slice(1)));
   assert.deepEqual(keys(hb.entitiesFromAlert({ ...row, Entities: JSON.parse(row.Entities) })), keys(fromDf));
@@ -160,6 +172,7 @@ test("entitiesFromAlert: the demo C2 alert as a one-row DataFrame, a row object,
   assert.throws(() => hb.entitiesFromAlert(all), /the table has 41 rows: give the row index/);
   assert.equal(hb.entitiesFromAlert(all, 0)[0].type, "Alert");
   assert.throws(() => hb.entitiesFromAlert(42), /alert must be an alert row object/);
+  assert.throws(() => hb.entitiesFromAlert({ Name: "x" }), /the object has no Entities and no alert fields .*its keys are: Name\./);
   assert.throws(() => hb.entitiesFromAlert("[{"), /could not read the alert's Entities JSON/);
 });
 
@@ -204,4 +217,51 @@ test("a Mailbox from an alert keeps its kind", () => {
   const alerts = demo.query("SecurityAlert | where AlertName == 'Suspicious inbox forwarding rule' | take 1");
   const mb = hb.entitiesFromAlert(alerts).find((e) => e instanceof Mailbox);
   assert.equal(mb.MailboxPrimaryAddress, "mike.jones@contoso.com");
+});
+
+test("a program using the entity API type-checks against dist/huntbook's typings", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const { root, dist } = await import("./helpers.mjs");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntbook-entity-types-"));
+  fs.mkdirSync(path.join(dir, "node_modules"));
+  fs.symlinkSync(dist, path.join(dir, "node_modules", "huntbook"));
+  const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
+  const check = (file, source) => {
+    fs.writeFileSync(path.join(dir, file), source);
+    try {
+      return execFileSync(process.execPath, [tsc, "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext",
+        "--target", "es2022", "--lib", "es2022,dom", path.join(dir, file)], { cwd: dir, encoding: "utf8" }).trim();
+    } catch (e) {
+      return (e.stdout + e.stderr).trim();
+    }
+  };
+  assert.equal(check("use.ts", `
+import * as huntbook from "huntbook";
+export async function f(): Promise<number> {
+  await huntbook.init();
+  const demo = await huntbook.loadDemo();
+  const df = demo.table("SigninLogs");
+  const { IpAddress, Account, Host, Process } = huntbook.entities;
+  const ip = new IpAddress("1.2.3.4");
+  const addr: string | undefined = ip.Address;
+  const acct = Account.fromRow(df, 0);
+  const q: string | undefined = acct.QualifiedName;
+  const h = new Host({ HostName: "wks", DnsDomain: "contoso.com" });
+  const fqdn: string | undefined = h.fqdn;
+  const p = new Process("cmd.exe /c whoami");
+  const name: string | undefined = p.ProcessName;
+  const text: string = ip.toString() + ip.toHTML() + ip.type;
+  const json: Record<string, unknown> = ip.toJSON();
+  IpAddress.whois = async (x: unknown) => x;
+  IpAddress.MSSentinel = { aad_signins: () => df };
+  const es: huntbook.Entity[] = huntbook.entitiesFromAlert(demo.table("SecurityAlert"), 0);
+  const cols: huntbook.ColumnEntity[] = huntbook.detectEntities(df);
+  const e2 = new huntbook.Entity({ Type: "ip", Address: "1.2.3.4" });
+  return (addr ?? "").length + (q ?? "").length + (fqdn ?? "").length + (name ?? "").length + text.length + Object.keys(json).length + es.length + cols.length + (e2.attr("Address") ?? "").length;
+}
+`), "");
+  assert.notEqual(check("bad.ts", `import * as huntbook from "huntbook"; export const n: number = new huntbook.entities.Host("h").fqdn;`), "");
 });
