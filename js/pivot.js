@@ -19,7 +19,7 @@ import { DataFrame, wrapFrame, ready } from "./frame.js";
 import { QueryProvider } from "./provider.js";
 import { entities, Entity, detectEntities } from "./entity.js";
 import { whois, dnsResolve } from "./enrich/net.js";
-import { geoloc } from "./enrich/geo.js";
+import { geoloc, openGeoLite, GeoLite } from "./enrich/geo.js";
 import { TILookup } from "./enrich/ti.js";
 import { demoEnrichment, markDemo } from "./enrich/demo.js";
 import { unpack, extractIocsTable } from "./analysis.js";
@@ -104,6 +104,14 @@ export class Pivot {
     if (this.ti) return this.ti;
     if (demoEnrichment()) return (this._demoTi ??= TILookup.demo());
     throw new Error("the tilookup functions need a TILookup: new huntbook.Pivot({ti: new huntbook.TILookup({providers: {…}})}), or demo mode (huntbook.useDemoEnrichment())");
+  }
+
+  /** The GeoLite of option `geo`, opened once. */
+  _geoDb() {
+    if (this.geo instanceof GeoLite) return this.geo;
+    this._geoOpened ??= openGeoLite(this.geo);
+    this._geoOpened.catch(() => { this._geoOpened = null; });
+    return this._geoOpened;
   }
 
   /**
@@ -266,6 +274,9 @@ export class Pivot {
   }
 
   _prepare(info, path, input, options) {
+    if (input === undefined) {
+      throw new TypeError(`${info.fullName}(input, options): give a value, a list, an entity, entities or a DataFrame with {column}; e.g. ${info.example}`);
+    }
     if (input instanceof DataFrame) return this._registry.prepareFrame(info.entity, path, input._frame, options);
     const list = isIterable(input) ? Array.from(input) : [input];
     const isEntity = (x) => x instanceof Entity;
@@ -289,7 +300,7 @@ export class Pivot {
       case "whois":
         return whois(values, { ...args, signal });
       case "geoloc":
-        return geoloc(values, this.geo ? { ...args, db: this.geo } : args);
+        return geoloc(values, this.geo ? { ...args, db: await this._geoDb() } : args);
       case "ti_lookup":
         return this._tiLookup().lookupIocs(values, { ...args, signal });
       case "dns_resolve":

@@ -163,6 +163,7 @@ impl Input {
     /// `attribute` of each entity (an entity of another kind, or without the attribute, gives none).
     fn from_entities(entities: &[crate::entity::Entity], kind: EntityKind, attribute: &str) -> Input {
         let values = entities.iter().map(|e| if e.kind == kind { clean(e.attr(attribute)) } else { None }).collect();
+        // (prepare refuses entities of another kind before this)
         Input { values, column: attribute.to_string(), frame: None }
     }
 
@@ -252,6 +253,15 @@ pub fn prepare(function: &PivotFunction, source: Source<'_>, options: &Value) ->
         Source::Entities(list) => {
             if opts.column.is_some() {
                 return Err(Error::invalid(format!("{what}: option 'column' is for a DataFrame input")));
+            }
+            if let Some(other) = list.iter().find(|e| e.kind != function.entity) {
+                return Err(Error::invalid(format!(
+                    "{what}: takes {} entities, got a {}; use a function of {} (pivot.functions(\"{}\"))",
+                    function.entity.name(),
+                    other.type_name(),
+                    other.type_name(),
+                    other.type_name()
+                )));
             }
             // parameters read from the same entity (one entity only)
             if let [one] = list {
@@ -515,6 +525,23 @@ impl PivotCall {
         out.set_la_type(SRC_ROW_INDEX, LaType::Long);
         out.notes = results.notes.clone();
         Ok(out)
+    }
+
+    /// Every call's result when the function is a utility run here ([`super::local`]: `ip_type`,
+    /// `dns_components`, `url_components`); `None` for functions the caller runs.
+    pub fn run_local(&self) -> Option<Vec<std::result::Result<Frame, String>>> {
+        let runs = self.function.runs.as_str();
+        if !super::local::is_local(runs) {
+            return None;
+        }
+        let one = |c: &Call| -> std::result::Result<Frame, String> {
+            let value = c.values.first().map(String::as_str).unwrap_or_default();
+            match super::local::run_local(runs, value) {
+                Some(r) => r.map_err(|e| e.to_string()),
+                None => Err(format!("{runs} is not a local utility")),
+            }
+        };
+        Some(self.calls.iter().map(one).collect())
     }
 
     /// [`PivotCall::assemble`], then [`PivotCall::join`] when the `join` option asks for it.

@@ -785,7 +785,7 @@ sources:
         assert_eq!(r.find(EntityKind::Url, "util.dns_resolve").unwrap().attribute, "Host");
         assert_eq!(r.find(EntityKind::Host, "dns_resolve").unwrap().attribute, "fqdn");
         assert_eq!(r.find(EntityKind::File, "ti.lookup_file_hash").unwrap().attribute, "file_hash");
-        assert_eq!(r.find(EntityKind::Process, "IpAddress.b64decode").is_err(), true);
+        assert!(r.find(EntityKind::Process, "IpAddress.b64decode").is_err());
         assert_eq!(r.find(EntityKind::Process, "Process.b64decode").unwrap().attribute, "CommandLine");
         let counts: Vec<String> = r.counts().iter().map(|(k, n)| format!("{k}:{n}")).collect();
         assert_eq!(counts.join(" "), "Host:2 IpAddress:4 Dns:3 Url:6 File:1 Process:2");

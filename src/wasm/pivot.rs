@@ -11,7 +11,6 @@ use super::{js_err, json_of, JsResult};
 use crate::entity::{Entity, EntityKind};
 use crate::frame::text::read_json_rows;
 use crate::frame::Frame;
-use crate::pivot::local::{is_local, run_local};
 use crate::pivot::{self, container_for_environment, PivotCall, PivotFunction, Registry, Source, UserSpec};
 use crate::{options, Error};
 
@@ -155,18 +154,13 @@ impl WasmPivotCall {
     /// `url_components`); false (nothing done) otherwise.
     #[wasm_bindgen(js_name = runLocal)]
     pub fn run_local(&mut self) -> bool {
-        let runs = self.inner.function().runs.clone();
-        if !is_local(&runs) {
-            return false;
+        match self.inner.run_local() {
+            Some(results) => {
+                self.results = results.into_iter().map(Some).collect();
+                true
+            }
+            None => false,
         }
-        let results: Vec<Option<Result<Frame, String>>> = self
-            .inner
-            .calls()
-            .iter()
-            .map(|c| run_local(&runs, &c.values[0]).map(|r| r.map_err(|e| e.to_string())))
-            .collect();
-        self.results = results;
-        true
     }
 
     /// Call `i`'s result table (copied; the DataFrame stays usable).
