@@ -116,7 +116,8 @@ export class Entity {
     else if (typeof value === "string" || typeof value === "number" || typeof value === "bigint") {
       json = JSON.parse(wasm.entityParse(kind, String(value)));
     } else if (typeof value === "object") {
-      json = JSON.parse(wasm.entityFromObject(kind, stringify(value)));
+      // an object crosses as JSON text, which Entity::parse reads as an object of attributes
+      json = JSON.parse(wasm.entityParse(kind, stringify(value)));
     } else {
       throw new TypeError(`new ${kind}(value): value must be text or an object of attributes, got ${typeof value}`);
     }
@@ -135,12 +136,12 @@ export class Entity {
 
   /** msticpy's `str(entity)`: the type, then the non-empty properties, nested entities indented. */
   toString() {
-    return wasm.entityText(stringify(this));
+    return wasm.entityDisplay(stringify(this), false);
   }
 
   /** msticpy's `_repr_html_`: the same as an HTML fragment, every value escaped. */
   toHTML() {
-    return wasm.entityHTML(stringify(this));
+    return wasm.entityDisplay(stringify(this), true);
   }
 
   /** `{Type, ...attributes}`, nested entities as plain objects. */

@@ -24,20 +24,11 @@ fn list_json(entities: &[Entity]) -> String {
     Value::Array(entities.iter().map(Entity::to_json).collect()).to_string()
 }
 
-/// `Entity::parse(kind, text)` as entity JSON.
+/// `Entity::parse(kind, text)` as entity JSON (text starting with `{` is an object of attributes:
+/// `Entity::from_object`).
 #[wasm_bindgen(js_name = entityParse)]
 pub fn entity_parse(kind_name: &str, text: &str) -> JsResult<String> {
     Entity::parse(kind(kind_name)?, text).map(|e| e.to_json().to_string()).map_err(js_err)
-}
-
-/// `Entity::from_object(kind, object)` (the object as JSON text) as entity JSON.
-#[wasm_bindgen(js_name = entityFromObject)]
-pub fn entity_from_object(kind_name: &str, object_json: &str) -> JsResult<String> {
-    let k = kind(kind_name)?;
-    match json(object_json, &format!("the {k} object"))? {
-        Value::Object(m) => Entity::from_object(k, &m).map(|e| e.to_json().to_string()).map_err(js_err),
-        _ => Err(JsError::new(&format!("{k}: expected an object of attributes or text"))),
-    }
 }
 
 /// `Entity::from_row(kind, frame, row)` as entity JSON.
@@ -52,16 +43,11 @@ pub fn entity_attr(entity_json: &str, name: &str) -> JsResult<Option<String>> {
     Ok(entity_of(entity_json)?.attr(name))
 }
 
-/// `entity.to_text()` of entity JSON.
-#[wasm_bindgen(js_name = entityText)]
-pub fn entity_text(entity_json: &str) -> JsResult<String> {
-    Ok(entity_of(entity_json)?.to_text())
-}
-
-/// `entity.to_html()` of entity JSON (escaped).
-#[wasm_bindgen(js_name = entityHTML)]
-pub fn entity_html(entity_json: &str) -> JsResult<String> {
-    Ok(entity_of(entity_json)?.to_html())
+/// `entity.to_html()` (escaped) when `html`, else `entity.to_text()`, of entity JSON.
+#[wasm_bindgen(js_name = entityDisplay)]
+pub fn entity_display(entity_json: &str, html: bool) -> JsResult<String> {
+    let e = entity_of(entity_json)?;
+    Ok(if html { e.to_html() } else { e.to_text() })
 }
 
 /// The entities of a SecurityAlert `Entities` JSON text, as a JSON list.
