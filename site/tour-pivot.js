@@ -75,7 +75,7 @@ pivot.functions().length`, async () => {
     }),
     cell("pivot-geoloc", "Where is it?", `await IpAddress.geoloc("24.16.133.227")`, async () => {
       const df = await E().IpAddress.geoloc("24.16.133.227");
-      return answer(df.demo ?? true, df.toElement());
+      return answer(df.demo, df.toElement());
     }),
     cell("pivot-whois-join", "Whois of every sign-in's address, joined onto the sign-ins", `
 const logons = await qp.execQuery(\`SigninLogs | where TimeGenerated > ago(4d)
@@ -102,7 +102,7 @@ huntbook.timeline(joined, { groupBy: "asn_description", sourceColumns: ["UserPri
 const tiUrl = await Url.tilookup_url("${TI_URL}");
 huntbook.browseResults(tiUrl, { severities: ["unknown", "information", "warning", "high"] })`, async () => {
       const df = await E().Url.tilookup_url(TI_URL);
-      return answer(df.demo ?? true, df.select(["Ioc", "IocType", "Provider", "Result", "Severity", "Status"]).toElement(),
+      return answer(df.demo, df.select(["Ioc", "IocType", "Provider", "Result", "Severity", "Status"]).toElement(),
         huntbook.browseResults(df, { severities: ["unknown", "information", "warning", "high"] }));
     }),
     cell("pivot-all", `Investigate an alert: every pivot of every entity, in one call`, `
@@ -144,7 +144,7 @@ investigation.results   // [{entity, label, function, kind, frame, error}]`, asy
         ...inv.skipped.map((s) => el("div", "", `${s.function} on ${s.label}: ${s.reason}`)));
       const resultsBox = el("div", "pivot-results");
       resultsBox.append(table.toElement({ maxRows: 200 }));
-      return answer(true, holder, labelled("Entities of the alert", ents), status, resultsBox, frames, skipped);
+      return answer(inv.results.some((r) => r.frame?.demo), holder, labelled("Entities of the alert", ents), status, resultsBox, frames, skipped);
     }),
     cell("pivot-timeline", "Everything the pivots found, on one timeline", `
 huntbook.timeline(investigation.timeline, { groupBy: "Function", sourceColumns: ["Entity", "Summary"] })`, async () => {
