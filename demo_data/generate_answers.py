@@ -3,7 +3,7 @@
 
 Everything here is made up, consistent with demo_data/README.md and demo.la.json.gz:
 * DNS over HTTPS (Cloudflare's JSON endpoint): A, AAAA, CNAME and MX answers for every name in DnsEvents (as it
-  appears there and lower-cased) and contoso.com; A answers are the addresses DnsEvents logged for the name,
+  appears there and lower-cased), the Heartbeat computers' names (internal: NXDOMAIN), contoso.com and www.microsoft.com (a CNAME to an Akamai edge name, for the Tour); A answers are the addresses DnsEvents logged for the name,
   cdn-updates.northwind-sync.xyz -> 203.0.113.66 (the C2), internal contoso.com hosts do not exist on the internet.
 * Team Cymru over DNS over HTTPS (origin TXT and AS-name TXT) and RDAP for the public IPs of SigninLogs,
   SecurityEvent, OfficeActivity, AzureActivity, Heartbeat, DnsEvents and CommonSecurityLog's destinations, plus
@@ -33,6 +33,9 @@ IP_COLUMNS = {
     "CommonSecurityLog": ["DestinationIP", "SourceTranslatedAddress"],
 }
 EXTRA_IPS = ["24.16.133.227", "13.107.4.50"]
+# Names the Tour resolves that DnsEvents does not log: name -> (CNAME target, its A addresses). The addresses are in
+# the whois answers above (23.55.124.197: AKAMAI-ASN1).
+EXTRA_NAMES = {"www.microsoft.com": ("e13678.dscb.akamaiedge.net", ["23.55.124.197"])}
 
 # ASN -> (AS name, country); the story's and the SaaS operators' numbers, names invented where the README gives none.
 ASNS = {
@@ -190,6 +193,14 @@ def main():
                 logged.setdefault(name, set()).add(a.strip())
         logged.setdefault(name, set())
     logged.setdefault("contoso.com", set()).add("64.124.38.20")
+    # The workspace's own computers (Heartbeat): internal names, which the internet does not know (NXDOMAIN), so a
+    # Host's dns_resolve pivot gets that answer rather than no recorded answer.
+    t = tables["Heartbeat"]
+    names = [c["name"] for c in t["columns"]]
+    for row in t["rows"]:
+        computer = row[names.index("Computer")]
+        if computer and computer.lower().endswith(".contoso.com"):
+            logged.setdefault(computer, set())
     for name in sorted(logged):
         internal = name.lower().endswith(".contoso.com")
         ttl = 60 if name == "cdn-updates.northwind-sync.xyz" else 300
@@ -206,6 +217,13 @@ def main():
                     answers[url] = doh(shown, rtype, [(shown, "MX", 3600, "10 contoso-com.mail.protection.outlook.com.")])
                 else:
                     answers[url] = doh(shown, rtype, [])
+
+    for name, (target, addrs) in EXTRA_NAMES.items():
+        chain = [(name, "CNAME", 3600, f"{target}.")]
+        answers[doh_url(name, "A")] = doh(name, "A", chain + [(target, "A", 20, a) for a in addrs])
+        answers[doh_url(name, "AAAA")] = doh(name, "AAAA", chain)
+        answers[doh_url(name, "CNAME")] = doh(name, "CNAME", chain)
+        answers[doh_url(name, "MX")] = doh(name, "MX", [])
 
     doc = {"description": "Recorded answers for huntbook's demo mode (whois and dnsResolve): made up, see "
                           "demo_data/generate_answers.py. URL -> HTTP response.",

@@ -221,6 +221,7 @@ export function browseResults(results: DataFrame | Record<string, unknown>[], op
 export * from "./analysis.js";
 export * from "./vis/index.js";
 export * from "./enrich/index.js";
+export * from "./pivotAll.js";
 export { entities, Entity, entitiesFromAlert, detectEntities } from "./entity.js";
 export type { EntityType, EntityInput, ColumnEntity } from "./entity.js";
 import type * as entity from "./entity.js";
@@ -253,5 +254,7 @@ declare const huntbook: typeof analysis & typeof vis & typeof enrich & {
   queryBrowser: typeof queryBrowser;
   progress: typeof progress;
   browseResults: typeof browseResults;
+  pivotBrowser: typeof import("./pivotAll.js").pivotBrowser;
+  pivotAll: typeof import("./pivotAll.js").pivotAll;
 };
 export default huntbook;

@@ -12,6 +12,8 @@ import { queryTime } from "./widgets/queryTime.js";
 import { queryBrowser } from "./widgets/queryBrowser.js";
 import { progress } from "./widgets/progress.js";
 import { browseResults } from "./widgets/tiBrowser.js";
+import { pivotBrowser } from "./widgets/pivotBrowser.js";
+import { pivotAll } from "./pivotAll.js";
 import { bytesAt, demoTables } from "./demo.js";
 import * as analysis from "./analysis.js";
 import * as vis from "./vis/index.js";
@@ -20,6 +22,7 @@ import { entities, Entity, entitiesFromAlert, detectEntities } from "./entity.js
 import { Pivot } from "./pivot.js";
 
 export { DataFrame, QueryProvider, QueryTime, parseOffset, dataSource, queryTime, queryBrowser, progress, browseResults };
+export { pivotBrowser, pivotAll };
 export * from "./analysis.js";
 export * from "./vis/index.js";
 export * from "./enrich/index.js";
@@ -200,6 +203,7 @@ export async function loadTable(source, options) {
 const api = {
   init, version, loadDemo, loadTable, readTables, useArrow, LocalData, DataFrame,
   QueryProvider, QueryTime, parseOffset, dataSource, queryTime, queryBrowser, progress, browseResults,
+  pivotBrowser, pivotAll,
   ...analysis, ...vis, ...enrich,
   entities, Entity, entitiesFromAlert, detectEntities,
   Pivot,

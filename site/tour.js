@@ -4,6 +4,7 @@ import * as huntbook from "/huntbook/index.js";
 import { visCells } from "./tour-vis.js";
 import { analysisCells } from "./tour-analysis.js";
 import { enrichCells } from "./tour-enrich.js";
+import { pivotCells } from "./tour-pivot.js";
 
 const cellsEl = document.getElementById("cells");
 const state = {};
@@ -107,6 +108,7 @@ await qp.SecurityAlert.list_alerts({ add_query_items: "| summarize NumAlerts=cou
   ...visCells({ cell, state, huntbook }),
   ...analysisCells({ cell, state, huntbook }),
   ...enrichCells({ cell, state, huntbook }),
+  ...pivotCells({ cell, state, huntbook }),
 ];
 
 /** A small form to connect to a Microsoft Sentinel workspace with a token you paste (nothing is stored). */

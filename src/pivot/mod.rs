@@ -6,6 +6,7 @@
 //! - [`names`]: msticpy's map of query parameters to entity attributes and its naming of query pivots.
 //! - [`call`]: the calling conventions every function shares: input normalisation, planning (one list call or one
 //!   call per distinct value), assembling results with `src_row_index`, joining them back onto the input.
+//! - [`investigate`]: `pivotAll`'s core — which pivots run on an alert's entities, and one timeline of their results.
 //!
 //! Running a function is the caller's: the JS wrapper (`js/pivot.js`) runs the planned calls through the query
 //! provider or the enrichment functions with bounded concurrency, then hands the tables back here.
@@ -39,6 +40,7 @@
 //! keeps its `domain` column and puts the input in `Name` (msticpy overwrites `domain` with the input).
 
 pub mod call;
+pub mod investigate;
 pub mod local;
 pub mod names;
 pub mod registry;

@@ -12,6 +12,7 @@ mod frame;
 mod net;
 mod options;
 mod pivot;
+mod pivot_all;
 mod query;
 mod time;
 mod vis;
