@@ -45,6 +45,9 @@ fn the_c2_alerts_plan() {
     assert!(runs(0, "Host.MSSentinel.list_host_processes"));
     assert!(runs(3, "Dns.ti.lookup_dns") && runs(3, "Dns.util.dns_resolve"));
     assert!(runs(4, "Url.ti.lookup_url"));
+    // the alert gives the Url alone: its Host is read from it, so the Url's DNS pivots run
+    assert!(runs(4, "Url.util.dns_resolve") && runs(4, "Url.util.dns_components"));
+    assert!(p.skipped.is_empty(), "{:?}", p.skipped.iter().map(|s| &s.reason).collect::<Vec<_>>());
     // every function of these entities' kinds is either run or skipped with a reason, each once
     let kinds = ["Host", "IpAddress", "IpAddress", "Dns", "Url"];
     for (i, k) in kinds.iter().enumerate() {

@@ -77,7 +77,8 @@ impl Entity {
 
     /// An attribute as text: a stored property (numbers and booleans as text, a list of values joined with ", ",
     /// a nested entity as its [`Entity::key`]) or a derived attribute: Host `fqdn`, Account `QualifiedName`, File
-    /// `file_hash` and `FullPath`, Process `ProcessFilePath` and `ProcessName`. `None` when it is empty or absent.
+    /// `file_hash` and `FullPath`, Process `ProcessFilePath` and `ProcessName`, Url `Host`, `Path` … read from `Url`.
+    /// `None` when it is empty or absent.
     pub fn attr(&self, name: &str) -> Option<String> {
         let canonical = self.canonical(name);
         let derived = match (self.kind, canonical.unwrap_or(name)) {
@@ -92,6 +93,13 @@ impl Entity {
                 let f = self.nested("ImageFile")?;
                 f.stored_text("Name").or_else(|| f.full_path().map(|p| last_segment(&p).to_string()))
             }),
+            (EntityKind::Url, part @ ("Scheme" | "Host" | "Port" | "Path" | "Query" | "Fragment")) => {
+                // Alert JSON gives only `Url`: its parts are read from it (as `Entity::parse` stores them).
+                self.stored_text(part).or_else(|| {
+                    let url = self.stored_text("Url")?;
+                    Entity::parse(EntityKind::Url, &url).ok()?.stored_text(part)
+                })
+            }
             _ => return self.stored_text(name),
         };
         derived.filter(|s| !s.is_empty())
@@ -503,6 +511,18 @@ mod tests {
         let p = Entity::from_object(EntityKind::Process, &obj(json!({"ImageFile": "/usr/bin/wget"}))).unwrap();
         assert_eq!(p.nested("ImageFile").unwrap().attr("Directory").as_deref(), Some("/usr/bin"));
         assert_eq!(p.attr("ProcessName").as_deref(), Some("wget"));
+    }
+
+    #[test]
+    fn url_parts_are_read_from_a_bare_url() {
+        let mut m = serde_json::Map::new();
+        m.insert("Url".into(), Value::String("https://cdn-updates.northwind-sync.xyz/api/beacon".into()));
+        let u = Entity::from_object(EntityKind::Url, &m).unwrap();
+        assert_eq!(u.attr("Host").as_deref(), Some("cdn-updates.northwind-sync.xyz"));
+        assert_eq!(u.attr("Path").as_deref(), Some("/api/beacon"));
+        assert_eq!(u.attr("Port"), None);
+        m.insert("Url".into(), Value::String("not a url".into()));
+        assert_eq!(Entity::from_object(EntityKind::Url, &m).unwrap().attr("Host"), None);
     }
 
     #[test]

@@ -144,7 +144,7 @@ test("the Tour's pivot cells on the demo workspace", async () => {
   }
   assert.equal(await page.$eval("#cell-pivot-all .huntbook-progress", (p) => p.dataset.state), "done");
   const results = await table(page, "#cell-pivot-all .pivot-results");
-  assert.equal(results.length, 61, "one result per planned pivot (tests/pivot_investigate.rs prints the plan)");
+  assert.equal(results.length, 63, "one result per planned pivot (tests/pivot_investigate.rs prints the plan)");
   const shown = await page.$eval("#cell-pivot-all .pivot-complete, #cell-pivot-all .pivot-incomplete", (p) => [p.className, p.textContent]);
   const failed = results.filter((r) => r.Error !== "" && r.Error !== "None");
   console.log("failed pivots:", JSON.stringify(failed));
