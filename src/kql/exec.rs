@@ -32,6 +32,7 @@ fn perr(what: &str) -> impl Fn(PolarsError) -> KqlError + '_ {
 
 /// Runs the query body.
 pub fn run(q: &Query, env: &Env) -> Result<Frame, KqlError> {
+    let _base = super::stack::Base::enter();
     let visible = q.lets.len();
     match &q.body.kind {
         ExprKind::Name(_)
@@ -47,6 +48,7 @@ pub fn run(q: &Query, env: &Env) -> Result<Frame, KqlError> {
 
 /// Evaluates a tabular expression seeing the first `visible` lets.
 pub fn eval_tabular(expr: &Expr, env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    super::stack::check(expr.span)?;
     // a call of a user-defined function
     if let ExprKind::Call { name, args } = &expr.kind {
         if let Some(super::eval::Found::Let(def_env, i)) = env.find(name, visible) {

@@ -37,6 +37,13 @@
 //! Not supported yet (a clear error): `mv-apply`, `evaluate`, `top-nested`, `sample`, `search`, `find`,
 //! `parse-kv`, `scan`, `partition`, `fork`, `facet`, `externaldata`.
 //!
+//! # Limits (hostile queries stop with an error, never a trap)
+//!
+//! Nesting of parentheses/pipelines: 64. Expression tree height: 256 (`a + b + …`, `x.a.b…`, `x[0][0]…` chains;
+//! `and`/`or` chains are built balanced, so a 200,000-term `or` is fine). Lets depending on lets: 48. Evaluation
+//! also stops when it has used 512 KiB of stack (those limits multiply), with "the query nests too deeply to
+//! evaluate".
+//!
 //! # Deliberate differences from Kusto
 //!
 //! - **Tolerances for msticpy template quirks** (Kusto rejects these; the queries are msticpy's and the intent is
@@ -66,6 +73,7 @@ mod lexer;
 mod names;
 mod parser;
 mod series;
+mod stack;
 mod strings;
 mod value;
 mod xml;

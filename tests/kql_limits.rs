@@ -1,0 +1,124 @@
+//! Issue #14: queries written flat that would build deep trees, and queries that ask for huge outputs. Each runs
+//! in a thread with wasm's 1 MiB stack, so a regression overflows the stack (the test binary aborts) instead of
+//! passing silently.
+
+use huntbook::frame::loganalytics::parse_response;
+use huntbook::frame::Tables;
+use huntbook::kql::execute;
+use huntbook::Frame;
+
+const N: usize = 200_000;
+
+fn tables() -> Tables {
+    let json = r#"{"tables":[{"name":"T","columns":[{"name":"x","type":"long"},{"name":"d","type":"dynamic"}],
+      "rows":[[1,"{\"a\":{\"a\":1}}"],[2,"[[1]]"],[3,null]]}]}"#;
+    let mut f: Frame = parse_response(json.as_bytes()).unwrap().tables.remove(0);
+    f.name = "T".into();
+    let mut t = Tables::new();
+    t.add(f);
+    t
+}
+
+/// Runs `f` on a thread with a 1 MiB stack (wasm's).
+fn small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new().stack_size(1 << 20).spawn(f).unwrap().join().unwrap()
+}
+
+fn run(q: String) -> Result<Frame, String> {
+    small_stack(move || execute(&q, &tables(), 0).map_err(|e| e.to_string()))
+}
+
+fn longs(f: &Frame, col: &str) -> Vec<Option<i64>> {
+    f.df().column(col).unwrap().i64().unwrap().into_iter().collect()
+}
+
+#[test]
+fn long_or_and_chains_run() {
+    // 200,000 alternatives: balanced, so they parse, run and drop in a small stack.
+    let q = format!("T | where {} or x == 2", vec!["x == 0"; N].join(" or "));
+    let f = run(q).unwrap();
+    assert_eq!(longs(&f, "x"), vec![Some(2)]);
+    let q = format!("T | where {} and x >= 2", vec!["x > 0"; N].join(" and "));
+    let f = run(q).unwrap();
+    assert_eq!(longs(&f, "x"), vec![Some(2), Some(3)]);
+    // where's conjuncts of a long `and` mixed with `or`
+    let q = format!("T | where ({}) and ({})", vec!["x == 1"; N / 2].join(" or "), vec!["x < 5"; N / 2].join(" and "));
+    assert_eq!(longs(&run(q).unwrap(), "x"), vec![Some(1)]);
+}
+
+fn assert_too_long(q: String) {
+    let e = run(q).unwrap_err();
+    assert!(e.contains("the expression is too long") && e.contains("256"), "{e}");
+}
+
+#[test]
+fn long_arithmetic_member_and_index_chains_are_errors() {
+    assert_too_long(format!("print x = {}", vec!["1"; N].join(" + ")));
+    assert_too_long(format!("print x = {}", vec!["2"; N].join(" * ")));
+    assert_too_long(format!("print x = {}", vec!["1"; N].join(" - ")));
+    assert_too_long(format!("T | extend y = d{}", ".a".repeat(N)));
+    assert_too_long(format!("T | extend y = d{}", "[0]".repeat(N)));
+    assert_too_long(format!("T | where {}", vec!["x"; N].join(" == ")));
+    assert_too_long(format!("T | where {}", vec!["x"; N].join(" has ")));
+    assert_too_long(format!("T | where x {}", "in (1) ".repeat(N)));
+    // ... also when split across nesting (parentheses keep the height of what they hold)
+    let mut nested = "1".to_string();
+    for _ in 0..30 {
+        nested = format!("({nested}{})", " + 1".repeat(10));
+    }
+    assert_too_long(format!("print x = {nested}"));
+    // Chains up to the limit parse; a 100-term one runs in the small stack even unoptimised.
+    assert!(huntbook::kql::parse(&format!("print x = {}", vec!["1"; 250].join(" + "))).is_ok());
+    let f = run(format!("print x = {}", vec!["1"; 100].join(" + "))).unwrap();
+    assert_eq!(longs(&f, "x"), vec![Some(100)]);
+    let f = run(format!("T | where x == 1 | extend y = d{} | project y", ".a".repeat(100))).unwrap();
+    assert_eq!(f.height(), 1);
+}
+
+#[test]
+fn long_let_chains_are_errors() {
+    let mut q = String::from("let a0 = T;\n");
+    for i in 1..N {
+        q.push_str(&format!("let a{i} = a{};\n", i - 1));
+    }
+    q.push_str(&format!("a{}", N - 1));
+    let e = run(q).unwrap_err();
+    assert!(e.contains("too deeply"), "{e}");
+    let mut q = String::from("let a0 = 1;\n");
+    for i in 1..N {
+        q.push_str(&format!("let a{i} = a{} + 1;\n", i - 1));
+    }
+    q.push_str(&format!("print x = a{}", N - 1));
+    let e = run(q).unwrap_err();
+    assert!(e.contains("too deeply"), "{e}");
+    // a short chain works
+    let f = run("let a0 = T; let a1 = a0; let a2 = a1; a2 | count".to_string()).unwrap();
+    assert_eq!(longs(&f, "Count"), vec![Some(3)]);
+}
+
+#[test]
+fn limits_that_multiply_stop_with_an_error() {
+    // 40 lets, each a 250-term sum starting with the previous let: each limit holds, their product does not fit.
+    let mut q = String::from("let a0 = 1;\n");
+    for i in 1..40 {
+        q.push_str(&format!("let a{i} = a{}{};\n", i - 1, " + 1".repeat(250)));
+    }
+    q.push_str("print x = a39");
+    let e = run(q).unwrap_err();
+    assert!(e.contains("nests too deeply to evaluate"), "{e}");
+    // functions calling functions, each through a long sum
+    let mut q = String::from("let f0 = (x:long) { x };\n");
+    for i in 1..40 {
+        q.push_str(&format!("let f{i} = (x:long) {{ f{}(x){} }};\n", i - 1, " + 1".repeat(250)));
+    }
+    q.push_str("print x = f39(1)");
+    let e = run(q).unwrap_err();
+    assert!(e.contains("too deeply"), "{e}");
+    // a few levels of the same are fine
+    let mut q = String::from("let a0 = 1;\n");
+    for i in 1..4 {
+        q.push_str(&format!("let a{i} = a{}{};\n", i - 1, " + 1".repeat(20)));
+    }
+    q.push_str("print x = a3");
+    assert_eq!(longs(&run(q).unwrap(), "x"), vec![Some(61)]);
+}
