@@ -122,3 +122,43 @@ fn limits_that_multiply_stop_with_an_error() {
     q.push_str("print x = a3");
     assert_eq!(longs(&run(q).unwrap(), "x"), vec![Some(61)]);
 }
+
+fn assert_budget(q: &str, what: &str) {
+    let t = std::time::Instant::now();
+    let e = run(q.to_string()).unwrap_err();
+    assert!(e.contains(what) && e.contains("output budget of 256 MiB"), "{q}\n→ {e}");
+    assert!(t.elapsed() < std::time::Duration::from_secs(30), "{q} took {:?}", t.elapsed());
+}
+
+#[test]
+fn one_output_budget_for_the_whole_query() {
+    // Nested strrep: each call is capped at 1024 copies, but 1024^3 × 10 bytes is 10 GB.
+    assert_budget(r#"print x = strrep(strrep(strrep("0123456789", 1024), 1024), 1024)"#, "strrep");
+    // ... and the budget is for the whole query: 300 rows of 1-3 MB each pass it together.
+    assert_budget(r#"range i from 1 to 300 step 1 | extend x = strrep(strrep(tostring(i), 1024), 1024)"#, "strrep");
+    // A join where every key matches: 20,000 × 20,000 = 400 million rows.
+    assert_budget(
+        "let A = range i from 1 to 20000 step 1 | extend k = 1; A | join kind=inner (A) on k",
+        "join",
+    );
+    assert_budget(
+        "let A = range i from 1 to 20000 step 1 | extend k = 1; A | lookup (A | extend j = i) on k",
+        "lookup",
+    );
+    // mv-expand with no limit, of arrays made by range and make_list: 10,000 rows × 10,000 elements.
+    assert_budget(
+        "let L = toscalar(range i from 1 to 10000 step 1 | summarize make_list(i)); \
+         range r from 1 to 10000 step 1 | extend l = L | mv-expand l",
+        "mv-expand",
+    );
+    // range and make-series charge the same budget: each under its own cap, together over the budget.
+    assert_budget(
+        "range a from 1 to 3000000 step 1 | extend s = strrep(tostring(a % 10), 100) | take 1",
+        "strrep",
+    );
+    // Below the budget these all work.
+    let f = run(r#"print x = strrep(strrep("ab", 10, ","), 3, ";")"#.to_string()).unwrap();
+    assert_eq!(f.df().column("x").unwrap().str().unwrap().get(0).unwrap().len(), 3 * 29 + 2);
+    let f = run("let A = range i from 1 to 300 step 1 | extend k = 1; A | join kind=inner (A) on k | count".to_string()).unwrap();
+    assert_eq!(longs(&f, "Count"), vec![Some(90_000)]);
+}

@@ -358,7 +358,7 @@ pub fn eval_const(expr: &Expr, env: &Env, visible: usize) -> Result<Scalar, KqlE
 
 /// Evaluates an expression over the rows of `ctx.frame`.
 pub fn eval(expr: &Expr, ctx: &Ctx) -> Result<Val, KqlError> {
-    super::stack::check(expr.span)?;
+    super::guard::check(expr.span)?;
     eval_inner(expr, ctx).map_err(|e| e.or_at(expr.span))
 }
 

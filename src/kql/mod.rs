@@ -42,7 +42,10 @@
 //! Nesting of parentheses/pipelines: 64. Expression tree height: 256 (`a + b + …`, `x.a.b…`, `x[0][0]…` chains;
 //! `and`/`or` chains are built balanced, so a 200,000-term `or` is fine). Lets depending on lets: 48. Evaluation
 //! also stops when it has used 512 KiB of stack (those limits multiply), with "the query nests too deeply to
-//! evaluate".
+//! evaluate". Output: one budget of 256 MiB (8 bytes a cell plus text) for everything a query makes with
+//! operators that multiply their input — `strrep` (nested), `join`/`lookup`, `mv-expand`, `range`, `make-series` —
+//! charged before building (`src/kql/guard.rs`), besides `range`'s 10 million rows and `make-series`' 5 million
+//! values.
 //!
 //! # Deliberate differences from Kusto
 //!
@@ -73,7 +76,7 @@ mod lexer;
 mod names;
 mod parser;
 mod series;
-mod stack;
+mod guard;
 mod strings;
 mod value;
 mod xml;
