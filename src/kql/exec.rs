@@ -1290,7 +1290,8 @@ fn joined(left: &Frame, right: &Frame, pairs: &RowPairs, right_columns: Vec<Stri
 /// `lookup`: a left-outer (or inner) join that adds the right table's non-key columns; the keys appear once.
 fn lookup(left: Frame, right: Frame, inner: bool, on: &[JoinKey]) -> Result<Frame, KqlError> {
     let matched = key_match(&left, &right, on, "lookup")?;
-    charge_pairs("lookup", &left, &right, &matched)?;
+    let rows: Vec<usize> = (0..left.height()).collect();
+    charge_pairs("lookup", &rows, &left, &right, &matched)?;
     let how = if inner { JoinHow::Inner } else { JoinHow::Left };
     let pairs = matched.pairs(how, 0..left.height()).map_err(|e| KqlError::msg(e.to_string()))?;
     let keys: Vec<&str> = on.iter().map(|k| k.right.name.as_str()).collect();
@@ -1301,8 +1302,8 @@ fn lookup(left: Frame, right: Frame, inner: bool, on: &[JoinKey]) -> Result<Fram
 /// `join kind=…`: Kusto's nine kinds on the frame join's key matching.
 /// Charges the output budget for the most rows a join of `left` and `right` can make (every matching pair plus
 /// every unmatched row), before the pairs are built.
-fn charge_pairs(what: &str, left: &Frame, right: &Frame, matched: &KeyMatch) -> Result<(), KqlError> {
-    let pairs = (0..left.height()).map(|i| matched.matches(i).len() as u64).fold(0u64, u64::saturating_add);
+fn charge_pairs(what: &str, rows: &[usize], left: &Frame, right: &Frame, matched: &KeyMatch) -> Result<(), KqlError> {
+    let pairs = rows.iter().map(|&i| matched.matches(i).len() as u64).fold(0u64, u64::saturating_add);
     let rows = pairs.saturating_add(left.height() as u64).saturating_add(right.height() as u64);
     let cols = (left.width() + right.width()) as u64;
     super::guard::charge(what, rows.saturating_mul(cols).saturating_mul(super::guard::CELL), None)
@@ -1310,7 +1311,6 @@ fn charge_pairs(what: &str, left: &Frame, right: &Frame, matched: &KeyMatch) -> 
 
 fn join(left: Frame, right: Frame, kind: JoinKind, on: &[JoinKey]) -> Result<Frame, KqlError> {
     let matched = key_match(&left, &right, on, "join")?;
-    charge_pairs("join", &left, &right, &matched)?;
     let how = match kind {
         JoinKind::LeftSemi | JoinKind::LeftAnti => {
             let want = kind == JoinKind::LeftSemi;
@@ -1325,17 +1325,17 @@ fn join(left: Frame, right: Frame, kind: JoinKind, on: &[JoinKey]) -> Result<Fra
         JoinKind::RightOuter => JoinHow::Right,
         JoinKind::FullOuter => JoinHow::Outer,
     };
-    let pairs = if kind == JoinKind::InnerUnique {
+    let rows: Vec<usize> = if kind == JoinKind::InnerUnique {
         // innerunique: the first left row of each key only
         let mut seen = vec![false; matched.key_count()];
-        let rows: Vec<usize> = (0..left.height())
+        (0..left.height())
             .filter(|&i| matched.left_key(i).is_some_and(|k| !std::mem::replace(&mut seen[k], true)))
-            .collect();
-        matched.pairs(how, rows.iter().copied())
+            .collect()
     } else {
-        matched.pairs(how, 0..left.height())
-    }
-    .map_err(|e| KqlError::msg(e.to_string()))?;
+        (0..left.height()).collect()
+    };
+    charge_pairs("join", &rows, &left, &right, &matched)?;
+    let pairs = matched.pairs(how, rows.iter().copied()).map_err(|e| KqlError::msg(e.to_string()))?;
     joined(&left, &right, &pairs, right.column_names())
 }
 
