@@ -162,3 +162,50 @@ fn one_output_budget_for_the_whole_query() {
     let f = run("let A = range i from 1 to 300 step 1 | extend k = 1; A | join kind=inner (A) on k | count".to_string()).unwrap();
     assert_eq!(longs(&f, "Count"), vec![Some(90_000)]);
 }
+
+fn cell(q: &str, col: &str) -> Option<i64> {
+    longs(&run(q.to_string()).unwrap_or_else(|e| panic!("{q}\n→ {e}")), col)[0]
+}
+
+#[test]
+fn overflow_is_checked_in_debug_and_release() {
+    // bin/bin_at whose bin does not fit 64 bits: a clear error (was a debug panic, a wrapped value in release)
+    for q in [
+        "print b = bin_at(-9223372036854775807, 10, 9223372036854775807)",
+        "print b = bin(-9223372036854775807 - 1, 7)",
+        "print b = bin_at(datetime(1677-09-22), 100000d, datetime(2262-04-11))",
+    ] {
+        let e = run(q.to_string()).unwrap_err();
+        assert!(e.contains("out of range") && e.contains("64-bit"), "{q}\n→ {e}");
+    }
+    assert_eq!(cell("print b = bin_at(17, 10, 5)", "b"), Some(15));
+    assert_eq!(cell("print b = bin_at(9223372036854775807, 10, -9223372036854775807)", "b"), Some(9223372036854775803));
+    // sum() passing a long: an error, not a wrapped total
+    let e = run("range i from 1 to 3 step 1 | extend v = 9223372036854775807 | summarize s = sum(v)".into()).unwrap_err();
+    assert!(e.contains("sum() is out of range"), "{e}");
+    let e = run("range i from 1 to 2 step 1 | extend v = 100000d | summarize s = sum(v)".into()).unwrap_err();
+    assert!(e.contains("sum() is out of range"), "{e}");
+    // negating or taking abs of i64::MIN: null, as other long arithmetic that overflows
+    for e in ["-(-9223372036854775807 - 1)", "abs(-9223372036854775807 - 1)", "9223372036854775807 + 1", "-x"] {
+        let f = run(format!("print x = -9223372036854775807 - 1 | extend n = isnull({e})")).unwrap();
+        assert_eq!(f.df().column("n").unwrap().bool().unwrap().get(0), Some(true), "{e}");
+    }
+    assert_eq!(cell("print n = -(-5)", "n"), Some(5));
+    // range steps at the ends of the longs
+    let f = run("range i from 9223372036854775800 to 9223372036854775807 step 3".into()).unwrap();
+    assert_eq!(longs(&f, "i"), vec![Some(9223372036854775800), Some(9223372036854775803), Some(9223372036854775806)]);
+    let f = run("range i from -9223372036854775807 to -9223372036854775800 step 4".into()).unwrap();
+    assert_eq!(longs(&f, "i").len(), 2);
+}
+
+#[test]
+fn log_analytics_timespans_at_the_ends_of_i64() {
+    // Nanoseconds hold ±106751 days; .NET's TimeSpan.MaxValue (10675199 days), which Log Analytics can return, does not fit.
+    let json = r#"{"tables":[{"name":"T","columns":[{"name":"d","type":"timespan"}],"rows":[
+        ["106751.23:47:16.854775807"],["-106751.23:47:16.854775808"],["106751.23:47:16.854775808"],
+        ["10675199.02:48:05.4775807"],["99999999999.00:00:00"],["1.00:00:00"]]}]}"#;
+    let f = parse_response(json.as_bytes()).unwrap().tables.remove(0);
+    let d: Vec<Option<i64>> = f.df().column("d").unwrap().as_materialized_series().to_physical_repr().i64().unwrap().into_iter().collect();
+    assert_eq!(d, vec![Some(i64::MAX), Some(i64::MIN), None, None, None, Some(86_400_000_000_000)]);
+    assert!(f.notes.iter().any(|n| n.contains("column 'd': 3 value(s) were not valid timespan and became null")), "{:?}", f.notes);
+}

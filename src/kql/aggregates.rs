@@ -501,7 +501,10 @@ fn sum(c: &Col, mask: &BooleanChunked, g: &Groups) -> Result<Col, KqlError> {
             let mut acc = vec![0i64; g.n_groups];
             for (v, (m, &grp)) in x.into_iter().zip(rows()) {
                 if let (Some(v), Some(true)) = (v, m) {
-                    acc[grp as usize] = acc[grp as usize].wrapping_add(v);
+                    let slot = &mut acc[grp as usize];
+                    *slot = slot.checked_add(v).ok_or_else(|| {
+                        KqlError::msg(format!("sum() is out of range: the total passes a 64-bit {} (sum todouble(…) instead)", c.ty().name()))
+                    })?;
                 }
             }
             let ca: Int64Chunked = acc.into_iter().map(Some).collect();

@@ -937,9 +937,9 @@ impl CastF64 for Int64Chunked {
 
 fn unary_neg(v: Val, n: usize) -> Result<Val, KqlError> {
     match v {
-        Val::S(Scalar::Long(x)) => Ok(Val::S(Scalar::Long(x.wrapping_neg()))),
+        Val::S(Scalar::Long(x)) => Ok(Val::S(x.checked_neg().map_or(Scalar::Null, Scalar::Long))),
         Val::S(Scalar::Real(x)) => Ok(Val::S(Scalar::Real(-x))),
-        Val::S(Scalar::Timespan(x)) => Ok(Val::S(Scalar::Timespan(x.wrapping_neg()))),
+        Val::S(Scalar::Timespan(x)) => Ok(Val::S(x.checked_neg().map_or(Scalar::Null, Scalar::Timespan))),
         other => binary(Val::S(Scalar::Long(0)), other, n, |x, y| {
             if y.ty() == Ty::Timespan {
                 arith(BinOp::Sub, &Col::Timespan(Int64Chunked::full(PlSmallStr::EMPTY, 0, y.len())), y)

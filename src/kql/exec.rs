@@ -994,7 +994,7 @@ fn make_series(f: &Frame, spec: &MakeSeries, env: &Env, visible: usize) -> Resul
             })
             .collect();
         let whole = axis_ty == Ty::Long && step.fract() == 0.0 && start.fract() == 0.0;
-        (n_bins, bins, Box::new(move |b: u64| if whole { Json::from(start as i64 + b as i64 * step as i64) } else { S::Real(start + b as f64 * step).to_json() }))
+        (n_bins, bins, Box::new(move |b: u64| if whole { (b as i64).checked_mul(step as i64).and_then(|x| x.checked_add(start as i64)).map_or_else(|| S::Real(start + b as f64 * step).to_json(), Json::from) } else { S::Real(start + b as f64 * step).to_json() }))
     } else {
         let step = as_int(&step_s, &spec.step).map_err(|_| KqlError::at(spec.step.span, "make-series on a datetime or timespan axis needs a timespan step"))?;
         if step <= 0 {

@@ -1215,9 +1215,9 @@ impl Parser<'_> {
                 return Ok(e);
             }
             return Ok(match inner.kind {
-                ExprKind::Lit(Lit::Long(v)) => Expr::new(ExprKind::Lit(Lit::Long(v.wrapping_neg())), span),
+                ExprKind::Lit(Lit::Long(v)) if v != i64::MIN => Expr::new(ExprKind::Lit(Lit::Long(-v)), span),
                 ExprKind::Lit(Lit::Real(v)) => Expr::new(ExprKind::Lit(Lit::Real(-v)), span),
-                ExprKind::Lit(Lit::Timespan(v)) => Expr::new(ExprKind::Lit(Lit::Timespan(v.wrapping_neg())), span),
+                ExprKind::Lit(Lit::Timespan(v)) if v != i64::MIN => Expr::new(ExprKind::Lit(Lit::Timespan(-v)), span),
                 kind => Expr::new(ExprKind::Neg(Box::new(Expr::new(kind, inner.span))), span),
             });
         }
