@@ -56,7 +56,7 @@
 //! - A function without parameters may be used by its bare name (`let f = () { T }; f`).
 //! - `toint()` gives a long (there is no separate int type at run time); `union` of columns whose types differ
 //!   gives a string column, where Kusto makes `column_type` variants.
-//! - `dcount()` is exact (up to 64-bit hash collisions) where Kusto estimates; `percentile()` is exact (nearest
+//! - `dcount()` is exact (values whose hashes collide are compared) where Kusto estimates; `percentile()` is exact (nearest
 //!   rank) where Kusto estimates with a t-digest.
 //! - `series_decompose*` do not detect seasonality (see `series`).
 //! - `parse` in simple mode matches the whole text (a pattern that does not end in `*` or a column must reach the
