@@ -40,12 +40,20 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// The table as HTML: a `<table class="huntbook-table">` with a header row, then at most `max_rows` rows, then a
+/// The table as HTML: for a partial result first a `<div class="huntbook-partial">` banner with the service's
+/// message; then a `<table class="huntbook-table">` with a header row, then at most `max_rows` rows, then a
 /// `<div class="huntbook-more">` saying how many rows were left out.
 pub fn to_html(frame: &Frame, opts: &HtmlOptions) -> String {
     let df = frame.df();
     let shown = df.height().min(opts.max_rows);
-    let mut out = String::from("<table class=\"huntbook-table\"><thead><tr>");
+    let mut out = String::new();
+    if let Some(msg) = &frame.partial {
+        out.push_str(&format!(
+            "<div class=\"huntbook-partial\" role=\"alert\">Partial result — the service reported: {}</div>",
+            escape_html(msg)
+        ));
+    }
+    out.push_str("<table class=\"huntbook-table\"><thead><tr>");
     for (name, kind) in frame.schema() {
         out.push_str(&format!(
             "<th title=\"{}\">{}</th>",

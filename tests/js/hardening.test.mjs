@@ -1,0 +1,54 @@
+// Issue #14 in the built package: partial results stay flagged through every verb and rendering; hostile display
+// characters show visibly; tokens with control characters are refused without being echoed; and after a trap the
+// module says so or recovers — never a silent dead module.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { loadHuntbook } from "./helpers.mjs";
+
+const hb = await loadHuntbook();
+
+const PARTIAL = JSON.stringify({
+  tables: [{
+    name: "PrimaryResult",
+    columns: [{ name: "TimeGenerated", type: "datetime" }, { name: "User", type: "string" }, { name: "N", type: "long" }],
+    rows: [["2024-01-01T00:00:00Z", "alice", 1], ["2024-01-01T01:00:00Z", "bob", 2], ["2024-01-01T02:00:00Z", "alice", 3]],
+  }],
+  error: { code: "PartialError", message: "There were some errors <img src=x onerror=alert(1)> processing." },
+});
+
+test("a PartialError is carried by every DataFrame verb and shown by toHTML", () => {
+  const { tables, error } = hb.readTables(PARTIAL);
+  assert.equal(error.code, "PartialError");
+  const df = tables[0];
+  assert.equal(df.error.code, "PartialError");
+  const derived = {
+    head: df.head(2), slice: df.slice(1, 1), select: df.select(["User"]), filter: df.filter("User", "alice"),
+    isin: df.isin("User", ["bob"]), sort: df.sort("N", { descending: true }), groupBy: df.groupBy("User").count(),
+    valueCounts: df.valueCounts("User"), rename: df.rename({ User: "Account" }), withColumn: df.withColumn("k", 1),
+    addTime: df.addTime("t2", "TimeGenerated", "1h"), shiftToNow: df.shiftToNow(),
+    chained: df.filter("User", "alice").sort("N").head(1).select(["N"]),
+  };
+  for (const [verb, d] of Object.entries(derived)) {
+    assert.equal(d.error?.code, "PartialError", `${verb} keeps df.error`);
+    const html = d.toHTML();
+    assert.match(html, /^<div class="huntbook-partial" role="alert">Partial result — the service reported: PartialError: There were some errors &lt;img src=x onerror=alert\(1\)&gt; processing\.<\/div>/, verb);
+    assert.ok(!html.includes("<img"), verb);
+  }
+  // A whole table: no banner, no error.
+  const whole = hb.readTables(JSON.stringify({ tables: [{ name: "T", columns: [{ name: "x", type: "long" }], rows: [[1]] }] })).tables[0];
+  assert.equal(whole.error, null);
+  assert.ok(!whole.head(1).toHTML().includes("huntbook-partial"));
+  // Setting df.error marks a table (a provider's error), clearing it unmarks.
+  const marked = whole.head(1);
+  marked.error = { code: "Cancelled", message: "stopped" };
+  assert.match(marked.select(["x"]).toHTML(), /huntbook-partial[^>]*>Partial result — the service reported: stopped</);
+  marked.error = null;
+  assert.ok(!marked.toHTML().includes("huntbook-partial"));
+});
+
+test("the timeline model's footnotes say the result is partial", () => {
+  const df = hb.readTables(PARTIAL).tables[0].head(2);
+  const model = new hb.TimelineModel(df, {});
+  const notes = model.layout.notes;
+  assert.ok(notes[0].startsWith("Partial result — the service reported: PartialError"), JSON.stringify(notes));
+});
