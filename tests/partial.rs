@@ -92,3 +92,43 @@ fn kusto_cancelled_missing_completion_and_fragments_are_not_complete() {
     assert_eq!(r.error.as_ref().unwrap().code, "LimitsExceeded");
     assert!(r.tables[0].partial.as_deref().unwrap().starts_with("LimitsExceeded"));
 }
+
+// ----- display spoofing (issue #14): hidden characters show visibly, through the one escaper ------------------
+
+#[test]
+fn bidi_and_invisible_characters_show_visibly_in_html() {
+    use huntbook::frame::html::{escape_html, show_hidden};
+    // "invoice\u{202E}fdp.exe" renders as "invoiceexe.pdf"; a zero-width space hides inside a domain.
+    let json = serde_json::json!({"tables":[{"name":"T","columns":[{"name":"File","type":"string"}],
+        "rows":[["invoice\u{202E}fdp.exe"],["micro\u{200B}soft.com"],["a\u{2066}b\u{2069}c\u{200E}\u{200F}\u{061C}\u{FEFF}\u{0}"],["plain é ✓ 中文\ttab"]]}]});
+    let f = parse_response(json.to_string().as_bytes()).unwrap().tables.remove(0);
+    let html = to_html(&f, &HtmlOptions::default());
+    assert!(html.contains("<td>invoice⟨U+202E⟩fdp.exe</td>"), "{html}");
+    assert!(html.contains("<td>micro⟨U+200B⟩soft.com</td>"), "{html}");
+    assert!(html.contains("<td>a⟨U+2066⟩b⟨U+2069⟩c⟨U+200E⟩⟨U+200F⟩⟨U+061C⟩⟨U+FEFF⟩⟨U+0000⟩</td>"), "{html}");
+    assert!(html.contains("<td>plain é ✓ 中文\ttab</td>"), "{html}");
+    for c in ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'] {
+        assert!(!html.contains(c), "U+{:04X} left in the HTML", c as u32);
+    }
+    // long cells: the title attribute (full text) shows them too
+    let long = format!("{}\u{202E}{}", "x".repeat(300), "y");
+    assert_eq!(escape_html(&long).matches("⟨U+202E⟩").count(), 1);
+    assert_eq!(show_hidden("a<b>\u{202E}"), "a<b>⟨U+202E⟩");
+    assert!(matches!(show_hidden("nothing hidden"), std::borrow::Cow::Borrowed(_)));
+}
+
+#[test]
+fn archive_member_names_are_escaped_in_decoded_tags() {
+    use base64::Engine as _;
+    use std::io::Write;
+    let mut e = flate2::GzBuilder::new()
+        .filename("x' onload='alert(1)'><script>.txt")
+        .write(Vec::new(), flate2::Compression::default());
+    e.write_all(b"the payload text inside the archive").unwrap();
+    let gz = e.finish().unwrap();
+    let text = format!("cmd {}", base64::engine::general_purpose::STANDARD.encode(&gz));
+    let u = huntbook::decode::unpack(&text, &Default::default()).unwrap();
+    assert!(u.text.contains("Filename: x&#39; onload=&#39;alert(1)&#39;&gt;&lt;script&gt;.txt'"), "{}", u.text);
+    assert!(!u.text.contains("<script>"), "{}", u.text);
+    assert_eq!(u.fragments[0].file_name, "x' onload='alert(1)'><script>.txt");
+}

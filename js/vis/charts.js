@@ -237,8 +237,9 @@ export function lineChart(df, yOrOpts, opts = {}) {
       ctx.fillStyle = s.color;
       ctx.fillRect(lx, H - 12, 14, 3);
       ctx.fillStyle = TEXT;
-      ctx.fillText(s.label, lx + 18, H - 10);
-      lx += 30 + ctx.measureText(s.label).width;
+      const label = fitText(ctx, s.label, 400);
+      ctx.fillText(label, lx + 18, H - 10);
+      lx += 30 + ctx.measureText(label).width;
     }
   }
   const note = c.skipped ? `${plural(c.skipped, "point without a time or number was", "points without a time or number were")} skipped` : "";

@@ -314,7 +314,8 @@ impl<'o> Engine<'o> {
     }
 
     fn member_tag(&mut self, m: Member, original: &Arc<str>, index: &str, depth: usize) -> String {
-        let name = format!("[{}] Filename: {}", m.chain, m.path);
+        // the member's path is the archive author's text: escaped, so it cannot close the tag or add attributes
+        let name = crate::frame::html::escape_html(&format!("[{}] Filename: {}", m.chain, m.path));
         let own = sniff(&m.data).filter(|t| !t.is_archive()).map(FileType::name);
         let file_type = own.unwrap_or(m.chain.as_str()).to_string();
         if own.is_none() {

@@ -298,3 +298,9 @@ impl Default for WasmLocalData {
     }
 }
 
+/// `text` with bidi controls and other invisible characters written visibly (`⟨U+202E⟩`): for text from logs that
+/// JS puts on the page (tooltips, legends, chart labels).
+#[wasm_bindgen(js_name = visibleText)]
+pub fn visible_text(text: &str) -> String {
+    crate::frame::html::show_hidden(text).into_owned()
+}
