@@ -69,3 +69,35 @@ test("bidi controls and invisible characters show visibly in HTML and in text JS
   const ctx = { measureText: (t) => ({ width: t.length }) };
   assert.equal(fitText(ctx, "evil\u202Egnp.js", 100), "evil⟨U+202E⟩gnp.js");
 });
+
+test("a token or key with CR/LF is refused on every path without being echoed", async () => {
+  const BAD = "tok-SECRET-123\r\nX-Injected: 1";
+  const base = "http://127.0.0.1:9"; // loopback: never reached, the token is refused first
+  const noEcho = (e) => {
+    assert.ok(!e.message.includes("SECRET") && !e.message.includes("Injected"), `echoed: ${e.message}`);
+    assert.match(e.message, /control or non-ASCII character/);
+    return true;
+  };
+  const la = new hb.QueryProvider("LogAnalytics").connect({ workspaceId: "ws", baseUrl: base, getToken: () => BAD });
+  await assert.rejects(la.execQuery("T | take 1"), noEcho);
+  const adx = new hb.QueryProvider("Kusto").connect({ cluster: base, database: "db", getToken: async () => BAD });
+  await assert.rejects(adx.execQuery("T | take 1"), noEcho);
+  const arm = new hb.QueryProvider("MSSentinel").connect({
+    workspaceId: "ws", baseUrl: base, getToken: () => "fine",
+    arm: { subscriptionId: "s", resourceGroup: "r", workspaceName: "w", baseUrl: base, getToken: () => BAD },
+  });
+  await assert.rejects(arm.schemaTables(), noEcho);
+  for (const provider of ["VirusTotal", "OTX", "AbuseIPDB"]) {
+    assert.throws(() => new hb.TILookup({ providers: { [provider]: { key: BAD } } }), noEcho, provider);
+  }
+});
+
+test("http:// base URLs, clusters and proxies are refused unless they are loopback", async () => {
+  const la = new hb.QueryProvider("LogAnalytics").connect({ workspaceId: "ws", baseUrl: "http://api.loganalytics.io", getToken: () => "SECRET" });
+  await assert.rejects(la.execQuery("T | take 1"), /uses http:\/\/, which would send tokens and keys unencrypted: use https:\/\//);
+  const adx = new hb.QueryProvider("Kusto").connect({ cluster: "http://help.kusto.windows.net", database: "db", getToken: () => "SECRET" });
+  await assert.rejects(adx.execQuery("T | take 1"), /uses http:\/\//);
+  const ti = new hb.TILookup({ providers: { OTX: { key: "k", proxy: "http://10.1.2.3:8080/otx/" } } });
+  const df = await ti.lookupIoc("8.8.8.8", { providers: ["OTX"] });
+  assert.match(JSON.stringify(df.toRows()), /uses http:\/\//);
+});
