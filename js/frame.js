@@ -6,13 +6,15 @@
 
 import * as wasm from "./huntbook_wasm.js";
 import { tableElement } from "./html.js";
+import { moduleStopped } from "./guard.js";
 
 let arrowModule = null;
 /** Throws "<what>: huntbook is not initialised…" unless `init()` has loaded the wasm. */
 export function ready(what) {
   try {
     wasm.version();
-  } catch {
+  } catch (e) {
+    if (moduleStopped()) throw e; // "huntbook's module stopped (…)", not "not initialised"
     throw new Error(`${what}: huntbook is not initialised: call \`await huntbook.init()\` first`);
   }
 }
