@@ -63,6 +63,8 @@ export async function instantiateGuarded(init) {
   const { instantiate, instantiateStreaming } = WebAssembly;
   const wrap = (result) => {
     const instance = result instanceof WebAssembly.Instance ? result : result.instance;
+    // only huntbook's instance (other code may instantiate its own modules meanwhile, e.g. Node's fetch its parser)
+    if (typeof instance?.exports?.lastPanic !== "function" || typeof instance.exports.__testTrap !== "function") return result;
     const fake = { exports: guardExports(instance.exports) };
     return { instance: fake, module: result.module };
   };
