@@ -6,13 +6,15 @@
 
 import * as wasm from "./huntbook_wasm.js";
 import { tableElement } from "./html.js";
+import { moduleStopped } from "./guard.js";
 
 let arrowModule = null;
 /** Throws "<what>: huntbook is not initialised…" unless `init()` has loaded the wasm. */
 export function ready(what) {
   try {
     wasm.version();
-  } catch {
+  } catch (e) {
+    if (moduleStopped()) throw e; // "huntbook's module stopped (…)", not "not initialised"
     throw new Error(`${what}: huntbook is not initialised: call \`await huntbook.init()\` first`);
   }
 }
@@ -42,7 +44,7 @@ class GroupBy {
   }
   /** One row per group with the number of rows in `count`, ordered by the keys. */
   count() {
-    return new DataFrame(this._df._frame.groupCount(this._by));
+    return this._df._derive(this._df._frame.groupCount(this._by));
   }
 }
 
@@ -52,8 +54,29 @@ export class DataFrame {
       throw new TypeError("DataFrame is made by huntbook (loadDemo, loadTable, readTables), not with new");
     }
     this._frame = frame;
-    /** The service error reported beside this table (Log Analytics PartialError), else null. */
-    this.error = null;
+    this._error = null;
+  }
+
+  /**
+   * The service error reported beside this table (a Log Analytics PartialError, a cancelled or incomplete Data
+   * Explorer answer), else null. Kept by every verb (`df.head(10).error` is the same error) and shown by
+   * `toHTML()`/`toElement()` as a "Partial result" banner and in timeline footnotes. Setting it marks the table.
+   */
+  get error() {
+    if (this._error) return this._error;
+    const partial = this._frame.partial;
+    return partial ? { code: "PartialError", message: partial } : null;
+  }
+  set error(e) {
+    this._error = e ?? null;
+    if (e == null) this._frame.setPartial(undefined);
+    else if (!this._frame.partial) this._frame.setPartial(String(e.message ?? e));
+  }
+  /** A DataFrame of `frame` (a verb's result) keeping this one's error. */
+  _derive(frame) {
+    const df = new DataFrame(frame);
+    df._error = this._error;
+    return df;
   }
 
   /** The table's name. */
@@ -85,14 +108,14 @@ export class DataFrame {
   }
 
   head(n = 5) {
-    return new DataFrame(this._frame.head(Math.max(0, n | 0)));
+    return this._derive(this._frame.head(Math.max(0, n | 0)));
   }
   slice(offset = 0, length = this.numRows) {
-    return new DataFrame(this._frame.slice(Math.max(0, offset | 0), Math.max(0, length | 0)));
+    return this._derive(this._frame.slice(Math.max(0, offset | 0), Math.max(0, length | 0)));
   }
   /** Only these columns, in this order. */
   select(columns) {
-    return new DataFrame(this._frame.select(columns));
+    return this._derive(this._frame.select(columns));
   }
   /** Rows where `column` equals `value`; or `filter({col: value, …})` for several equalities. */
   filter(column, value) {
@@ -101,11 +124,11 @@ export class DataFrame {
       for (const [c, v] of Object.entries(column)) df = df.filter(c, v);
       return df;
     }
-    return new DataFrame(this._frame.filterEq(String(column), toJSONValue(value)));
+    return this._derive(this._frame.filterEq(String(column), toJSONValue(value)));
   }
   /** Rows where `column` is one of `values` (pandas `isin`). */
   isin(column, values) {
-    return new DataFrame(this._frame.filterIn(String(column), Array.from(values, toJSONValue)));
+    return this._derive(this._frame.filterIn(String(column), Array.from(values, toJSONValue)));
   }
   /** `groupBy(col).count()` / `groupBy([a, b]).count()`. */
   groupBy(by) {
@@ -113,33 +136,31 @@ export class DataFrame {
   }
   /** Distinct values of `column` with a `count` column, most frequent first. */
   valueCounts(column) {
-    return new DataFrame(this._frame.valueCounts(String(column)));
+    return this._derive(this._frame.valueCounts(String(column)));
   }
   /** Renames columns: `{old: new}`. */
   rename(mapping) {
-    return new DataFrame(this._frame.rename(mapping));
+    return this._derive(this._frame.rename(mapping));
   }
   /** Adds a column: `withColumn(name, constant)`. */
   withColumn(name, value) {
-    return new DataFrame(this._frame.withConstant(String(name), toJSONValue(value)));
+    return this._derive(this._frame.withConstant(String(name), toJSONValue(value)));
   }
   /** Adds `name` = datetime column `base` + `offset` (a timespan column, "2h"/"-1d"/"1.02:00:00", or ms). */
   addTime(name, base, offset) {
-    return new DataFrame(this._frame.addTime(String(name), String(base), offset));
+    return this._derive(this._frame.addTime(String(name), String(base), offset));
   }
   /** Sorted by one or more columns; `{descending: true}` reverses. */
   sort(by, { descending = false } = {}) {
-    return new DataFrame(this._frame.sort(by, !!descending));
+    return this._derive(this._frame.sort(by, !!descending));
   }
   /** Adds `name` holding `path` read out of dynamic column `column` (e.g. "geoCoordinates.latitude"). */
   dynamicPath(column, path, name = path.split(/[.[\]"']+/).filter(Boolean).pop()) {
-    return new DataFrame(this._frame.dynamicPath(String(column), String(path), String(name)));
+    return this._derive(this._frame.dynamicPath(String(column), String(path), String(name)));
   }
   /** Every datetime moved so the newest TimeGenerated is `now` (Date or ms). */
   shiftToNow(now = Date.now()) {
-    const df = new DataFrame(this._frame.shiftToNow(+now));
-    df.error = this.error;
-    return df;
+    return this._derive(this._frame.shiftToNow(+now));
   }
 
   /** Row `i` as an object (negative counts from the end). */

@@ -10,6 +10,7 @@ const CSS = `
 .huntbook-table th { position: sticky; top: 0; background: #f6f6f6; }
 .huntbook-table td.huntbook-null { background: #fafafa; }
 .huntbook-more { color: #777; font-style: italic; margin-top: 4px; }
+.huntbook-partial { background: #fff4e5; border-left: 4px solid #e67700; color: #5c3c00; padding: 4px 8px; margin: 2px 0 4px; }
 `;
 
 /** Adds stylesheet `css` to `doc` once (per document), under element id `id`. */

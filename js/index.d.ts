@@ -58,7 +58,10 @@ export class DataFrame {
   readonly schema: { name: string; type: LaType }[];
   /** Reader/service notes: values that became null, partial errors. */
   readonly notes: string[];
-  /** The service error reported beside this table, else null. */
+  /**
+   * The service error reported beside this table (a PartialError, a cancelled or incomplete Data Explorer answer),
+   * else null: kept by every verb and shown by toHTML()/toElement() and timeline footnotes. Setting it marks the table.
+   */
   error: ServiceError | null;
   head(n?: number): DataFrame;
   slice(offset?: number, length?: number): DataFrame;

@@ -15,6 +15,7 @@ import { browseResults } from "./widgets/tiBrowser.js";
 import { pivotBrowser } from "./widgets/pivotBrowser.js";
 import { pivotAll } from "./pivotAll.js";
 import { bytesAt, demoTables } from "./demo.js";
+import { instantiateGuarded } from "./guard.js";
 import * as analysis from "./analysis.js";
 import * as vis from "./vis/index.js";
 import * as enrich from "./enrich/index.js";
@@ -47,7 +48,8 @@ export function init({ module_or_path, arrow, warmUp = true } = {}) {
     ready = (async () => {
       let source = module_or_path ?? new URL("./huntbook_wasm_bg.wasm", import.meta.url);
       if (source instanceof URL && source.protocol === "file:") source = await bytesAt(source);
-      await initWasm({ module_or_path: source });
+      // every export guarded: after a trap each call throws "huntbook's module stopped (…)" (js/guard.js)
+      await instantiateGuarded(() => initWasm({ module_or_path: source }));
       if (warmUp) scheduleWarmUp();
       if (!getArrow()) {
         try {

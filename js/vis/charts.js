@@ -32,8 +32,10 @@ function paper(canvas, W, H) {
   return ctx;
 }
 
-function chartElement(title, canvas, note, kind) {
+function chartElement(title, canvas, note, kind, df) {
   injectStyle();
+  const partial = df?.error ? `Partial result — the service reported: ${df.error.message ?? df.error}` : "";
+  note = [partial, note].filter(Boolean).join("; ");
   const root = el("div", { class: "huntbook-chart" }, el("div", { class: "huntbook-title", text: title }), canvas);
   if (note) root.append(el("div", { class: "huntbook-notes", text: note }));
   root.dataset.kind = kind;
@@ -130,7 +132,7 @@ export function barChart(df, columnOrOpts, opts = {}) {
   ctx.fillText(o.xlabel ?? "count", ML + c.width / 2, MT + c.height + 21);
   const notes = [`${plural(c.categories, "distinct value", "distinct values")}, ${plural(c.total, "row", "rows")}`];
   if (c.nulls) notes.push(`${plural(c.nulls, "null was", "nulls were")} left out`);
-  const root = chartElement(o.title ?? `${o.column} counts`, canvas, notes.join("; "), "bar");
+  const root = chartElement(o.title ?? `${o.column} counts`, canvas, notes.join("; "), "bar", df);
   root.chart = c;
   return root;
 }
@@ -178,7 +180,7 @@ export function pieChart(df, columnOrOpts, opts = {}) {
     }
   }
   const note = c.nulls ? `${plural(c.nulls, "null was", "nulls were")} left out` : "";
-  const root = chartElement(o.title ?? `${o.column}`, canvas, note, "pie");
+  const root = chartElement(o.title ?? `${o.column}`, canvas, note, "pie", df);
   root.chart = c;
   return root;
 }
@@ -235,12 +237,13 @@ export function lineChart(df, yOrOpts, opts = {}) {
       ctx.fillStyle = s.color;
       ctx.fillRect(lx, H - 12, 14, 3);
       ctx.fillStyle = TEXT;
-      ctx.fillText(s.label, lx + 18, H - 10);
-      lx += 30 + ctx.measureText(s.label).width;
+      const label = fitText(ctx, s.label, 400);
+      ctx.fillText(label, lx + 18, H - 10);
+      lx += 30 + ctx.measureText(label).width;
     }
   }
   const note = c.skipped ? `${plural(c.skipped, "point without a time or number was", "points without a time or number were")} skipped` : "";
-  const root = chartElement(o.title ?? o.y.join(", "), canvas, note, "line");
+  const root = chartElement(o.title ?? o.y.join(", "), canvas, note, "line", df);
   root.chart = c;
   return root;
 }
@@ -271,7 +274,7 @@ export function histogram(df, columnOrOpts, opts = {}) {
   ctx.textBaseline = "top";
   ctx.fillText(`${c.x_context ? `${c.x_context} · ` : ""}${o.column}${c.is_time ? " (UTC)" : ""}`, ML, MT + c.height + 22);
   const note = c.skipped ? `${plural(c.skipped, "null or non-finite value was", "null or non-finite values were")} skipped` : "";
-  const root = chartElement(o.title ?? `${o.column} histogram`, canvas, note, "histogram");
+  const root = chartElement(o.title ?? `${o.column} histogram`, canvas, note, "histogram", df);
   root.chart = c;
   return root;
 }

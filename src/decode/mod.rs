@@ -40,7 +40,8 @@
 //! ## Limits (a notebook must survive a zip bomb)
 //!
 //! [`UnpackOptions`] bounds the bytes decoded and decompressed per call (`max_total_bytes`, default 64 MiB: a member
-//! that would pass it is cut there), archive members per call (`max_members`), depth (`max_depth`, at most 64
+//! that would pass it is cut there; a repeated run's cached decode is charged again for each copy it is written out,
+//! so repeats nested in archives cannot multiply the output past the budget), archive members per call (`max_members`), depth (`max_depth`, at most 64
 //! whatever is asked) and fragments per depth per text (`max_fragments_per_level`). Hex dumps show at most
 //! `max_display_bytes`. Whatever a limit stops is said in [`Unpacked::notes`] (and the table's `notes`), with
 //! [`Unpacked::truncated`] set; nothing panics, nothing is read past the budget.

@@ -69,6 +69,16 @@ impl<'o> Engine<'o> {
         self.text(text, 1, "")
     }
 
+    fn note_budget(&mut self) {
+        self.note_once(
+            "budget".to_string(),
+            format!(
+                "limit max_total_bytes: {} bytes decoded or repeated; further base64 was left encoded",
+                self.opts.max_total_bytes
+            ),
+        );
+    }
+
     fn note_once(&mut self, key: String, msg: String) {
         self.truncated = true;
         if self.noted.insert(key) {
@@ -126,7 +136,14 @@ impl<'o> Engine<'o> {
                     continue;
                 };
                 let tag = if let Some(tag) = seen.get(run_text) {
-                    Some(tag.clone())
+                    // A repeated run re-appends its cached tag: those bytes are produced again, so they are charged
+                    // again (otherwise nested repeats multiply the output without bound).
+                    if self.budget.take(tag.len()) {
+                        Some(tag.clone())
+                    } else {
+                        self.note_budget();
+                        None
+                    }
                 } else if alpha == Alphabet::UrlSafe {
                     None // tried above and not decoded
                 } else {
@@ -175,13 +192,7 @@ impl<'o> Engine<'o> {
         } else {
             let estimate = scratch.len() / 4 * 3 + 2;
             if !self.budget.take(estimate) {
-                self.note_once(
-                    "budget".to_string(),
-                    format!(
-                        "limit max_total_bytes: {} bytes decoded; further base64 was left encoded",
-                        self.opts.max_total_bytes
-                    ),
-                );
+                self.note_budget();
                 None
             } else {
                 let r = match alpha {
@@ -303,7 +314,8 @@ impl<'o> Engine<'o> {
     }
 
     fn member_tag(&mut self, m: Member, original: &Arc<str>, index: &str, depth: usize) -> String {
-        let name = format!("[{}] Filename: {}", m.chain, m.path);
+        // the member's path is the archive author's text: escaped, so it cannot close the tag or add attributes
+        let name = crate::frame::html::escape_html(&format!("[{}] Filename: {}", m.chain, m.path));
         let own = sniff(&m.data).filter(|t| !t.is_archive()).map(FileType::name);
         let file_type = own.unwrap_or(m.chain.as_str()).to_string();
         if own.is_none() {

@@ -24,8 +24,41 @@ impl Default for HtmlOptions {
     }
 }
 
-/// Escapes the five characters that are markup in HTML text and attribute values.
+/// Whether `c` changes how the text around it is shown, or is not shown at all: bidi controls (U+202A–U+202E,
+/// U+2066–U+2069, U+200E/F, U+061C — an attacker's `exe.txt` written as `txt.exe`), zero-width and other format
+/// characters (U+200B–U+200D, U+2060–U+2064, U+FEFF, soft hyphen, Hangul fillers, tag characters …) and control
+/// characters other than tab, line feed and carriage return.
+pub fn is_hidden_char(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+        | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}'
+        | '\u{3164}' | '\u{feff}' | '\u{ffa0}' | '\u{fff9}'..='\u{fffb}' | '\u{1d173}'..='\u{1d17a}'
+        | '\u{e0000}'..='\u{e007f}')
+}
+
+/// `s` with every [hidden character](is_hidden_char) written visibly as `⟨U+202E⟩`: the one function for text
+/// from logs shown to a person — HTML tables (through [`escape_html`]), timeline tooltips and legends, chart labels
+/// (JS calls it as `visibleText`).
+pub fn show_hidden(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_hidden_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if is_hidden_char(c) {
+            out.push_str(&format!("⟨U+{:04X}⟩", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Escapes the five characters that are markup in HTML text and attribute values, and shows
+/// [hidden characters](show_hidden) visibly.
 pub fn escape_html(s: &str) -> String {
+    let s = show_hidden(s);
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
@@ -40,12 +73,20 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// The table as HTML: a `<table class="huntbook-table">` with a header row, then at most `max_rows` rows, then a
+/// The table as HTML: for a partial result first a `<div class="huntbook-partial">` banner with the service's
+/// message; then a `<table class="huntbook-table">` with a header row, then at most `max_rows` rows, then a
 /// `<div class="huntbook-more">` saying how many rows were left out.
 pub fn to_html(frame: &Frame, opts: &HtmlOptions) -> String {
     let df = frame.df();
     let shown = df.height().min(opts.max_rows);
-    let mut out = String::from("<table class=\"huntbook-table\"><thead><tr>");
+    let mut out = String::new();
+    if let Some(msg) = &frame.partial {
+        out.push_str(&format!(
+            "<div class=\"huntbook-partial\" role=\"alert\">Partial result — the service reported: {}</div>",
+            escape_html(msg)
+        ));
+    }
+    out.push_str("<table class=\"huntbook-table\"><thead><tr>");
     for (name, kind) in frame.schema() {
         out.push_str(&format!(
             "<th title=\"{}\">{}</th>",

@@ -26,7 +26,7 @@ pub fn parse_response(bytes: &[u8]) -> Result<QueryResult> {
         ));
     }
     let tables = raw.tables.unwrap_or_default().into_iter().map(RawTable::finish).collect::<Result<_>>()?;
-    Ok(QueryResult { tables, error })
+    Ok(QueryResult { tables, error }.mark_partial())
 }
 
 /// Reads a service error object (`{"code","message","innererror":{…},"details":[…]}`) with its nested messages.

@@ -121,6 +121,10 @@ pub struct Frame {
     string_kinds: BTreeMap<String, LaType>,
     /// What a reader or service said about this table: partial errors, values that became null.
     pub notes: Vec<String>,
+    /// Set when this table is not the whole answer: the service's message (a Log Analytics `PartialError`, a
+    /// cancelled or incomplete Data Explorer answer). Every verb keeps it (they all go through [`Frame::with_df`])
+    /// and every rendering shows it.
+    pub partial: Option<String>,
 }
 
 impl Frame {
@@ -131,6 +135,7 @@ impl Frame {
             df,
             string_kinds: BTreeMap::new(),
             notes: Vec::new(),
+            partial: None,
         }
     }
 
@@ -155,6 +160,7 @@ impl Frame {
             df,
             string_kinds,
             notes: self.notes.clone(),
+            partial: self.partial.clone(),
         }
     }
 
@@ -229,6 +235,18 @@ pub struct QueryResult {
 }
 
 impl QueryResult {
+    /// Marks every table partial when the service reported an error beside them (its code, message and innermost
+    /// detail).
+    pub fn mark_partial(mut self) -> QueryResult {
+        if let Some(e) = &self.error {
+            let msg = e.to_string();
+            for t in &mut self.tables {
+                t.partial = Some(msg.clone());
+            }
+        }
+        self
+    }
+
     /// The first table (Log Analytics' `PrimaryResult`), or an error if there is none.
     pub fn primary(&self) -> Result<&Frame> {
         self.tables

@@ -443,49 +443,89 @@ fn sort_pairs(v: &mut Vec<(u64, u32)>) {
     }
 }
 
-/// Distinct values per group: each value is hashed to 64 bits, mixed with its group into one 64-bit key, and the
-/// keys sorted (radix) and counted. Kusto estimates `dcount` (HyperLogLog); this is exact but for 64-bit hash
-/// collisions, which are vanishingly rare.
+/// Distinct values per group, exactly: each value is hashed to 64 bits and mixed with its group into one key, the
+/// (key, row) pairs sorted (radix) and counted; rows whose keys are equal are compared on their group and value, so
+/// a hash collision (forgeable: the hash is not keyed) never merges two values. Kusto estimates `dcount`
+/// (HyperLogLog); this is exact.
 fn dcount(c: &Col, mask: &BooleanChunked, g: &Groups) -> Int64Chunked {
+    /// The values compared when keys are equal: text (null as empty), or the 64 bits of a number.
+    enum Exact<'a> {
+        Text(Vec<Option<&'a str>>),
+        Bits(Vec<Option<u64>>),
+    }
     let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(c.len());
-    let mut add = |grp: u32, h: u64| pairs.push((fmix64(h ^ (grp as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)), grp));
-    let rows = mask.into_iter().zip(&g.row_group);
-    match c {
+    let mut add = |row: usize, grp: u32, h: u64| {
+        pairs.push((fmix64(h ^ (grp as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)), row as u32))
+    };
+    let rows = mask.into_iter().zip(&g.row_group).enumerate();
+    let exact = match c {
         Col::Str(s) | Col::Dyn(s) => {
             let is_dyn = matches!(c, Col::Dyn(_));
-            for (v, (m, &grp)) in s.into_iter().zip(rows) {
+            let texts: Vec<Option<&str>> = s.into_iter().collect();
+            for (row, (m, &grp)) in rows {
+                let v = texts.get(row).copied().flatten();
                 if m == Some(true) && !(is_dyn && v.is_none()) {
-                    add(grp, hash_text(v.unwrap_or("")));
+                    add(row, grp, hash_text(v.unwrap_or("")));
                 }
             }
+            Exact::Text(texts)
         }
         Col::Real(x) => {
-            for (v, (m, &grp)) in x.into_iter().zip(rows) {
-                if let (Some(v), Some(true)) = (v, m) {
-                    add(grp, fmix64(v.to_bits()));
+            let bits: Vec<Option<u64>> = x.into_iter().map(|v| v.map(f64::to_bits)).collect();
+            for (row, (m, &grp)) in rows {
+                if let (Some(Some(v)), Some(true)) = (bits.get(row), m) {
+                    add(row, grp, fmix64(*v));
                 }
             }
+            Exact::Bits(bits)
         }
         other => {
-            let x = match other {
+            let x: Int64Chunked = match other {
                 Col::Bool(b) => b.into_iter().map(|v| v.map(i64::from)).collect(),
                 o => o.to_i64_raw(),
             };
-            for (v, (m, &grp)) in x.into_iter().zip(rows) {
-                if let (Some(v), Some(true)) = (v, m) {
-                    add(grp, fmix64(v as u64));
+            let bits: Vec<Option<u64>> = x.into_iter().map(|v| v.map(|v| v as u64)).collect();
+            for (row, (m, &grp)) in rows {
+                if let (Some(Some(v)), Some(true)) = (bits.get(row), m) {
+                    add(row, grp, fmix64(*v));
                 }
             }
+            Exact::Bits(bits)
         }
-    }
+    };
     sort_pairs(&mut pairs);
-    let mut counts = vec![0i64; g.n_groups];
-    let mut prev: Option<u64> = None;
-    for (k, grp) in pairs {
-        if prev != Some(k) {
-            counts[grp as usize] += 1;
-            prev = Some(k);
+    let group = |row: u32| g.row_group.get(row as usize).copied().unwrap_or(0);
+    let cmp_value = |a: u32, b: u32| match &exact {
+        Exact::Text(t) => {
+            let v = |r: u32| t.get(r as usize).copied().flatten().unwrap_or("");
+            v(a).cmp(v(b))
         }
+        Exact::Bits(x) => x.get(a as usize).cmp(&x.get(b as usize)),
+    };
+    let same = |a: u32, b: u32| group(a) == group(b) && cmp_value(a, b).is_eq();
+    let mut counts = vec![0i64; g.n_groups];
+    let mut i = 0;
+    while i < pairs.len() {
+        let key = pairs[i].0;
+        let end = pairs[i..].iter().position(|p| p.0 != key).map_or(pairs.len(), |n| i + n);
+        let run = &pairs[i..end];
+        let first = run[0].1;
+        if run.iter().all(|p| same(first, p.1)) {
+            // one value in one group (the usual case: a value and its repeats)
+            counts[group(first) as usize] += 1;
+        } else {
+            // a hash collision: count the distinct (group, value)s of the run exactly
+            let mut rows: Vec<u32> = run.iter().map(|p| p.1).collect();
+            rows.sort_by(|&a, &b| group(a).cmp(&group(b)).then_with(|| cmp_value(a, b)));
+            let mut prev: Option<u32> = None;
+            for r in rows {
+                if !prev.is_some_and(|p| same(p, r)) {
+                    counts[group(r) as usize] += 1;
+                }
+                prev = Some(r);
+            }
+        }
+        i = end;
     }
     counts.into_iter().map(Some).collect()
 }
@@ -501,7 +541,10 @@ fn sum(c: &Col, mask: &BooleanChunked, g: &Groups) -> Result<Col, KqlError> {
             let mut acc = vec![0i64; g.n_groups];
             for (v, (m, &grp)) in x.into_iter().zip(rows()) {
                 if let (Some(v), Some(true)) = (v, m) {
-                    acc[grp as usize] = acc[grp as usize].wrapping_add(v);
+                    let slot = &mut acc[grp as usize];
+                    *slot = slot.checked_add(v).ok_or_else(|| {
+                        KqlError::msg(format!("sum() is out of range: the total passes a 64-bit {} (sum todouble(…) instead)", c.ty().name()))
+                    })?;
                 }
             }
             let ca: Int64Chunked = acc.into_iter().map(Some).collect();
@@ -660,4 +703,51 @@ fn spread(c: &Col, g: &Groups, population: bool, sd: bool) -> Float64Chunked {
             Some(if sd { var.sqrt() } else { var })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod dcount_tests {
+    use super::hash_text;
+    use crate::frame::{Frame, Tables};
+    use polars::prelude::*;
+
+    /// Two different 16-byte ASCII texts with the same [`hash_text`]: each step of the hash is invertible, so the
+    /// second word can cancel the difference the first one made (what anyone can do with an unkeyed hash).
+    fn collision() -> (String, String) {
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        let step = |h: u64, w: &[u8; 8]| (h ^ u64::from_le_bytes(*w)).wrapping_mul(K).rotate_left(29);
+        let h0: u64 = 0x243F_6A88_85A3_08D3;
+        let a1 = *b"evil.com";
+        let sa = step(h0, &a1);
+        for n in 0u32.. {
+            let b1: [u8; 8] = format!("x{n:07}").as_bytes().try_into().unwrap();
+            let d = sa ^ step(h0, &b1);
+            if d & 0x8080_8080_8080_8080 == 0 {
+                let a2 = *b"AAAAAAAA";
+                let b2 = (u64::from_le_bytes(a2) ^ d).to_le_bytes();
+                let a = String::from_utf8([a1, a2].concat()).unwrap();
+                let b = String::from_utf8([b1, b2].concat()).unwrap();
+                return (a, b);
+            }
+        }
+        unreachable!()
+    }
+
+    #[test]
+    fn forged_hash_collisions_do_not_merge_values() {
+        let (a, b) = collision();
+        assert_ne!(a, b);
+        assert_eq!(hash_text(&a), hash_text(&b));
+        let col = Column::new("s".into(), [a.as_str(), b.as_str(), a.as_str(), "other", b.as_str()]);
+        let grp = Column::new("g".into(), [1i64, 1, 1, 1, 2]);
+        let mut t = Tables::new();
+        t.add(Frame::new("T", DataFrame::new(5, vec![col, grp]).unwrap()));
+        let f = crate::kql::execute("T | summarize d = dcount(s)", &t, 0).unwrap();
+        assert_eq!(f.df().column("d").unwrap().i64().unwrap().get(0), Some(3));
+        let f = crate::kql::execute("T | summarize d = dcount(s) by g | sort by g asc", &t, 0).unwrap();
+        let d: Vec<Option<i64>> = f.df().column("d").unwrap().i64().unwrap().into_iter().collect();
+        assert_eq!(d, vec![Some(3), Some(1)]);
+        let f = crate::kql::execute("T | summarize d = dcountif(s, g == 1)", &t, 0).unwrap();
+        assert_eq!(f.df().column("d").unwrap().i64().unwrap().get(0), Some(3));
+    }
 }

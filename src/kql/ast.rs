@@ -53,11 +53,27 @@ pub struct Ident {
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
+    /// Levels of the tree below and including this node (1 for a leaf). Evaluation, `Clone` and `Drop` recurse
+    /// this deep, so the parser refuses trees higher than its limit; a tabular expression's height is set by the
+    /// parser from the expressions inside it.
+    pub height: u32,
 }
 
 impl Expr {
+    /// A node whose height is one more than its highest scalar child's.
     pub fn new(kind: ExprKind, span: Span) -> Expr {
-        Expr { kind, span }
+        let h = |e: &Expr| e.height;
+        let hs = |l: &[Expr]| l.iter().map(|e| e.height).max().unwrap_or(0);
+        let below = match &kind {
+            ExprKind::Member(b, _) | ExprKind::Neg(b) => h(b),
+            ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => h(a).max(h(b)),
+            ExprKind::In { expr, list, .. } | ExprKind::HasAny { expr, list, .. } => h(expr).max(hs(list)),
+            ExprKind::Between { expr, low, high, .. } => h(expr).max(h(low)).max(h(high)),
+            ExprKind::Call { args, .. } => hs(args),
+            ExprKind::Range { from, to, step, .. } => h(from).max(h(to)).max(h(step)),
+            _ => 0,
+        };
+        Expr { kind, span, height: below.saturating_add(1) }
     }
 }
 

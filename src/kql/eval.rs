@@ -180,19 +180,26 @@ impl<'a> Env<'a> {
 
     /// Whether `expr` denotes a table (seen from a point where `visible` lets exist).
     pub fn is_tabular(&self, expr: &Expr, visible: usize) -> bool {
+        self.is_tabular_within(expr, visible, MAX_LET_NESTING)
+    }
+
+    /// [`Env::is_tabular`] following at most `hops` lets (a chain `let a1 = a0; let a2 = a1; …` is not followed
+    /// without bound: evaluating a longer one fails anyway, at [`MAX_LET_NESTING`]).
+    fn is_tabular_within(&self, expr: &Expr, visible: usize, hops: usize) -> bool {
+        let Some(hops) = hops.checked_sub(1) else { return false };
         match &expr.kind {
             ExprKind::Tabular(_) | ExprKind::Union(_) | ExprKind::DataTable { .. } | ExprKind::Print(_) | ExprKind::Range { .. } => true,
             ExprKind::Name(n) => match self.find(n, visible) {
                 Some(Found::Let(env, i)) => match &env.lets[i].value.kind {
-                    ExprKind::Function(def) => def.params.iter().all(|p| p.default.is_some()) && env.function_is_tabular(i, def),
-                    _ => env.is_tabular(&env.lets[i].value, i),
+                    ExprKind::Function(def) => def.params.iter().all(|p| p.default.is_some()) && env.function_is_tabular_within(i, def, hops),
+                    _ => env.is_tabular_within(&env.lets[i].value, i, hops),
                 },
                 Some(Found::Param(b)) => matches!(b, Bound::Table(_)),
                 None => self.tables.table_names().iter().any(|t| t == n),
             },
             ExprKind::Call { name, .. } => match self.find(name, visible) {
                 Some(Found::Let(env, i)) => match &env.lets[i].value.kind {
-                    ExprKind::Function(def) => env.function_is_tabular(i, def),
+                    ExprKind::Function(def) => env.function_is_tabular_within(i, def, hops),
                     _ => false,
                 },
                 _ => matches!(name.as_str(), "materialize" | "table" | "view"),
@@ -203,6 +210,11 @@ impl<'a> Env<'a> {
 
     /// Whether the function defined by let `idx` gives a table.
     fn function_is_tabular(&self, idx: usize, def: &FuncDef) -> bool {
+        self.function_is_tabular_within(idx, def, MAX_LET_NESTING)
+    }
+
+    fn function_is_tabular_within(&self, idx: usize, def: &FuncDef, hops: usize) -> bool {
+        let Some(hops) = hops.checked_sub(1) else { return false };
         let mut e = &def.body;
         // a body that is a name: a tabular parameter, a body let, or something outside
         for _ in 0..MAX_LET_NESTING {
@@ -215,10 +227,10 @@ impl<'a> Env<'a> {
                         e = &def.lets[j].value;
                         continue;
                     }
-                    return self.is_tabular(e, idx);
+                    return self.is_tabular_within(e, idx, hops);
                 }
                 ExprKind::Call { name, .. } if def.params.iter().all(|p| &p.name.name != name) && !def.lets.iter().any(|l| &l.name.name == name) => {
-                    return self.is_tabular(e, idx);
+                    return self.is_tabular_within(e, idx, hops);
                 }
                 _ => {
                     return matches!(e.kind, ExprKind::Tabular(_) | ExprKind::Union(_) | ExprKind::DataTable { .. } | ExprKind::Print(_) | ExprKind::Range { .. });
@@ -346,6 +358,7 @@ pub fn eval_const(expr: &Expr, env: &Env, visible: usize) -> Result<Scalar, KqlE
 
 /// Evaluates an expression over the rows of `ctx.frame`.
 pub fn eval(expr: &Expr, ctx: &Ctx) -> Result<Val, KqlError> {
+    super::guard::check(expr.span)?;
     eval_inner(expr, ctx).map_err(|e| e.or_at(expr.span))
 }
 
@@ -358,38 +371,60 @@ fn eval_inner(expr: &Expr, ctx: &Ctx) -> Result<Val, KqlError> {
             let v = eval(e, ctx)?;
             unary_neg(v, ctx.n)
         }
-        ExprKind::Binary(op, l, r) => match op {
-            BinOp::And | BinOp::Or => eval_logic(*op, l, r, ctx),
-            BinOp::Str(sop) => {
-                let a = eval(l, ctx)?;
-                let b = eval(r, ctx)?;
-                strings::str_op(*sop, a, b, ctx.n)
-            }
-            BinOp::Eq | BinOp::Ne | BinOp::EqCi | BinOp::NeCi | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-                let a = eval(l, ctx)?;
-                let b = eval(r, ctx)?;
-                // a column against a constant: polars' vectorised comparison when the types allow
-                match (&a, &b) {
-                    (Val::C(c), Val::S(k)) => {
-                        if let Some(out) = compare_const(*op, c, k) {
-                            return Ok(Val::C(out));
-                        }
+        ExprKind::Binary(op, l, r) => eval_binary(*op, l, r, ctx),
+        ExprKind::In { .. } | ExprKind::HasAny { .. } | ExprKind::Between { .. } => eval_set_op(expr, ctx),
+        ExprKind::Call { name, args } => super::functions::call(name, args, expr.span, ctx),
+        ExprKind::Star => Err(KqlError::msg("'*' is only allowed in arg_max/arg_min/take_any(*) and distinct *")),
+        ExprKind::Function(_) => Err(KqlError::msg("a function is not a value: call it")),
+        ExprKind::Tabular(_) | ExprKind::Union(_) | ExprKind::DataTable { .. } | ExprKind::Print(_) | ExprKind::Range { .. } => {
+            Err(KqlError::msg("a table is not a scalar value here (use toscalar(…) to take its first value)"))
+        }
+    }
+}
+
+/// A binary operator (its own function, so the frame of [`eval_inner`], which every level of a tree recurses
+/// through, stays small).
+#[inline(never)]
+fn eval_binary(op: BinOp, l: &Expr, r: &Expr, ctx: &Ctx) -> Result<Val, KqlError> {
+    if matches!(op, BinOp::And | BinOp::Or) {
+        return eval_logic(op, l, r, ctx);
+    }
+    let a = eval(l, ctx)?;
+    let b = eval(r, ctx)?;
+    apply_binary(op, a, b, ctx.n)
+}
+
+/// A binary operator on evaluated operands (not `and`/`or`, which may skip their right side).
+#[inline(never)]
+fn apply_binary(op: BinOp, a: Val, b: Val, n: usize) -> Result<Val, KqlError> {
+    match op {
+        BinOp::And | BinOp::Or => binary(a, b, n, |x, y| logic(op, x, y)),
+        BinOp::Str(sop) => strings::str_op(sop, a, b, n),
+        BinOp::Eq | BinOp::Ne | BinOp::EqCi | BinOp::NeCi | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+            // a column against a constant: polars' vectorised comparison when the types allow
+            match (&a, &b) {
+                (Val::C(c), Val::S(k)) => {
+                    if let Some(out) = compare_const(op, c, k) {
+                        return Ok(Val::C(out));
                     }
-                    (Val::S(k), Val::C(c)) => {
-                        if let Some(out) = compare_const(flip(*op), c, k) {
-                            return Ok(Val::C(out));
-                        }
-                    }
-                    _ => {}
                 }
-                binary(a, b, ctx.n, |x, y| compare(*op, x, y))
+                (Val::S(k), Val::C(c)) => {
+                    if let Some(out) = compare_const(flip(op), c, k) {
+                        return Ok(Val::C(out));
+                    }
+                }
+                _ => {}
             }
-            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod => {
-                let a = eval(l, ctx)?;
-                let b = eval(r, ctx)?;
-                binary(a, b, ctx.n, |x, y| arith(*op, x, y))
-            }
-        },
+            binary(a, b, n, |x, y| compare(op, x, y))
+        }
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod => binary(a, b, n, |x, y| arith(op, x, y)),
+    }
+}
+
+/// `in`, `has_any`/`has_all`, `between`.
+#[inline(never)]
+fn eval_set_op(expr: &Expr, ctx: &Ctx) -> Result<Val, KqlError> {
+    match &expr.kind {
         ExprKind::In { expr: e, list, negated, case_insensitive } => {
             let v = eval(e, ctx)?;
             let items = eval_list(list, ctx)?;
@@ -417,12 +452,7 @@ fn eval_inner(expr: &Expr, ctx: &Ctx) -> Result<Val, KqlError> {
                 Ok(both)
             }
         }
-        ExprKind::Call { name, args } => super::functions::call(name, args, expr.span, ctx),
-        ExprKind::Star => Err(KqlError::msg("'*' is only allowed in arg_max/arg_min/take_any(*) and distinct *")),
-        ExprKind::Function(_) => Err(KqlError::msg("a function is not a value: call it")),
-        ExprKind::Tabular(_) | ExprKind::Union(_) | ExprKind::DataTable { .. } | ExprKind::Print(_) | ExprKind::Range { .. } => {
-            Err(KqlError::msg("a table is not a scalar value here (use toscalar(…) to take its first value)"))
-        }
+        _ => Err(KqlError::msg("not a set operator")),
     }
 }
 
@@ -907,9 +937,9 @@ impl CastF64 for Int64Chunked {
 
 fn unary_neg(v: Val, n: usize) -> Result<Val, KqlError> {
     match v {
-        Val::S(Scalar::Long(x)) => Ok(Val::S(Scalar::Long(x.wrapping_neg()))),
+        Val::S(Scalar::Long(x)) => Ok(Val::S(x.checked_neg().map_or(Scalar::Null, Scalar::Long))),
         Val::S(Scalar::Real(x)) => Ok(Val::S(Scalar::Real(-x))),
-        Val::S(Scalar::Timespan(x)) => Ok(Val::S(Scalar::Timespan(x.wrapping_neg()))),
+        Val::S(Scalar::Timespan(x)) => Ok(Val::S(x.checked_neg().map_or(Scalar::Null, Scalar::Timespan))),
         other => binary(Val::S(Scalar::Long(0)), other, n, |x, y| {
             if y.ty() == Ty::Timespan {
                 arith(BinOp::Sub, &Col::Timespan(Int64Chunked::full(PlSmallStr::EMPTY, 0, y.len())), y)

@@ -31,6 +31,7 @@ fn perr(what: &str) -> impl Fn(PolarsError) -> KqlError + '_ {
 
 /// Runs the query body.
 pub fn run(q: &Query, env: &Env) -> Result<Frame, KqlError> {
+    let _base = super::guard::Base::enter();
     let visible = q.lets.len();
     match &q.body.kind {
         ExprKind::Name(_)
@@ -46,6 +47,7 @@ pub fn run(q: &Query, env: &Env) -> Result<Frame, KqlError> {
 
 /// Evaluates a tabular expression seeing the first `visible` lets.
 pub fn eval_tabular(expr: &Expr, env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    super::guard::check(expr.span)?;
     // a call of a user-defined function
     if let ExprKind::Call { name, args } = &expr.kind {
         if let Some(super::eval::Found::Let(def_env, i)) = env.find(name, visible) {
@@ -345,6 +347,7 @@ fn range(name: &Ident, from: &Expr, to: &Expr, step: &Expr, env: &Env, visible: 
             if count > MAX_RANGE_ROWS {
                 return Err(too_many());
             }
+            super::guard::charge("range", count * super::guard::CELL, Some(step.span))?;
             Col::Long((0..count as i64).map(|i| Some(a + i * s)).collect())
         }
         (S::DateTime(a), S::DateTime(b), S::Timespan(s)) if *s != 0 => {
@@ -352,6 +355,7 @@ fn range(name: &Ident, from: &Expr, to: &Expr, step: &Expr, env: &Env, visible: 
             if count > MAX_RANGE_ROWS {
                 return Err(too_many());
             }
+            super::guard::charge("range", count * super::guard::CELL, Some(step.span))?;
             Col::DateTime((0..count as i64).map(|i| Some(a + i * s)).collect())
         }
         (S::Long(_) | S::Real(_), S::Long(_) | S::Real(_), S::Long(_) | S::Real(_)) => {
@@ -814,6 +818,7 @@ fn mv_expand(f: Frame, items: &[MvItem], limit: Option<&Expr>, item_index: Optio
         None => usize::MAX,
     };
     let h = f.height();
+    let cols = (f.width() + items.len() + usize::from(item_index.is_some())) as u64;
     // the elements of each expanded value, per row
     let mut expanded: Vec<(String, Vec<Vec<Json>>, Option<String>)> = Vec::new();
     for it in items {
@@ -828,15 +833,19 @@ fn mv_expand(f: Frame, items: &[MvItem], limit: Option<&Expr>, item_index: Optio
                 return Err(KqlError::at(it.expr.span, format!("mv-expand needs a dynamic array or bag, not a {} value", other.ty().name())));
             }
         };
-        let rows: Vec<Vec<Json>> = text
-            .into_iter()
-            .map(|cell| match cell.map(dyn_parse).unwrap_or(Json::Null) {
+        let mut rows: Vec<Vec<Json>> = Vec::with_capacity(h);
+        for cell in text.into_iter() {
+            let elements = match cell.map(dyn_parse).unwrap_or(Json::Null) {
                 Json::Array(v) => v,
                 Json::Object(m) => m.into_iter().map(|(k, v)| Json::Object(std::iter::once((k, v)).collect())).collect(),
                 Json::Null => vec![Json::Null],
                 other => vec![other],
-            })
-            .collect();
+            };
+            // each element becomes a row of every column: charged as the rows are read, before they are built
+            let made = (elements.len().min(limit) as u64).saturating_mul(cols).saturating_mul(super::guard::CELL);
+            super::guard::charge("mv-expand", made, Some(it.expr.span))?;
+            rows.push(elements);
+        }
         expanded.push((name, rows, it.to_type.clone()));
     }
     let mut idx: Vec<IdxSize> = Vec::new();
@@ -942,7 +951,7 @@ fn make_series(f: &Frame, spec: &MakeSeries, env: &Env, visible: usize) -> Resul
             })
             .collect();
         let whole = axis_ty == Ty::Long && step.fract() == 0.0 && start.fract() == 0.0;
-        (n_bins, bins, Box::new(move |b: u64| if whole { Json::from(start as i64 + b as i64 * step as i64) } else { S::Real(start + b as f64 * step).to_json() }))
+        (n_bins, bins, Box::new(move |b: u64| if whole { (b as i64).checked_mul(step as i64).and_then(|x| x.checked_add(start as i64)).map_or_else(|| S::Real(start + b as f64 * step).to_json(), Json::from) } else { S::Real(start + b as f64 * step).to_json() }))
     } else {
         let step = as_int(&step_s, &spec.step).map_err(|_| KqlError::at(spec.step.span, "make-series on a datetime or timespan axis needs a timespan step"))?;
         if step <= 0 {
@@ -1011,6 +1020,7 @@ fn make_series(f: &Frame, spec: &MakeSeries, env: &Env, visible: usize) -> Resul
     if (n_outer as u64).saturating_mul(n_bins) > MAX_SERIES_CELLS {
         return Err(KqlError::at(spec.step.span, format!("make-series would make more than {MAX_SERIES_CELLS} values ({n_outer} series of {n_bins} bins)")));
     }
+    super::guard::charge("make-series", (n_outer as u64).saturating_mul(n_bins).saturating_mul(super::guard::CELL), Some(spec.step.span))?;
     let mut inner_keys = key_cols.clone();
     inner_keys.push(Col::Long(bins.iter().map(|&b| Some(b as i64)).collect()));
     let inner = make_groups(&inner_keys, m)?;
@@ -1237,6 +1247,8 @@ fn joined(left: &Frame, right: &Frame, pairs: &RowPairs, right_columns: Vec<Stri
 /// `lookup`: a left-outer (or inner) join that adds the right table's non-key columns; the keys appear once.
 fn lookup(left: Frame, right: Frame, inner: bool, on: &[JoinKey]) -> Result<Frame, KqlError> {
     let matched = key_match(&left, &right, on, "lookup")?;
+    let rows: Vec<usize> = (0..left.height()).collect();
+    charge_pairs("lookup", &rows, &left, &right, &matched)?;
     let how = if inner { JoinHow::Inner } else { JoinHow::Left };
     let pairs = matched.pairs(how, 0..left.height()).map_err(|e| KqlError::msg(e.to_string()))?;
     let keys: Vec<&str> = on.iter().map(|k| k.right.name.as_str()).collect();
@@ -1245,6 +1257,15 @@ fn lookup(left: Frame, right: Frame, inner: bool, on: &[JoinKey]) -> Result<Fram
 }
 
 /// `join kind=…`: Kusto's nine kinds on the frame join's key matching.
+/// Charges the output budget for the most rows a join of `left` and `right` can make (every matching pair plus
+/// every unmatched row), before the pairs are built.
+fn charge_pairs(what: &str, rows: &[usize], left: &Frame, right: &Frame, matched: &KeyMatch) -> Result<(), KqlError> {
+    let pairs = rows.iter().map(|&i| matched.matches(i).len() as u64).fold(0u64, u64::saturating_add);
+    let rows = pairs.saturating_add(left.height() as u64).saturating_add(right.height() as u64);
+    let cols = (left.width() + right.width()) as u64;
+    super::guard::charge(what, rows.saturating_mul(cols).saturating_mul(super::guard::CELL), None)
+}
+
 fn join(left: Frame, right: Frame, kind: JoinKind, on: &[JoinKey]) -> Result<Frame, KqlError> {
     let matched = key_match(&left, &right, on, "join")?;
     let how = match kind {
@@ -1261,17 +1282,17 @@ fn join(left: Frame, right: Frame, kind: JoinKind, on: &[JoinKey]) -> Result<Fra
         JoinKind::RightOuter => JoinHow::Right,
         JoinKind::FullOuter => JoinHow::Outer,
     };
-    let pairs = if kind == JoinKind::InnerUnique {
+    let rows: Vec<usize> = if kind == JoinKind::InnerUnique {
         // innerunique: the first left row of each key only
         let mut seen = vec![false; matched.key_count()];
-        let rows: Vec<usize> = (0..left.height())
+        (0..left.height())
             .filter(|&i| matched.left_key(i).is_some_and(|k| !std::mem::replace(&mut seen[k], true)))
-            .collect();
-        matched.pairs(how, rows.iter().copied())
+            .collect()
     } else {
-        matched.pairs(how, 0..left.height())
-    }
-    .map_err(|e| KqlError::msg(e.to_string()))?;
+        (0..left.height()).collect()
+    };
+    charge_pairs("join", &rows, &left, &right, &matched)?;
+    let pairs = matched.pairs(how, rows.iter().copied()).map_err(|e| KqlError::msg(e.to_string()))?;
     joined(&left, &right, &pairs, right.column_names())
 }
 

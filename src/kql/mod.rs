@@ -37,6 +37,16 @@
 //! Not supported yet (a clear error): `mv-apply`, `evaluate`, `top-nested`, `sample`, `search`, `find`,
 //! `parse-kv`, `scan`, `partition`, `fork`, `facet`, `externaldata`.
 //!
+//! # Limits (hostile queries stop with an error, never a trap)
+//!
+//! Nesting of parentheses/pipelines: 64. Expression tree height: 256 (`a + b + …`, `x.a.b…`, `x[0][0]…` chains;
+//! `and`/`or` chains are built balanced, so a 200,000-term `or` is fine). Lets depending on lets: 48. Evaluation
+//! also stops when it has used 512 KiB of stack (those limits multiply), with "the query nests too deeply to
+//! evaluate". Output: one budget of 256 MiB (8 bytes a cell plus text) for everything a query makes with
+//! operators that multiply their input — `strrep` (nested), `join`/`lookup`, `mv-expand`, `range`, `make-series` —
+//! charged before building (`src/kql/guard.rs`), besides `range`'s 10 million rows and `make-series`' 5 million
+//! values.
+//!
 //! # Deliberate differences from Kusto
 //!
 //! - **Tolerances for msticpy template quirks** (Kusto rejects these; the queries are msticpy's and the intent is
@@ -46,7 +56,7 @@
 //! - A function without parameters may be used by its bare name (`let f = () { T }; f`).
 //! - `toint()` gives a long (there is no separate int type at run time); `union` of columns whose types differ
 //!   gives a string column, where Kusto makes `column_type` variants.
-//! - `dcount()` is exact (up to 64-bit hash collisions) where Kusto estimates; `percentile()` is exact (nearest
+//! - `dcount()` is exact (values whose hashes collide are compared) where Kusto estimates; `percentile()` is exact (nearest
 //!   rank) where Kusto estimates with a t-digest.
 //! - `series_decompose*` do not detect seasonality (see `series`).
 //! - `parse` in simple mode matches the whole text (a pattern that does not end in `*` or a column must reach the
@@ -66,6 +76,7 @@ mod lexer;
 mod names;
 mod parser;
 mod series;
+mod guard;
 mod strings;
 mod value;
 mod xml;

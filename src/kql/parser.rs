@@ -20,6 +20,11 @@ use crate::time::{format_datetime_ns, format_timespan_ns, parse_datetime, parse_
 /// Deepest nesting of expressions/pipelines accepted.
 const MAX_DEPTH: usize = 64;
 
+/// Highest expression tree accepted ([`Expr::height`]): chains written flat (`a + b + c …`, `x.a.b.c …`,
+/// `x[0][0] …`, `a == b == c …`) build one level per operator, and evaluation recurses through every level.
+/// `and`/`or` chains are built balanced, so they are not limited by this.
+pub(crate) const MAX_HEIGHT: u32 = 256;
+
 /// Operators this parser knows (for "did you mean" on a typo).
 const KNOWN_OPS: [&str; 30] = [
     "where", "filter", "extend", "project", "project-away", "project-keep", "project-reorder", "project-rename",
@@ -34,10 +39,30 @@ const LATER_OPS: [&str; 13] = [
     "scan", "partition", "fork", "facet",
 ];
 
+/// `a op b op c …` (`and`/`or`, which are associative) as a balanced tree: a chain of n terms is log2(n) high.
+fn balanced(op: BinOp, mut terms: Vec<Expr>) -> Expr {
+    // Pair neighbours until one is left: the order of the terms is kept, so spans and evaluation order stay.
+    while terms.len() > 1 {
+        let mut next = Vec::with_capacity(terms.len().div_ceil(2));
+        let mut it = terms.into_iter();
+        while let Some(l) = it.next() {
+            match it.next() {
+                Some(r) => {
+                    let span = l.span.to(r.span);
+                    next.push(Expr::new(ExprKind::Binary(op, Box::new(l), Box::new(r)), span));
+                }
+                None => next.push(l),
+            }
+        }
+        terms = next;
+    }
+    terms.pop().unwrap_or_else(|| Expr::new(ExprKind::Lit(Lit::Null), Span::default()))
+}
+
 /// Parses a whole query.
 pub fn parse_query(src: &str) -> Result<Query, KqlError> {
     let toks = tokenize(src)?;
-    let mut p = Parser { toks, pos: 0, depth: 0, src };
+    let mut p = Parser { toks, pos: 0, depth: 0, max_height: 0, src };
     p.query()
 }
 
@@ -45,6 +70,8 @@ struct Parser<'a> {
     toks: Vec<Token>,
     pos: usize,
     depth: usize,
+    /// The highest expression finished inside the tabular expression being parsed (its height is one more).
+    max_height: u32,
     src: &'a str,
 }
 
@@ -166,6 +193,22 @@ impl Parser<'_> {
 
     fn leave(&mut self) {
         self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// Refuses an expression tree higher than [`MAX_HEIGHT`] (see there), and remembers the highest one seen.
+    fn check_height(&mut self, e: &Expr) -> Result<(), KqlError> {
+        if e.height > MAX_HEIGHT {
+            return Err(KqlError::at(
+                e.span,
+                format!(
+                    "the expression is too long: more than {MAX_HEIGHT} levels of chained operators ('+', '-', '*', \
+                     comparisons, '.name', '[index]') or nesting; split it with extend, or use in (…) / has_any (…) \
+                     for long lists of alternatives"
+                ),
+            ));
+        }
+        self.max_height = self.max_height.max(e.height);
+        Ok(())
     }
 
     // ----- statements ----------------------------------------------------------------------------------------
@@ -331,9 +374,19 @@ impl Parser<'_> {
     /// A scalar expression, or a tabular one when pipes follow (`T | where …`) or it starts with `union`.
     fn expr_or_tabular(&mut self) -> Result<Expr, KqlError> {
         self.enter()?;
+        let outer = std::mem::replace(&mut self.max_height, 0);
         let r = self.expr_or_tabular_inner();
+        let inner = std::mem::replace(&mut self.max_height, outer);
         self.leave();
-        r
+        let mut e = r?;
+        if matches!(
+            e.kind,
+            ExprKind::Tabular(_) | ExprKind::Union(_) | ExprKind::DataTable { .. } | ExprKind::Print(_) | ExprKind::Range { .. }
+        ) {
+            e.height = e.height.max(inner.saturating_add(1));
+        }
+        self.check_height(&e)?;
+        Ok(e)
     }
 
     fn expr_or_tabular_inner(&mut self) -> Result<Expr, KqlError> {
@@ -980,27 +1033,25 @@ impl Parser<'_> {
         self.enter()?;
         let r = self.or_expr();
         self.leave();
-        r
+        let e = r?;
+        self.check_height(&e)?;
+        Ok(e)
     }
 
     fn or_expr(&mut self) -> Result<Expr, KqlError> {
-        let mut l = self.and_expr()?;
+        let mut terms = vec![self.and_expr()?];
         while self.eat_word("or") {
-            let r = self.and_expr()?;
-            let span = l.span.to(r.span);
-            l = Expr::new(ExprKind::Binary(BinOp::Or, Box::new(l), Box::new(r)), span);
+            terms.push(self.and_expr()?);
         }
-        Ok(l)
+        Ok(balanced(BinOp::Or, terms))
     }
 
     fn and_expr(&mut self) -> Result<Expr, KqlError> {
-        let mut l = self.cmp_expr()?;
+        let mut terms = vec![self.cmp_expr()?];
         while self.eat_word("and") {
-            let r = self.cmp_expr()?;
-            let span = l.span.to(r.span);
-            l = Expr::new(ExprKind::Binary(BinOp::And, Box::new(l), Box::new(r)), span);
+            terms.push(self.cmp_expr()?);
         }
-        Ok(l)
+        Ok(balanced(BinOp::And, terms))
     }
 
     /// The string operator at the cursor (and how many tokens it takes), if any.
@@ -1045,6 +1096,7 @@ impl Parser<'_> {
                 let r = self.add_expr()?;
                 let span = l.span.to(r.span);
                 l = Expr::new(ExprKind::Binary(op, Box::new(l), Box::new(r)), span);
+                self.check_height(&l)?;
                 continue;
             }
             if let Some((sop, ntoks)) = self.str_op_here() {
@@ -1054,6 +1106,7 @@ impl Parser<'_> {
                 let r = self.add_expr()?;
                 let span = l.span.to(r.span);
                 l = Expr::new(ExprKind::Binary(BinOp::Str(sop), Box::new(l), Box::new(r)), span);
+                self.check_height(&l)?;
                 continue;
             }
             // in, !in, in~, !in~, between, !between, has_any, has_all
@@ -1070,6 +1123,7 @@ impl Parser<'_> {
                 let list = self.paren_list()?;
                 let span = l.span.to(self.prev_span());
                 l = Expr::new(ExprKind::In { expr: Box::new(l), list, negated, case_insensitive: ci }, span);
+                self.check_height(&l)?;
                 continue;
             }
             if self.is_word_n(off, "between") {
@@ -1086,6 +1140,7 @@ impl Parser<'_> {
                     ExprKind::Between { expr: Box::new(l), low: Box::new(low), high: Box::new(high), negated },
                     span,
                 );
+                self.check_height(&l)?;
                 continue;
             }
             if !negated && (self.is_word("has_any") || self.is_word("has_all")) {
@@ -1094,6 +1149,7 @@ impl Parser<'_> {
                 let list = self.paren_list()?;
                 let span = l.span.to(self.prev_span());
                 l = Expr::new(ExprKind::HasAny { expr: Box::new(l), list, all }, span);
+                self.check_height(&l)?;
                 continue;
             }
             break;
@@ -1138,6 +1194,7 @@ impl Parser<'_> {
             let r = operand(self)?;
             let span = l.span.to(r.span);
             l = Expr::new(ExprKind::Binary(op, Box::new(l), Box::new(r)), span);
+            self.check_height(&l)?;
         }
         Ok(l)
     }
@@ -1152,12 +1209,15 @@ impl Parser<'_> {
             let inner = inner?;
             let span = start.to(inner.span);
             if !neg {
-                return Ok(Expr::new(inner.kind, span));
+                let height = inner.height;
+                let mut e = Expr::new(inner.kind, span);
+                e.height = e.height.max(height);
+                return Ok(e);
             }
             return Ok(match inner.kind {
-                ExprKind::Lit(Lit::Long(v)) => Expr::new(ExprKind::Lit(Lit::Long(v.wrapping_neg())), span),
+                ExprKind::Lit(Lit::Long(v)) if v != i64::MIN => Expr::new(ExprKind::Lit(Lit::Long(-v)), span),
                 ExprKind::Lit(Lit::Real(v)) => Expr::new(ExprKind::Lit(Lit::Real(-v)), span),
-                ExprKind::Lit(Lit::Timespan(v)) => Expr::new(ExprKind::Lit(Lit::Timespan(v.wrapping_neg())), span),
+                ExprKind::Lit(Lit::Timespan(v)) if v != i64::MIN => Expr::new(ExprKind::Lit(Lit::Timespan(-v)), span),
                 kind => Expr::new(ExprKind::Neg(Box::new(Expr::new(kind, inner.span))), span),
             });
         }
@@ -1172,12 +1232,14 @@ impl Parser<'_> {
                 let id = self.ident("a property name after '.'")?;
                 let span = e.span.to(id.span);
                 e = Expr::new(ExprKind::Member(Box::new(e), id.name), span);
+                self.check_height(&e)?;
             } else if self.is_punct("[") {
                 self.bump();
                 let idx = self.expr()?;
                 self.expect_punct("]")?;
                 let span = e.span.to(self.prev_span());
                 e = Expr::new(ExprKind::Index(Box::new(e), Box::new(idx)), span);
+                self.check_height(&e)?;
             } else {
                 break;
             }
@@ -1241,8 +1303,11 @@ impl Parser<'_> {
                 self.bump();
                 let inner = self.expr_or_tabular()?;
                 self.expect_punct(")")?;
-                // parentheses only group: keep the inner node, spanning the parentheses
-                Ok(Expr::new(inner.kind, start.to(self.prev_span())))
+                // parentheses only group: keep the inner node (and its height), spanning the parentheses
+                let height = inner.height;
+                let mut e = Expr::new(inner.kind, start.to(self.prev_span()));
+                e.height = e.height.max(height);
+                Ok(e)
             }
             Tok::Punct("*") => {
                 self.bump();

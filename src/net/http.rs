@@ -25,7 +25,7 @@ impl Endpoint {
         self
     }
 
-    /// The URL of `path` (segments, each percent-encoded; empty, `.` and `..` refused) with `query` parameters
+    /// The URL of `path` (base or proxy `https://`, or `http://` on loopback only; segments, each percent-encoded; empty, `.` and `..` refused) with `query` parameters
     /// (form-encoded) appended to the base or proxy URL.
     pub fn url(&self, path: &[&str], query: &[(&str, &str)]) -> Result<String> {
         let (base, what) = match &self.proxy_url {
@@ -36,7 +36,16 @@ impl Endpoint {
             Error::invalid(format!("the {what} '{base}' is not a valid URL ({e}): give e.g. https://host/path"))
         })?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(Error::invalid(format!("the {what} '{base}' must start with https:// (or http://)")));
+            return Err(Error::invalid(format!(
+                "the {what} '{base}' must start with https:// (http:// only for this machine: localhost, 127.0.0.1, [::1])"
+            )));
+        }
+        if url.scheme() == "http" && !is_loopback(&url) {
+            // a token or key would cross the network in clear text
+            return Err(Error::invalid(format!(
+                "the {what} '{base}' uses http://, which would send tokens and keys unencrypted: use https:// \
+                 (http:// is accepted only for this machine: localhost, 127.0.0.0/8, [::1])"
+            )));
         }
         for seg in path {
             if matches!(seg.trim(), "" | "." | "..") {
@@ -199,6 +208,19 @@ impl HttpResponse {
     }
 }
 
+/// Whether `url`'s host is this machine: `localhost` (or a name under it), 127.0.0.0/8 or `::1`.
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,4 +280,28 @@ mod tests {
         assert_eq!(resp.header("x"), None);
         assert_eq!(resp.size(), 2 + "Retry-After".len() + 1);
     }
+
+    #[test]
+    fn http_is_refused_except_on_loopback() {
+        for base in ["http://api.loganalytics.io/", "http://10.0.0.5:8080/", "http://127.example.com/", "http://[::2]/"] {
+            let e = Endpoint::new(base).url(&["v1"], &[]).unwrap_err().to_string();
+            assert!(e.contains("uses http://") && e.contains("use https://"), "{base}: {e}");
+            let e = Endpoint::new("https://api.example.com/").with_proxy(Some(base.into())).url(&[], &[]).unwrap_err();
+            assert!(e.to_string().contains("proxy URL"), "{base}: {e}");
+        }
+        for base in ["http://127.0.0.1:9/", "http://127.1.2.3/", "http://localhost:8080/x", "http://LOCALHOST./", "http://[::1]:80/", "https://h/"] {
+            assert!(Endpoint::new(base).url(&["v1"], &[]).is_ok(), "{base}");
+        }
+    }
+
+    #[test]
+    fn tokens_with_control_characters_are_refused_without_showing_them() {
+        use crate::net::Secret;
+        for bad in ["tok-SECRET\r\nX-Injected: 1", "tok-SECRET\nX", "tok\u{0}SECRET", "tok-SECRET\u{7f}", "tok-SECRET\u{85}x"] {
+            let e = Secret::new(bad, "getToken()").unwrap_err().to_string();
+            assert!(e.contains("getToken()") && e.contains("control or non-ASCII"), "{e}");
+            assert!(!e.contains("SECRET") && !e.contains("Injected"), "the value is echoed: {e}");
+        }
+    }
+
 }

@@ -3,7 +3,9 @@
 //! `POST {cluster}/v2/rest/query` with `{"db", "csl"}` answers a JSON array of frames: `DataSetHeader`, one
 //! `DataTable` per table (`TableKind` `QueryProperties`, `PrimaryResult`, `QueryCompletionInformation`) and
 //! `DataSetCompletion`. The primary results become tables; `DataSetCompletion.HasErrors` (and its `OneApiErrors`)
-//! becomes the error returned beside them.
+//! becomes the error returned beside them. An answer that is not whole — `DataSetCompletion.Cancelled`, no
+//! `DataSetCompletion` at all (cut short), or progressive `TableFragment` frames (not assembled here) — gets an
+//! error too (`Cancelled`, `Incomplete`, `TableFragment`), and its tables are marked partial.
 
 use serde::Deserialize;
 
@@ -60,8 +62,18 @@ pub fn parse_v2(bytes: &[u8]) -> Result<QueryResult> {
         serde_json::from_slice(bytes).map_err(|e| Error::parse("the Data Explorer response", e))?;
     let mut tables = Vec::new();
     let mut error = None;
+    let mut completed = false;
+    let mut fragments = false;
+    let mut cancelled = false;
     for frame in frames {
-        match frame.get("FrameType").and_then(|v| v.as_str()) {
+        let frame_type = frame.get("FrameType").and_then(|v| v.as_str());
+        if frame_type == Some("DataSetCompletion") {
+            completed = true;
+            cancelled |= frame.get("Cancelled").and_then(|v| v.as_bool()) == Some(true);
+        }
+        // progressive answers (TableHeader / TableFragment / TableProgress / TableCompletion) are not assembled
+        fragments |= matches!(frame_type, Some("TableHeader" | "TableFragment" | "TableProgress" | "TableCompletion"));
+        match frame_type {
             Some("DataTable") if frame.get("TableKind").and_then(|v| v.as_str()) == Some("PrimaryResult") => {
                 let raw = RawTable::deserialize(frame).map_err(|e| Error::parse("a Data Explorer table", e))?;
                 tables.push(raw.finish()?);
@@ -82,10 +94,26 @@ pub fn parse_v2(bytes: &[u8]) -> Result<QueryResult> {
             _ => {}
         }
     }
+    let incomplete = |code: &str, message: &str| ServiceError { code: code.into(), message: message.into(), details: Vec::new() };
+    if error.is_none() && !tables.is_empty() {
+        if cancelled {
+            error = Some(incomplete("Cancelled", "Data Explorer cancelled the query (DataSetCompletion.Cancelled): the tables are what it sent before"));
+        } else if fragments {
+            error = Some(incomplete(
+                "TableFragment",
+                "Data Explorer answered in progressive mode (TableFragment frames), which huntbook does not assemble: the tables may be incomplete",
+            ));
+        } else if !completed {
+            error = Some(incomplete(
+                "Incomplete",
+                "the Data Explorer answer ended without its DataSetCompletion frame (cut short?): the tables may be incomplete",
+            ));
+        }
+    }
     if tables.is_empty() && error.is_none() {
         return Err(Error::parse("the Data Explorer response", "it holds no PrimaryResult table"));
     }
-    Ok(QueryResult { tables, error })
+    Ok(QueryResult { tables, error }.mark_partial())
 }
 
 /// Runs a query against a Data Explorer database: asks `token` for a token, sends the query (retrying 429/503)

@@ -168,8 +168,9 @@ pub fn parse_timespan_ns(text: &str) -> Option<i64> {
         .checked_add(m)?
         .checked_mul(60)?
         .checked_add(s)?;
-    let ns = total.checked_mul(NS_PER_SECOND)?.checked_add(frac_ns)?;
-    Some(if neg { -ns } else { ns })
+    // in i128, so that -10675199.02:48:05.4775808 (i64::MIN) is read and one more is out of range, not wrapped
+    let ns = i128::from(total) * i128::from(NS_PER_SECOND) + i128::from(frac_ns);
+    i64::try_from(if neg { -ns } else { ns }).ok()
 }
 
 /// ISO 8601 UTC text of nanoseconds since the epoch, with 7 fraction digits (Log Analytics' own precision) when

@@ -840,7 +840,13 @@ impl Timeline {
             value_min,
             value_max,
             ref_lines: ref_lines(o),
-            notes: notes(buckets.skipped_no_time, buckets.skipped_no_value, events),
+            notes: {
+                let mut n = notes(buckets.skipped_no_time, buckets.skipped_no_value, events);
+                if let Some(p) = &frame.partial {
+                    n.insert(0, format!("Partial result — the service reported: {p}"));
+                }
+                n
+            },
         };
         Ok(Timeline { layout, series, colors })
     }

@@ -79,6 +79,18 @@ impl WasmFrame {
         self.inner.notes.clone()
     }
 
+    /// The service's message when this table is a partial result, else `undefined`.
+    #[wasm_bindgen(getter)]
+    pub fn partial(&self) -> Option<String> {
+        self.inner.partial.clone()
+    }
+
+    /// Marks this table partial with `message` (or whole again with `undefined`).
+    #[wasm_bindgen(js_name = setPartial)]
+    pub fn set_partial(&mut self, message: Option<String>) {
+        self.inner.partial = message;
+    }
+
     /// Arrow IPC stream bytes (LargeUtf8 strings; millisecond timestamps unless `full_precision`).
     #[wasm_bindgen(js_name = toIPC)]
     pub fn to_ipc(&self, full_precision: bool) -> JsResult<Vec<u8>> {
@@ -286,3 +298,9 @@ impl Default for WasmLocalData {
     }
 }
 
+/// `text` with bidi controls and other invisible characters written visibly (`⟨U+202E⟩`): for text from logs that
+/// JS puts on the page (tooltips, legends, chart labels).
+#[wasm_bindgen(js_name = visibleText)]
+pub fn visible_text(text: &str) -> String {
+    crate::frame::html::show_hidden(text).into_owned()
+}

@@ -80,3 +80,43 @@ fn is_plain_object(v: &JsValue) -> bool {
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
+
+// ----- panics ------------------------------------------------------------------------------------------------------
+//
+// The crate is built with `panic = "abort"`: a panic traps the module (a `WebAssembly.RuntimeError`), and a trapped
+// instance must not be used again. The hook below keeps the panic's message and place so that the JS wrapper
+// (`js/guard.js`), which sees the trap, can say which function stopped the module and why, and refuse every later
+// call with that message instead of running on a broken instance.
+
+static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Installs the panic hook (wasm-bindgen runs this when the module is instantiated).
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_string());
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some(format!("{what}{at}"));
+        }
+    }));
+}
+
+/// The message of the panic that stopped the module, if one did (read by the JS wrapper after a trap).
+#[wasm_bindgen(js_name = lastPanic)]
+pub fn last_panic() -> Option<String> {
+    LAST_PANIC.lock().ok().and_then(|l| l.clone())
+}
+
+/// Test-only: panics on purpose, so the tests can check what happens after a trap. Nothing in the API calls it;
+/// no input reaches it.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __testTrap)]
+pub fn test_trap(reason: &str) {
+    panic!("test trap: {reason}");
+}

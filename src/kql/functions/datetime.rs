@@ -194,6 +194,14 @@ fn span_col(c: &Col) -> Result<Int64Chunked, KqlError> {
     }
 }
 
+/// The error for a bin that does not fit 64 bits (checked in debug and release alike).
+fn out_of_range(x: i64, size: i128, origin: i128) -> KqlError {
+    KqlError::msg(format!(
+        "bin() of {x} by {size} from {origin} is out of range: the bin does not fit a 64-bit value (choose an origin \
+         nearer the values)"
+    ))
+}
+
 /// `bin(value, size)` / `bin_at(value, size, origin)`.
 fn bin(v: &Col, size: &Scalar, at: Option<&Scalar>) -> Result<Col, KqlError> {
     match (v.ty(), size) {
@@ -208,13 +216,11 @@ fn bin(v: &Col, size: &Scalar, at: Option<&Scalar>) -> Result<Col, KqlError> {
                 .to_i64_raw()
                 .into_iter()
                 .map(|x| {
-                    if s <= 0 {
-                        return None;
-                    }
-                    let x = x? as i128;
-                    i64::try_from((x - origin).div_euclid(s) * s + origin).ok()
+                    let Some(x) = x.filter(|_| s > 0) else { return Ok(None) };
+                    let binned = (x as i128 - origin).div_euclid(s) * s + origin;
+                    i64::try_from(binned).map(Some).map_err(|_| out_of_range(x, s, origin))
                 })
-                .collect();
+                .collect::<Result<_, _>>()?;
             Ok(if v.ty() == Ty::DateTime { Col::DateTime(out) } else { Col::Timespan(out) })
         }
         (Ty::Long, Scalar::Long(s)) => {
@@ -223,9 +229,16 @@ fn bin(v: &Col, size: &Scalar, at: Option<&Scalar>) -> Result<Col, KqlError> {
                 _ => 0,
             };
             let s = *s;
-            Ok(Col::Long(
-                v.to_i64().into_iter().map(|x| if s <= 0 { None } else { Some((x? - o).div_euclid(s) * s + o) }).collect(),
-            ))
+            let out: Int64Chunked = v
+                .to_i64()
+                .into_iter()
+                .map(|x| {
+                    let Some(x) = x.filter(|_| s > 0) else { return Ok(None) };
+                    let binned = (i128::from(x) - i128::from(o)).div_euclid(i128::from(s)) * i128::from(s) + i128::from(o);
+                    i64::try_from(binned).map(Some).map_err(|_| out_of_range(i64::from(x), i128::from(s), i128::from(o)))
+                })
+                .collect::<Result<_, _>>()?;
+            Ok(Col::Long(out))
         }
         (Ty::Long | Ty::Real | Ty::Dyn | Ty::Str, Scalar::Long(_) | Scalar::Real(_)) => {
             let s = match size {

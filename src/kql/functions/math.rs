@@ -30,8 +30,8 @@ fn round(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
 /// `abs()`.
 fn abs(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
     match a.col(0) {
-        Col::Long(x) => ok_col(Col::Long(x.into_iter().map(|v| v.map(i64::wrapping_abs)).collect())),
-        Col::Timespan(x) => ok_col(Col::Timespan(x.into_iter().map(|v| v.map(i64::wrapping_abs)).collect())),
+        Col::Long(x) => ok_col(Col::Long(x.into_iter().map(|v| v.and_then(i64::checked_abs)).collect())),
+        Col::Timespan(x) => ok_col(Col::Timespan(x.into_iter().map(|v| v.and_then(i64::checked_abs)).collect())),
         other => ok_col(Col::Real(other.to_f64().into_iter().map(|v| v.map(f64::abs)).collect())),
     }
 }

@@ -238,6 +238,17 @@ fn strrep(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
     let times = a.col(1).to_i64();
     let delim = if a.len() == 3 { a.konst_str(2)? } else { String::new() };
     let s = texts(&a.col(0));
+    // the bytes this call makes, charged before making them (nested strrep multiplies)
+    let made: u64 = (&s)
+        .into_iter()
+        .zip(&times)
+        .map(|(s, k)| {
+            let k = k.unwrap_or(0).clamp(0, 1024) as u64;
+            let len = s.map_or(0, str::len) as u64;
+            k * len + k.saturating_sub(1) * delim.len() as u64 + crate::kql::guard::CELL
+        })
+        .fold(0u64, u64::saturating_add);
+    crate::kql::guard::charge("strrep", made, None)?;
     ok_col(Col::Str(
         s.into_iter()
             .zip(&times)

@@ -1,0 +1,106 @@
+//! The per-query guards: the stack used by evaluation, and the output-size budget.
+//!
+//! **Stack.** The parser bounds the height of each expression tree and the nesting of
+//! parentheses and pipelines, and lets may depend on each other only so deeply; but those limits multiply (a
+//! chain of lets, each a long expression, each calling a function…), so evaluation also measures the stack it
+//! has used since the query started and stops with an error, never a trap, before wasm's 1 MiB stack runs out.
+//!
+//! The measure is the distance between the address of a local at [`Base::enter`] and one at [`check`]: the stack
+//! grows down both natively and in wasm's shadow stack (where address-taken locals live).
+//!
+//! **Output.** One budget for the whole query ([`MAX_OUTPUT`] bytes, estimated as 8 bytes a cell plus the text
+//! made): everything that can make more than it reads — `strrep` (whose products nest), `join`/`lookup` (every
+//! pair of matching rows), `mv-expand`, `range`, `make-series` — charges it *before* building, so a small query
+//! cannot demand gigabytes; passing it is an error that names the operator and the limit.
+
+use std::cell::Cell;
+
+use super::ast::Span;
+use super::KqlError;
+
+/// Stack a query may use for evaluation (half of wasm's 1 MiB: the rest is for the leaves — polars, regex).
+pub(crate) const MAX_STACK: usize = 512 * 1024;
+
+/// Bytes of values a query may make with the operators that multiply their input (see the module docs).
+pub(crate) const MAX_OUTPUT: u64 = 256 * 1024 * 1024;
+
+/// Bytes a cell counts for in [`charge`] (text adds its length).
+pub(crate) const CELL: u64 = 8;
+
+thread_local! {
+    static BASE: Cell<usize> = const { Cell::new(0) };
+    static OUTPUT: Cell<u64> = const { Cell::new(0) };
+}
+
+#[inline(always)]
+fn here() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+/// Marks where a query's evaluation starts (the outermost query of this thread; nested runs keep it).
+pub(crate) struct Base {
+    set: bool,
+}
+
+impl Base {
+    pub(crate) fn enter() -> Base {
+        let set = BASE.with(|b| {
+            if b.get() == 0 {
+                b.set(here());
+                OUTPUT.with(|o| o.set(0));
+                true
+            } else {
+                false
+            }
+        });
+        Base { set }
+    }
+}
+
+impl Drop for Base {
+    fn drop(&mut self) {
+        if self.set {
+            BASE.with(|b| b.set(0));
+        }
+    }
+}
+
+/// An error if evaluation has used more than [`MAX_STACK`] since [`Base::enter`].
+#[inline(always)]
+pub(crate) fn check(span: Span) -> Result<(), KqlError> {
+    let base = BASE.with(Cell::get);
+    if base != 0 && base.saturating_sub(here()) > MAX_STACK {
+        return Err(KqlError::at(
+            span,
+            format!(
+                "the query nests too deeply to evaluate (lets, functions, subqueries and long expressions inside each \
+                 other use more than {} KiB of stack); simplify it or split it into steps",
+                MAX_STACK / 1024
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Charges `bytes` made by `what` to the query's output budget; an error (at `span`) when it would pass
+/// [`MAX_OUTPUT`].
+pub(crate) fn charge(what: &str, bytes: u64, span: Option<Span>) -> Result<(), KqlError> {
+    let total = OUTPUT.with(|o| {
+        let t = o.get().saturating_add(bytes);
+        o.set(t);
+        t
+    });
+    if total > MAX_OUTPUT {
+        let msg = format!(
+            "{what} would take the query past its output budget of {} MiB (the values made by strrep, join, lookup, \
+             mv-expand, range and make-series); filter, project or take fewer rows first",
+            MAX_OUTPUT >> 20
+        );
+        return Err(match span {
+            Some(s) => KqlError::at(s, msg),
+            None => KqlError::msg(msg),
+        });
+    }
+    Ok(())
+}
