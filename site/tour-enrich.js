@@ -7,18 +7,7 @@
 // stand-ins of the real services) the same cells ask those services instead:
 // {"ti": {"<Provider>": {"key", "proxy"}}, "resolver": DoH URL, "rdapUrl": RDAP base, "mmdb": URL of a .mmdb}.
 
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-function labelled(label, node) {
-  const d = el("div", "labelled");
-  d.append(el("h3", "", label), node);
-  return d;
-}
+import { el, labelled } from "./cells.js";
 
 /** The output of a cell: a line saying whose answers these are, then the nodes. */
 function answer(result, ...nodes) {

@@ -6,18 +6,7 @@
 // The section runs on the demo workspace with demo enrichment (TI from the demo ThreatIntelligenceIndicator table,
 // whois/DNS from recorded answers, geolocation from the demo mmdb); every output says "Demo answers".
 
-function el(tag, className, text) {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-function labelled(label, node) {
-  const d = el("div", "labelled");
-  d.append(el("h3", "", label), node);
-  return d;
-}
+import { el, labelled } from "./cells.js";
 
 /** A line saying whose answers these are, then the nodes. */
 function answer(demo, ...nodes) {

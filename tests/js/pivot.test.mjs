@@ -1,11 +1,7 @@
 // Pivot functions on the demo data (offline: demo enrichment), against the built package.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { loadHuntbook, root, dist } from "./helpers.mjs";
+import { loadHuntbook, typecheck } from "./helpers.mjs";
 
 let hb, qp, pivot, E;
 const DAY = 86400000;
@@ -196,18 +192,7 @@ test("cancellation and bad calls", async () => {
 });
 
 test("the typings describe the pivot API", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntbook-pivot-types-"));
-  fs.mkdirSync(path.join(dir, "node_modules"));
-  fs.symlinkSync(dist, path.join(dir, "node_modules", "huntbook"));
-  const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
-  const check = (code) => {
-    fs.writeFileSync(path.join(dir, "use.ts"), code);
-    try {
-      return execFileSync(process.execPath, [tsc, "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--lib", "es2022,dom", path.join(dir, "use.ts")], { cwd: dir, encoding: "utf8" });
-    } catch (e) {
-      return e.stdout + e.stderr;
-    }
-  };
+  const check = (code) => typecheck(code);
   const ok = check(`
 import * as huntbook from "huntbook";
 export async function use(df: huntbook.DataFrame): Promise<number> {

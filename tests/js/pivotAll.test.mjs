@@ -3,11 +3,7 @@
 // filter, progress, errors, and the typings.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { loadHuntbook, root, dist } from "./helpers.mjs";
+import { loadHuntbook, typecheck } from "./helpers.mjs";
 
 let hb, qp, pivot, alerts;
 const C2 = "Communication with known C2 domain";
@@ -112,18 +108,7 @@ test("pivotAll errors say what to do", async () => {
 });
 
 test("the typings describe pivotAll and pivotBrowser", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntbook-pivotall-types-"));
-  fs.mkdirSync(path.join(dir, "node_modules"));
-  fs.symlinkSync(dist, path.join(dir, "node_modules", "huntbook"));
-  const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
-  const check = (code) => {
-    fs.writeFileSync(path.join(dir, "use.ts"), code);
-    try {
-      return execFileSync(process.execPath, [tsc, "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--lib", "es2022,dom", path.join(dir, "use.ts")], { cwd: dir, encoding: "utf8" });
-    } catch (e) {
-      return e.stdout + e.stderr;
-    }
-  };
+  const check = (code) => typecheck(code);
   const ok = check(`
 import * as huntbook from "huntbook";
 export async function use(alerts: huntbook.DataFrame): Promise<number> {
