@@ -374,3 +374,14 @@ fn kql_join_keeps_kusto_key_rules_and_names() {
     assert_eq!(f.column_names(), ["K", "V", "W"]);
     assert_eq!(rows(&f), ["x|1|10", "x|1|11", "x|2|10", "x|2|11", "y|3|-"]);
 }
+
+#[test]
+fn a_partial_table_on_either_side_makes_the_join_partial() {
+    let mut right = logons();
+    right.partial = Some("PartialError: the query was cut short".into());
+    for how in [JoinHow::Inner, JoinHow::Left, JoinHow::Right, JoinHow::Outer] {
+        let j = join(&users(), &right, &JoinOptions::on(how, &["User"])).unwrap();
+        assert_eq!(j.partial.as_deref(), Some("PartialError: the query was cut short"), "{how:?}");
+    }
+    assert_eq!(join(&users(), &logons(), &JoinOptions::on(JoinHow::Inner, &["User"])).unwrap().partial, None);
+}

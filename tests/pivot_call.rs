@@ -142,6 +142,12 @@ fn assembling_per_value_results() {
     // every row of a value's call points at the first input row with that value (the CNAME target row too)
     assert_eq!(src_rows(&out), [Some(0), Some(0), Some(1)]);
     assert_eq!(out.notes, ["Dns.util.dns_resolve('c.com') failed: timed out"]);
+    // c.com's rows are missing: the table says it is partial (df.error in JS), not only in a note
+    assert_eq!(out.partial.as_deref(), Some("1 of 3 calls of Dns.util.dns_resolve failed; the first: timed out"));
+    let mut partial_b = b.clone();
+    partial_b.partial = Some("PartialError: query exceeded limits".into());
+    let whole = c.assemble(vec![Ok(a.clone()), Ok(partial_b), Ok(b.clone())]).unwrap();
+    assert_eq!(whole.partial.as_deref(), Some("PartialError: query exceeded limits"), "a service's partial answer stays partial");
     assert_eq!(out.column_names(), ["Name", "Type", "Data", "src_row_index"]);
     // every call failed: the error
     let e = c.assemble(vec![Err("x".into()), Err("y".into()), Err("z".into())]).unwrap_err().to_string();
@@ -270,9 +276,11 @@ fn local_utilities_run_every_call_here() {
     let out = c.finish(c.run_local().unwrap()).unwrap();
     assert_eq!(texts(&out, "result"), [Some("Public".into()), Some("Private".into()), Some("Public".into())]);
     assert_eq!(src_rows(&out), [Some(0), Some(1), Some(2)]);
+    assert_eq!(out.partial, None, "every call answered");
     let c = plan(&r, EntityKind::Url, "url_components", Source::Json(&json!(["http://a.com/x", "not a url"])), Value::Null).unwrap();
     let out = c.assemble(c.run_local().unwrap()).unwrap();
     assert_eq!(texts(&out, "netloc"), [Some("a.com".into())]);
     assert!(out.notes[0].starts_with("Url.util.url_components('not a url') failed:"), "{:?}", out.notes);
+    assert!(out.partial.as_deref().is_some_and(|p| p.starts_with("1 of 2 calls of Url.util.url_components failed")), "{:?}", out.partial);
     assert!(plan(&r, EntityKind::IpAddress, "whois", Source::Json(&json!("1.1.1.1")), Value::Null).unwrap().run_local().is_none());
 }

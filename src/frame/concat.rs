@@ -90,6 +90,8 @@ pub fn concat(name: &str, frames: &[&Frame], columns: Option<&[String]>) -> Resu
             out.set_la_type(&n, k);
         }
     }
+    // a partial table among the stacked ones makes the stack partial (never shown as complete)
+    out.partial = frames.iter().find_map(|f| f.partial.clone());
     for f in frames {
         for note in &f.notes {
             if !out.notes.contains(note) {
@@ -116,5 +118,9 @@ mod tests {
         let only = concat("t", &[&a, &b], Some(&["y".to_string()])).unwrap();
         assert_eq!(only.column_names(), ["y"]);
         assert_eq!(concat("t", &[], None).unwrap().height(), 0);
+        assert_eq!(c.partial, None);
+        let mut cut = b.clone();
+        cut.partial = Some("PartialError: cut short".into());
+        assert_eq!(concat("t", &[&a, &cut], None).unwrap().partial.as_deref(), Some("PartialError: cut short"));
     }
 }

@@ -381,6 +381,10 @@ pub(crate) fn assemble(left: &Frame, right: &Frame, pairs: &RowPairs, columns: &
     }
     let df = DataFrame::new(pairs.left.len(), cols).context("joining")?;
     let mut out = left.with_df(df);
+    // a partial table on either side makes the joined table partial (never shown as complete)
+    if out.partial.is_none() {
+        out.partial = right.partial.clone();
+    }
     for (name, ty) in types {
         out.set_la_type(name, ty);
     }

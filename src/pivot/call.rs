@@ -394,6 +394,11 @@ impl PivotCall {
         } else {
             concat(&what, &refs, None)?
         };
+        if failed > 0 && out.partial.is_none() {
+            // rows of the failed calls are missing: the table must not look complete
+            let e = first_error.unwrap_or_default();
+            out.partial = Some(format!("{failed} of {} calls of {what} failed; the first: {e}", self.calls.len()));
+        }
         out.name = what;
         out.notes.extend(notes);
         Ok(out)
