@@ -15,6 +15,7 @@ setup:
 
 build: setup
 	@scripts/build.sh
+	@scripts/build-hosts.sh
 
 demo: build
 	@node scripts/serve.mjs --port $(PORT)

@@ -1,7 +1,10 @@
 // A small static server for the Tour page and the tests (loopback only).
 //
-//   /                       → site/index.html (the Tour page)
+//   /                       → site/home.html (links the Tour page and the notebook hosts)
+//   /tour/                  → site/index.html (the Tour page)
 //   /site/…                 → site/
+//   /hosts/<host>/…         → dist/hosts/<host>/ (the Tour built by each notebook host's own tooling, see hosts/;
+//                             a folder serves its index.html)
 //   /huntbook/…             → dist/huntbook/ (the built npm package)
 //   /npm/huntbook@<v>/+esm  → the package bundled into one ES module, as jsDelivr serves `npm:` imports to
 //                             Observable; /npm/huntbook@<v>/<file> → that file of the package
@@ -27,6 +30,14 @@ const TYPES = {
   ".ts": "text/plain",
   ".md": "text/markdown",
   ".png": "image/png",
+  ".svg": "image/svg+xml",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+  ".ipynb": "application/json",
+  ".map": "application/json",
+  ".txt": "text/plain",
+  ".py": "text/x-python",
+  ".zip": "application/zip",
 };
 
 function safeJoin(base, rel) {
@@ -60,7 +71,8 @@ export function startServer({ port = 8080, host = "127.0.0.1" } = {}) {
       let file = null;
       let p = decodeURIComponent(url.pathname);
       const npm = p.match(/^\/npm\/huntbook@[^/]+\/(.*)$/);
-      if (p === "/" || p === "/index.html") file = path.join(root, "site", "index.html");
+      if (p === "/" || p === "/index.html") file = path.join(root, "site", "home.html");
+      else if (p === "/tour" || p === "/tour/") file = path.join(root, "site", "index.html");
       else if (npm && npm[1] === "+esm") {
         bundle ??= await esmBundle(dist);
         res.writeHead(200, { "content-type": TYPES[".js"], "access-control-allow-origin": "*" });
@@ -68,7 +80,10 @@ export function startServer({ port = 8080, host = "127.0.0.1" } = {}) {
         return;
       } else if (npm) file = safeJoin(dist, npm[1]);
       else if (p.startsWith("/huntbook/")) file = safeJoin(dist, p.slice("/huntbook/".length));
-      else if (p.startsWith("/site/")) file = safeJoin(path.join(root, "site"), p.slice("/site/".length));
+      else if (p.startsWith("/hosts/")) {
+        file = safeJoin(path.join(root, "dist", "hosts"), p.slice("/hosts/".length));
+        if (file && fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+      } else if (p.startsWith("/site/")) file = safeJoin(path.join(root, "site"), p.slice("/site/".length));
       else if (p.startsWith("/e2e/")) file = safeJoin(path.join(root, "tests", "e2e", "pages"), p.slice("/e2e/".length));
       else if (p.startsWith("/fixtures/")) file = safeJoin(fixtures, p.slice("/fixtures/".length));
       if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
@@ -94,5 +109,5 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const i = process.argv.indexOf("--port");
   const port = i > 0 ? Number(process.argv[i + 1]) : 8080;
   const server = await startServer({ port });
-  console.log(`huntbook Tour: http://127.0.0.1:${server.address().port}/`);
+  console.log(`huntbook: http://127.0.0.1:${server.address().port}/ (the Tour page and the notebook hosts)`);
 }

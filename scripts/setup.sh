@@ -42,3 +42,9 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
+
+# Each notebook host (hosts/<host>/) installs its own tooling (npm packages in its own folder, PyPI packages in a
+# venv under ~/.cache/huntbook) with its own idempotent setup.sh.
+for s in hosts/*/setup.sh; do
+  [ -f "$s" ] && bash "$s"
+done

@@ -13,7 +13,7 @@ const cellRows = (page, sel) =>
 
 test("the Tour decodes the encoded command and extracts the report's URLs", async () => {
   const { page, errors } = await b.newPage();
-  await page.goto(`${b.base}/`);
+  await page.goto(`${b.base}/tour/`);
   await page.click("#cell-source button[name=demo]");
   await page.waitForSelector("body[data-tour=done]", { timeout: 90000 });
   for (const id of ["decode", "unpack-table", "iocs"]) {

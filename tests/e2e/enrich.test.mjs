@@ -22,7 +22,7 @@ async function table(page, sel) {
 }
 
 async function runTour(page, query = "") {
-  await page.goto(`${b.base}/${query}`);
+  await page.goto(`${b.base}/tour/${query}`);
   await page.click("#cell-source button[name=demo]");
   await page.waitForSelector("body[data-tour=done]", { timeout: 120000 });
   for (const id of ENRICH) {

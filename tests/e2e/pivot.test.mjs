@@ -33,7 +33,7 @@ const inked = (page, selector) => page.$eval(selector, (c) => {
 test("the Tour's pivot cells on the demo workspace", async () => {
   const { page, errors } = await b.newPage();
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: b.base });
-  await page.goto(`${b.base}/`);
+  await page.goto(`${b.base}/tour/`);
   await page.click("#cell-source button[name=demo]");
   await page.waitForSelector("body[data-tour=done]", { timeout: 180000 });
   for (const id of PIVOT) {

@@ -19,7 +19,7 @@ const cellHeaders = (page, id) => page.$$eval(`#cell-${id} thead th`, (ths) => t
 
 test("the Tour page runs its cells on demo data", async () => {
   const { page, errors } = await b.newPage();
-  await page.goto(`${b.base}/`);
+  await page.goto(`${b.base}/tour/`);
   await page.click("#cell-source button[name=demo]");
   await page.waitForSelector("body[data-tour=done]", { timeout: 60000 });
   await screenshot(page, "tour");

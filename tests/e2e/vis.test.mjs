@@ -14,7 +14,7 @@ before(async () => {
   b = await openBrowser();
   ({ page, errors } = await b.newPage());
   await page.setViewportSize({ width: 1400, height: 1000 });
-  await page.goto(`${b.base}/`);
+  await page.goto(`${b.base}/tour/`);
   await page.click("#cell-source button[name=demo]");
   await page.waitForSelector("body[data-tour=done]", { timeout: 90000 });
 });
