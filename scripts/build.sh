@@ -4,6 +4,8 @@
 # wasm-opt is npm's `binaryen` (pinned in package.json): Debian's binaryen 108 breaks wasm-bindgen's externref
 # table ("WebAssembly.Table.set(): Argument 1 is invalid for table") on today's Rust output.
 #   PROFILE=dev scripts/build.sh   → unoptimised debug build (faster to compile)
+#   WASM_FROM=<dir> scripts/build.sh → no cargo build: take huntbook_wasm{.js,.d.ts,_bg.wasm} from <dir> (a built
+#                                      dist/huntbook of the same Rust sources) and re-assemble the package around them
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CC_wasm32_unknown_unknown=${CC_wasm32_unknown_unknown:-clang}
@@ -16,8 +18,13 @@ flock 9
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+if [ -n "${WASM_FROM:-}" ]; then
+  cp "$WASM_FROM/huntbook_wasm.js" "$WASM_FROM/huntbook_wasm.d.ts" "$WASM_FROM/huntbook_wasm_bg.wasm" "$out/"
+  WASM_OPT=0
+else
 wasm-pack --quiet build --mode no-install --target web --"$PROFILE" --no-pack \
   --out-dir "$out" --out-name huntbook_wasm >/dev/null
+fi
 
 wasm="$out/huntbook_wasm_bg.wasm"
 if [ "$PROFILE" = release ] && [ "${WASM_OPT:-1}" != 0 ]; then
