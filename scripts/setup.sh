@@ -46,5 +46,5 @@ fi
 # Each notebook host (hosts/<host>/) installs its own tooling (npm packages in its own folder, PyPI packages in a
 # venv under ~/.cache/huntbook) with its own idempotent setup.sh.
 for s in hosts/*/setup.sh; do
-  [ -f "$s" ] && bash "$s"
+  if [ -f "$s" ]; then bash "$s"; fi
 done
