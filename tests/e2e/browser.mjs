@@ -5,7 +5,8 @@ import path from "node:path";
 import { startServer } from "../../scripts/serve.mjs";
 import { root } from "../js/helpers.mjs";
 
-export const artifacts = path.join(root, "tests", "e2e", "artifacts");
+/** Screenshots and other test artefacts (kept by CI; the README's host screenshots are copies of some). */
+export const artifacts = path.join(root, "test-results");
 
 export async function openBrowser() {
   const server = await startServer({ port: 0 });
@@ -34,4 +35,30 @@ export async function openBrowser() {
 export async function screenshot(page, name) {
   fs.mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+}
+
+/** True for a URL on the loopback server (or a local-only scheme: data:, blob:, about:). */
+export function isLoopback(u) {
+  const url = new URL(u);
+  if (["data:", "blob:", "about:", "chrome-extension:"].includes(url.protocol)) return true;
+  return url.hostname === "127.0.0.1" || url.hostname === "localhost" || url.hostname === "[::1]";
+}
+
+/** The requests of `requests` (URLs) that left the loopback server; a test asserts this is empty. */
+export function offLoopback(requests) {
+  return [...new Set(requests.filter((u) => !isLoopback(u)))];
+}
+
+/**
+ * Prints one notebook host's result as a table row and returns it: `cells` is `[{id, ok, error?}]` in run order.
+ * The hosts' tests (tests/e2e/host-*.test.mjs) each print one, so the test log shows cells run / passed per host.
+ */
+export function reportHost(host, cells) {
+  const passed = cells.filter((c) => c.ok).length;
+  const line = `| ${host.padEnd(22)} | ${String(cells.length).padStart(9)} | ${String(passed).padStart(12)} |`;
+  console.log(["", "| host                   | cells run | cells passed |", "|------------------------|-----------|--------------|", line,
+    ...cells.filter((c) => !c.ok).map((c) => `  failed: ${c.id}: ${c.error ?? "(no message)"}`)].join("\n"));
+  fs.mkdirSync(artifacts, { recursive: true });
+  fs.writeFileSync(path.join(artifacts, `host-${host}.json`), JSON.stringify({ host, run: cells.length, passed, cells }, null, 2));
+  return { host, run: cells.length, passed };
 }

@@ -1,6 +1,6 @@
 // The Tour's charts and timelines in headless Chromium: every canvas is drawn (pixel check), hover shows a known
 // event's UserPrincipalName, wheel zoom and the range tool change the visible range, the legend hides a group,
-// PNG export downloads a PNG, and no console errors. Screenshots of each chart go to tests/e2e/artifacts/vis-*.png.
+// PNG export downloads a PNG, and no console errors. Screenshots of each chart go to test-results/vis-*.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
