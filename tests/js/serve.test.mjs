@@ -5,19 +5,24 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { root } from "./helpers.mjs";
 
-test("the demo server prints its URL and serves the Tour page and the wasm", async () => {
+test("the demo server prints its URL and serves the index, the Tour page and the wasm", { timeout: 30000 }, async () => {
   const child = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs"), "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
   try {
     const url = await new Promise((resolve, reject) => {
       let out = "";
       child.stdout.on("data", (d) => {
         out += d;
-        const m = out.match(/huntbook Tour: (http:\/\/127\.0\.0\.1:\d+\/)/);
+        const m = out.match(/huntbook: (http:\/\/127\.0\.0\.1:\d+\/)/);
         if (m) resolve(m[1]);
       });
       child.on("exit", (code) => reject(new Error(`server exited ${code}: ${out}`)));
     });
-    const page = await fetch(url);
+    const index = await fetch(url);
+    assert.equal(index.status, 200);
+    const links = [...(await index.text()).matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
+    for (const l of ["/tour/", "/hosts/notebook-kit/", "/hosts/framework/"]) assert.ok(links.includes(l), links.join());
+    assert.ok(links.some((l) => l.startsWith("/hosts/jupyterlite/")), links.join());
+    const page = await fetch(new URL("tour/", url));
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<title>huntbook — a Tour/);
     const wasm = await fetch(new URL("huntbook/huntbook_wasm_bg.wasm", url));
