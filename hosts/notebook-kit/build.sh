@@ -18,8 +18,8 @@ version=$(node -p 'require(process.argv[1]).version' "$root/dist/huntbook/packag
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 rm -rf "$out"
 cd "$here"
-node node_modules/@observablehq/notebook-kit/dist/bin/notebooks.js build --root . --template template.html --out "$out" --empty -- tour.html \
-  >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
+node node_modules/@observablehq/notebook-kit/dist/bin/notebooks.js build \
+  --root . --template template.html --out "$out" --empty -- tour.html >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
 mv "$out/tour.html" "$out/index.html"
 
 # jsDelivr → NPM_BASE in every built text file; huntbook at the built package's version.
