@@ -14,6 +14,15 @@ export const DEMO_FILE = "huntbook_demo.la.json.gz";
 let cached = null; // { url, bytes: Promise<Uint8Array> } of the last file fetched
 let last = null; // the wasm LocalData the last loadDemo() made
 
+/**
+ * The URL of `name`, a file at the package root beside the wasm. Resolved here, in a module at the root, so it is
+ * right both in the package and in a single-file bundle such as jsDelivr's `/+esm` (whose import.meta.url is the
+ * bundle's URL at the package root): a module in a subfolder resolving `../name` would miss it in the bundle.
+ */
+export function packageFile(name) {
+  return new URL(`./${name}`, import.meta.url);
+}
+
 /** The bytes at `url`: fetched, or read from disk for a `file:` URL (Node.js). `what` names them in errors. */
 export async function bytesAt(url, what = "the demo data") {
   if (url.protocol === "file:") {
@@ -31,7 +40,7 @@ export async function bytesAt(url, what = "the demo data") {
  * this module, which is beside the wasm).
  */
 export async function demoTables(nowMs, url) {
-  const where = url ? new URL(url, import.meta.url) : new URL(`./${DEMO_FILE}`, import.meta.url);
+  const where = url ? new URL(url, import.meta.url) : packageFile(DEMO_FILE);
   if (!cached || cached.url !== where.href) {
     const entry = { url: where.href, bytes: bytesAt(where) };
     entry.bytes.catch(() => {

@@ -8,6 +8,11 @@
 //   /huntbook/…             → dist/huntbook/ (the built npm package)
 //   /npm/huntbook@<v>/+esm  → the package bundled into one ES module, as jsDelivr serves `npm:` imports to
 //                             Observable; /npm/huntbook@<v>/<file> → that file of the package
+//   /npm/<name>[@<v>]/+esm  → another npm package the notebook hosts' runtimes load from jsDelivr (Plot, Inputs,
+//                             apache-arrow, d3, …), bundled the same way (its dependencies inlined) from the first of
+//                             hosts/*/node_modules, node_modules that has it at a version matching <v> (exact, or a
+//                             prefix such as 7 or 7.9); /npm/<name>[@<v>]/<path>/+esm bundles that file of it,
+//                             /npm/<name>[@<v>]/<file> serves the file
 //   /fixtures/…             → ../shared/fixtures/ (the Tour's real tables, for "load from URL")
 //   /e2e/…                  → tests/e2e/pages/ (test pages: Web Worker, jsDelivr-shaped import)
 //
@@ -45,32 +50,53 @@ function safeJoin(base, rel) {
   return p.startsWith(base) ? p : null;
 }
 
-async function esmBundle(pkgDir) {
+async function esmBundle(pkgDir, { entry = path.join(pkgDir, "index.js"), platform = "neutral", external = ["apache-arrow", "node:*"], cwd } = {}) {
   // jsDelivr's /+esm is one ES module whose import.meta.url is the /+esm URL itself, so the wasm must sit at the
   // package root. Bundling with esbuild reproduces that shape exactly.
   const esbuild = await import("esbuild");
   const out = await esbuild.build({
-    entryPoints: [path.join(pkgDir, "index.js")],
+    entryPoints: [entry],
+    absWorkingDir: cwd,
     bundle: true,
     format: "esm",
     write: false,
-    platform: "neutral",
-    external: ["apache-arrow", "node:*"],
+    platform,
+    external,
     logLevel: "silent",
   });
   return out.outputFiles[0].text;
+}
+
+/** The folder of npm package `name` at a version matching `version` (exact or a dotted prefix), or null. */
+function npmPackage(name, version) {
+  if (!/^(@[\w.-]+\/)?\w[\w.-]*$/.test(name)) return null;
+  const hosts = path.join(root, "hosts");
+  const dirs = fs.existsSync(hosts) ? fs.readdirSync(hosts).sort().map((h) => path.join(hosts, h, "node_modules")) : [];
+  for (const dir of [...dirs, path.join(root, "node_modules")]) {
+    const pkg = path.join(dir, name);
+    let v;
+    try {
+      v = JSON.parse(fs.readFileSync(path.join(pkg, "package.json"), "utf8")).version;
+    } catch {
+      continue;
+    }
+    if (!version || v === version || v.startsWith(`${version}.`)) return pkg;
+  }
+  return null;
 }
 
 export function startServer({ port = 8080, host = "127.0.0.1" } = {}) {
   const dist = path.join(root, "dist", "huntbook");
   const fixtures = path.resolve(root, "..", "shared", "fixtures");
   let bundle = null;
+  const bundles = new Map(); // other packages' /+esm, by package folder and path
   const server = http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url, "http://x");
       let file = null;
       let p = decodeURIComponent(url.pathname);
       const npm = p.match(/^\/npm\/huntbook@[^/]+\/(.*)$/);
+      const other = !npm && p.match(/^\/npm\/((?:@[^/@]+\/)?[^/@]+)(?:@([^/]+))?\/(.*)$/);
       if (p === "/" || p === "/index.html") file = path.join(root, "site", "home.html");
       else if (p === "/tour" || p === "/tour/") file = path.join(root, "site", "index.html");
       else if (npm && npm[1] === "+esm") {
@@ -79,7 +105,26 @@ export function startServer({ port = 8080, host = "127.0.0.1" } = {}) {
         res.end(bundle);
         return;
       } else if (npm) file = safeJoin(dist, npm[1]);
-      else if (p.startsWith("/huntbook/")) file = safeJoin(dist, p.slice("/huntbook/".length));
+      else if (other) {
+        const pkg = npmPackage(other[1], other[2]);
+        const esm = other[3] === "+esm" || other[3].endsWith("/+esm");
+        if (pkg && esm) {
+          const sub = other[3].slice(0, -"+esm".length).replace(/\/$/, "");
+          const entry = sub ? safeJoin(pkg, sub) : other[1]; // a bare name: the package's own entry ("exports")
+          const cwd = path.resolve(pkg, ...other[1].split("/").map(() => ".."), ".."); // where its node_modules is
+          const key = `${pkg}|${sub}`;
+          if (entry && !bundles.has(key)) {
+            bundles.set(key, esmBundle(pkg, { entry, platform: "browser", external: [], cwd }));
+            bundles.get(key).catch(() => bundles.delete(key));
+          }
+          if (entry) {
+            const text = await bundles.get(key);
+            res.writeHead(200, { "content-type": TYPES[".js"], "access-control-allow-origin": "*" });
+            res.end(text);
+            return;
+          }
+        } else if (pkg) file = safeJoin(pkg, other[3]);
+      } else if (p.startsWith("/huntbook/")) file = safeJoin(dist, p.slice("/huntbook/".length));
       else if (p.startsWith("/hosts/")) {
         file = safeJoin(path.join(root, "dist", "hosts"), p.slice("/hosts/".length));
         if (file && fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");

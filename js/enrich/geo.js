@@ -12,7 +12,7 @@
 
 import * as wasm from "../huntbook_wasm.js";
 import { DataFrame, wrapFrame, ready } from "../frame.js";
-import { bytesAt } from "../demo.js";
+import { bytesAt, packageFile } from "../demo.js";
 import { demoEnrichment, markDemo } from "./demo.js";
 
 /** The demo mmdb's name in the package (beside the wasm; listed in package.json's `exports` and `files`). */
@@ -146,7 +146,7 @@ export async function openGeoLite(source) {
 
 function demoGeoLite() {
   if (!demoDb) {
-    demoDb = bytesAt(new URL(`../${DEMO_MMDB}`, import.meta.url), "the demo GeoLite2 database").then(
+    demoDb = bytesAt(packageFile(DEMO_MMDB), "the demo GeoLite2 database").then(
       (bytes) => new GeoLite(new wasm.GeoLiteDb(bytes), true),
     );
     demoDb.catch(() => {

@@ -15,7 +15,7 @@
 
 import * as wasm from "../huntbook_wasm.js";
 import { DataFrame, wrapFrame, ready } from "../frame.js";
-import { bytesAt } from "../demo.js";
+import { bytesAt, packageFile } from "../demo.js";
 import { demoEnrichment, markDemo } from "./demo.js";
 
 /** The IANA RDAP bootstrap file beside the wasm (listed in package.json's `exports` and `files`). */
@@ -27,7 +27,7 @@ const loaded = new Map(); // file name → Promise<Uint8Array>, each file fetche
 
 function fileBeside(name) {
   if (!loaded.has(name)) {
-    const bytes = bytesAt(new URL(`../${name}`, import.meta.url));
+    const bytes = bytesAt(packageFile(name));
     bytes.catch(() => loaded.delete(name)); // a failed load is tried again by the next call
     loaded.set(name, bytes);
   }
