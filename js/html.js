@@ -25,7 +25,7 @@ export function ensureStyle(doc, id, css) {
 /** A `<div class="huntbook-frame">` holding huntbook's already-escaped table HTML and a caption. */
 export function tableElement(html, df) {
   const doc = globalThis.document;
-  if (!doc) throw new Error("toElement() needs a DOM (a page or Observable); in a Worker use toHTML()");
+  if (!doc) throw new Error("toElement() needs a DOM (a page or Observable); in a Worker use huntbook.display(df) or df.toHTML()");
   ensureStyle(doc, "huntbook-style", CSS);
   const div = doc.createElement("div");
   div.className = "huntbook-frame";

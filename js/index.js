@@ -21,6 +21,7 @@ import * as vis from "./vis/index.js";
 import * as enrich from "./enrich/index.js";
 import { entities, Entity, entitiesFromAlert, detectEntities } from "./entity.js";
 import { Pivot } from "./pivot.js";
+import { display, displayBundle, displayMessage, Picture } from "./display.js";
 
 export { DataFrame, QueryProvider, QueryTime, parseOffset, dataSource, queryTime, queryBrowser, progress, browseResults };
 export { pivotBrowser, pivotAll };
@@ -31,6 +32,8 @@ export * from "./enrich/index.js";
 export { entities, Entity, entitiesFromAlert, detectEntities };
 // Pivots: functions attached to the entity classes (`new Pivot({queryProvider})`).
 export { Pivot };
+// display(x): a DOM Node on a page / in Observable, a Jupyter display_data message in a Worker (JupyterLite).
+export { display, displayBundle, displayMessage, Picture };
 
 let ready = null;
 
@@ -209,5 +212,6 @@ const api = {
   ...analysis, ...vis, ...enrich,
   entities, Entity, entitiesFromAlert, detectEntities,
   Pivot,
+  display, displayBundle, displayMessage, Picture,
 };
 export default api;

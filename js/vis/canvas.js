@@ -48,8 +48,10 @@ export function pixelRatio() {
 export function hidpiCanvas(canvas, w, h, ratio) {
   canvas.width = Math.max(1, Math.round(w * ratio));
   canvas.height = Math.max(1, Math.round(h * ratio));
-  canvas.style.width = `${w}px`;
-  canvas.style.height = `${h}px`;
+  if (canvas.style) {
+    canvas.style.width = `${w}px`;
+    canvas.style.height = `${h}px`;
+  }
   const ctx = canvas.getContext("2d");
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   return ctx;
@@ -69,8 +71,50 @@ export function fitText(ctx, text, max) {
   return `${text.slice(0, lo)}…`;
 }
 
+/** Whether charts are drawn as elements (a DOM) rather than as pictures (a Worker's OffscreenCanvas). */
+export function hasDom() {
+  return Boolean(globalThis.document);
+}
+
+/**
+ * A canvas to draw on: a `<canvas>` element with a DOM, an `OffscreenCanvas` in a Worker; `fn` names the caller in
+ * the error where there is neither (Node.js).
+ */
+export function newCanvas(fn) {
+  if (hasDom()) return globalThis.document.createElement("canvas");
+  if (typeof globalThis.OffscreenCanvas === "function") return new OffscreenCanvas(1, 1);
+  throw new Error(`${fn}: drawing needs a DOM (a page or Observable) or an OffscreenCanvas (a Web Worker); neither is here ` +
+    "(Node.js?): use huntbook.TimelineModel's render() for a timeline's RGBA bytes, or the table itself");
+}
+
+/**
+ * What a timeline or chart is where there is no DOM (a Worker): its first view drawn once into an OffscreenCanvas.
+ * `width`/`height` are the PNG's pixels; `toPNG()` encodes it; `huntbook.display(picture)` shows it.
+ */
+export class Picture {
+  constructor(canvas, { kind, title, layout = null, chart = null }) {
+    this._canvas = canvas;
+    this.kind = kind;
+    this.title = title;
+    this.width = canvas.width;
+    this.height = canvas.height;
+    /** A timeline's layout (groups with their colours, sizes, domains), as the element's `layout`. */
+    this.layout = layout;
+    /** A chart's geometry (bars, wedges, series, bins), as the element's `chart`. */
+    this.chart = chart;
+  }
+  /** The PNG file's bytes. */
+  async toPNG() {
+    return new Uint8Array(await (await canvasToPNG(this._canvas)).arrayBuffer());
+  }
+  toString() {
+    return `${this.kind} picture "${this.title}" ${this.width}×${this.height} (huntbook.display(it) shows it)`;
+  }
+}
+
 /** A canvas as a PNG Blob. */
 export function canvasToPNG(canvas) {
+  if (typeof canvas.convertToBlob === "function") return canvas.convertToBlob({ type: "image/png" });
   return new Promise((resolve, reject) => {
     canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("the canvas could not be encoded as PNG"))), "image/png");
   });

@@ -5,7 +5,10 @@
 import * as wasm from "../huntbook_wasm.js";
 import { el } from "../widgets/dom.js";
 import { frameOf } from "./options.js";
-import { injectStyle, pixelRatio, hidpiCanvas, fitText, canvasToPNG, downloadBlob, fileName, FONT, AXIS, TEXT } from "./canvas.js";
+import {
+  injectStyle, pixelRatio, hidpiCanvas, fitText, canvasToPNG, downloadBlob, fileName, newCanvas, hasDom, Picture,
+  FONT, TITLE_FONT, AXIS, TEXT,
+} from "./canvas.js";
 
 /**
  * The geometry of chart `fn` from wasm (`geometry(frame, options)`) and the options as Rust read them (snake_case,
@@ -16,9 +19,10 @@ function chartData(fn, geometry, df, columnOrOpts, opts, key = "column") {
   return JSON.parse(geometry(frameOf(df, fn), o));
 }
 
-/** A chart canvas and a context to measure text with (in the chart font). */
-function chartCanvas() {
-  const canvas = el("canvas", { class: "huntbook-plot" });
+/** A chart canvas (an OffscreenCanvas in a Worker) and a context to measure text with (in the chart font). */
+function chartCanvas(fn) {
+  const canvas = newCanvas(fn);
+  if (hasDom()) canvas.className = "huntbook-plot";
   const probe = canvas.getContext("2d");
   probe.font = FONT;
   return { canvas, probe };
@@ -32,10 +36,44 @@ function paper(canvas, W, H) {
   return ctx;
 }
 
-function chartElement(title, canvas, note, kind, df) {
-  injectStyle();
+/**
+ * The chart's element (title, canvas, note) with a DOM; without one (a Worker) a Picture of the same: the title
+ * above the canvas and the note below it. `c` is the geometry from wasm (`.chart` of either).
+ */
+function chartOutput(title, canvas, note, kind, df, c) {
   const partial = df?.error ? `Partial result — the service reported: ${df.error.message ?? df.error}` : "";
   note = [partial, note].filter(Boolean).join("; ");
+  if (!hasDom()) return chartPicture(title, canvas, note, kind, c);
+  const root = chartElement(title, canvas, note, kind);
+  root.chart = c;
+  return root;
+}
+
+function chartPicture(title, canvas, note, kind, c) {
+  const ratio = pixelRatio();
+  const w = canvas.width / ratio;
+  const h = canvas.height / ratio;
+  const titleH = 22;
+  const noteH = note ? 16 : 0;
+  const out = newCanvas(kind);
+  const x = hidpiCanvas(out, w, titleH + h + noteH, ratio);
+  x.fillStyle = "#fff";
+  x.fillRect(0, 0, w, titleH + h + noteH);
+  x.font = TITLE_FONT;
+  x.fillStyle = TEXT;
+  x.textBaseline = "middle";
+  x.fillText(fitText(x, title, w - 8), 4, titleH / 2);
+  x.drawImage(canvas, 0, titleH, w, h);
+  if (note) {
+    x.font = FONT;
+    x.fillStyle = "#666";
+    x.fillText(fitText(x, note, w - 8), 4, titleH + h + noteH / 2);
+  }
+  return new Picture(out, { kind, title, chart: c });
+}
+
+function chartElement(title, canvas, note, kind) {
+  injectStyle();
   const root = el("div", { class: "huntbook-chart" }, el("div", { class: "huntbook-title", text: title }), canvas);
   if (note) root.append(el("div", { class: "huntbook-notes", text: note }));
   root.dataset.kind = kind;
@@ -102,7 +140,7 @@ function drawYTicks(ctx, ticks, x0, y0, w) {
  */
 export function barChart(df, columnOrOpts, opts = {}) {
   const { chart: c, options: o } = chartData("barChart", wasm.barChartJSON, df, columnOrOpts, opts);
-  const { canvas, probe } = chartCanvas();
+  const { canvas, probe } = chartCanvas("barChart");
   const ML = Math.ceil(Math.min(220, Math.max(20, ...c.bars.map((b) => probe.measureText(b.label).width)))) + 12;
   const countW = Math.ceil(probe.measureText(String(Math.max(0, ...c.bars.map((b) => b.count)))).width) + 10;
   const MT = 6;
@@ -132,9 +170,7 @@ export function barChart(df, columnOrOpts, opts = {}) {
   ctx.fillText(o.xlabel ?? "count", ML + c.width / 2, MT + c.height + 21);
   const notes = [`${plural(c.categories, "distinct value", "distinct values")}, ${plural(c.total, "row", "rows")}`];
   if (c.nulls) notes.push(`${plural(c.nulls, "null was", "nulls were")} left out`);
-  const root = chartElement(o.title ?? `${o.column} counts`, canvas, notes.join("; "), "bar", df);
-  root.chart = c;
-  return root;
+  return chartOutput(o.title ?? `${o.column} counts`, canvas, notes.join("; "), "bar", df, c);
 }
 
 /**
@@ -143,7 +179,7 @@ export function barChart(df, columnOrOpts, opts = {}) {
  */
 export function pieChart(df, columnOrOpts, opts = {}) {
   const { chart: c, options: o } = chartData("pieChart", wasm.pieChartJSON, df, columnOrOpts, opts);
-  const { canvas, probe } = chartCanvas();
+  const { canvas, probe } = chartCanvas("pieChart");
   const legend = o.legend;
   const size = Math.round(c.cx * 2);
   const legendW = legend ? Math.ceil(Math.min(260, Math.max(40, ...c.wedges.map((w) => probe.measureText(`${w.label} (${w.count})`).width)))) + 30 : 0;
@@ -180,9 +216,7 @@ export function pieChart(df, columnOrOpts, opts = {}) {
     }
   }
   const note = c.nulls ? `${plural(c.nulls, "null was", "nulls were")} left out` : "";
-  const root = chartElement(o.title ?? `${o.column}`, canvas, note, "pie", df);
-  root.chart = c;
-  return root;
+  return chartOutput(o.title ?? `${o.column}`, canvas, note, "pie", df, c);
 }
 
 /**
@@ -191,7 +225,7 @@ export function pieChart(df, columnOrOpts, opts = {}) {
  */
 export function lineChart(df, yOrOpts, opts = {}) {
   const { chart: c, options: o } = chartData("lineChart", wasm.lineChartJSON, df, yOrOpts, opts, "y");
-  const { canvas, probe } = chartCanvas();
+  const { canvas, probe } = chartCanvas("lineChart");
   const ML = Math.ceil(Math.max(24, ...c.y_ticks.map((t) => probe.measureText(t.label).width))) + 12 + (o.ylabel ? 16 : 0);
   const MT = 8;
   const legendH = c.series.length > 1 ? 18 : 0;
@@ -243,9 +277,7 @@ export function lineChart(df, yOrOpts, opts = {}) {
     }
   }
   const note = c.skipped ? `${plural(c.skipped, "point without a time or number was", "points without a time or number were")} skipped` : "";
-  const root = chartElement(o.title ?? o.y.join(", "), canvas, note, "line", df);
-  root.chart = c;
-  return root;
+  return chartOutput(o.title ?? o.y.join(", "), canvas, note, "line", df, c);
 }
 
 /**
@@ -254,7 +286,7 @@ export function lineChart(df, yOrOpts, opts = {}) {
  */
 export function histogram(df, columnOrOpts, opts = {}) {
   const { chart: c, options: o } = chartData("histogram", wasm.histogramJSON, df, columnOrOpts, opts);
-  const { canvas, probe } = chartCanvas();
+  const { canvas, probe } = chartCanvas("histogram");
   const ML = Math.ceil(Math.max(24, ...c.y_ticks.map((t) => probe.measureText(t.label).width))) + 12;
   const MT = 8;
   const MB = 38;
@@ -274,7 +306,5 @@ export function histogram(df, columnOrOpts, opts = {}) {
   ctx.textBaseline = "top";
   ctx.fillText(`${c.x_context ? `${c.x_context} · ` : ""}${o.column}${c.is_time ? " (UTC)" : ""}`, ML, MT + c.height + 22);
   const note = c.skipped ? `${plural(c.skipped, "null or non-finite value was", "null or non-finite values were")} skipped` : "";
-  const root = chartElement(o.title ?? `${o.column} histogram`, canvas, note, "histogram", df);
-  root.chart = c;
-  return root;
+  return chartOutput(o.title ?? `${o.column} histogram`, canvas, note, "histogram", df, c);
 }

@@ -185,6 +185,11 @@ export interface TimelineElement extends HTMLDivElement {
   readonly geometry: { left: number; top: number; plotWidth: number; plotHeight: number; stripHeight: number };
 }
 
+/**
+ * The timelines and the charts below return their element where there is a DOM; in a Web Worker (no document, an
+ * OffscreenCanvas) they return a `huntbook.Picture` of the first view instead (show it with `huntbook.display`), and
+ * in Node.js they throw (use `TimelineModel.render`).
+ */
 export function timeline(df: DataFrame, opts?: TimelineOptions): TimelineElement;
 export function timelineValues(df: DataFrame, opts?: TimelineOptions): TimelineElement;
 export function timelineDuration(df: DataFrame, opts?: TimelineOptions): TimelineElement;

@@ -10,7 +10,8 @@ import { resolveTime } from "../time.js";
 import { el, emit } from "../widgets/dom.js";
 import { TimelineModel } from "./model.js";
 import {
-  injectStyle, pixelRatio, hidpiCanvas, fitText, canvasToPNG, downloadBlob, fileName, FONT, TITLE_FONT, AXIS, TEXT,
+  injectStyle, pixelRatio, hidpiCanvas, fitText, canvasToPNG, downloadBlob, fileName, newCanvas, hasDom, Picture,
+  FONT, TITLE_FONT, AXIS, TEXT,
 } from "./canvas.js";
 
 const MT = 16; // top margin (reference labels)
@@ -34,14 +35,22 @@ function now() {
 // A timeline element is built by the steps below on one state object `tl`: the model and its layout, the DOM
 // parts, the geometry (CSS px), the visible range [start, end] (epoch ms) and flags.
 
+// Without a DOM (a Worker) the same steps draw the first view into OffscreenCanvases and `exportCanvas` composes
+// them into a `Picture`, as the element's toPNG() does.
+
 function build(df, opts, kind, fn) {
-  injectStyle();
+  const plot = newCanvas(fn); // throws, naming what to use instead, where there is neither a DOM nor OffscreenCanvas
   const model = new TimelineModel(df, opts, kind, fn);
   const ratio = pixelRatio();
   model.setPixelRatio(ratio);
   const L = model.layout;
-  const tl = { model, L, ratio, plotW: L.width, plotH: L.height, start: L.view_start_ms, end: L.view_end_ms, disposed: false, boxMode: false };
-  tl.dom = skeleton(L);
+  const tl = {
+    model, L, ratio, plotW: L.width, plotH: L.height, start: L.view_start_ms, end: L.view_end_ms, disposed: false, boxMode: false,
+    hasLegend: L.legend !== "none" && L.groups.length > 0,
+  };
+  if (!hasDom()) return picture(tl, plot, fn);
+  injectStyle();
+  tl.dom = skeleton(L, plot);
   tl.ctx = tl.dom.plot.getContext("2d");
   layoutGeometry(tl);
   setUpOverview(tl);
@@ -54,9 +63,24 @@ function build(df, opts, kind, fn) {
   return tl.dom.root;
 }
 
+/** The first view (title, plot, axes, range tool, legend) as a Picture; the model is freed afterwards. */
+function picture(tl, plot, fn) {
+  tl.dom = { plot, range: tl.L.range_tool ? newCanvas(fn) : null, status: null };
+  tl.ctx = plot.getContext("2d");
+  try {
+    layoutGeometry(tl);
+    setUpOverview(tl);
+    drawMain(tl);
+    drawRange(tl);
+    return new Picture(exportCanvas(tl, fn), { kind: "timeline", title: tl.L.title, layout: tl.L });
+  } finally {
+    tl.model.free();
+  }
+}
+
 /** The element's DOM: title, toolbar, legend (left, right, inline or none), plot and range canvases, notes. */
-function skeleton(L) {
-  const plot = el("canvas", { class: "huntbook-plot" });
+function skeleton(L, plot) {
+  plot.className = "huntbook-plot";
   const tooltip = el("div", { class: "huntbook-tooltip", role: "tooltip" });
   const box = el("div", { class: "huntbook-box" });
   const main = el("div", { class: "huntbook-tl-main" }, plot, tooltip, box);
@@ -70,7 +94,7 @@ function skeleton(L) {
   const toolbar = el("div", { class: "huntbook-toolbar" }, resetBtn, boxBtn, pngBtn,
     el("span", { class: "huntbook-hint", text: "wheel: zoom · drag: pan · shift+drag: box zoom · hover: details" }), status);
   const legendPos = L.legend;
-  const legend = legendPos !== "none" && L.groups.length > 0
+  const legend = legendPos !== "none" && L.groups.length > 0 // = tl.hasLegend
     ? el("ul", { class: `huntbook-legend${legendPos === "inline" ? " huntbook-legend-inline" : ""}` })
     : null;
   const body = el("div", { class: "huntbook-tl-body" });
@@ -143,7 +167,7 @@ function drawMain(tl) {
   drawXAxis(tl);
   if (L.yaxis) drawYAxis(tl);
   drawRefLabels(tl);
-  tl.dom.status.textContent = `${r.visibleEvents.toLocaleString("en-US")} of ${L.events.toLocaleString("en-US")} events in view`;
+  if (tl.dom.status) tl.dom.status.textContent = `${r.visibleEvents.toLocaleString("en-US")} of ${L.events.toLocaleString("en-US")} events in view`;
 }
 
 function drawXAxis(tl) {
@@ -452,11 +476,12 @@ function buttonHandlers(tl) {
 }
 
 /** The current view composed into one canvas: title, plot, range strip and legend. */
-function exportCanvas(tl) {
+function exportCanvas(tl, fn = "toPNG") {
   const { model, L, ratio, cssW, cssH } = tl;
-  const { plot, range, legend } = tl.dom;
+  const { plot, range } = tl.dom;
+  const legend = tl.hasLegend;
   const visibleGroups = L.groups.filter((g) => !model.hidden.has(g.index));
-  const c = plot.ownerDocument.createElement("canvas");
+  const c = newCanvas(fn);
   const probe = c.getContext("2d");
   probe.font = FONT;
   const legendW = legend ? Math.min(220, Math.ceil(Math.max(0, ...visibleGroups.map((g) => probe.measureText(g.label).width))) + 30) : 0;

@@ -1,9 +1,10 @@
 // dataSource(): choose "Microsoft Sentinel" or "Demo data"; demo is chosen by itself after `timeout` ms (the Tour
 // waits 15 s). `.value` is null until chosen, then "sentinel" or "demo"; `input` fires on the choice;
 // `.chosen` is a promise of it.
-import { el, emit } from "./dom.js";
+import { el, emit, needDom } from "./dom.js";
 
 export function dataSource({ timeout = 15000, label = "Data source" } = {}) {
+  needDom("dataSource", `use huntbook.loadDemo() or new huntbook.QueryProvider("MSSentinel", {...}) directly`);
   let resolve;
   const form = el("form", { class: "huntbook-datasource" });
   form.value = null;

@@ -15,6 +15,16 @@ export function doc() {
   return d;
 }
 
+/**
+ * Throws, naming `instead`, when DOM widget `fn` is called where there is no document (a Web Worker such as
+ * JupyterLite's JavaScript kernel, or Node.js).
+ */
+export function needDom(fn, instead) {
+  if (!globalThis.document) {
+    throw new Error(`${fn}() is a DOM widget and there is no document here (a Worker or Node.js): ${instead}`);
+  }
+}
+
 export function el(tag, props = {}, ...children) {
   const e = doc().createElement(tag);
   for (const [k, v] of Object.entries(props)) {

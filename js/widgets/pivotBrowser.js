@@ -6,7 +6,7 @@
 // query it runs or the enrichment it calls) and an example call with a Copy button. Everything comes from
 // `pivot.functions()` (or an array of the same objects) and is set with textContent: nothing is parsed as HTML.
 // `.value` is the selected function's fullName; `input` fires when it changes.
-import { doc, el, emit } from "./dom.js";
+import { doc, el, emit, needDom } from "./dom.js";
 import { ensureStyle } from "../html.js";
 
 const CSS = `
@@ -99,6 +99,7 @@ function help(f, copy) {
  * entity selected first, default the first), `search` (initial search text), `rows` (list height, default 16).
  */
 export function pivotBrowser(pivot, { entity, search = "", rows = 16 } = {}) {
+  needDom("pivotBrowser", "use pivot.functions() (name, entity, description of each)");
   const all = listOf(pivot);
   ensureStyle(doc(), "huntbook-pivot-style", CSS);
   const byEntity = new Map();

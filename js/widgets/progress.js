@@ -2,9 +2,10 @@
 // (signal, report) => ti.lookupIocs(df, {column, signal, onProgress: report})) and shows the elapsed time and a
 // Cancel button while it runs; a task that calls `report(done, total)` also shows a bar and "done / total".
 // `.value` is the task's promise; `input` fires when it settles.
-import { el, emit } from "./dom.js";
+import { el, emit, needDom } from "./dom.js";
 
 export function progress(task, { label = "Running query" } = {}) {
+  needDom("progress", "await the task itself (it gets no Cancel button)");
   const controller = new AbortController();
   const time = el("span", { class: "huntbook-elapsed", text: "0.0 s" });
   const cancel = el("button", { type: "button", name: "cancel", text: "Cancel", onclick: () => controller.abort() });

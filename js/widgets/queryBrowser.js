@@ -1,8 +1,9 @@
 // queryBrowser(qp): a filterable list of the provider's queries; the selected one's help text, template and an
 // example call. `.value` is the selected query's name; `input` fires when it changes.
-import { el, emit } from "./dom.js";
+import { el, emit, needDom } from "./dom.js";
 
 export function queryBrowser(qp, { filter = "", rows = 12 } = {}) {
+  needDom("queryBrowser", "use qp.listQueries(filter) and qp.queryHelp(name)");
   const search = el("input", { type: "search", placeholder: "filter queries", value: filter, name: "filter" });
   const list = el("select", { size: rows, name: "queries", style: "min-width: 24em" });
   const help = el("pre", { class: "huntbook-help" });

@@ -1,7 +1,7 @@
 // queryTime(): start/end inputs plus quick ranges (last hour/day/week) and a range around a reference time.
 // `.value` is {start, end} (Dates); `input` fires on every change; `.queryTime` is the QueryTime it edits, which
 // a QueryProvider can share: new QueryProvider("LocalData", {queryTime: widget.queryTime}).
-import { el, emit } from "./dom.js";
+import { el, emit, needDom } from "./dom.js";
 import { QueryTime } from "../time.js";
 
 function local(d) {
@@ -10,6 +10,7 @@ function local(d) {
 }
 
 export function queryTime({ queryTime = new QueryTime(), label = "Query time (UTC)" } = {}) {
+  needDom("queryTime", "use new huntbook.QueryTime({start, end})");
   const qt = queryTime;
   const start = el("input", { type: "datetime-local", name: "start", step: 60 });
   const end = el("input", { type: "datetime-local", name: "end", step: 60 });

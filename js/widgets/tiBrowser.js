@@ -6,7 +6,7 @@
 // collapsed <details>. Results are attacker-influenced (provider answers, IoCs from logs): every text is set with
 // textContent, nothing is parsed as HTML. `.value` is the selected IoC's rows; `input` fires when it changes.
 import { DataFrame } from "../frame.js";
-import { doc, el, emit } from "./dom.js";
+import { doc, el, emit, needDom } from "./dom.js";
 import { ensureStyle } from "../html.js";
 
 const SEVERITIES = ["unknown", "information", "warning", "high"];
@@ -99,6 +99,7 @@ function providerBlock(r) {
  * severity, details, reference and raw answer.
  */
 export function browseResults(results, { severities = ["warning", "high"] } = {}) {
+  needDom("browseResults", "use huntbook.display(results) or results.toHTML()");
   const wanted = new Set([severities].flat().map((s) => String(s).toLowerCase()));
   for (const s of wanted) {
     if (!(s in RANK)) throw new Error(`browseResults: unknown severity '${s}' (use ${SEVERITIES.join(", ")})`);
