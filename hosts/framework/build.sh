@@ -16,6 +16,14 @@ out="$root/dist/hosts/framework"
 [ -d "$here/node_modules/@observablehq/framework" ] || bash "$here/setup.sh"
 
 rm -rf "$here/node_modules/huntbook" "$here/src/.observablehq/cache"
+# Framework's client bundle names a version of each library it would load with `npm:` (React, Arquero, Leaflet, …;
+# this page loads none of them) and asks registry.npmjs.org for "latest" unless a version is in its cache: pinned here
+# (the cache is an empty folder per name@version), so the build makes no request.
+for pkg in @observablehq/plot@0.6.17 @observablehq/sample-datasets@1.0.1 apache-arrow@17.0.0 arquero@8.0.3 \
+  d3-dsv@3.0.2 d3@7.9.2 echarts@6.1.0 htl@0.3.1 leaflet@1.9.4 lodash@4.18.1 mapbox-gl@3.32.0 parquet-wasm@0.8.0 \
+  react-dom@19.3.1 react@19.3.1 topojson-client@3.1.0; do
+  mkdir -p "$here/src/.observablehq/cache/_npm/$pkg"
+done
 cp -R "$root/dist/huntbook" "$here/node_modules/huntbook"
 mkdir -p "$here/src/data"
 cp "$root/site/data/threat-report.xml" "$here/src/data/threat-report.xml"

@@ -6,6 +6,7 @@ export default {
   output: "../../dist/hosts/framework",
   title: "huntbook Tour",
   globalStylesheets: [],
+  style: "style.css",
   sidebar: false,
   pager: false,
   search: false,

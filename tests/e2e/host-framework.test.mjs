@@ -11,7 +11,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { openBrowser, offLoopback, reportHost, screenshot } from "./browser.mjs";
+import { openBrowser, offLoopback, reportHost, screenshot, artifacts } from "./browser.mjs";
 import { root, dist, loadHuntbook } from "../js/helpers.mjs";
 
 const page_md = fs.readFileSync(path.join(root, "hosts", "framework", "src", "index.md"), "utf8");
@@ -52,6 +52,9 @@ before(async () => {
     results.push({ id: `${c.id} ${c.name}`, ok: !error, error: error ?? undefined });
   }
   await screenshot(page, "host-framework");
+  // the README's picture (docs/hosts/framework.png is a copy): the Arrow tables in Inputs.table and Plot
+  const top = await page.$eval("#arrow-tables-for-inputs-table-and-plot", (h) => h.getBoundingClientRect().top + window.scrollY - 16);
+  await page.screenshot({ path: path.join(artifacts, "host-framework-arrow.png"), fullPage: true, clip: { x: 0, y: top, width: 1200, height: 1500 } });
 });
 
 after(async () => {
