@@ -36,20 +36,22 @@ before(async () => {
   b = await openBrowser();
   ({ page, errors } = await b.newPage());
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto(`${b.base}/hosts/framework/`);
-  // Every code block has settled: no loading indicator left and an output (a value, or an error) shown. (The data
-  // source picks the demo workspace by itself after 3 s.)
-  await page.waitForFunction(
-    (ids) => ids.every((id) => {
+  // A block's state: "pending" (a loading indicator, or nothing shown yet), "ok", or the error it shows.
+  await page.addInitScript(() => {
+    window.blockState = (id) => {
       const out = document.querySelector(`#c${id} > .observablehq`);
-      return out && !out.querySelector("observablehq-loading") && out.childElementCount + out.textContent.length > 0;
-    }),
-    cells.map((c) => c.id),
-    { timeout: 180000, polling: 250 },
-  );
+      if (!out || out.querySelector("observablehq-loading") || out.childElementCount + out.textContent.length === 0) return "pending";
+      return out.querySelector(".observablehq--error")?.textContent ?? "ok";
+    };
+  });
+  await page.goto(`${b.base}/hosts/framework/`);
+  // Every block has settled (the data source picks the demo workspace by itself after 3 s); one still pending after
+  // 3 minutes is reported as failed below.
+  await page.waitForFunction((ids) => ids.every((id) => window.blockState(id) !== "pending"), cells.map((c) => c.id),
+    { timeout: 180000, polling: 250 }).catch(() => {});
   for (const c of cells) {
-    const error = await page.$eval(`#c${c.id} > .observablehq`, (el) => el.querySelector(".observablehq--error")?.textContent ?? null);
-    results.push({ id: `${c.id} ${c.name}`, ok: !error, error: error ?? undefined });
+    const state = await page.evaluate((id) => window.blockState(id), c.id);
+    results.push({ id: `${c.id} ${c.name}`, ok: state === "ok", error: state === "ok" ? undefined : state });
   }
   await screenshot(page, "host-framework");
   // the README's picture (docs/hosts/framework.png is a copy): the Arrow tables in Inputs.table and Plot
