@@ -102,6 +102,10 @@ test("nothing is requested off the loopback server: huntbook, Plot, Inputs, Arro
 });
 
 test("setup, data source, tables and schema", async () => {
+  const imports = await text(100);
+  const exports = (m) => Number(imports.match(new RegExp(`${m} \\((\\d+)`))?.[1]);
+  assert.equal(exports("huntbook"), Object.keys(hb).length, imports); // the same package, bundled by Framework
+  for (const m of ["apache-arrow", "Plot", "Inputs"]) assert.ok(exports(m) > 10, `${m} in ${imports}`);
   assert.equal((await text(101)).trim(), `"huntbook ${version} loaded"`);
   assert.match(await text(102), /Using demo data/);
   assert.match(await text(106), /"demo"/);
