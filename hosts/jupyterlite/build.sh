@@ -6,8 +6,11 @@
 #   await-cells.js      makes the kernel wait for a cell whose value is a Promise (hosts/jupyterlite/await-cells.js)
 #   huntbook/           the built package (dist/huntbook/: index.js, the wasm, the demo files)
 #   threat-report.xml   the Tour's threat report (site/data/threat-report.xml)
-# jupyter-lite.json (beside this script) makes the JavaScript kernel the default and turns off the JupyterLab plugins
-# that would call out at run time. Nothing the site loads comes from a CDN.
+# jupyter-lite.json (beside this script) makes the JavaScript kernel the default and exposes the app as
+# window.jupyterapp (JupyterLab's option for UI tests; tests/e2e/host-jupyterlite.test.mjs drives it). overrides.json
+# sets notebook windowing off: with it on, JupyterLab 4.1's table of contents throws "Cannot read properties of
+# undefined (reading 'type')" while "Run All" scrolls cells into view. Nothing the site loads comes from a CDN
+# (JupyterLite 0.3 with only these two extensions calls nothing outside the site; the e2e test checks the requests).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -24,7 +27,7 @@ cp -r "$root/dist/huntbook" "$work/contents/huntbook"
 
 rm -rf "$out"
 # The lite dir is a scratch folder, so nothing of the caller's (a jupyter_lite_config.json, a .jupyterlite.doit.db)
-# is read; --ignore-sys-prefix keeps the venv's other federated extensions out except the two named.
+# is read. The federated extensions come from the venv: the JavaScript kernel and jupyterlab_pygments (a dependency).
 (cd "$work/lite" && JUPYTER_PLATFORM_DIRS=1 "$venv/bin/jupyter" lite build --lite-dir . --contents ../contents \
   --output-dir "$out" --apps lab --no-sourcemaps --no-unused-shared-packages) >"$work/log" 2>&1 ||
   { cat "$work/log" >&2; exit 1; }
