@@ -4,7 +4,7 @@
 // JavaScript kernel runs each cell in a Web Worker) it posts a Jupyter MIME bundle as a `display_data` message.
 // No HTML is built here: a DataFrame's HTML is huntbook's own (every cell escaped in Rust), everything else is text.
 
-import { DataFrame } from "./frame.js";
+import { DataFrame, toJSONValue } from "./frame.js";
 import { Picture } from "./vis/canvas.js";
 
 export { Picture };
@@ -21,7 +21,7 @@ function jsonText(x) {
   const seen = new WeakSet();
   try {
     const s = JSON.stringify(x, (_k, v) => {
-      if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+      v = toJSONValue(v);
       if (v && typeof v === "object") {
         if (seen.has(v)) return "[cycle]";
         seen.add(v);

@@ -30,7 +30,8 @@ export function wrapFrame(inner) {
   return new DataFrame(inner);
 }
 
-function toJSONValue(v) {
+/** A cell or JSON value as JSON can carry it: Dates as ISO text, BigInts as numbers (strings when not exact). */
+export function toJSONValue(v) {
   if (v instanceof Date) return v.toISOString();
   if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
   return v;

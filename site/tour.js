@@ -5,6 +5,7 @@ import { visCells } from "./tour-vis.js";
 import { analysisCells } from "./tour-analysis.js";
 import { enrichCells } from "./tour-enrich.js";
 import { pivotCells } from "./tour-pivot.js";
+import { appendixCells } from "./tour-appendix.js";
 
 const cellsEl = document.getElementById("cells");
 const state = {};
@@ -109,6 +110,7 @@ await qp.SecurityAlert.list_alerts({ add_query_items: "| summarize NumAlerts=cou
   ...analysisCells({ cell, state, huntbook }),
   ...enrichCells({ cell, state, huntbook }),
   ...pivotCells({ cell, state, huntbook }),
+  ...appendixCells({ cell, state, huntbook }),
 ];
 
 /** A small form to connect to a Microsoft Sentinel workspace with a token you paste (nothing is stored). */
