@@ -38,7 +38,7 @@ fi
 dist=dist/huntbook
 rm -rf "$dist"
 mkdir -p "$dist"
-cp pkg-template/package.json pkg-template/README.md "$dist/"
+cp pkg-template/package.json pkg-template/README.md pkg-template/huntbook.py "$dist/"
 cp js/*.js js/*.d.ts "$dist/"
 mkdir -p "$dist/widgets" "$dist/vis" "$dist/enrich" && cp js/widgets/*.js "$dist/widgets/" && cp js/vis/*.js js/vis/*.d.ts "$dist/vis/"
 cp js/enrich/*.js js/enrich/*.d.ts "$dist/enrich/"
@@ -53,4 +53,5 @@ cp src/enrich/whois/rdap_bootstrap.json "$dist/huntbook_rdap_bootstrap.json"
 cp demo_data/demo_answers.json "$dist/huntbook_demo_answers.json"
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 sed -i "s/\"version\": \"[^\"]*\"/\"version\": \"$version\"/" "$dist/package.json"
+sed -i "s/__HUNTBOOK_VERSION__/$version/" "$dist/huntbook.py"
 echo "build: $dist (huntbook $version, wasm $(($(stat -c %s "$dist/huntbook_wasm_bg.wasm") / 1024)) KiB, gzip $(($(gzip -9c "$dist/huntbook_wasm_bg.wasm" | wc -c) / 1024)) KiB, demo data $(($(stat -c %s "$dist/huntbook_demo.la.json.gz") / 1024)) KiB)"

@@ -35,3 +35,22 @@ test("the demo data is a file of the package, beside the wasm, and exported", ()
   assert.equal(json.tables.length, 10);
   assert.ok(json.tables.some((t) => t.name === "SigninLogs" && t.rows.length > 1000));
 });
+
+test("npm pack ships every module the entry imports (and the files they fetch beside them)", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const packed = new Set(JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: dist, encoding: "utf8" }))[0]
+    .files.map((f) => f.path));
+  const seen = new Set();
+  const walk = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    assert.ok(packed.has(file), `${file} is imported but npm pack leaves it out (add it to pkg-template/package.json "files")`);
+    const src = fs.readFileSync(path.join(dist, file), "utf8");
+    for (const m of src.matchAll(/(?:from\s*|import\s*\(\s*)["'](\.{1,2}\/[^"']+)["']/g)) {
+      walk(path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1])));
+    }
+  };
+  walk("index.js");
+  assert.ok(seen.size > 15, [...seen].join());
+  for (const f of ["huntbook_wasm_bg.wasm", "huntbook_demo.la.json.gz", "huntbook_demo.mmdb", "huntbook.py"]) assert.ok(packed.has(f), f);
+});
