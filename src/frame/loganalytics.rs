@@ -15,7 +15,8 @@ use crate::error::{Error, Result};
 
 /// Parses a Log Analytics query response.
 pub fn parse_response(bytes: &[u8]) -> Result<QueryResult> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let (repaired, lone) = repair_lone_surrogates(bytes);
+    let mut de = serde_json::Deserializer::from_slice(&repaired);
     let raw: RawResponse = RawResponse::deserialize(&mut de).map_err(|e| Error::parse("the Log Analytics response", e))?;
     de.end().map_err(|e| Error::parse("the Log Analytics response", e))?;
     let error = raw.error.as_ref().map(service_error);
@@ -25,8 +26,90 @@ pub fn parse_response(bytes: &[u8]) -> Result<QueryResult> {
             "it has neither 'tables' nor 'error' (is this a Log Analytics query response?)",
         ));
     }
-    let tables = raw.tables.unwrap_or_default().into_iter().map(RawTable::finish).collect::<Result<_>>()?;
+    let mut tables: Vec<Frame> = raw.tables.unwrap_or_default().into_iter().map(RawTable::finish).collect::<Result<_>>()?;
+    if lone > 0 {
+        for t in &mut tables {
+            t.notes.push(format!(
+                "{lone} lone UTF-16 surrogate escape(s) in the response (not valid text) were read as U+FFFD"
+            ));
+        }
+    }
     Ok(QueryResult { tables, error }.mark_partial())
+}
+
+/// JSON text with every lone UTF-16 surrogate escape (`\ud800` without its pair, or a stray `\udc00`) replaced by
+/// `\ufffd`, and how many there were. serde_json refuses such escapes, which would lose a whole response to one
+/// attacker-planted string; Kusto writes them for strings that hold unpaired surrogates. Borrows when there are none.
+pub(crate) fn repair_lone_surrogates(bytes: &[u8]) -> (std::borrow::Cow<'_, [u8]>, usize) {
+    fn escape_at(b: &[u8], i: usize) -> Option<u16> {
+        let hex = b.get(i..i + 6)?;
+        if hex[0] != b'\\' || (hex[1] != b'u' && hex[1] != b'U') {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&hex[2..6]).ok()?, 16).ok()
+    }
+    let mut out: Option<Vec<u8>> = None;
+    let mut count = 0;
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let Some(unit) = escape_at(bytes, i) else {
+            i += 2; // another escape (\\, \", \n …): its second byte is never the start of one
+            continue;
+        };
+        let high = (0xD800..0xDC00).contains(&unit);
+        let low = (0xDC00..0xE000).contains(&unit);
+        if high && escape_at(bytes, i + 6).is_some_and(|u| (0xDC00..0xE000).contains(&u)) {
+            i += 12;
+            continue;
+        }
+        if high || low {
+            let o = out.get_or_insert_with(|| Vec::with_capacity(bytes.len()));
+            o.extend_from_slice(&bytes[copied..i]);
+            o.extend_from_slice(b"\\ufffd");
+            count += 1;
+            i += 6;
+            copied = i;
+        } else {
+            i += 6;
+        }
+    }
+    match out {
+        None => (std::borrow::Cow::Borrowed(bytes), 0),
+        Some(mut o) => {
+            o.extend_from_slice(&bytes[copied..]);
+            (std::borrow::Cow::Owned(o), count)
+        }
+    }
+}
+
+#[cfg(test)]
+mod surrogate_tests {
+    use super::*;
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters_and_pairs_stay() {
+        let text = br#"{"tables":[{"name":"T","columns":[{"name":"s","type":"string"}],"rows":[["a\ud800b"],["\udc00"],["\ud83d\ude00"],["\\ud800"],["x\ud800"]]}]}"#;
+        let (fixed, n) = repair_lone_surrogates(text);
+        assert_eq!(n, 3);
+        let r = parse_response(text).unwrap();
+        let t = &r.tables[0];
+        let col = t.df().column("s").unwrap().str().unwrap();
+        let v: Vec<&str> = col.into_no_null_iter().collect();
+        assert_eq!(v, vec!["a\u{fffd}b", "\u{fffd}", "\u{1f600}", "\\ud800", "x\u{fffd}"]);
+        assert!(t.notes.iter().any(|n| n.contains("3 lone UTF-16 surrogate")), "{:?}", t.notes);
+        assert!(std::str::from_utf8(&fixed).is_ok());
+        // nothing to repair: borrowed, no note
+        let ok = br#"{"tables":[{"name":"T","columns":[{"name":"s","type":"string"}],"rows":[["\ud83d\ude00"]]}]}"#;
+        assert!(matches!(repair_lone_surrogates(ok), (std::borrow::Cow::Borrowed(_), 0)));
+        assert!(parse_response(ok).unwrap().tables[0].notes.is_empty());
+        // truncated escape at the end stays for serde to report
+        assert_eq!(repair_lone_surrogates(br#""\ud8"#).1, 0);
+    }
 }
 
 /// Reads a service error object (`{"code","message","innererror":{…},"details":[…]}`) with its nested messages.
