@@ -106,9 +106,10 @@ test("charts keep hostile labels as data; widgets, browsers and the entity show 
   assert.deepEqual(await trap(), { xss: [], csp: [] });
 });
 
-test("a lone surrogate escape in Log Analytics JSON is refused with an error shown as text; no console errors", async () => {
-  assert.match(result.info.surrogate, /could not read the Log Analytics response: .*hex escape/);
-  assert.equal(await text("#surrogate"), result.info.surrogate);
+test("a lone surrogate escape in Log Analytics JSON is read as U+FFFD with a note; no console errors", async () => {
+  assert.deepEqual(result.info.surrogate.value, "lone\uFFFDx", JSON.stringify(result.info.surrogate));
+  assert.ok(result.info.surrogate.notes.some((n) => n.includes("1 lone UTF-16 surrogate escape(s)")), JSON.stringify(result.info.surrogate));
+  assert.ok((await text("#surrogate")).includes("lone\uFFFDx"));
   assert.deepEqual(errors, []);
   assert.deepEqual(offLoopback(b.requests), []);
 });

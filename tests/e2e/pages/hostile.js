@@ -38,13 +38,15 @@ window.hostile = (async () => {
     return s;
   };
   const { tables } = huntbook.readTables(laResponse());
-  // A lone surrogate escape (\ud800) in a string cell, as a broken service could send: today the reader refuses the
-  // whole response with an error (serde_json rejects it), which must not reach the page as markup.
+  // A lone surrogate escape (\ud800) in a string cell, as a broken service could send: the reader keeps the response
+  // and reads the escape as U+FFFD, with a note (serde_json alone would refuse the whole response).
   try {
-    huntbook.readTables(laResponse().replace("surrogate-here", "lone\\ud800x"));
-    info.surrogate = "read";
+    const lone = huntbook.readTables(laResponse().replace("surrogate-here", "lone\\ud800x")).tables[0];
+    const row = lone.toRows().find((r) => Object.values(r).some((v) => typeof v === "string" && v.startsWith("lone")));
+    info.surrogate = { value: Object.values(row).find((v) => typeof v === "string" && v.startsWith("lone")), notes: lone.notes };
+    section("surrogate", lone.select([lone.columns[1]]).toElement());
   } catch (e) {
-    info.surrogate = e.message;
+    info.surrogate = { error: e.message };
     section("surrogate", Object.assign(document.createElement("pre"), { textContent: e.message }));
   }
   const df = tables[0];
