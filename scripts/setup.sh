@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing huntbook needs, only what is missing. Idempotent and quiet.
-#   apt: clang + llvm (polars' zstd/lz4 C code for wasm32), chromium + chromium-driver (browser tests)
+#   apt: clang + llvm (polars' zstd/lz4 C code for wasm32), chromium + chromium-driver (browser tests), python3-venv
 #   rustup: the wasm32-unknown-unknown target
 #   cargo: wasm-bindgen-cli at exactly the crate's wasm-bindgen version, wasm-pack (used offline: --mode no-install)
 #   npm: the test and build dependencies (npm ci): playwright-core, apache-arrow 17 + 21, esbuild, binaryen (wasm-opt)
@@ -14,6 +14,7 @@ command -v clang >/dev/null || need_apt+=(clang)
 command -v llvm-ar >/dev/null || need_apt+=(llvm)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+python3 -c "import ensurepip, venv" 2>/dev/null || need_apt+=(python3-venv)   # the JupyterLite host's build venv
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
