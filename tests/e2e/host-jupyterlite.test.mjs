@@ -18,7 +18,7 @@ import { root, loadHuntbook } from "../js/helpers.mjs";
 const notebook = JSON.parse(fs.readFileSync(path.join(root, "hosts", "jupyterlite", "tour.ipynb"), "utf8"));
 const codeIds = notebook.cells.filter((c) => c.cell_type === "code").map((c) => c.id);
 
-let b, page, errors, hb, qp;
+let b, page, errors, hb, qp, shown;
 const results = [];
 const cells = new Map(); // id → the cell's JSON after the run (outputs, execution_count)
 
@@ -68,6 +68,14 @@ before(async () => {
   });
   await page.waitForTimeout(300); // the scroll to paint (a picture only, nothing is asserted on it)
   await screenshot(page, "host-jupyterlite");
+  // What JupyterLab rendered for the timeline cell: its output area's <img> elements, once decoded.
+  shown = await page.evaluate(async () => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    const i = [...panel.content.model.cells].findIndex((c) => c.id === "vis-result");
+    const imgs = [...panel.content.widgets[i].node.querySelectorAll(".jp-OutputArea-output img")];
+    await Promise.all(imgs.map((img) => img.decode()));
+    return imgs.map((img) => ({ src: img.src.slice(0, 22), width: img.naturalWidth, height: img.naturalHeight }));
+  });
 });
 
 after(async () => {
@@ -154,6 +162,8 @@ test("charts and timelines are PNG pictures of the size they say, as wide as ask
     assert.ok(width >= 300 && height >= 100, `${id}: ${width}×${height}`);
   }
   assert.match(texts("vis-result"), /timeline picture "Timeline: Sign-ins by result"/);
+  // the page shows that PNG as an <img> of the same size
+  assert.deepEqual(shown, [{ src: "data:image/png;base64,", ...sizes["vis-result"] }]);
   assert.match(texts("vis-bar"), /picture ".*Sign-ins per IP address"/);
   // the plot is `width` wide (default 900); axis labels and a legend beside it only add to the picture
   assert.ok(sizes["vis-timeline"].width >= 900 && sizes["vis-app"].width >= 800 && sizes["vis-ip"].width >= 760);
