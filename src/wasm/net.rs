@@ -91,13 +91,15 @@ impl FetchTransport {
         })
     }
 
-    /// The body from `reader`, chunk by chunk, stopping with `TooLarge` as soon as it passes `cap` bytes.
+    /// The body from `reader`, chunk by chunk, stopping with `TooLarge` as soon as it passes `cap` bytes. `expected`
+    /// (the `Content-Length`, when given) is reserved at once, so a large body is not copied as it grows.
     async fn read_capped(
         &self,
         reader: ReadableStreamDefaultReader,
         cap: u64,
+        expected: Option<u64>,
     ) -> std::result::Result<Vec<u8>, NetError> {
-        let mut body = Vec::new();
+        let mut body = Vec::with_capacity(usize::try_from(expected.unwrap_or(0).min(cap)).unwrap_or(0));
         loop {
             let chunk = JsFuture::from(reader.read()).await.map_err(|e| self.failed(js_text(&e)))?;
             if Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
@@ -163,7 +165,7 @@ impl Transport for FetchTransport {
             return Err(NetError::TooLarge { bytes: Some(bytes), cap });
         }
         let body = match resp.body() {
-            Some(stream) => self.read_capped(stream.get_reader().unchecked_into(), cap).await?,
+            Some(stream) => self.read_capped(stream.get_reader().unchecked_into(), cap, announced).await?,
             None => Vec::new(),
         };
         drop(follower);
