@@ -180,7 +180,10 @@ export interface LogAnalyticsConnection {
   baseUrl?: string;
   additionalWorkspaces?: string[];
   serverTimeout?: number;
+  /** Client timeout in seconds (default 300), getToken() included. */
   timeout?: number;
+  /** Response size cap in bytes (default 512 MiB = 536870912). */
+  maxResponseBytes?: number;
   arm?: { subscriptionId: string; resourceGroup: string; workspaceName: string; getToken?: TokenGetter; baseUrl?: string };
 }
 export interface KustoConnection {
@@ -188,6 +191,7 @@ export interface KustoConnection {
   database: string;
   getToken: TokenGetter;
   timeout?: number;
+  maxResponseBytes?: number;
 }
 
 /** msticpy's QueryProvider: built-in queries as `qp.Family.query_name(...)`, your own KQL, schemas. */
@@ -204,8 +208,8 @@ export class QueryProvider {
   queryInfo(filter?: string): QueryInfo[];
   queryHelp(name: string): string;
   renderQuery(name: string, params?: QueryParams): string;
-  execQuery(kql: string, options?: { signal?: AbortSignal; timeout?: number; start?: Date | number; end?: Date | number }): Promise<DataFrame>;
-  exec_query(kql: string, options?: { signal?: AbortSignal; timeout?: number; start?: Date | number; end?: Date | number }): Promise<DataFrame>;
+  execQuery(kql: string, options?: { signal?: AbortSignal; timeout?: number; start?: Date | number; end?: Date | number; maxResponseBytes?: number }): Promise<DataFrame>;
+  exec_query(kql: string, options?: { signal?: AbortSignal; timeout?: number; start?: Date | number; end?: Date | number; maxResponseBytes?: number }): Promise<DataFrame>;
   schemaTables(options?: { signal?: AbortSignal }): Promise<string[]>;
   schema(table: string, options?: { signal?: AbortSignal }): Promise<{ name: string; type: LaType }[]>;
   addTable(name: string, df: DataFrame): this;

@@ -8,8 +8,8 @@ import { loadedDemoCopy } from "./demo.js";
 
 // The names of the option objects read here (their values are host objects); checked by wasm.checkOptions.
 const CONNECT_OPTIONS = {
-  LogAnalytics: ["workspaceId", "getToken", "baseUrl", "additionalWorkspaces", "serverTimeout", "timeout", "arm"],
-  Kusto: ["cluster", "database", "getToken", "timeout"],
+  LogAnalytics: ["workspaceId", "getToken", "baseUrl", "additionalWorkspaces", "serverTimeout", "timeout", "maxResponseBytes", "arm"],
+  Kusto: ["cluster", "database", "getToken", "timeout", "maxResponseBytes"],
 };
 const ARM_OPTIONS = ["subscriptionId", "resourceGroup", "workspaceName", "getToken", "baseUrl"];
 
@@ -101,10 +101,11 @@ export class QueryProvider {
   }
 
   /**
-   * Log Analytics: `{workspaceId, getToken, baseUrl, additionalWorkspaces, serverTimeout, timeout, arm}` where
-   * `getToken()` returns (a promise of) a bearer token for https://api.loganalytics.io/.default, and `arm`
+   * Log Analytics: `{workspaceId, getToken, baseUrl, additionalWorkspaces, serverTimeout, timeout, maxResponseBytes,
+   * arm}` where `getToken()` returns (a promise of) a bearer token for https://api.loganalytics.io/.default, and `arm`
    * (`{subscriptionId, resourceGroup, workspaceName, getToken, baseUrl}`) enables schemaTables() via ARM.
-   * Kusto: `{cluster, database, getToken, timeout}`.
+   * Kusto: `{cluster, database, getToken, timeout, maxResponseBytes}`. `timeout` (seconds, default 300) covers the
+   * whole call, getToken() included; `maxResponseBytes` is the response size cap (default 512 MiB).
    */
   connect(options = {}) {
     if (this.environment === "LocalData") throw new Error("LocalData needs no connection: it queries the tables in memory");
@@ -162,8 +163,8 @@ export class QueryProvider {
 
   /** Runs KQL: on the local tables, or sent unchanged to Log Analytics / Data Explorer. Resolves to a DataFrame. */
   async execQuery(kql, options = {}) {
-    const known = ["signal", "timeout", "start", "end"];
-    const { signal, timeout, start, end } = wasm.checkOptions("execQuery", options, known);
+    const known = ["signal", "timeout", "start", "end", "maxResponseBytes"];
+    const { signal, timeout, start, end, maxResponseBytes } = wasm.checkOptions("execQuery", options, known);
     if (typeof kql !== "string" || !kql.trim()) throw new TypeError("execQuery needs KQL text");
     if (this.environment === "LocalData") {
       if (signal?.aborted) throw new Error("cancelled");
@@ -173,12 +174,13 @@ export class QueryProvider {
     const c = this._connection;
     // The token is asked for by the core (once per query) through this function, and checked there.
     const getToken = () => c.getToken();
+    const call = { maxResponseBytes: maxResponseBytes ?? c.maxResponseBytes };
     const frames = await withSignal(async (sig, t) => {
       if (this.environment === "LogAnalytics") {
         const ws = { workspaceId: c.workspaceId, baseUrl: c.baseUrl, additionalWorkspaces: c.additionalWorkspaces, serverTimeout: c.serverTimeout };
-        return tableSetToFrames(await wasm.laQuery(ws, getToken, kql, ms(start), ms(end), sig, t));
+        return tableSetToFrames(await wasm.laQuery(ws, getToken, kql, ms(start), ms(end), sig, t, call));
       }
-      return tableSetToFrames(await wasm.kustoQuery(c.cluster, c.database, getToken, kql, sig, t));
+      return tableSetToFrames(await wasm.kustoQuery(c.cluster, c.database, getToken, kql, sig, t, call));
     }, { signal, timeout: timeout ?? c.timeout ?? 300 });
     if (!frames.length) throw new Error("the service returned no table");
     return frames[0];

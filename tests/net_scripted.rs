@@ -158,3 +158,86 @@ fn cancellation_stops_the_batch() {
     assert!(matches!(r, Err(Error::Cancelled)), "{r:?}");
     assert_eq!(t.sent.borrow().len(), 4, "the limit let four through; the fifth was waiting when cancelled");
 }
+
+/// A `getToken()` that never settles (e.g. an interactive sign-in nobody completes).
+struct Hangs;
+
+impl SecretSource for Hangs {
+    async fn get(&self) -> Result<Secret> {
+        std::future::pending().await
+    }
+}
+
+fn workspace() -> Workspace {
+    let mut ws = Workspace::new("52b1ab41-869e-4138-9e40-2a4457f09bf0");
+    ws.base_url = "https://la.example/".into();
+    ws
+}
+
+#[test]
+fn a_get_token_that_never_answers_ends_at_the_client_timeout_or_on_cancel() {
+    let mut t = Scripted::new(vec![response(200, &[], TABLE)]);
+    t.deadline_ms = Some(300_000); // the default client timeout, on the fake clock
+    let e = block_on(run_query(&t, &workspace(), &Hangs, "x", None, &RetryPolicy::default())).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        format!(
+            "{TOKEN_SOURCE} did not answer within 300 s (client timeout), so nothing was sent. Check that it resolves: \
+             a sign-in waiting for the user, or a token service that does not answer, holds it up"
+        )
+    );
+    assert!(t.sent.borrow().is_empty(), "no request without a token");
+    assert_eq!(t.clock.get(), 300_000);
+
+    let mut c = Scripted::new(vec![response(200, &[], TABLE)]);
+    c.cancel_sleep = true; // the caller's AbortSignal fired while waiting for the token
+    let r = block_on(run_query(&c, &workspace(), &Hangs, "x", None, &RetryPolicy::default()));
+    assert!(matches!(r, Err(Error::Cancelled)), "{r:?}");
+    assert!(c.sent.borrow().is_empty());
+}
+
+#[test]
+fn server_errors_are_retried_with_a_short_backoff_then_reported_with_the_attempts() {
+    let tokens = Secret::new("tok-SECRET-9", TOKEN_SOURCE).unwrap();
+    let boom = r#"{"error":{"code":"InternalServerError","message":"boom"}}"#;
+    let t = Scripted::new((0..4).map(|_| response(500, &[], boom)).collect());
+    let e = block_on(run_query(&t, &workspace(), &tokens, "x", None, &RetryPolicy::default())).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "Log Analytics answered HTTP 500 InternalServerError: boom. Gave up after 4 attempts (3 retries). The service \
+         failed on its side: try again in a few minutes; if it keeps failing, check the service's status page."
+    );
+    assert_eq!(t.sent_at(), [0, 1_000, 3_000, 7_000], "1 s, 2 s, 4 s between attempts (fake clock)");
+
+    // A gateway failure that passes: the query succeeds on the next attempt.
+    let t = Scripted::new(vec![response(502, &[], "Bad Gateway"), response(504, &[], ""), response(200, &[], TABLE)]);
+    let r = block_on(run_query(&t, &workspace(), &tokens, "x", None, &RetryPolicy::default())).unwrap();
+    assert_eq!(r.tables[0].df().shape(), (2, 2));
+    assert_eq!(t.sent_at(), [0, 1_000, 3_000]);
+
+    // Other 4xx answers are never retried.
+    for status in [400, 403, 404, 413] {
+        let t = Scripted::new(vec![response(status, &[], r#"{"error":{"code":"X","message":"no"}}"#)]);
+        let e = block_on(run_query(&t, &workspace(), &tokens, "x", None, &RetryPolicy::default())).unwrap_err();
+        assert!(!e.to_string().contains("attempts"), "{e}");
+        assert_eq!(t.sent.borrow().len(), 1, "{status}");
+    }
+}
+
+#[test]
+fn a_body_over_the_response_size_cap_names_its_size_the_cap_and_the_option() {
+    let tokens = Secret::new("tok-SECRET-9", TOKEN_SOURCE).unwrap();
+    let mut t = Scripted::new(vec![response(200, &[], TABLE)]);
+    t.max_response_bytes = 100;
+    let e = block_on(run_query(&t, &workspace(), &tokens, "x", None, &RetryPolicy::default())).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        format!(
+            "Log Analytics answered with a body of {} bytes (0.00 MiB), over the response size cap of 100 bytes \
+             (0.00 MiB); it was not read. Ask for less (take, project, summarize, a shorter time range) or raise the \
+             cap with the maxResponseBytes option.",
+            TABLE.len()
+        )
+    );
+    assert_eq!(t.sent.borrow().len(), 1, "a body over the cap is not retried");
+}

@@ -12,6 +12,8 @@ export interface TiProviderConfig {
   proxy?: string;
   /** Requests a minute (VirusTotal's public API: 4). */
   rateLimit?: number;
+  /** Seconds each request may take before its row says the provider did not answer (default 30). */
+  timeout?: number;
   /** MSSentinel: the query provider whose ThreatIntelligenceIndicator table is searched. */
   queryProvider?: unknown;
 }

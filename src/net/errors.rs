@@ -11,11 +11,24 @@ fn generic_hint(status: u16) -> &'static str {
         400 => "Check the request: the message says what the service did not accept.",
         403 => "Check that the credential is allowed to do this (role, plan or quota).",
         404 => "Check the IDs and names in the request and the base URL.",
-        429 => "The service is throttling requests; retries were exhausted. Wait a minute and try again.",
-        500 | 502 => "The service failed on its side. Try again later.",
-        503 => "The service is unavailable; retries were exhausted. Try again later.",
-        504 => "The service ran out of time. Try again later, or ask for less.",
+        429 => "The service is throttling requests: wait a minute and try again, or send fewer requests at once.",
+        500 | 502 => {
+            "The service failed on its side: try again in a few minutes; if it keeps failing, check the service's \
+             status page."
+        }
+        503 => "The service is unavailable: try again in a few minutes.",
+        504 => "The service (or a gateway before it) ran out of time: try again later, or ask for less.",
         _ => "",
+    }
+}
+
+/// `bytes` in MiB for people ("0.5 MiB", "512 MiB").
+fn mib(bytes: u64) -> String {
+    let m = bytes as f64 / (1u64 << 20) as f64;
+    if m >= 10.0 || m.fract() == 0.0 {
+        format!("{m:.0} MiB")
+    } else {
+        format!("{m:.2} MiB")
     }
 }
 
@@ -53,6 +66,15 @@ impl Service {
             s => generic_hint(s).to_string(),
         });
         let mut msg = format!("{} answered HTTP {status}{code}: {detail}", self.name);
+        if self.retry.retries(status) && self.retry.max_retries > 0 {
+            // The last answer of a retried status is returned only when the retries have run out.
+            msg.push_str(if msg.ends_with('.') { " " } else { ". " });
+            msg.push_str(&format!(
+                "Gave up after {} attempts ({} retries).",
+                self.retry.attempts(),
+                self.retry.max_retries
+            ));
+        }
         if !hint.is_empty() {
             msg.push_str(if msg.ends_with('.') { " " } else { ". " });
             msg.push_str(&hint);
@@ -65,8 +87,24 @@ impl Service {
         let name = &self.name;
         let msg = match e {
             NetError::Cancelled => return Error::Cancelled,
+            NetError::Timeout(s) if self.timeout_ms.is_some() => format!(
+                "{name} did not answer within {s} s (the request timeout of this service). Try again later, or raise \
+                 its timeout option."
+            ),
             NetError::Timeout(s) => {
                 format!("{name} did not answer within {s} s (client timeout). Narrow the query or raise the timeout.")
+            }
+            NetError::TooLarge { bytes, cap } => {
+                let size = match bytes {
+                    Some(b) => format!("a body of {b} bytes ({})", mib(b)),
+                    None => "a body larger than that (reading stopped at the cap)".to_string(),
+                };
+                format!(
+                    "{name} answered with {size}, over the response size cap of {cap} bytes ({}); it was not read. \
+                     Ask for less (take, project, summarize, a shorter time range) or raise the cap with the \
+                     maxResponseBytes option.",
+                    mib(cap)
+                )
             }
             NetError::Network(m) if self.endpoint.proxy_url.is_some() => format!(
                 "could not reach {name} through the proxy at {}: {m}. Check the network, and that the proxy runs and \
@@ -116,18 +154,19 @@ mod tests {
             ),
             (403, r#"{"error":"forbidden"}"#, "HTTP 403: forbidden. Check that the credential is allowed"),
             (404, r#"{"detail":"no such path"}"#, "HTTP 404: no such path. Check the IDs and names"),
-            (429, "", "HTTP 429: . The service is throttling requests; retries were exhausted."),
-            (500, "<html>\r\noops</html>", "HTTP 500: <html>oops</html>. The service failed on its side."),
-            (502, "bad gateway", "HTTP 502: bad gateway. The service failed"),
-            (503, "", "unavailable; retries were exhausted"),
-            (504, "", "The service ran out of time."),
+            (429, "", "HTTP 429: . Gave up after 4 attempts (3 retries). The service is throttling requests:"),
+            (500, "<html>\r\noops</html>", "HTTP 500: <html>oops</html>. Gave up after 4 attempts (3 retries). The service failed on its side: try again in a few minutes; if it keeps failing, check the service's status page."),
+            (502, "bad gateway", "HTTP 502: bad gateway. Gave up after 4 attempts (3 retries). The service failed"),
+            (503, "", "HTTP 503: . Gave up after 4 attempts (3 retries). The service is unavailable: try again in a few minutes."),
+            (504, "", "Gave up after 4 attempts (3 retries). The service (or a gateway before it) ran out of time"),
             (418, "teapot", "GreyNoise answered HTTP 418: teapot"),
         ];
         for (status, body, want) in cases {
             let e = err(&s, *status, body);
             assert!(e.contains(want), "{status}: {e}");
         }
-        assert!(err(&s, 500, &"x".repeat(1000)).len() < 400, "long bodies are cut");
+        assert!(err(&s, 500, &"x".repeat(1000)).len() < 500, "long bodies are cut");
+        assert!(!err(&s, 400, "").contains("attempts") && !err(&s, 401, "").contains("attempts"), "4xx: one attempt");
         let own = svc(&[(400, "Check the query text.")]);
         assert_eq!(err(&own, 400, r#"{"message":"bad"}"#), "GreyNoise answered HTTP 400: bad. Check the query text.");
     }
@@ -149,6 +188,12 @@ mod tests {
             "{e}"
         );
         assert!(e.contains("(CORS); a service that refuses browsers needs a proxy base URL"), "{e}");
+        assert_eq!(
+            s.network_error(&req, NetError::TooLarge { bytes: Some(3 << 20), cap: 1 << 20 }).to_string(),
+            "GreyNoise answered with a body of 3145728 bytes (3 MiB), over the response size cap of 1048576 bytes \
+             (1 MiB); it was not read. Ask for less (take, project, summarize, a shorter time range) or raise the cap \
+             with the maxResponseBytes option."
+        );
         let mut p = svc(&[]);
         p.endpoint = p.endpoint.with_proxy(Some("http://127.0.0.1:1/gn".into()));
         let e = p.network_error(&req, NetError::Network("refused".into())).to_string();

@@ -1,37 +1,65 @@
-//! Retries on 429/503 after `Retry-After`, bounded in count and in each wait.
+//! Retries of answers that say "try again": 429/503 after `Retry-After`, 500/502/504 after a short backoff, bounded
+//! in count and in each wait. Every request huntbook retries is a read (a query or a lookup), so sending it again is
+//! safe; other 4xx answers are never retried (sending the same request again gets the same refusal).
 
 use crate::net::{HttpRequest, HttpResponse, NetError, Transport};
 
-/// When to try again: on 429 (throttled) and 503 (unavailable), after `Retry-After` (seconds or an HTTP date; else
-/// a growing default), at most `max_retries` times and never waiting longer than `max_wait_ms` at once.
+/// When to try again, at most `max_retries` times:
+/// - 429 (throttled) and 503 (unavailable): after `Retry-After` (seconds or an HTTP date; else `default_wait_ms`,
+///   doubling), never waiting longer than `max_wait_ms` at once;
+/// - 500, 502 and 504 (the service or a gateway failed): after `server_error_wait_ms`, doubling (or `Retry-After`
+///   when given), never longer than `max_server_error_wait_ms` at once: a short backoff, since such failures are
+///   usually brief and a long wait helps no one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     pub max_retries: u32,
     pub max_wait_ms: u64,
     pub default_wait_ms: u64,
+    pub server_error_wait_ms: u64,
+    pub max_server_error_wait_ms: u64,
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy { max_retries: 3, max_wait_ms: 60_000, default_wait_ms: 2_000 }
+        RetryPolicy {
+            max_retries: 3,
+            max_wait_ms: 60_000,
+            default_wait_ms: 2_000,
+            server_error_wait_ms: 1_000,
+            max_server_error_wait_ms: 8_000,
+        }
     }
 }
 
 impl RetryPolicy {
+    /// Whether an answer with `status` is tried again (while retries last).
+    pub fn retries(&self, status: u16) -> bool {
+        matches!(status, 429 | 500 | 502 | 503 | 504)
+    }
+
+    /// How many times a request is sent at most (1 + retries).
+    pub fn attempts(&self) -> u32 {
+        self.max_retries.saturating_add(1)
+    }
+
     /// The wait before retry number `attempt` (1-based) after `response` received at `now_ms`, or `None` when not
     /// to retry.
     pub fn delay(&self, attempt: u32, response: &HttpResponse, now_ms: u64) -> Option<u64> {
-        if !matches!(response.status, 429 | 503) || attempt > self.max_retries {
+        if !self.retries(response.status) || attempt > self.max_retries {
             return None;
         }
+        let (first, cap) = match response.status {
+            429 | 503 => (self.default_wait_ms, self.max_wait_ms),
+            _ => (self.server_error_wait_ms, self.max_server_error_wait_ms),
+        };
         let told = response.header("Retry-After").and_then(|v| {
             parse_retry_after_ms(v).or_else(|| {
                 let at = chrono::DateTime::parse_from_rfc2822(v.trim()).ok()?.timestamp_millis();
                 Some(u64::try_from(at).unwrap_or(0).saturating_sub(now_ms))
             })
         });
-        let wait = told.unwrap_or(self.default_wait_ms.saturating_mul(1 << (attempt - 1).min(10)));
-        Some(wait.min(self.max_wait_ms))
+        let wait = told.unwrap_or(first.saturating_mul(1 << (attempt - 1).min(10)));
+        Some(wait.min(cap))
     }
 }
 
@@ -87,7 +115,7 @@ mod tests {
 
     #[test]
     fn retries_are_bounded_and_waits_capped() {
-        let policy = RetryPolicy { max_retries: 2, max_wait_ms: 10_000, default_wait_ms: 1000 };
+        let policy = RetryPolicy { max_retries: 2, max_wait_ms: 10_000, default_wait_ms: 1000, ..Default::default() };
         let t = Scripted::new(vec![
             response(429, &[("Retry-After", "120")], ""),
             response(429, &[], ""),
@@ -120,8 +148,34 @@ mod tests {
     }
 
     #[test]
+    fn server_errors_are_retried_after_a_short_capped_backoff_then_returned() {
+        for status in [500, 502, 504] {
+            let t = Scripted::new((0..4).map(|_| response(status, &[], "oops")).collect());
+            let mut told = Vec::new();
+            let r = block_on(send_with_retry(&t, &HttpRequest::get("http://x/"), &RetryPolicy::default(), |a, w, s| {
+                told.push((a, w, s))
+            }));
+            assert_eq!(r.unwrap().status, status, "the last answer is returned for the caller to report");
+            assert_eq!(*t.slept.borrow(), [1_000, 2_000, 4_000], "{status}: 1 s, 2 s, 4 s");
+            assert_eq!(t.sent_at(), [0, 1_000, 3_000, 7_000]);
+            assert_eq!(told.len(), 3);
+        }
+        // A Retry-After on a server error is followed, but never past the short cap; a recovery ends the retries.
+        let t = Scripted::new(vec![
+            response(502, &[("Retry-After", "3600")], "Bad Gateway"),
+            response(500, &[], ""),
+            response(200, &[], "{}"),
+        ]);
+        let r = block_on(send_with_retry(&t, &HttpRequest::get("http://x/"), &RetryPolicy::default(), |_, _, _| {}));
+        assert_eq!(r.unwrap().status, 200);
+        assert_eq!(*t.slept.borrow(), [8_000, 2_000]);
+        assert!(RetryPolicy::default().retries(503) && !RetryPolicy::default().retries(501));
+        assert_eq!(RetryPolicy::default().attempts(), 4);
+    }
+
+    #[test]
     fn no_retry_for_other_statuses() {
-        for status in [200, 204, 400, 401, 403, 500, 504] {
+        for status in [200, 204, 400, 401, 403, 404, 409, 413, 501, 505] {
             let t = Scripted::new(vec![response(status, &[("Retry-After", "1")], "")]);
             let r =
                 block_on(send_with_retry(&t, &HttpRequest::get("http://x/"), &RetryPolicy::default(), |_, _, _| {}));

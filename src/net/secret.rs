@@ -5,6 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
+use crate::net::{race, until_aborted, Either, NetError, Transport};
 
 /// A bearer token or API key. `Debug` and `Display` print `[secret]`; the value is read only by
 /// [`Secret::expose`] (to put it into a request header, or a URL where an API demands it).
@@ -56,6 +57,21 @@ pub trait SecretSource {
     fn get(&self) -> impl Future<Output = Result<Secret>>;
 }
 
+/// Asks `source` (named `who` in messages, e.g. "getToken() (an access token for …)") for a token, giving up when
+/// the call `t` serves is cancelled or runs out of time, so a `getToken()` that never answers cannot hang a query.
+/// The message says which step waited; it never holds a token.
+pub async fn ask_secret<T: Transport, S: SecretSource>(t: &T, source: &S, who: &str) -> Result<Secret> {
+    match race(source.get(), until_aborted(t)).await {
+        Either::First(secret) => secret,
+        Either::Second(NetError::Timeout(s)) => Err(Error::Service(format!(
+            "{who} did not answer within {s} s (client timeout), so nothing was sent. Check that it resolves: a \
+             sign-in waiting for the user, or a token service that does not answer, holds it up"
+        ))),
+        Either::Second(NetError::Cancelled) => Err(Error::Cancelled),
+        Either::Second(e) => Err(Error::Service(format!("{who} was not answered: {e}"))),
+    }
+}
+
 /// A fixed key is its own source.
 impl SecretSource for Secret {
     async fn get(&self) -> Result<Secret> {
@@ -76,6 +92,33 @@ mod tests {
         assert_eq!(format!("{s:?}"), "Secret([secret])");
         assert_eq!(format!("{:?}", Some(vec![s.clone()])), "Some([Secret([secret])])");
         assert_eq!(block_on(s.get()).unwrap(), s);
+    }
+
+    /// A `getToken()` that never settles (a sign-in left waiting).
+    struct Hangs;
+    impl SecretSource for Hangs {
+        async fn get(&self) -> Result<Secret> {
+            std::future::pending().await
+        }
+    }
+
+    #[test]
+    fn a_token_source_that_never_answers_ends_at_the_timeout_or_on_cancel() {
+        use crate::net::testing::Scripted;
+        let mut t = Scripted::new(Vec::new());
+        t.deadline_ms = Some(30_000);
+        let e = block_on(ask_secret(&t, &Hangs, "getToken()")).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "getToken() did not answer within 30 s (client timeout), so nothing was sent. Check that it resolves: a \
+             sign-in waiting for the user, or a token service that does not answer, holds it up"
+        );
+        assert_eq!(t.clock.get(), 30_000);
+        let mut c = Scripted::new(Vec::new());
+        c.cancel_sleep = true;
+        assert!(matches!(block_on(ask_secret(&c, &Hangs, "getToken()")), Err(Error::Cancelled)));
+        let fixed = Secret::new("tok-1", "k").unwrap();
+        assert_eq!(block_on(ask_secret(&t, &fixed, "k")).unwrap().expose(), "tok-1", "an answer wins");
     }
 
     #[test]

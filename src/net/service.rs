@@ -2,13 +2,15 @@
 
 use crate::error::Result;
 use crate::net::{
-    send_with_retry, Endpoint, HttpRequest, HttpResponse, NetError, RateLimit, RateLimiter, ResponseCache, RetryPolicy,
-    Transport,
+    race, send_with_retry, Either, Endpoint, HttpRequest, HttpResponse, NetError, RateLimit, RateLimiter,
+    ResponseCache, RetryPolicy, Transport,
 };
 
 /// A remote service (Log Analytics, Data Explorer, ARM, a threat-intel provider…). Its `name` is in every message;
 /// `credential` says what to check on 401 (e.g. "the VirusTotal API key is valid"), and `hints` replace the generic
-/// advice for some statuses (e.g. 400 for a query service: "check the query text").
+/// advice for some statuses (e.g. 400 for a query service: "check the query text"). `timeout_ms`, when set, ends
+/// each attempt that has no answer by then (a lookup service that stalls does not hold up a whole batch); a query
+/// service leaves it unset, since its caller's timeout covers the whole call.
 #[derive(Debug)]
 pub struct Service {
     pub name: String,
@@ -17,6 +19,7 @@ pub struct Service {
     pub limiter: Option<RateLimiter>,
     pub credential: String,
     pub hints: &'static [(u16, &'static str)],
+    pub timeout_ms: Option<u64>,
 }
 
 impl Service {
@@ -29,6 +32,7 @@ impl Service {
             limiter: None,
             credential: credential.into(),
             hints: &[],
+            timeout_ms: None,
         }
     }
 
@@ -50,14 +54,21 @@ impl Service {
         self
     }
 
+    /// The same service giving up on each attempt after `ms` milliseconds without an answer.
+    pub fn timeout_ms(mut self, ms: u64) -> Service {
+        self.timeout_ms = Some(ms);
+        self
+    }
+
     /// The URL of `path` segments and `query` parameters on this service's endpoint (or its proxy).
     pub fn url(&self, path: &[&str], query: &[(&str, &str)]) -> Result<String> {
         self.endpoint.url(path, query)
     }
 
     /// Sends `req`: the cached answer if `cache` has one; else (each attempt waiting for the rate limit) sent with
-    /// retries, and a 2xx or 404 answer kept in `cache`. Network failure, cancellation and timeout are errors
-    /// naming the service; an HTTP status is returned for the caller to read ([`Service::status_error`] words it).
+    /// retries, and a 2xx or 404 answer kept in `cache`. Network failure, cancellation, timeout and a body over the
+    /// transport's response size cap are errors naming the service; an HTTP status is returned for the caller to
+    /// read ([`Service::status_error`] words it).
     pub async fn send<T: Transport>(
         &self,
         t: &T,
@@ -68,7 +79,7 @@ impl Service {
         if let Some(hit) = cache.and_then(|c| c.get(req)) {
             return Ok(hit);
         }
-        let limited = Limited { inner: t, limiter: self.limiter.as_ref() };
+        let limited = Guarded { inner: t, limiter: self.limiter.as_ref(), timeout_ms: self.timeout_ms };
         let resp =
             send_with_retry(&limited, req, &self.retry, |_, _, _| {}).await.map_err(|e| self.network_error(req, e))?;
         if let Some(c) = cache {
@@ -94,24 +105,44 @@ impl Service {
     }
 }
 
-/// A transport whose every send first waits for the rate limit (so retries count against it too).
-struct Limited<'a, T> {
+/// A transport whose every send first waits for the rate limit (so retries count against it too), then gives up
+/// after `timeout_ms` without an answer, and refuses a body over the response size cap (whatever the transport
+/// checked already).
+struct Guarded<'a, T> {
     inner: &'a T,
     limiter: Option<&'a RateLimiter>,
+    timeout_ms: Option<u64>,
 }
 
-impl<T: Transport> Transport for Limited<'_, T> {
+impl<T: Transport> Transport for Guarded<'_, T> {
     async fn send(&self, request: &HttpRequest) -> std::result::Result<HttpResponse, NetError> {
         if let Some(l) = self.limiter {
             l.acquire(self.inner).await?;
         }
-        self.inner.send(request).await
+        let resp = match self.timeout_ms {
+            None => self.inner.send(request).await?,
+            Some(ms) => match race(self.inner.send(request), self.inner.sleep(ms)).await {
+                Either::First(r) => r?,
+                Either::Second(Ok(())) => {
+                    return Err(NetError::Timeout(u32::try_from(ms.div_ceil(1000)).unwrap_or(u32::MAX)))
+                }
+                Either::Second(Err(e)) => return Err(e),
+            },
+        };
+        let (bytes, cap) = (resp.body.len() as u64, self.inner.max_response_bytes());
+        if bytes > cap {
+            return Err(NetError::TooLarge { bytes: Some(bytes), cap });
+        }
+        Ok(resp)
     }
     async fn sleep(&self, ms: u64) -> std::result::Result<(), NetError> {
         self.inner.sleep(ms).await
     }
     fn now_ms(&self) -> u64 {
         self.inner.now_ms()
+    }
+    fn max_response_bytes(&self) -> u64 {
+        self.inner.max_response_bytes()
     }
 }
 
@@ -141,7 +172,7 @@ mod tests {
             response(404, &[], "not found"),
             response(429, &[("Retry-After", "1")], ""),
             response(200, &[], "c"),
-            response(500, &[], "oops"),
+            response(403, &[], "forbidden"),
             response(200, &[], "d"),
         ]);
         let req =
@@ -152,13 +183,45 @@ mod tests {
         assert_eq!(run(&req("2.2.2.2")).status, 404);
         assert_eq!(run(&req("2.2.2.2")).status, 404, "404 (not found) is an answer worth keeping");
         assert_eq!(run(&req("3.3.3.3")).body, b"c");
-        assert_eq!(run(&req("4.4.4.4")).status, 500);
+        assert_eq!(run(&req("4.4.4.4")).status, 403);
         assert_eq!(run(&req("4.4.4.4")).body, b"d", "a failure is not cached");
         assert_eq!(t.sent.borrow().len(), 6);
         assert_eq!(cache.stats(), (2, 5));
         // Four a minute, the retry included: the fifth request waited until the first three left the window.
         assert_eq!(t.sent_at(), [0, 0, 0, 1_000, 60_000, 60_000]);
         assert_eq!(t.sent.borrow()[0].url, "https://www.virustotal.com/api/v3/ip_addresses/1.1.1.1");
+    }
+
+    #[test]
+    fn a_body_over_the_cap_is_refused_with_its_size_and_the_cap() {
+        let mut t = Scripted::new(vec![response(200, &[], &"x".repeat(2000)), response(200, &[], "ok")]);
+        t.max_response_bytes = 1000;
+        let s = vt();
+        let req = HttpRequest::get("https://h/a");
+        let e = block_on(s.send(&t, &req, None)).unwrap_err().to_string();
+        assert!(e.starts_with("VirusTotal answered with a body of 2000 bytes (0.00 MiB), over the response size cap of 1000 bytes"), "{e}");
+        assert!(e.contains("maxResponseBytes"), "{e}");
+        assert_eq!(t.sent.borrow().len(), 1, "not retried");
+        assert_eq!(block_on(s.send(&t, &req, None)).unwrap().body, b"ok", "a body within the cap is read");
+    }
+
+    #[test]
+    fn an_attempt_that_stalls_ends_at_the_service_timeout() {
+        let mut t = Scripted::routed(|_| response(200, &[], "{}"));
+        t.stall = Some(Box::new(|r: &HttpRequest| r.url.ends_with("/slow")));
+        let s = vt().timeout_ms(1_500);
+        let e = block_on(s.send(&t, &HttpRequest::get("https://h/slow"), None)).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "VirusTotal did not answer within 2 s (the request timeout of this service). Try again later, or raise its \
+             timeout option."
+        );
+        assert_eq!(t.clock.get(), 1_500, "it gave up after the timeout on the fake clock");
+        assert_eq!(block_on(s.send(&t, &HttpRequest::get("https://h/fast"), None)).unwrap().body, b"{}");
+        let mut c = Scripted::routed(|_| response(200, &[], "{}"));
+        c.stall = Some(Box::new(|_| true));
+        c.cancel_sleep = true;
+        assert!(matches!(block_on(s.send(&c, &HttpRequest::get("https://h/slow"), None)), Err(Error::Cancelled)));
     }
 
     #[test]

@@ -27,10 +27,14 @@ impl FakeClock {
 }
 
 type Route = Box<dyn Fn(&HttpRequest) -> Result<HttpResponse, NetError>>;
+type Stall = Box<dyn Fn(&HttpRequest) -> bool>;
 
 /// A scripted transport: answers in order from `answers` (or from `route`), and records each request with the
 /// clock time it was sent at. `sleep` moves the clock; with `cancel_sleep` it fails as a cancelled wait would.
 /// `latency_polls` makes each answer take that many polls (so several requests can be in flight at once).
+/// `deadline_ms` is the client timeout on the fake clock: a sleep that would pass it ends there with
+/// `Err(Timeout)`. A request for which `stall` answers true is recorded and never answered. `max_response_bytes`
+/// is the response size cap the transport reports (it does not enforce it: the service does).
 pub struct Scripted {
     pub answers: RefCell<VecDeque<Result<HttpResponse, NetError>>>,
     pub route: Option<Route>,
@@ -40,6 +44,9 @@ pub struct Scripted {
     pub clock: FakeClock,
     pub cancel_sleep: bool,
     pub latency_polls: u32,
+    pub deadline_ms: Option<u64>,
+    pub stall: Option<Stall>,
+    pub max_response_bytes: u64,
 }
 
 impl Scripted {
@@ -53,6 +60,9 @@ impl Scripted {
             clock: FakeClock::default(),
             cancel_sleep: false,
             latency_polls: 0,
+            deadline_ms: None,
+            stall: None,
+            max_response_bytes: crate::net::DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -82,6 +92,9 @@ impl Transport for Scripted {
     async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, NetError> {
         self.sent.borrow_mut().push(request.clone());
         self.sent_times.borrow_mut().push(self.clock.get());
+        if self.stall.as_ref().is_some_and(|stall| stall(request)) {
+            std::future::pending::<()>().await;
+        }
         for _ in 0..self.latency_polls {
             yield_now().await;
         }
@@ -95,27 +108,24 @@ impl Transport for Scripted {
         if self.cancel_sleep {
             return Err(NetError::Cancelled);
         }
+        if let Some(deadline) = self.deadline_ms {
+            if self.clock.get().saturating_add(ms) >= deadline {
+                self.clock.set(deadline.max(self.clock.get()));
+                return Err(NetError::Timeout(u32::try_from(deadline.div_ceil(1000)).unwrap_or(u32::MAX)));
+            }
+        }
         self.clock.advance(ms);
         Ok(())
     }
     fn now_ms(&self) -> u64 {
         self.clock.get()
     }
+    fn max_response_bytes(&self) -> u64 {
+        self.max_response_bytes
+    }
 }
 
-/// A future that is pending once (waking itself), then ready: lets other futures run.
-pub fn yield_now() -> impl Future<Output = ()> {
-    let mut yielded = false;
-    std::future::poll_fn(move |cx| {
-        if yielded {
-            std::task::Poll::Ready(())
-        } else {
-            yielded = true;
-            cx.waker().wake_by_ref();
-            std::task::Poll::Pending
-        }
-    })
-}
+pub use crate::net::yield_now;
 
 /// Runs a future to completion on this thread, polling until it is ready (the scripted transport never truly
 /// waits, so this ends as soon as the work does).

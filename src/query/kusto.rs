@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 use crate::frame::loganalytics::{service_error, RawTable};
 use crate::frame::{QueryResult, ServiceError};
-use crate::net::{Endpoint, HttpRequest, HttpResponse, RetryPolicy, Secret, SecretSource, Service, Transport};
+use crate::net::{ask_secret, Endpoint, HttpRequest, HttpResponse, RetryPolicy, Secret, SecretSource, Service, Transport};
 use crate::query::loganalytics::{QUERY_TEXT_HINT, SERVER_TIMEOUT_HINT};
 
 const HINTS: &[(u16, &str)] = &[
@@ -125,7 +125,7 @@ pub async fn run_query<T: Transport, S: SecretSource>(
     query: &str,
     policy: &RetryPolicy,
 ) -> Result<QueryResult> {
-    let req = query_request(cluster, query, &token.get().await?)?;
+    let req = query_request(cluster, query, &ask_secret(transport, token, &cluster.token_source()).await?)?;
     let resp: HttpResponse = cluster.service(policy).send_ok(transport, &req, None).await?;
     parse_v2(&resp.body)
 }

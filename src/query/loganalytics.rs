@@ -8,7 +8,7 @@
 use crate::error::{Error, Result};
 use crate::frame::loganalytics::parse_response;
 use crate::frame::{Frame, QueryResult};
-use crate::net::{Endpoint, HttpRequest, HttpResponse, RetryPolicy, Secret, SecretSource, Service, Transport};
+use crate::net::{ask_secret, Endpoint, HttpRequest, HttpResponse, RetryPolicy, Secret, SecretSource, Service, Transport};
 use crate::time::TimeRange;
 
 /// The public Log Analytics endpoint.
@@ -101,7 +101,7 @@ pub async fn run_query<T: Transport, S: SecretSource>(
     policy: &RetryPolicy,
 ) -> Result<QueryResult> {
     let service = ws.service(policy);
-    let req = query_request(ws, query, range, &token.get().await?)?;
+    let req = query_request(ws, query, range, &ask_secret(transport, token, TOKEN_SOURCE).await?)?;
     let resp = service.send_ok(transport, &req, None).await?;
     interpret_response(&resp, &service.name)
 }
@@ -154,11 +154,12 @@ mod tests {
             (400, semantic, "HTTP 400 BadArgumentError: The request had some invalid properties — 'where' operator: Failed to resolve table or column expression named 'IpAdress'. Check the query text"),
             (401, r#"{"error":{"code":"AuthenticationFailed","message":"Authentication failed."}}"#, "HTTP 401 AuthenticationFailed: Authentication failed. Check that getToken()"),
             (403, r#"{"error":{"code":"InsufficientAccessError","message":"The provided credentials have insufficient access."}}"#, "read access"),
-            (504, r#"{"error":{"code":"GatewayTimeout","message":"ADX query timed out"}}"#, "HTTP 504 GatewayTimeout: ADX query timed out. The query ran out of time"),
-            (500, "<html>oops</html>", "HTTP 500: <html>oops</html>"),
+            (504, r#"{"error":{"code":"GatewayTimeout","message":"ADX query timed out"}}"#, "HTTP 504 GatewayTimeout: ADX query timed out. Gave up after 4 attempts (3 retries). The query ran out of time"),
+            (500, "<html>oops</html>", "HTTP 500: <html>oops</html>. Gave up after 4 attempts (3 retries)."),
         ];
         for (status, body, want) in cases {
-            let t = Scripted::new(vec![response(status, &[], body)]);
+            // 5xx answers are retried (3 times): the script answers the same to every attempt.
+            let t = Scripted::new((0..4).map(|_| response(status, &[], body)).collect());
             let e = run(&t).unwrap_err().to_string();
             assert!(e.contains(want), "{status}: {e}");
         }

@@ -6,7 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::frame::LaType;
-use crate::net::{Endpoint, HttpRequest, RetryPolicy, Secret, SecretSource, Service, Transport};
+use crate::net::{ask_secret, Endpoint, HttpRequest, RetryPolicy, Secret, SecretSource, Service, Transport};
 
 pub const DEFAULT_ARM_URL: &str = "https://management.azure.com";
 pub const TABLES_API_VERSION: &str = "2021-12-01-preview";
@@ -78,7 +78,7 @@ pub async fn fetch_tables<T: Transport, S: SecretSource>(
     token: &S,
     policy: &RetryPolicy,
 ) -> Result<Vec<TableSchema>> {
-    let req = tables_request(arm, &token.get().await?)?;
+    let req = tables_request(arm, &ask_secret(transport, token, TOKEN_SOURCE).await?)?;
     let resp = arm.service(policy).send_ok(transport, &req, None).await?;
     parse_tables(&resp.body)
 }

@@ -70,7 +70,7 @@ fn transport(
             Net::Demo(Replay::from_json(&b, "the demo answers (huntbook_demo_answers.json)").map_err(js_err)?),
             None,
         ),
-        None => (Net::Fetch(FetchTransport { signal, timeout_s: TIMEOUT_S }), Some(cache())),
+        None => (Net::Fetch(FetchTransport::new(signal, TIMEOUT_S)), Some(cache())),
     })
 }
 

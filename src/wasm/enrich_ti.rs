@@ -68,7 +68,7 @@ impl WasmTiSession {
         let inner = Rc::clone(&self.inner);
         Ok(future_to_promise(async move {
             let watch = signal.clone();
-            let transport = FetchTransport { signal, timeout_s };
+            let transport = FetchTransport::new(signal, timeout_s);
             let answer = match (&sentinel, sentinel_error) {
                 (Some(f), _) => Some(Ok(f.inner())),
                 (None, Some(e)) => Some(Err(e)),

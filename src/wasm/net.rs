@@ -11,24 +11,37 @@
 //! So the caller's signal is never handed to `gloo-net`: each request gets its own `AbortController`, aborted with
 //! a `DOMException` when the caller's signal fires. `gloo-net`'s header setters throw on invalid values, so
 //! requests are checked first ([`HttpRequest::check`]). Waiting uses the global `setTimeout` (gloo-net has no timer).
+//! The body is read chunk by chunk from its stream so that the response size cap stops a large answer early (a
+//! `Content-Length` over the cap before reading anything); a request whose future is dropped (a per-request timeout
+//! won the race) is aborted, so its connection does not linger.
 
 use gloo_net::http::{Method, RequestBuilder};
 use js_sys::{Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, DomException};
+use web_sys::{AbortController, AbortSignal, DomException, ReadableStreamDefaultReader};
 
 use crate::error::{Error, Result};
 use crate::net::{HttpRequest, HttpResponse, NetError, Secret, SecretSource, Transport};
 
-/// `fetch` with an optional abort signal; `timeout_s` names the client limit in timeout errors.
+/// `fetch` with an optional abort signal; `timeout_s` names the client limit in timeout errors;
+/// `max_response_bytes` is the response size cap.
 pub struct FetchTransport {
     pub signal: Option<AbortSignal>,
     pub timeout_s: u32,
+    pub max_response_bytes: u64,
 }
 
-/// A controller that follows the caller's signal, aborting with a `DOMException`; unhooked when dropped.
+impl FetchTransport {
+    /// A transport with the default response size cap.
+    pub fn new(signal: Option<AbortSignal>, timeout_s: u32) -> FetchTransport {
+        FetchTransport { signal, timeout_s, max_response_bytes: crate::net::DEFAULT_MAX_RESPONSE_BYTES }
+    }
+}
+
+/// A controller that follows the caller's signal, aborting with a `DOMException`; unhooked and aborted when dropped
+/// (a no-op for a request already answered in full).
 struct Follower {
     controller: AbortController,
     outer: Option<AbortSignal>,
@@ -56,6 +69,7 @@ impl Follower {
 
 impl Drop for Follower {
     fn drop(&mut self) {
+        self.controller.abort();
         if let (Some(outer), Some(cb)) = (&self.outer, &self.on_abort) {
             let _ = outer.remove_event_listener_with_callback("abort", cb.as_ref().unchecked_ref());
         }
@@ -75,6 +89,32 @@ impl FetchTransport {
         } else {
             NetError::Cancelled
         })
+    }
+
+    /// The body from `reader`, chunk by chunk, stopping with `TooLarge` as soon as it passes `cap` bytes. `expected`
+    /// (the `Content-Length`, when given) is reserved at once, so a large body is not copied as it grows.
+    async fn read_capped(
+        &self,
+        reader: ReadableStreamDefaultReader,
+        cap: u64,
+        expected: Option<u64>,
+    ) -> std::result::Result<Vec<u8>, NetError> {
+        let mut body = Vec::with_capacity(usize::try_from(expected.unwrap_or(0).min(cap)).unwrap_or(0));
+        loop {
+            let chunk = JsFuture::from(reader.read()).await.map_err(|e| self.failed(js_text(&e)))?;
+            if Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
+                return Ok(body);
+            }
+            let value: Uint8Array = Reflect::get(&chunk, &"value".into())
+                .map_err(|e| self.failed(js_text(&e)))?
+                .unchecked_into();
+            let start = body.len();
+            if (start as u64).saturating_add(u64::from(value.length())) > cap {
+                return Err(NetError::TooLarge { bytes: None, cap });
+            }
+            body.resize(start + value.length() as usize, 0);
+            value.copy_to(&mut body[start..]);
+        }
     }
 
     /// A failure: the abort if the signal fired, else the platform's text.
@@ -115,8 +155,19 @@ impl Transport for FetchTransport {
         }
         .map_err(|e| NetError::Network(gloo_text(e)))?;
         let resp = request.send().await.map_err(|e| self.failed(gloo_text(e)))?;
-        let headers = resp.headers().entries().collect();
-        let body = resp.binary().await.map_err(|e| self.failed(gloo_text(e)))?;
+        let headers: Vec<(String, String)> = resp.headers().entries().collect();
+        let cap = self.max_response_bytes;
+        let announced = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+            .and_then(|(_, v)| v.trim().parse::<u64>().ok());
+        if let Some(bytes) = announced.filter(|n| *n > cap) {
+            return Err(NetError::TooLarge { bytes: Some(bytes), cap });
+        }
+        let body = match resp.body() {
+            Some(stream) => self.read_capped(stream.get_reader().unchecked_into(), cap, announced).await?,
+            None => Vec::new(),
+        };
         drop(follower);
         Ok(HttpResponse { status: resp.status(), headers, body })
     }
@@ -144,6 +195,10 @@ impl Transport for FetchTransport {
 
     fn now_ms(&self) -> u64 {
         js_sys::Date::now().max(0.0) as u64
+    }
+
+    fn max_response_bytes(&self) -> u64 {
+        self.max_response_bytes
     }
 }
 

@@ -7,7 +7,8 @@ use web_sys::AbortSignal;
 use super::frame::{WasmFrame, WasmLocalData, WasmTableSet};
 use super::net::{FetchTransport, JsSecretSource};
 use super::{js_err, json_of, JsResult};
-use crate::net::RetryPolicy;
+use crate::net::{CallOptions, RetryPolicy};
+use crate::options;
 use crate::query::catalog::Catalog;
 use crate::query::loganalytics::{self, Workspace};
 use crate::query::params::{self, check_args, render, RenderContext};
@@ -112,6 +113,12 @@ pub fn query_range(args: JsValue, now_ms: f64, start_ms: f64, end_ms: f64) -> Js
     Ok(vec![to_ms(range.start_ns), to_ms(range.end_ns)])
 }
 
+/// The call's `{maxResponseBytes}` (from `connect()` or `execQuery()`), as `func` names them in errors.
+fn fetch_for(func: &str, call: &JsValue, signal: Option<AbortSignal>, timeout_s: u32) -> JsResult<FetchTransport> {
+    let o: CallOptions = options::read(func, &json_of(call)?).map_err(js_err)?;
+    Ok(FetchTransport { signal, timeout_s, max_response_bytes: o.max_response_bytes })
+}
+
 fn opt_string(v: &serde_json::Value, key: &str) -> Option<String> {
     v.get(key).and_then(|x| x.as_str()).map(str::to_string).filter(|s| !s.trim().is_empty())
 }
@@ -127,6 +134,7 @@ pub async fn la_query(
     end_ms: Option<f64>,
     signal: Option<AbortSignal>,
     timeout_s: u32,
+    call: JsValue,
 ) -> JsResult<WasmTableSet> {
     let w = json_of(&workspace)?;
     let mut ws = Workspace::new(opt_string(&w, "workspaceId").unwrap_or_default());
@@ -143,7 +151,7 @@ pub async fn la_query(
         (Some(s), Some(e)) => Some(TimeRange { start_ns: from_ms(s).map_err(js_err)?, end_ns: from_ms(e).map_err(js_err)? }),
         _ => None,
     };
-    let transport = FetchTransport { signal, timeout_s };
+    let transport = fetch_for("execQuery", &call, signal, timeout_s)?;
     let token = JsSecretSource { get_token, source: loganalytics::TOKEN_SOURCE.into() };
     let result = loganalytics::run_query(&transport, &ws, &token, &query, range.as_ref(), &RetryPolicy::default())
         .await
@@ -160,8 +168,9 @@ pub async fn kusto_query(
     query: String,
     signal: Option<AbortSignal>,
     timeout_s: u32,
+    call: JsValue,
 ) -> JsResult<WasmTableSet> {
-    let transport = FetchTransport { signal, timeout_s };
+    let transport = fetch_for("execQuery", &call, signal, timeout_s)?;
     let c = kusto::Cluster { url: cluster, database };
     let token = JsSecretSource { get_token, source: c.token_source() };
     let result = kusto::run_query(&transport, &c, &token, &query, &RetryPolicy::default()).await.map_err(js_err)?;
@@ -184,7 +193,7 @@ pub async fn arm_tables(
         workspace_name: opt_string(&a, "workspaceName").unwrap_or_default(),
         base_url: opt_string(&a, "baseUrl").unwrap_or_else(|| schema::DEFAULT_ARM_URL.into()),
     };
-    let transport = FetchTransport { signal, timeout_s };
+    let transport = FetchTransport::new(signal, timeout_s);
     let token = JsSecretSource { get_token, source: schema::TOKEN_SOURCE.into() };
     let tables = schema::fetch_tables(&transport, &ws, &token, &RetryPolicy::default()).await.map_err(js_err)?;
     let out: Vec<serde_json::Value> = tables

@@ -43,15 +43,15 @@ const CASES = [
   ["renderQuery", () => qp.renderQuery("Azure.list_aad_signins_for_ip", { ip_address_list: "1.2.3.4", timout: 9 }),
     `Azure.list_aad_signins_for_ip: unknown option 'timout' (did you mean 'timeout'?). ${AAD}`],
   ["execQuery", () => qp.execQuery("SigninLogs | take 1", { timout: 9 }),
-    "execQuery: unknown option 'timout' (did you mean 'timeout'?). Options are: signal, timeout, start, end"],
+    "execQuery: unknown option 'timout' (did you mean 'timeout'?). Options are: signal, timeout, start, end, max_response_bytes"],
   ["connect", () => sentinel().connect({ workspaceId: "w", getToken, timout: 9 }),
     "connect: unknown option 'timout' (did you mean 'timeout'?). Options are: workspace_id, get_token, base_url, " +
-    "additional_workspaces, server_timeout, timeout, arm"],
+    "additional_workspaces, server_timeout, timeout, max_response_bytes, arm"],
   ["connect arm", () => sentinel().connect({ workspaceId: "w", getToken, arm: { subscriptonId: "s" } }),
     "connect: arm: unknown option 'subscriptonId' (did you mean 'subscription_id'?). Options are: subscription_id, " +
     "resource_group, workspace_name, get_token, base_url"],
   ["connect Kusto", () => new hb.QueryProvider("Kusto").connect({ cluster: "c", databse: "d", getToken }),
-    "connect: unknown option 'databse' (did you mean 'database'?). Options are: cluster, database, get_token, timeout"],
+    "connect: unknown option 'databse' (did you mean 'database'?). Options are: cluster, database, get_token, timeout, max_response_bytes"],
   ["QueryProvider", () => new hb.QueryProvider("LocalData", { queryTme: new hb.QueryTime() }),
     "QueryProvider: unknown option 'queryTme' (did you mean 'query_time'?). Options are: data, query_time"],
   ["timeline (TimelineModel)", () => new hb.TimelineModel(procs, { titel: "x" }),

@@ -15,6 +15,9 @@
 //   TRIGGERS.throttled → 429 with `Retry-After: 1` on the first request of each provider, then the benign answer;
 //   TRIGGERS.malformed → 200 with a body that is not JSON; TRIGGERS.dropped → the socket is destroyed (what a
 //   browser reports for a CORS block: a network-level TypeError).
+// Faults (tests/js/faults.test.mjs), after the key check: TRIGGERS.e500 → 500 and TRIGGERS.e503 → 503 on every
+//   request, TRIGGERS.storm → 429 on every request (all with `Retry-After: 0`); TRIGGERS.reset → headers and half a
+//   body, then the socket is destroyed; TRIGGERS.stall → headers are never sent.
 // A wrong key gets the provider's 401 (never echoing the key). Every request is recorded (not OPTIONS preflights);
 // answers carry permissive CORS headers so a page on another loopback origin can call them, except under
 // `/nocors/<prefix>`, which answers the same without them (a browser blocks those: the real APIs' CORS refusal).
@@ -30,7 +33,10 @@ export const STAGE2_URL = "http://cdn-updates.northwind-sync.xyz/stage2.ps1";
 /** SHA-256 of the vt3_file_1 fixture's file. */
 export const MALICIOUS_HASH = VT_FILE.id;
 export const BENIGN = ["8.8.8.8", "1.1.1.1", "example.com"];
-export const TRIGGERS = { throttled: "1.0.0.42", malformed: "1.0.0.66", dropped: "1.0.0.99" };
+export const TRIGGERS = {
+  throttled: "1.0.0.42", malformed: "1.0.0.66", dropped: "1.0.0.99",
+  e500: "1.0.0.50", e503: "1.0.0.53", storm: "1.0.0.29", reset: "1.0.0.77", stall: "1.0.0.111",
+};
 
 /** The test keys (configured by `config`); assert none of them appears anywhere. */
 export const KEYS = {
@@ -268,6 +274,16 @@ export async function startTiStandins({ keys = KEYS } = {}) {
       json(res, 429, { error: { code: "QuotaExceededError", message: "Quota exceeded" } }, { "retry-after": "1" });
       return;
     }
+    if (ioc === TRIGGERS.e500) return json(res, 500, "Internal Server Error", { "content-type": "text/plain", "retry-after": "0" });
+    if (ioc === TRIGGERS.e503) return json(res, 503, { message: "down for maintenance" }, { "retry-after": "0" });
+    if (ioc === TRIGGERS.storm) return json(res, 429, { error: { code: "QuotaExceededError", message: "Quota exceeded" } }, { "retry-after": "0" });
+    if (ioc === TRIGGERS.reset) {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "400" });
+      res.write('{"data": {"attributes": {"last_analysis_stats"');
+      setTimeout(() => req.socket.destroy(), 50);
+      return;
+    }
+    if (ioc === TRIGGERS.stall) return; // never answers
     if (ioc === TRIGGERS.malformed) {
       res.writeHead(200, { "content-type": "application/json" });
       res.end("{\"data\": {\"attributes\": ");

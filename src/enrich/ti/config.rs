@@ -37,6 +37,10 @@ pub struct ProviderConfig {
     /// Requests a minute.
     #[serde(alias = "rateLimit", deserialize_with = "whole_opt")]
     pub rate_limit: Option<u32>,
+    /// Seconds each request may take before its row says the provider did not answer (default
+    /// [`super::REQUEST_TIMEOUT_S`]); the other lookups of the batch go on.
+    #[serde(deserialize_with = "whole_opt")]
+    pub timeout: Option<u32>,
     /// Sentinel: the query provider lives on the JS side; here only whether one was given.
     #[serde(alias = "queryProvider")]
     pub query_provider: Option<Value>,
@@ -137,10 +141,10 @@ impl TiSession {
             }
             let pc: ProviderConfig = crate::options::read(&what, v)?;
             let entry = if sentinel::is_name(name) {
-                if pc.key.is_some() || pc.proxy.is_some() {
+                if pc.key.is_some() || pc.proxy.is_some() || pc.timeout.is_some() {
                     return Err(Error::invalid(format!(
                         "{what}: Sentinel's indicators are queried through your query provider: give {{queryProvider}} \
-                         (no key or proxy)"
+                         (no key, proxy or timeout)"
                     )));
                 }
                 Entry::Sentinel
@@ -154,6 +158,12 @@ impl TiSession {
                         return Err(Error::invalid(format!("{what}.rateLimit must be at least 1 request a minute")));
                     }
                     p = p.rate_limit(RateLimit::per_minute(n));
+                }
+                if let Some(secs) = pc.timeout {
+                    if secs == 0 {
+                        return Err(Error::invalid(format!("{what}.timeout must be at least 1 second")));
+                    }
+                    p.service = p.service.timeout_ms(u64::from(secs) * 1000);
                 }
                 Entry::Http(Box::new(p))
             };

@@ -307,6 +307,7 @@ impl TiProvider {
         if kind == ProviderKind::VirusTotal {
             service = service.rate_limit(RateLimit::per_minute(4));
         }
+        service = service.timeout_ms(u64::from(REQUEST_TIMEOUT_S) * 1000);
         Ok(TiProvider { kind, service, key })
     }
 
@@ -423,6 +424,10 @@ fn network_failure(p: &TiProvider) -> String {
     }
 }
 
+/// Seconds a provider may take to answer one request before that lookup's row says it did not answer (a provider's
+/// `timeout` option changes it).
+pub const REQUEST_TIMEOUT_S: u32 = 30;
+
 /// A transport that notes whether a send failed at the network level (so the row can say what to do about CORS).
 struct Watch<'a, T> {
     inner: &'a T,
@@ -440,6 +445,9 @@ impl<T: Transport> Transport for Watch<'_, T> {
     }
     fn now_ms(&self) -> u64 {
         self.inner.now_ms()
+    }
+    fn max_response_bytes(&self) -> u64 {
+        self.inner.max_response_bytes()
     }
 }
 
