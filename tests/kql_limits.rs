@@ -156,7 +156,17 @@ fn one_output_budget_for_the_whole_query() {
         "range a from 1 to 3000000 step 1 | extend s = strrep(tostring(a % 10), 100) | take 1",
         "strrep",
     );
+    // mv-expand repeats each row's text for every element: a 1 MB string expanded 10,000 times (shared in memory,
+    // 10 GB to convert to rows or Arrow)
+    assert_budget(
+        "let L = toscalar(range i from 1 to 10000 step 1 | summarize make_list(i)); \
+         print s = strrep(strrep(\"0123456789\", 1024), 100), l = L | mv-expand l",
+        "mv-expand",
+    );
     // Below the budget these all work.
+    let f = run("let L = toscalar(range i from 1 to 100 step 1 | summarize make_list(i)); \
+         print s = strrep(strrep(\"0123456789\", 1024), 100), l = L | mv-expand l | count".to_string()).unwrap();
+    assert_eq!(longs(&f, "Count"), vec![Some(100)]);
     let f = run(r#"print x = strrep(strrep("ab", 10, ","), 3, ";")"#.to_string()).unwrap();
     assert_eq!(f.df().column("x").unwrap().str().unwrap().get(0).unwrap().len(), 3 * 29 + 2);
     let f = run("let A = range i from 1 to 300 step 1 | extend k = 1; A | join kind=inner (A) on k | count".to_string()).unwrap();
