@@ -52,7 +52,8 @@ fn push_json_cell(out: &mut String, v: AnyValue) {
         A::UInt8(x) => out.push_str(&x.to_string()),
         A::UInt16(x) => out.push_str(&x.to_string()),
         A::UInt32(x) => out.push_str(&x.to_string()),
-        A::Int64(x) if x.abs() <= MAX_SAFE_INT => out.push_str(&x.to_string()),
+        // unsigned_abs: abs() of i64::MIN wraps (release) or panics (debug)
+        A::Int64(x) if x.unsigned_abs() <= MAX_SAFE_INT as u64 => out.push_str(&x.to_string()),
         A::Int64(x) => out.push_str(&format!("\"{x}\"")),
         A::UInt64(x) if x <= MAX_SAFE_INT as u64 => out.push_str(&x.to_string()),
         A::UInt64(x) => out.push_str(&format!("\"{x}\"")),
@@ -155,3 +156,19 @@ fn format_real(x: f64) -> String {
         x.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_smallest_long_is_written_as_text_not_a_rounded_number() {
+        let df = DataFrame::new(3, vec![Column::new("x".into(), [i64::MIN, i64::MAX, -5])]).unwrap();
+        let f = Frame::new("T", df);
+        assert_eq!(
+            to_json_rows(&f, 0, 3),
+            r#"[{"x":"-9223372036854775808"},{"x":"9223372036854775807"},{"x":-5}]"#
+        );
+    }
+}
+
