@@ -163,6 +163,26 @@ fn one_output_budget_for_the_whole_query() {
          print s = strrep(strrep(\"0123456789\", 1024), 100), l = L | mv-expand l",
         "mv-expand",
     );
+    // One 1 MB value on 10,000 rows (broadcast, or a join's matches share it) costs little memory; the functions
+    // that copy values into new ones charge what they would make.
+    assert_budget(
+        r#"range i from 1 to 10000 step 1 | extend s = strrep(strrep("0123456789", 1024), 100) | summarize make_list(s)"#,
+        "make_list",
+    );
+    assert_budget(
+        r#"print s = strrep(strrep("0123456789", 1024), 100) | extend a = pack_array(s,s,s,s,s,s,s,s,s,s)
+           | extend b = pack_array(a,a,a,a,a,a,a,a,a,a) | extend c = pack_array(b,b,b,b,b,b,b,b,b,b)"#,
+        "pack_array",
+    );
+    assert_budget(
+        r#"print s = strrep(strrep("0123456789", 1024), 100) | extend a = strcat(s,s,s,s,s,s,s,s,s,s)
+           | extend b = strcat(a,a,a,a,a,a,a,a,a,a) | extend c = strcat(b,b,b,b,b,b,b,b,b,b)"#,
+        "strcat",
+    );
+    assert_budget(
+        r#"let s = toscalar(print strrep(strrep("0123456789", 1024), 100)); range i from 1 to 1000 step 1 | extend t = strcat(s, tostring(i))"#,
+        "strcat",
+    );
     // Below the budget these all work.
     let f = run("let L = toscalar(range i from 1 to 100 step 1 | summarize make_list(i)); \
          print s = strrep(strrep(\"0123456789\", 1024), 100), l = L | mv-expand l | count".to_string()).unwrap();
