@@ -230,6 +230,43 @@ export const cases = [
     run: (hb, env) => env.kql(`let L = toscalar(range i from 1 to 10000 step 1 | summarize make_list(i)); print s = strrep(strrep("0123456789", 1024), 100), l = L | mv-expand l`),
     error: budget("mv-expand"),
   },
+  {
+    id: "kql: one 1 MB value on 10,000 rows (broadcast; a join's matches): toRows/toArrowIPC refuse, head(2) converts",
+    weakness: "allocation (relative: shared values)",
+    run: async (hb, env) => {
+      const mb = 'strrep(strrep("0123456789", 1024), 100)';
+      const out = {};
+      for (const [k, q] of Object.entries({
+        broadcast: `let s = toscalar(print ${mb}); range i from 1 to 10000 step 1 | extend s = s`,
+        join: `let A = print s = ${mb}, k = 1; range i from 1 to 10000 step 1 | extend k = 1 | join kind=inner (A) on k`,
+      })) {
+        const df = await env.kql(q);
+        const fails = (f) => { try { f(); return "converted"; } catch (e) { return e.message; } };
+        out[k] = { rows: df.numRows, toRows: fails(() => df.toRows()), arrow: fails(() => df.toArrowIPC()), head: df.head(2).toRows().map((r) => r.s.length) };
+      }
+      return out;
+    },
+    check: (out) => {
+      for (const [k, r] of Object.entries(out)) {
+        eq([r.rows, r.head], [10_000, [1_024_000, 1_024_000]], `${k}: rows, head(2) lengths`);
+        ok(/the table is too large to convert to rows: its 10000 row\(s\) hold more than 1024 MiB of values/.test(r.toRows), `${k}: toRows: ${r.toRows}`);
+        ok(/the table is too large to convert to Arrow/.test(r.arrow), `${k}: toArrowIPC: ${r.arrow}`);
+      }
+    },
+  },
+  { id: "kql: make_list of one 1 MB value on 10,000 rows", weakness: "allocation (relative: shared values)", run: (hb, env) => env.kql('range i from 1 to 10000 step 1 | extend s = strrep(strrep("0123456789", 1024), 100) | summarize make_list(s)'), error: budget("make_list") },
+  {
+    id: "kql: pack_array of ten 1 MB values, nested three times",
+    weakness: "allocation (relative: shared values)",
+    run: (hb, env) => env.kql('print s = strrep(strrep("0123456789", 1024), 100) | extend a = pack_array(s,s,s,s,s,s,s,s,s,s) | extend b = pack_array(a,a,a,a,a,a,a,a,a,a) | extend c = pack_array(b,b,b,b,b,b,b,b,b,b)'),
+    error: budget("pack_array"),
+  },
+  {
+    id: "kql: strcat of ten 1 MB values, nested three times",
+    weakness: "allocation (relative: shared values)",
+    run: (hb, env) => env.kql('print s = strrep(strrep("0123456789", 1024), 100) | extend a = strcat(s,s,s,s,s,s,s,s,s,s) | extend b = strcat(a,a,a,a,a,a,a,a,a,a) | extend c = strcat(b,b,b,b,b,b,b,b,b,b)'),
+    error: budget("strcat"),
+  },
   { id: "kql: range with 2^63 steps", weakness: "allocation (relative)", run: (hb, env) => env.kql("range i from 1 to 9223372036854775807 step 1"), error: /range would make more than 10000000 rows/ },
   { id: "kql: range over all datetimes by 1 tick", weakness: "allocation (relative)", run: (hb, env) => env.kql("range t from datetime(1677-09-22) to datetime(2262-04-11) step 1tick | count"), error: /range would make more than 10000000 rows/ },
   {
@@ -321,6 +358,25 @@ export const cases = [
       const rows = df.toRows();
       eq([rows[0].n, rows[0].d.length, rows[1].d], [1, 20_000, '{"a":1}'], "cells");
       eq(df.notes, ["column 'd': 1 value(s) nest arrays/objects more than 100 levels deep (first at row 0); kept as their JSON text, not parsed (paths into them read as null)"], "notes");
+    },
+  },
+  {
+    id: "kql over that cell: paths and bag_keys are null, the text stays whole through mv-expand and make_set",
+    weakness: "deep dynamic JSON",
+    run: async (hb, env) => {
+      const deep = "[".repeat(10_000) + "]".repeat(10_000);
+      const text = la([["n", "long"], ["d", "dynamic"]], [[1, "__DEEP__"], [2, '{"a":[5]}']]).replace('"__DEEP__"', deep);
+      env.data.addTable("Deep", hb.readTables(text).tables[0]);
+      return {
+        paths: await env.kql("Deep | extend y = d[0], b = bag_keys(d), k = strlen(tostring(d)), t = gettype(d) | project n, y, b, k, t"),
+        expanded: await env.kql("Deep | mv-expand d | project n, k = strlen(tostring(d))"),
+        set: await env.kql("Deep | summarize s = make_set(d) | project k = strlen(tostring(s))"),
+      };
+    },
+    check: ({ paths, expanded, set }) => {
+      eq(paths.toRows(), [{ n: 1, y: null, b: null, k: 20_000, t: "string" }, { n: 2, y: null, b: '["a"]', k: 9, t: "dictionary" }], "paths");
+      eq(expanded.toRows(), [{ n: 1, k: 20_000 }, { n: 2, k: 9 }], "mv-expand");
+      eq(set.toRows(), [{ k: 20_014 }], "make_set");
     },
   },
   {
