@@ -279,6 +279,18 @@ impl ColumnBuilder {
             }
             return;
         }
+        if let Some(inner) = t.strip_prefix('"').and_then(|x| x.strip_suffix('"')) {
+            // a string (what Log Analytics sends for dynamic values): as is when it has no escapes
+            if !inner.contains('\\') {
+                self.push_str(inner);
+                return;
+            }
+            match serde_json::from_str::<String>(t) {
+                Ok(v) => self.push_str(&v),
+                Err(_) => self.reject(&t),
+            }
+            return;
+        }
         match serde_json::from_str::<serde_json::Value>(t) {
             Ok(v) => self.push_value(&v),
             Err(_) => self.reject(&t),
