@@ -79,9 +79,11 @@ export class DataFrame {
   dynamicPath(column: string, path: string, name?: string): DataFrame;
   shiftToNow(now?: Date | number): DataFrame;
   row(i: number): Record<string, unknown>;
-  /** Rows as objects: datetime → Date, long beyond 2^53 → BigInt, timespan → milliseconds. */
+  /** Rows as objects: datetime → Date, long beyond 2^53 → BigInt, timespan → milliseconds. Throws for rows holding
+   * more than 1 GiB of values (select fewer rows or columns first). */
   toRows(offset?: number, length?: number): Record<string, unknown>[];
-  /** Arrow IPC stream (LargeUtf8 strings, Timestamp(ms), Int64); `fullPrecision` keeps nanoseconds. */
+  /** Arrow IPC stream (LargeUtf8 strings, Timestamp(ms), Int64); `fullPrecision` keeps nanoseconds. Throws for a
+   * table holding more than 1 GiB of values. */
   toArrowIPC(options?: { fullPrecision?: boolean }): Uint8Array;
   /** An apache-arrow Table. */
   toArrow(arrow?: unknown, options?: { fullPrecision?: boolean }): any;

@@ -156,7 +156,37 @@ fn one_output_budget_for_the_whole_query() {
         "range a from 1 to 3000000 step 1 | extend s = strrep(tostring(a % 10), 100) | take 1",
         "strrep",
     );
+    // mv-expand repeats each row's text for every element: a 1 MB string expanded 10,000 times (shared in memory,
+    // 10 GB to convert to rows or Arrow)
+    assert_budget(
+        "let L = toscalar(range i from 1 to 10000 step 1 | summarize make_list(i)); \
+         print s = strrep(strrep(\"0123456789\", 1024), 100), l = L | mv-expand l",
+        "mv-expand",
+    );
+    // One 1 MB value on 10,000 rows (broadcast, or a join's matches share it) costs little memory; the functions
+    // that copy values into new ones charge what they would make.
+    assert_budget(
+        r#"range i from 1 to 10000 step 1 | extend s = strrep(strrep("0123456789", 1024), 100) | summarize make_list(s)"#,
+        "make_list",
+    );
+    assert_budget(
+        r#"print s = strrep(strrep("0123456789", 1024), 100) | extend a = pack_array(s,s,s,s,s,s,s,s,s,s)
+           | extend b = pack_array(a,a,a,a,a,a,a,a,a,a) | extend c = pack_array(b,b,b,b,b,b,b,b,b,b)"#,
+        "pack_array",
+    );
+    assert_budget(
+        r#"print s = strrep(strrep("0123456789", 1024), 100) | extend a = strcat(s,s,s,s,s,s,s,s,s,s)
+           | extend b = strcat(a,a,a,a,a,a,a,a,a,a) | extend c = strcat(b,b,b,b,b,b,b,b,b,b)"#,
+        "strcat",
+    );
+    assert_budget(
+        r#"let s = toscalar(print strrep(strrep("0123456789", 1024), 100)); range i from 1 to 1000 step 1 | extend t = strcat(s, tostring(i))"#,
+        "strcat",
+    );
     // Below the budget these all work.
+    let f = run("let L = toscalar(range i from 1 to 100 step 1 | summarize make_list(i)); \
+         print s = strrep(strrep(\"0123456789\", 1024), 100), l = L | mv-expand l | count".to_string()).unwrap();
+    assert_eq!(longs(&f, "Count"), vec![Some(100)]);
     let f = run(r#"print x = strrep(strrep("ab", 10, ","), 3, ";")"#.to_string()).unwrap();
     assert_eq!(f.df().column("x").unwrap().str().unwrap().get(0).unwrap().len(), 3 * 29 + 2);
     let f = run("let A = range i from 1 to 300 step 1 | extend k = 1; A | join kind=inner (A) on k | count".to_string()).unwrap();

@@ -1353,4 +1353,35 @@ mod vis {
         let e = huntbook::vis::ref_events_of(&refs, &o).unwrap_err().to_string();
         assert!(e.contains("Lable") && e.contains("Label"), "{e}");
     }
+
+    /// Issue #14: 10,000 groups draw as the 1,000 with the most events (in label order), with a note for the rest.
+    #[test]
+    fn ten_thousand_groups_are_bounded_with_a_note() {
+        let mut rows = Vec::new();
+        for i in 0..10_000 {
+            let copies = if i % 10 == 0 { 2 } else { 1 };
+            for c in 0..copies {
+                rows.push(format!(r#"["2024-03-0{}T{:02}:{:02}:{:02}Z","host-{i:05}"]"#, 1 + c, i / 3600, i / 60 % 60, i % 60));
+            }
+        }
+        let f = frame(&format!(
+            r#"{{"tables":[{{"name":"T","columns":[{{"name":"TimeGenerated","type":"datetime"}},{{"name":"Computer","type":"string"}}],"rows":[{}]}}]}}"#,
+            rows.join(",")
+        ));
+        assert_eq!(f.height(), 11_000);
+        let tl = Timeline::events(&f, &opts(&["Computer"])).unwrap();
+        let l = tl.layout();
+        assert_eq!(l.groups.len(), huntbook::vis::timeline::MAX_GROUPS);
+        assert_eq!(l.groups.len(), 1_000);
+        assert!(l.groups.iter().enumerate().all(|(k, g)| g.label == format!("host-{:05}", k * 10) && g.count == 2));
+        assert_eq!(l.events, 2_000);
+        assert_eq!(
+            l.notes,
+            ["showing 1000 of 10000 groups (those with the most events): 9000 groups with 9000 events are not drawn; \
+              filter the table or group by a column with fewer values"]
+        );
+        assert_eq!(l.height, 16_384);
+        let r = tl.render(&tl.initial_view(900, 2000)).unwrap();
+        assert!(r.rgba.iter().any(|&b| b != 255));
+    }
 }

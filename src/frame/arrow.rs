@@ -26,6 +26,7 @@ pub enum TimePrecision {
 
 /// Encodes `frame` as an Arrow IPC stream (LargeUtf8 strings; times as `precision` says).
 pub fn to_ipc_stream(frame: &Frame, precision: TimePrecision) -> Result<Vec<u8>> {
+    super::rows::check_convert_size(frame, 0, frame.height(), "Arrow")?;
     let df = match precision {
         TimePrecision::Milliseconds => js_facing(frame.df())?,
         TimePrecision::Full => {

@@ -28,6 +28,39 @@ pub struct ColumnBuilder {
     pub rejected: usize,
     /// The first value that could not be converted, to show in the note.
     pub first_rejected: Option<String>,
+    /// How many nested values were deeper than [`MAX_JSON_DEPTH`] (kept as their JSON text), and the first one's row.
+    deep: usize,
+    first_deep_row: usize,
+}
+
+/// The deepest nesting of a JSON array/object a cell is parsed to (serde_json refuses 128 levels; parsing deeper
+/// would need a stack wasm does not have). Deeper cells of `dynamic` columns are kept as their JSON text.
+pub const MAX_JSON_DEPTH: usize = 100;
+
+/// How deeply the arrays and objects of JSON text `t` nest (brackets inside strings do not count).
+pub fn json_depth(t: &str) -> usize {
+    let (mut depth, mut max, mut in_str, mut escaped) = (0usize, 0usize, false, false);
+    for &c in t.as_bytes() {
+        if in_str {
+            match c {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
 }
 
 impl ColumnBuilder {
@@ -48,6 +81,8 @@ impl ColumnBuilder {
             len: 0,
             rejected: 0,
             first_rejected: None,
+            deep: 0,
+            first_deep_row: 0,
         }
     }
 
@@ -225,6 +260,43 @@ impl ColumnBuilder {
         }
     }
 
+    /// The raw JSON text of one cell (as it came on the wire), dispatched like [`Self::push_value`]; an array or
+    /// object nested deeper than [`MAX_JSON_DEPTH`] is kept as its text (string columns) and counted for
+    /// [`Self::deep_note`], never parsed.
+    pub fn push_raw_json(&mut self, raw: &str) {
+        let t = raw.trim();
+        if t.starts_with(['[', '{']) && json_depth(t) > MAX_JSON_DEPTH {
+            match &mut self.cells {
+                Cells::Str(b) => {
+                    if self.deep == 0 {
+                        self.first_deep_row = self.len;
+                    }
+                    self.deep += 1;
+                    b.append_value(t);
+                    self.len += 1
+                }
+                _ => self.reject(&t),
+            }
+            return;
+        }
+        if let Some(inner) = t.strip_prefix('"').and_then(|x| x.strip_suffix('"')) {
+            // a string (what Log Analytics sends for dynamic values): as is when it has no escapes
+            if !inner.contains('\\') {
+                self.push_str(inner);
+                return;
+            }
+            match serde_json::from_str::<String>(t) {
+                Ok(v) => self.push_str(&v),
+                Err(_) => self.reject(&t),
+            }
+            return;
+        }
+        match serde_json::from_str::<serde_json::Value>(t) {
+            Ok(v) => self.push_value(&v),
+            Err(_) => self.reject(&t),
+        }
+    }
+
     /// Any JSON value, dispatched to the right `push_*`.
     pub fn push_value(&mut self, value: &serde_json::Value) {
         use serde_json::Value as V;
@@ -270,6 +342,17 @@ impl ColumnBuilder {
             }
         };
         series.into_column()
+    }
+
+    /// A note for the table if values nested too deeply to be parsed were kept as text.
+    pub fn deep_note(&self) -> Option<String> {
+        (self.deep > 0).then(|| {
+            format!(
+                "column '{}': {} value(s) nest arrays/objects more than {MAX_JSON_DEPTH} levels deep (first at row {}); \
+                 kept as their JSON text, not parsed (paths into them read as null)",
+                self.name, self.deep, self.first_deep_row
+            )
+        })
     }
 
     /// A note for the table if values were rejected.

@@ -277,6 +277,7 @@ impl RawTable {
             ));
         }
         notes.extend(builders.iter().filter_map(ColumnBuilder::rejection_note));
+        notes.extend(builders.iter().filter_map(ColumnBuilder::deep_note));
         let cols: Vec<Column> = builders.into_iter().map(ColumnBuilder::finish).collect();
         let df = DataFrame::new(self.rows, cols).map_err(|e| Error::parse(format!("table '{}'", self.name), e))?;
         let mut frame = Frame::new(self.name, df);
@@ -364,6 +365,14 @@ struct CellSeed<'a>(&'a mut ColumnBuilder);
 impl<'de> DeserializeSeed<'de> for CellSeed<'_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        if self.0.kind() == LaType::Dynamic {
+            // A dynamic cell may be a JSON tree nested deeper than serde_json (or a wasm stack) can recurse: read it
+            // as raw text (serde_json skips a value without recursing) and let the builder parse it if it is shallow
+            // enough, else keep its text. One hostile cell must not lose the whole response.
+            let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
+            self.0.push_raw_json(raw.get());
+            return Ok(());
+        }
         d.deserialize_any(self)
     }
 }
@@ -479,6 +488,53 @@ mod tests {
         let f = parse_response(json).unwrap().tables.remove(0);
         assert_eq!(f.height(), 1);
         assert_eq!(f.df().column("s").unwrap().str().unwrap().get(0), Some("a"));
+    }
+
+    #[test]
+    fn dynamic_cells_nested_10000_deep_are_kept_as_text_with_a_note() {
+        // Issue #14: a dynamic cell that nests 10,000 arrays (as a JSON tree on the wire, or as JSON text in a
+        // string) must not lose the response; run on a thread with wasm's 1 MiB stack.
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let bag = format!("{}1{}", r#"{"a":"#.repeat(10_000), "}".repeat(10_000));
+        let text = serde_json::to_string(&deep).unwrap();
+        let json = format!(
+            r#"{{"tables":[{{"name":"T","columns":[{{"name":"n","type":"long"}},{{"name":"d","type":"dynamic"}}],
+            "rows":[[1,{{"a":[1,2]}}],[2,{deep}],[3,{text}],[4,{bag}],[5,"x"],[6,null],[7,[[[1]]]]]}}]}}"#
+        );
+        let f = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || parse_response(json.as_bytes()).map_err(|e| e.to_string()))
+            .unwrap()
+            .join()
+            .unwrap()
+            .unwrap()
+            .tables
+            .remove(0);
+        assert_eq!(f.height(), 7);
+        let d: Vec<Option<&str>> = f.df().column("d").unwrap().str().unwrap().into_iter().collect();
+        assert_eq!(d[0], Some(r#"{"a":[1,2]}"#));
+        assert_eq!(d[1], Some(deep.as_str()));
+        assert_eq!(d[2], Some(deep.as_str()));
+        assert_eq!(d[3], Some(bag.as_str()));
+        assert_eq!(&d[4..], [Some("x"), None, Some("[[[1]]]")]);
+        let n: Vec<Option<i64>> = f.df().column("n").unwrap().i64().unwrap().into_iter().collect();
+        assert_eq!(n, (1..=7).map(Some).collect::<Vec<_>>());
+        // the tree cells are noted (the text cell was a string on the wire: stored as it came, as every dynamic
+        // string is)
+        assert_eq!(
+            f.notes,
+            ["column 'd': 2 value(s) nest arrays/objects more than 100 levels deep (first at row 1); kept as their \
+              JSON text, not parsed (paths into them read as null)"]
+        );
+        // 100 levels are parsed (and written back compactly); 101 kept as text
+        let ok = format!("{} 1 {}", "[".repeat(100), "]".repeat(100));
+        let over = format!("{}1{}", "[".repeat(101), "]".repeat(101));
+        let json = format!(r#"{{"tables":[{{"name":"T","columns":[{{"name":"d","type":"dynamic"}}],"rows":[[{ok}],[{over}]]}}]}}"#);
+        let f = parse_response(json.as_bytes()).unwrap().tables.remove(0);
+        let d: Vec<Option<&str>> = f.df().column("d").unwrap().str().unwrap().into_iter().collect();
+        assert_eq!(d, [Some(ok.replace(' ', "").as_str()), Some(over.as_str())]);
+        assert_eq!(f.notes.len(), 1);
+        assert!(f.notes[0].contains("1 value(s)") && f.notes[0].contains("row 1"), "{:?}", f.notes);
     }
 
     #[test]

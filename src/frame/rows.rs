@@ -11,6 +11,43 @@ use super::Frame;
 
 const MAX_SAFE_INT: i64 = (1 << 53) - 1;
 
+/// The most a table may hold to be converted for JS (rows JSON, Arrow IPC): wasm32 has 4 GiB of memory and a
+/// `String`/`Vec` at most 2 GiB, and a table can hold far more than that in shared buffers (one long text on
+/// every row), which building the output would copy.
+pub const MAX_CONVERT_BYTES: u64 = 1 << 30;
+
+/// An error when rows `offset..offset+len` of `frame` are estimated (text by its length plus 32 bytes a cell) to
+/// make more than [`MAX_CONVERT_BYTES`] of output `what` — instead of a capacity overflow trapping the module.
+pub fn check_convert_size(frame: &Frame, offset: usize, len: usize, what: &str) -> crate::error::Result<()> {
+    let df = frame.df();
+    let end = offset.saturating_add(len).min(df.height());
+    let rows = end.saturating_sub(offset);
+    let mut bytes = (rows as u64).saturating_mul(df.width() as u64).saturating_mul(32);
+    for c in df.columns() {
+        if let Ok(t) = c.str() {
+            let part = t.slice(offset as i64, rows);
+            bytes = part.into_iter().map(|v| v.map_or(0, str::len) as u64).fold(bytes, u64::saturating_add);
+        }
+        if bytes > MAX_CONVERT_BYTES {
+            break;
+        }
+    }
+    if bytes > MAX_CONVERT_BYTES {
+        return Err(crate::error::Error::invalid(format!(
+            "the table is too large to convert to {what}: its {rows} row(s) hold more than {} MiB of values (one long \
+             text repeated on many rows?); select fewer rows or columns (head, select, project) first",
+            MAX_CONVERT_BYTES >> 20
+        )));
+    }
+    Ok(())
+}
+
+/// [`to_json_rows`] after [`check_convert_size`].
+pub fn to_json_rows_checked(frame: &Frame, offset: usize, len: usize) -> crate::error::Result<String> {
+    check_convert_size(frame, offset, len, "rows")?;
+    Ok(to_json_rows(frame, offset, len))
+}
+
 /// JSON text of rows `offset..offset+len` as an array of objects keyed by column name.
 pub fn to_json_rows(frame: &Frame, offset: usize, len: usize) -> String {
     let df = frame.df();
@@ -52,7 +89,8 @@ fn push_json_cell(out: &mut String, v: AnyValue) {
         A::UInt8(x) => out.push_str(&x.to_string()),
         A::UInt16(x) => out.push_str(&x.to_string()),
         A::UInt32(x) => out.push_str(&x.to_string()),
-        A::Int64(x) if x.abs() <= MAX_SAFE_INT => out.push_str(&x.to_string()),
+        // unsigned_abs: abs() of i64::MIN wraps (release) or panics (debug)
+        A::Int64(x) if x.unsigned_abs() <= MAX_SAFE_INT as u64 => out.push_str(&x.to_string()),
         A::Int64(x) => out.push_str(&format!("\"{x}\"")),
         A::UInt64(x) if x <= MAX_SAFE_INT as u64 => out.push_str(&x.to_string()),
         A::UInt64(x) => out.push_str(&format!("\"{x}\"")),
@@ -155,3 +193,33 @@ fn format_real(x: f64) -> String {
         x.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_too_large_to_convert_are_an_error() {
+        // 1,100 rows sharing one 1 MiB text: little memory, 1.1 GB of rows JSON
+        let big = "x".repeat(1 << 20);
+        let col = StringChunked::full("s".into(), &big, 1100).into_series().into_column();
+        let f = Frame::new("T", DataFrame::new(1100, vec![col]).unwrap());
+        let e = to_json_rows_checked(&f, 0, 1100).unwrap_err().to_string();
+        assert!(e.contains("too large to convert to rows") && e.contains("1024 MiB"), "{e}");
+        let e = crate::frame::arrow::to_ipc_stream(&f, Default::default()).unwrap_err().to_string();
+        assert!(e.contains("too large to convert to Arrow"), "{e}");
+        // a slice that fits converts
+        assert_eq!(to_json_rows_checked(&f, 5, 2).unwrap().len(), 2 * ((1 << 20) + 8) + 3);
+    }
+
+    #[test]
+    fn the_smallest_long_is_written_as_text_not_a_rounded_number() {
+        let df = DataFrame::new(3, vec![Column::new("x".into(), [i64::MIN, i64::MAX, -5])]).unwrap();
+        let f = Frame::new("T", df);
+        assert_eq!(
+            to_json_rows(&f, 0, 3),
+            r#"[{"x":"-9223372036854775808"},{"x":"9223372036854775807"},{"x":-5}]"#
+        );
+    }
+}
+

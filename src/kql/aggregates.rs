@@ -133,7 +133,10 @@ pub fn aggregate(name: &str, args: &[Expr], span: Span, ctx: &Ctx, groups: &Grou
             };
             let mask = if is_if { pred(1)? } else { all() };
             let set = name.contains("set");
-            one(make_collection(&col(0)?, &mask, groups, set, max))
+            let values = col(0)?;
+            // every value is copied into the lists: charged before (a large value on many rows multiplies here)
+            super::guard::charge(name, super::guard::col_bytes(&values), Some(span))?;
+            one(make_collection(&values, &mask, groups, set, max))
         }
         "percentile" | "percentiles" | "percentiles_array" => {
             if args.len() < 2 || (name == "percentile" && args.len() != 2) {

@@ -850,13 +850,18 @@ fn mv_expand(f: Frame, items: &[MvItem], limit: Option<&Expr>, item_index: Optio
     }
     let mut idx: Vec<IdxSize> = Vec::new();
     let mut pos: Vec<usize> = Vec::new();
+    // every row made repeats its source row's text (a 1 MB string expanded 10,000 times is 10 GB to show)
+    let text = row_text_bytes(f.df());
+    let mut repeated = 0u64;
     for r in 0..h {
         let count = expanded.iter().map(|(_, rows, _)| rows[r].len()).max().unwrap_or(0).min(limit);
+        repeated = repeated.saturating_add((count as u64).saturating_mul(text.get(r).copied().unwrap_or(0)));
         for k in 0..count {
             idx.push(r as IdxSize);
             pos.push(k);
         }
     }
+    super::guard::charge("mv-expand", repeated, items.first().map(|it| it.expr.span))?;
     let idx_ca = IdxCa::from_vec("".into(), idx.clone());
     let df = f.df().take(&idx_ca).map_err(perr("mv-expand"))?;
     let mut out = f.with_df(df);
@@ -876,6 +881,19 @@ fn mv_expand(f: Frame, items: &[MvItem], limit: Option<&Expr>, item_index: Optio
         out = set_column(&out, &id.name, Val::C(Col::Long(pos.iter().map(|&k| Some(k as i64)).collect())))?;
     }
     Ok(out)
+}
+
+/// The bytes of text (string and dynamic cells) in each row of `df`.
+fn row_text_bytes(df: &DataFrame) -> Vec<u64> {
+    let mut bytes = vec![0u64; df.height()];
+    for c in df.columns() {
+        if let Ok(s) = c.str() {
+            for (b, v) in bytes.iter_mut().zip(s.into_iter()) {
+                *b += v.map_or(0, |v| v.len() as u64);
+            }
+        }
+    }
+    bytes
 }
 
 // ----- make-series ------------------------------------------------------------------------------------------------

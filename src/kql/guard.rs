@@ -10,8 +10,10 @@
 //!
 //! **Output.** One budget for the whole query ([`MAX_OUTPUT`] bytes, estimated as 8 bytes a cell plus the text
 //! made): everything that can make more than it reads — `strrep` (whose products nest), `join`/`lookup` (every
-//! pair of matching rows), `mv-expand`, `range`, `make-series` — charges it *before* building, so a small query
-//! cannot demand gigabytes; passing it is an error that names the operator and the limit.
+//! pair of matching rows), `mv-expand` (and the text each made row repeats), `range`, `make-series`, and the
+//! functions that copy values into new ones (`strcat`, `pack_array`, `make_list`/`make_set`: one large value
+//! broadcast to every row, or repeated as arguments, multiplies there) — charges it *before* building, so a small
+//! query cannot demand gigabytes; passing it is an error that names the operator and the limit.
 
 use std::cell::Cell;
 
@@ -83,6 +85,16 @@ pub(crate) fn check(span: Span) -> Result<(), KqlError> {
     Ok(())
 }
 
+/// The bytes the values of `c` count for when they are copied into new values: text by its length, other values
+/// a [`CELL`] each.
+pub(crate) fn col_bytes(c: &super::value::Col) -> u64 {
+    use super::value::Col;
+    match c {
+        Col::Str(t) | Col::Dyn(t) => t.into_iter().map(|v| v.map_or(0, str::len) as u64).fold(0, u64::saturating_add),
+        other => other.len() as u64 * CELL,
+    }
+}
+
 /// Charges `bytes` made by `what` to the query's output budget; an error (at `span`) when it would pass
 /// [`MAX_OUTPUT`].
 pub(crate) fn charge(what: &str, bytes: u64, span: Option<Span>) -> Result<(), KqlError> {
@@ -93,8 +105,9 @@ pub(crate) fn charge(what: &str, bytes: u64, span: Option<Span>) -> Result<(), K
     });
     if total > MAX_OUTPUT {
         let msg = format!(
-            "{what} would take the query past its output budget of {} MiB (the values made by strrep, join, lookup, \
-             mv-expand, range and make-series); filter, project or take fewer rows first",
+            "{what} would take the query past its output budget of {} MiB (the values made by strrep, strcat, \
+             pack_array, make_list/make_set, join, lookup, mv-expand, range and make-series); filter, project or take \
+             fewer rows first",
             MAX_OUTPUT >> 20
         );
         return Err(match span {

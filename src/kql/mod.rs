@@ -43,8 +43,8 @@
 //! `and`/`or` chains are built balanced, so a 200,000-term `or` is fine). Lets depending on lets: 48. Evaluation
 //! also stops when it has used 512 KiB of stack (those limits multiply), with "the query nests too deeply to
 //! evaluate". Output: one budget of 256 MiB (8 bytes a cell plus text) for everything a query makes with
-//! operators that multiply their input — `strrep` (nested), `join`/`lookup`, `mv-expand`, `range`, `make-series` —
-//! charged before building (`src/kql/guard.rs`), besides `range`'s 10 million rows and `make-series`' 5 million
+//! operators that multiply their input — `strrep` (nested), `join`/`lookup`, `mv-expand`, `range`, `make-series`,
+//! and `strcat`/`pack_array`/`make_list`/`make_set`, which copy values into new ones — charged before building (`src/kql/guard.rs`), besides `range`'s 10 million rows and `make-series`' 5 million
 //! values.
 //!
 //! # Deliberate differences from Kusto

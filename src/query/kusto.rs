@@ -56,16 +56,38 @@ pub fn query_request(cluster: &Cluster, query: &str, token: &Secret) -> Result<H
     Ok(HttpRequest::post_json(url, &body).bearer(token).header("Accept", "application/json"))
 }
 
-/// Parses a v2 response (an array of frames).
+/// The fields of a v2 frame that say what it is (the rest is skipped without being parsed).
+#[derive(Deserialize)]
+struct FrameHead {
+    #[serde(rename = "FrameType")]
+    frame_type: Option<String>,
+    #[serde(rename = "TableKind")]
+    table_kind: Option<String>,
+}
+
+/// Parses a v2 response (an array of frames). Each frame is first kept as raw JSON and tables are streamed from it,
+/// so a dynamic cell nested deeper than serde_json recurses is kept as text with a note (see
+/// `frame::loganalytics`) instead of failing the whole answer.
 pub fn parse_v2(bytes: &[u8]) -> Result<QueryResult> {
-    let frames: Vec<serde_json::Value> =
+    let raw_frames: Vec<Box<serde_json::value::RawValue>> =
         serde_json::from_slice(bytes).map_err(|e| Error::parse("the Data Explorer response", e))?;
     let mut tables = Vec::new();
     let mut error = None;
     let mut completed = false;
     let mut fragments = false;
     let mut cancelled = false;
-    for frame in frames {
+    for raw in raw_frames {
+        let head: FrameHead = serde_json::from_str(raw.get()).map_err(|e| Error::parse("a Data Explorer frame", e))?;
+        if head.frame_type.as_deref() == Some("DataTable") {
+            if head.table_kind.as_deref() == Some("PrimaryResult") {
+                let mut de = serde_json::Deserializer::from_str(raw.get());
+                let table = RawTable::deserialize(&mut de).map_err(|e| Error::parse("a Data Explorer table", e))?;
+                tables.push(table.finish()?);
+            }
+            continue;
+        }
+        let frame: serde_json::Value =
+            serde_json::from_str(raw.get()).map_err(|e| Error::parse("a Data Explorer frame", e))?;
         let frame_type = frame.get("FrameType").and_then(|v| v.as_str());
         if frame_type == Some("DataSetCompletion") {
             completed = true;
@@ -74,10 +96,6 @@ pub fn parse_v2(bytes: &[u8]) -> Result<QueryResult> {
         // progressive answers (TableHeader / TableFragment / TableProgress / TableCompletion) are not assembled
         fragments |= matches!(frame_type, Some("TableHeader" | "TableFragment" | "TableProgress" | "TableCompletion"));
         match frame_type {
-            Some("DataTable") if frame.get("TableKind").and_then(|v| v.as_str()) == Some("PrimaryResult") => {
-                let raw = RawTable::deserialize(frame).map_err(|e| Error::parse("a Data Explorer table", e))?;
-                tables.push(raw.finish()?);
-            }
             Some("DataSetCompletion") if frame.get("HasErrors").and_then(|v| v.as_bool()) == Some(true) => {
                 let first = frame
                     .get("OneApiErrors")
@@ -147,5 +165,33 @@ mod tests {
         assert_eq!(r.error.unwrap().code, "LimitsExceeded");
         assert!(parse_v2(b"[]").is_err());
         assert!(parse_v2(b"{}").is_err());
+    }
+
+    #[test]
+    fn a_dynamic_cell_nested_10000_deep_keeps_the_answer() {
+        // Issue #14: the frames were parsed into one JSON tree first, so serde_json's recursion limit lost the whole
+        // answer to one deep cell. Run in wasm's 1 MiB stack.
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let json = format!(
+            r#"[{{"FrameType":"DataSetHeader","IsProgressive":false,"Version":"v2.0"}},
+              {{"FrameType":"DataTable","TableId":1,"TableKind":"PrimaryResult","TableName":"PrimaryResult",
+               "Columns":[{{"ColumnName":"A","ColumnType":"long"}},{{"ColumnName":"D","ColumnType":"dynamic"}}],
+               "Rows":[[1,{deep}],[2,{{"k":[1]}}]]}},
+              {{"FrameType":"DataTable","TableId":2,"TableKind":"QueryCompletionInformation","TableName":"x","Columns":[],"Rows":[[{deep}]]}},
+              {{"FrameType":"DataSetCompletion","HasErrors":false,"Cancelled":false}}]"#
+        );
+        let r = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || parse_v2(json.as_bytes()).map_err(|e| e.to_string()))
+            .unwrap()
+            .join()
+            .unwrap()
+            .unwrap();
+        assert!(r.error.is_none());
+        let t = &r.tables[0];
+        let d: Vec<Option<&str>> = t.df().column("D").unwrap().str().unwrap().into_iter().collect();
+        assert_eq!(d, [Some(deep.as_str()), Some(r#"{"k":[1]}"#)]);
+        assert_eq!(t.notes.len(), 1);
+        assert!(t.notes[0].starts_with("column 'D': 1 value(s) nest arrays/objects more than 100 levels deep (first at row 0)"), "{:?}", t.notes);
     }
 }

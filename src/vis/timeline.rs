@@ -17,7 +17,8 @@
 //!
 //! **Rows** share the plot height evenly: group `g`'s row is centred at `(g + 0.5) × height / groups` pixels from the
 //! top. The auto height is msticpy's: 40 px a group (25 px beyond 15 groups), at least 300 px (at most 16,384);
-//! `height` overrides it.
+//! `height` overrides it. At most [`MAX_GROUPS`] rows are drawn: beyond that the groups with the most events are kept
+//! (in their usual order) and a note says how many groups and events were left out.
 //!
 //! Times are `i64` nanoseconds since the Unix epoch throughout; the [`View`] says what to draw.
 
@@ -633,6 +634,40 @@ fn sorted_groups(labels: Vec<String>, series: Vec<Series>, ends: Vec<Option<i64>
     kept
 }
 
+/// The most groups (rows, legend entries) a timeline draws: 1,000 rows fill the tallest plot ([`MAX_SIDE`],
+/// 16,384 px) at 16 px a row; more would be unreadable slivers and a legend nobody can use.
+pub const MAX_GROUPS: usize = 1_000;
+
+/// Keeps the `max` groups with the most events (ties: the earlier group), in their order; a note for the rest.
+fn limit_groups(kept: Vec<(String, Series)>, max: usize) -> (Vec<(String, Series)>, Option<String>) {
+    let total = kept.len();
+    if total <= max {
+        return (kept, None);
+    }
+    let mut order: Vec<usize> = (0..total).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(kept[i].1.times.len()), i));
+    let mut keep = vec![false; total];
+    for &i in &order[..max] {
+        keep[i] = true;
+    }
+    let mut out = Vec::with_capacity(max);
+    let mut left_events = 0u64;
+    for ((label, s), k) in kept.into_iter().zip(keep) {
+        if k {
+            out.push((label, s));
+        } else {
+            left_events += s.times.len() as u64;
+        }
+    }
+    let note = format!(
+        "showing {max} of {total} groups (those with the most events): {} with {} are not drawn; filter the table \
+         or group by a column with fewer values",
+        plural((total - max) as u64, "group", "groups"),
+        plural(left_events, "event", "events"),
+    );
+    (out, Some(note))
+}
+
 /// The legend entries of the kept groups.
 fn group_infos(kept: &[(String, Series)], colors: &[Rgb]) -> Vec<GroupInfo> {
     kept.iter()
@@ -787,6 +822,7 @@ impl Timeline {
         let groups = group_rows(frame, &o.group_by, &single_label)?;
         let buckets = Buckets::fill(&groups.of_row, groups.labels.len(), &cols);
         let kept = sorted_groups(groups.labels, buckets.series, buckets.ends, cols.values.is_some());
+        let (kept, groups_note) = limit_groups(kept, MAX_GROUPS);
         let n = kept.len();
         let grouped = !o.group_by.is_empty();
         let colors: Vec<Rgb> = (0..n)
@@ -842,6 +878,7 @@ impl Timeline {
             ref_lines: ref_lines(o),
             notes: {
                 let mut n = notes(buckets.skipped_no_time, buckets.skipped_no_value, events);
+                n.extend(groups_note);
                 if let Some(p) = &frame.partial {
                     n.insert(0, format!("Partial result — the service reported: {p}"));
                 }

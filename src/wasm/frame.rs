@@ -100,8 +100,8 @@ impl WasmFrame {
 
     /// JSON text of rows `offset..offset+len`.
     #[wasm_bindgen(js_name = rowsJSON)]
-    pub fn rows_json(&self, offset: usize, len: usize) -> String {
-        rows::to_json_rows(&self.inner, offset, len)
+    pub fn rows_json(&self, offset: usize, len: usize) -> JsResult<String> {
+        rows::to_json_rows_checked(&self.inner, offset, len).map_err(js_err)
     }
 
     /// An escaped HTML table of the first `max_rows` rows.

@@ -32,6 +32,9 @@ fn array_length(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
 /// `pack_array()`.
 fn pack_array(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
     let cols: Vec<Col> = (0..a.len()).map(|i| a.col(i)).collect();
+    // charged before making: one large value given many times (or broadcast to every row) multiplies here
+    let made = cols.iter().map(crate::kql::guard::col_bytes).fold((a.m as u64) * crate::kql::guard::CELL, u64::saturating_add);
+    crate::kql::guard::charge("pack_array", made, None)?;
     ok_col(Col::from_json((0..a.m).map(|r| Json::Array(cols.iter().map(|c| c.get_json(r)).collect()))))
 }
 

@@ -45,6 +45,10 @@ fn strcat(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
     let delim_first = a.name == "strcat_delim";
     let delim = if delim_first { a.konst_str(0)? } else { String::new() };
     let parts: Vec<StringChunked> = (usize::from(delim_first)..a.len()).map(|i| texts(&a.col(i))).collect();
+    // charged before making: one large value given many times (or broadcast to every row) multiplies here
+    let made = parts.iter().map(|p| crate::kql::guard::col_bytes(&Col::Str(p.clone()))).fold(0u64, u64::saturating_add)
+        + (a.m as u64).saturating_mul(crate::kql::guard::CELL + delim.len() as u64 * parts.len().saturating_sub(1) as u64);
+    crate::kql::guard::charge(a.name, made, None)?;
     let mut iters: Vec<_> = parts.iter().map(|p| p.into_iter()).collect();
     let mut out = Vec::with_capacity(a.m);
     for _ in 0..a.m {
