@@ -1374,3 +1374,123 @@ fn garbled_new_syntax_never_panics() {
         let _ = execute(s, &data, now());
     }
 }
+
+// ----- mv-apply -------------------------------------------------------------------------------------------------------
+
+const MV_ITEMS: &str = r#"datatable(Id:long, Items:dynamic) [
+    1, dynamic([{"name":"a","value":1},{"name":"b","value":2}]),
+    2, dynamic([{"name":"b","value":3}]),
+    3, dynamic([])]"#;
+
+#[test]
+fn mv_apply_row_wise_subqueries() {
+    // the common hunting form: keep the element that names a property, project its value
+    let f = run(&format!("{MV_ITEMS} | mv-apply p = Items on (where p.name == 'b' | project v = toint(p.value))"));
+    assert_eq!(f.column_names(), ["Id", "Items", "v"]);
+    assert_eq!(longs(&f, "Id"), [Some(1), Some(2)]);
+    assert_eq!(longs(&f, "v"), [Some(2), Some(3)]);
+    // from a string column through parse_json; rows whose subquery gives nothing are dropped
+    let f = run(r#"datatable(Id:long, S:string) [1, '[{"name":"x","value":"one"},{"name":"y","value":"two"}]', 2, '[{"name":"y","value":"three"}]']
+        | mv-apply p = parse_json(S) on (where p.name == "x" | project v = tostring(p.value))"#);
+    assert_eq!(f.column_names(), ["Id", "S", "v"]);
+    assert_eq!(longs(&f, "Id"), [Some(1)]);
+    assert_eq!(strs(&f, "v"), [Some("one".to_string())]);
+    // extend keeps the expanded column; the row's other columns can be read inside
+    let f = run(&format!("{MV_ITEMS} | mv-apply p = Items on (extend k = strcat(Id, tostring(p.name))) | project Id, k"));
+    assert_eq!(strs(&f, "k"), ["1a", "1b", "2b"].map(|s| Some(s.to_string())));
+    // with_itemindex and limit
+    let f = run(&format!("{MV_ITEMS} | mv-apply with_itemindex=i p = Items on (where i == 1 | project n = tostring(p.name))"));
+    assert_eq!((longs(&f, "Id"), strs(&f, "n")), (vec![Some(1)], vec![Some("b".to_string())]));
+    let f = run(&format!("{MV_ITEMS} | mv-apply p = Items limit 1 on (project n = tostring(p.name))"));
+    assert_eq!((longs(&f, "Id"), strs(&f, "n")), (vec![Some(1), Some(2)], vec![Some("a".to_string()), Some("b".to_string())]));
+    // several mv-apply in a row, as the Entra ID rules chain them
+    let f = run(&format!(
+        "{MV_ITEMS} | mv-apply p = Items on (where p.name == 'b' | extend Val = toint(p.value)) | mv-apply q = pack_array(Val, Val * 10) to typeof(long) on (where q > 5) | project Id, q"
+    ));
+    assert_eq!((longs(&f, "Id"), longs(&f, "q")), (vec![Some(1), Some(2)], vec![Some(20), Some(30)]));
+}
+
+#[test]
+fn mv_apply_summarize_and_top() {
+    let f = run(&format!(
+        "{MV_ITEMS} | mv-apply p = Items on (summarize names = make_set(tostring(p.name)), total = sum(toint(p.value)))"
+    ));
+    assert_eq!(f.column_names(), ["Id", "Items", "names", "total"]);
+    // a row with an empty array still runs the subquery: summarize over no rows gives one row
+    assert_eq!(longs(&f, "Id"), [Some(1), Some(2), Some(3)]);
+    assert_eq!(strs(&f, "names"), [r#"["a","b"]"#, r#"["b"]"#, "[]"].map(|s| Some(s.to_string())));
+    assert_eq!(longs(&f, "total")[..2], [Some(3), Some(3)]);
+    // in place: the expanded column replaces the array
+    let f = run(&format!("{MV_ITEMS} | mv-apply Items on (top 1 by toint(Items.value) desc)"));
+    assert_eq!(f.column_names(), ["Id", "Items"]);
+    assert_eq!(longs(&f, "Id"), [Some(1), Some(2)]);
+    assert_eq!(strs(&f, "Items"), [r#"{"name":"b","value":2}"#, r#"{"name":"b","value":3}"#].map(|s| Some(s.to_string())));
+    // Kusto's documentation example: the two largest values of each list
+    let f = run("range x from 1 to 8 step 1 | summarize l = make_list(x) by xMod2 = x % 2 | mv-apply element = l to typeof(long) on (top 2 by element) | project xMod2, element");
+    assert_eq!(longs(&f, "xMod2"), [Some(1), Some(1), Some(0), Some(0)]);
+    assert_eq!(longs(&f, "element"), [Some(7), Some(5), Some(8), Some(6)]);
+    // an empty input keeps the subquery's columns
+    let f = run(&format!("{MV_ITEMS} | where Id > 5 | mv-apply p = Items on (summarize c = count())"));
+    assert_eq!((f.height(), f.column_names()), (0, vec!["Id".to_string(), "Items".to_string(), "c".to_string()]));
+}
+
+#[test]
+fn mv_apply_errors() {
+    assert!(err("T | mv-apply p = Props.tags on where p == 'a'").contains("expected '('"), "{}", err("T | mv-apply p = Props.tags on where p == 'a'"));
+    let e = err("T | mv-apply p = Props.tags on (where q == 'a')");
+    assert!(e.contains("unknown column 'q'"), "{e}");
+    let e = err("T | mv-apply p = Props.tags on (summarize x = count() | where Nope > 1)");
+    assert!(e.contains("unknown column 'Nope'"), "{e}");
+}
+
+#[test]
+fn named_aggregate_arguments() {
+    // Kusto's MaxSize, in any case, is the positional maximum size
+    let f = run("T | summarize s = make_set(User, MaxSize=2), l = make_list(User, maxSize = 1), p = make_list(User, 100)");
+    assert_eq!(strs(&f, "s"), [Some(r#"["alice@contoso.com","bob@contoso.com"]"#.to_string())]);
+    assert_eq!(strs(&f, "l"), [Some(r#"["alice@contoso.com"]"#.to_string())]);
+    assert_eq!(strs(&f, "p"), [Some(r#"["alice@contoso.com","bob@contoso.com","alice@contoso.com","carol@fabrikam.com","Alice@Contoso.com"]"#.to_string())]);
+    let f = run("T | summarize s = make_set_if(User, N > 2, MaxSize=1)");
+    assert_eq!(strs(&f, "s"), [Some(r#"["alice@contoso.com"]"#.to_string())]);
+    let e = err("T | summarize make_set(User, Size=2)");
+    assert_eq!(e, "line 1, col 30: make_set() has no argument named 'Size' (its arguments are Expr, MaxSize)");
+    let e = err("T | extend x = strlen(s=User)");
+    assert_eq!(e, "line 1, col 23: strlen() does not take named arguments (found 's = …')");
+    let e = err("T | summarize make_set(MaxSize=2, User)");
+    assert!(e.contains("an unnamed argument cannot follow the named argument 'MaxSize'"), "{e}");
+    let e = err("T | summarize make_set(User, 3, MaxSize=2)");
+    assert!(e.contains("the argument 'MaxSize' of make_set() is given twice"), "{e}");
+}
+
+#[test]
+fn evaluate_bag_unpack_and_unsupported_plugins() {
+    let q = r#"datatable(Id:long, Bag:dynamic) [1, dynamic({"a":1,"b":"x"}), 2, dynamic({"b":"y","c":[1,2]}), 3, dynamic(null)]"#;
+    let f = run(&format!("{q} | evaluate bag_unpack(Bag)"));
+    assert_eq!(f.column_names(), ["Id", "a", "b", "c"]);
+    assert_eq!(strs(&f, "a"), [Some("1".to_string()), None, None]);
+    assert_eq!(strs(&f, "b"), [Some("x".to_string()), Some("y".to_string()), None]);
+    assert_eq!(strs(&f, "c"), [None, Some("[1,2]".to_string()), None]);
+    // a prefix, ignored properties, and the conflict rules
+    let f = run(&format!("{q} | evaluate bag_unpack(Bag, 'p_', ignoredProperties=dynamic(['c']))"));
+    assert_eq!(f.column_names(), ["Id", "p_a", "p_b"]);
+    let f = run(&format!("{q} | extend a = 'mine' | evaluate bag_unpack(Bag, columnsConflict='keep_source')"));
+    assert_eq!(strs(&f, "a"), ["mine", "mine", "mine"].map(|s| Some(s.to_string())));
+    let f = run(&format!("{q} | extend a = 'mine' | evaluate bag_unpack(Bag, columnsConflict='replace_source')"));
+    assert_eq!(strs(&f, "a"), [Some("1".to_string()), None, None]);
+    let e = err(&format!("{q} | extend a = 'mine' | evaluate bag_unpack(Bag)"));
+    assert!(e.contains("the key 'a' names an existing column 'a'"), "{e}");
+    // the hunting form: parameters as name/value pairs made into a bag, then unpacked
+    let f = run(r#"datatable(Op:string, Parameters:string) ["Set-Mailbox", '[{"Name":"Identity","Value":"bob"},{"Name":"ForwardTo","Value":"x@evil.com"}]']
+        | mv-apply P = todynamic(Parameters) on (summarize Parsed = make_bag(bag_pack(tostring(P.Name), P.Value)))
+        | evaluate bag_unpack(Parsed, columnsConflict='replace_source') | project Op, Identity = tostring(Identity), ForwardTo = tostring(ForwardTo)"#);
+    assert_eq!((strs(&f, "Identity"), strs(&f, "ForwardTo")), (vec![Some("bob".to_string())], vec![Some("x@evil.com".to_string())]));
+    assert_eq!(err("T | evaluate basket()"), "line 1, col 14: the evaluate plugin 'basket' is not supported yet (supported: bag_unpack)");
+    assert_eq!(err("evaluate python(typeof(*), 'x')"), "line 1, col 10: the evaluate plugin 'python' is not supported yet (supported: bag_unpack)");
+}
+
+#[test]
+fn bool_literals_in_any_case() {
+    // Kusto reads True/TRUE/False/FALSE as true/false (the DNS rules write `== False`)
+    assert_eq!(rows("T | where Ok == True"), 3);
+    assert_eq!(rows("T | where Ok == FALSE and ipv4_is_match('127.0.0.1', IP) == False"), 2);
+}

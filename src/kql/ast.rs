@@ -237,6 +237,9 @@ pub enum OpKind {
     Union(UnionSpec),
     /// `mv-expand [with_itemindex=Name] items [limit n]`.
     MvExpand { items: Vec<MvItem>, limit: Option<Expr>, item_index: Option<Ident> },
+    /// `mv-apply [with_itemindex=Name] items [limit n] on (subquery)`: each row's arrays expanded into a table of
+    /// their own, the subquery's operators run on it, and the row crossed with the result.
+    MvApply { items: Vec<MvItem>, limit: Option<Expr>, item_index: Option<Ident>, ops: Vec<Op> },
     Join { kind: JoinKind, right: Expr, on: Vec<JoinKey> },
     /// `lookup [kind=leftouter|inner] (T) on keys`: a join that keeps the left columns and adds the right ones
     /// that are not keys.
@@ -247,6 +250,8 @@ pub enum OpKind {
     Parse(Box<ParseSpec>),
     /// `invoke f(args)`: the function called with the table as its first argument.
     Invoke { name: Ident, args: Vec<Expr> },
+    /// `evaluate plugin(args)`; the parser lets only the plugins that run here through (`bag_unpack`).
+    Evaluate { plugin: Ident, args: Vec<Expr> },
     /// `serialize`, `as`: no effect on local tables.
     NoOp,
 }

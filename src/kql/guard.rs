@@ -10,8 +10,8 @@
 //!
 //! **Output.** One budget for the whole query ([`MAX_OUTPUT`] bytes, estimated as 8 bytes a cell plus the text
 //! made): everything that can make more than it reads — `strrep` (whose products nest), `join`/`lookup` (every
-//! pair of matching rows), `mv-expand`, `range`, `make-series` — charges it *before* building, so a small query
-//! cannot demand gigabytes; passing it is an error that names the operator and the limit.
+//! pair of matching rows), `mv-expand`, `mv-apply`, `bag_unpack`, `range`, `make-series` — charges it *before*
+//! building, so a small query cannot demand gigabytes; passing it is an error that names the operator and the limit.
 
 use std::cell::Cell;
 
@@ -94,7 +94,7 @@ pub(crate) fn charge(what: &str, bytes: u64, span: Option<Span>) -> Result<(), K
     if total > MAX_OUTPUT {
         let msg = format!(
             "{what} would take the query past its output budget of {} MiB (the values made by strrep, join, lookup, \
-             mv-expand, range and make-series); filter, project or take fewer rows first",
+             mv-expand, mv-apply, bag_unpack, range and make-series); filter, project or take fewer rows first",
             MAX_OUTPUT >> 20
         );
         return Err(match span {
