@@ -1494,3 +1494,41 @@ fn bool_literals_in_any_case() {
     assert_eq!(rows("T | where Ok == True"), 3);
     assert_eq!(rows("T | where Ok == FALSE and ipv4_is_match('127.0.0.1', IP) == False"), 2);
 }
+
+#[test]
+fn hash_guid_json_and_window_functions() {
+    // Kusto's documented values: hash("World") and hash("World", 100)
+    let f = run("print a = hash('World'), b = hash('World', 100), c = hash(''), d = hash('World', 0)");
+    assert_eq!(longs(&f, "a"), [Some(1846988464401551951)]);
+    assert_eq!(longs(&f, "b"), [Some(51)]);
+    assert_eq!(longs(&f, "c"), [Some(0xEF46_DB37_51D8_E999_u64 as i64)], "XXH64 of empty input, seed 0");
+    assert_eq!(longs(&f, "d"), [None]);
+    // 32 bytes and more take the four-lane path (XXH64 reference value)
+    let f = run("print h = hash('Nobody inspects the spammish repetition')");
+    assert_eq!(longs(&f, "h"), [Some(0xFBCE_A83C_8A37_8BF1_u64 as i64)]);
+    // a new GUID on every row, in the 8-4-4-4-12 form, version 4
+    let f = run("T | extend g = new_guid() | summarize n = dcount(g), bad = countif(not(g matches regex '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'))");
+    assert_eq!((longs(&f, "n"), longs(&f, "bad")), (vec![Some(5)], vec![Some(0)]));
+    let f = run(r#"print j = dynamic_to_json(dynamic({"b":1,"a":{"d":[1,{"z":1,"y":2}],"c":"x"}})), s = dynamic_to_json("x"), n = dynamic_to_json(5)"#);
+    assert_eq!(strs(&f, "j"), [Some(r#"{"a":{"c":"x","d":[1,{"y":2,"z":1}]},"b":1}"#.to_string())]);
+    assert_eq!((strs(&f, "s"), strs(&f, "n")), (vec![Some("\"x\"".to_string())], vec![Some("5".to_string())]));
+    // next/prev after sort, with an offset and a default
+    let f = run("T | sort by TimeGenerated asc | serialize | extend nx = next(N), pv = prev(N, 2), pd = prev(N, 1, -1), gap = next(TimeGenerated) - TimeGenerated | project N, nx, pv, pd, gap");
+    assert_eq!(longs(&f, "N"), [Some(5), Some(3), None, Some(7), Some(1)]);
+    assert_eq!(longs(&f, "nx"), [Some(3), None, Some(7), Some(1), None]);
+    assert_eq!(longs(&f, "pv"), [None, None, Some(5), Some(3), None]);
+    assert_eq!(longs(&f, "pd"), [Some(-1), Some(5), Some(3), None, Some(7)], "only rows past the start take the default");
+    assert_eq!(nanos(&f, "gap"), [Some(90 * 60 * NS), Some(45 * 60 * NS), Some(DAY - 135 * 60 * NS), Some(12 * HOUR), None]);
+    assert!(err("T | extend x = next(N, -1)").contains("the offset of next() must be a constant whole number"));
+    // ingestion_time(): the hidden column when there is one, else TimeGenerated
+    let f = run("T | take 2 | extend it = ingestion_time() | project TimeGenerated, it");
+    assert_eq!(nanos(&f, "it"), nanos(&f, "TimeGenerated"));
+    let f = run("T | take 1 | extend _IngestionTime = TimeGenerated + 5m | project it = ingestion_time(), TimeGenerated");
+    assert_eq!(nanos(&f, "it"), [Some(ts("2024-01-01T00:05:00Z"))]);
+    let f = run("print it = ingestion_time()");
+    assert_eq!(f.height(), 1);
+    // RE2 classes Kusto accepts
+    assert_eq!(rows(r#"T | where Cmd matches regex @"[[]?[a-z]+\.exe" "#), 3);
+    let f = run(r#"print x = extract(@"^([[]?[^]]*)", 1, "[abc]def")"#);
+    assert_eq!(strs(&f, "x"), [Some("[abc".to_string())]);
+}

@@ -1,0 +1,71 @@
+//! Functions that read other rows or hidden columns of the table: `next`/`prev` (Kusto's window functions over a
+//! serialized table; local tables always keep their row order, so after `sort`/`serialize` or not they read the
+//! neighbouring row) and `ingestion_time()`.
+
+use polars::prelude::*;
+
+use super::{arity, Def};
+use crate::kql::ast::Expr;
+use crate::kql::eval::{eval, eval_const, Ctx};
+use crate::kql::value::{select, Col, Scalar, Val};
+use crate::kql::KqlError;
+
+pub(super) static FUNCTIONS: &[Def] = &[
+    Def::exprs(&["next"], 1, 3, next),
+    Def::exprs(&["prev"], 1, 3, prev),
+    Def::exprs(&["ingestion_time"], 0, 0, ingestion_time),
+];
+
+/// `next(col [, offset [, default]])`: the value `offset` rows later (1 by default), `default` (null if not given)
+/// past the end.
+fn next(args: &[Expr], ctx: &Ctx) -> Result<Val, KqlError> {
+    shifted("next", args, ctx, 1)
+}
+
+/// `prev(col [, offset [, default]])`: the value `offset` rows earlier.
+fn prev(args: &[Expr], ctx: &Ctx) -> Result<Val, KqlError> {
+    shifted("prev", args, ctx, -1)
+}
+
+fn shifted(name: &str, args: &[Expr], ctx: &Ctx, dir: i64) -> Result<Val, KqlError> {
+    let [value, rest @ ..] = args else { return Err(arity(name, "1 to 3")) };
+    let offset = match rest.first() {
+        Some(e) => match eval_const(e, ctx.env, ctx.visible).map_err(|err| err.or_at(e.span))? {
+            Scalar::Long(v) if v >= 0 => v,
+            other => return Err(KqlError::at(e.span, format!("the offset of {name}() must be a constant whole number of rows, 0 or more, not '{}'", other.to_text()))),
+        },
+        None => 1,
+    };
+    let n = ctx.n;
+    let col = eval(value, ctx)?.into_col(n);
+    let step = offset.saturating_mul(dir);
+    let src = |i: usize| -> Option<IdxSize> {
+        let j = (i as i64).checked_add(step)?;
+        (0..n as i64).contains(&j).then_some(j as IdxSize)
+    };
+    let idx: IdxCa = (0..n).map(src).collect();
+    let out = col.take(&idx)?;
+    match rest.get(1) {
+        None => Ok(Val::C(out)),
+        Some(d) => {
+            // only the rows past the ends take the default; a null neighbour stays null
+            let inside: BooleanChunked = (0..n).map(|i| Some(src(i).is_some())).collect();
+            let default = eval(d, ctx)?.into_col(n);
+            Ok(Val::C(select(&inside, &out, &default)?))
+        }
+    }
+}
+
+/// `ingestion_time()`: the hidden `_IngestionTime` column when the table has one, else `TimeGenerated` (local
+/// tables are not ingested: the event's own time stands in), else null.
+fn ingestion_time(_: &[Expr], ctx: &Ctx) -> Result<Val, KqlError> {
+    if let Some(f) = ctx.frame {
+        for name in ["_IngestionTime", "TimeGenerated"] {
+            if let Ok(c) = f.column(name) {
+                let col = Col::from_column(c, f.la_type(name).unwrap_or(crate::frame::LaType::DateTime))?;
+                return Ok(Val::C(crate::kql::value::cast_to(&col, crate::kql::value::Ty::DateTime)));
+            }
+        }
+    }
+    Ok(Val::S(Scalar::Null))
+}
