@@ -1455,7 +1455,16 @@ fn named_aggregate_arguments() {
     let e = err("T | summarize make_set(User, Size=2)");
     assert_eq!(e, "line 1, col 30: make_set() has no argument named 'Size' (its arguments are Expr, MaxSize)");
     let e = err("T | extend x = strlen(s=User)");
-    assert_eq!(e, "line 1, col 23: strlen() does not take named arguments (found 's = …')");
+    assert_eq!(e, "line 1, col 23: 's = …' names an argument: only user-defined functions, make_set/make_list/make_bag (MaxSize) and bag_unpack take named arguments");
+    // a user-defined function binds named arguments by parameter name (as the ASIM parsers are called)
+    let f = run("let f = (starttime:datetime = datetime(2000-01-01), who:string = 'x', n:long = 1) { T | where TimeGenerated >= starttime and User == who | take n }; f(who='alice@contoso.com', n=5, starttime=datetime(2024-01-01T01:00:00Z)) | project N");
+    assert_eq!(longs(&f, "N"), [None]);
+    let f = run("let f = (a:long, b:long = 10) { a * 100 + b }; print x = f(1), y = f(2, b=3), z = f(b=4, a=5)");
+    assert_eq!((longs(&f, "x"), longs(&f, "y"), longs(&f, "z")), (vec![Some(110)], vec![Some(203)], vec![Some(504)]));
+    let e = err("let f = (a:long) { a }; print f(c=1)");
+    assert!(e.contains("the function has no parameter 'c' (its parameters are a)"), "{e}");
+    let e = err("let f = (a:long, b:long = 1) { a }; print f(1, a=2)");
+    assert!(e.contains("the argument 'a' is given twice"), "{e}");
     let e = err("T | summarize make_set(MaxSize=2, User)");
     assert!(e.contains("an unnamed argument cannot follow the named argument 'MaxSize'"), "{e}");
     let e = err("T | summarize make_set(User, 3, MaxSize=2)");
@@ -1531,4 +1540,50 @@ fn hash_guid_json_and_window_functions() {
     assert_eq!(rows(r#"T | where Cmd matches regex @"[[]?[a-z]+\.exe" "#), 3);
     let f = run(r#"print x = extract(@"^([[]?[^]]*)", 1, "[abc]def")"#);
     assert_eq!(strs(&f, "x"), [Some("[abc".to_string())]);
+}
+
+#[test]
+fn parse_path_splits_windows_unc_unix_and_urls() {
+    let f = run(r#"datatable(p:string) [@"C:\temp\file.txt", @"\\shared\users\temp\file.txt.gz", "/usr/lib/temp/file.txt", @"C:\temp\file.txt:some_stream", "https://acct.blob.core.windows.net/c/dir/f.zip", "notes.md"]
+        | extend r = parse_path(p) | project Scheme = tostring(r.Scheme), Root = tostring(r.RootPath), Dir = tostring(r.DirectoryPath), DirName = tostring(r.DirectoryName), File = tostring(r.Filename), Ext = tostring(r.Extension), Ads = tostring(r.AlternateDataStreamName)"#);
+    let s = |c: &str| strs(&f, c).into_iter().map(|v| v.unwrap_or_default()).collect::<Vec<_>>();
+    assert_eq!(s("Scheme"), ["", "", "", "", "https", ""]);
+    assert_eq!(s("Root"), ["C:", "", "", "C:", "acct.blob.core.windows.net", ""]);
+    assert_eq!(s("Dir"), [r"C:\temp", r"\\shared\users\temp", "/usr/lib/temp", r"C:\temp", "https://acct.blob.core.windows.net/c/dir", ""]);
+    assert_eq!(s("DirName"), ["temp", "temp", "temp", "temp", "dir", ""]);
+    assert_eq!(s("File"), ["file.txt", "file.txt.gz", "file.txt", "file.txt", "f.zip", "notes.md"]);
+    assert_eq!(s("Ext"), ["txt", "gz", "txt", "txt", "zip", "md"]);
+    assert_eq!(s("Ads"), ["", "", "", "some_stream", "", ""]);
+}
+
+#[test]
+fn index_after_a_dot() {
+    // `TargetResources.[0].modifiedProperties`, as a published AuditLogs query writes it
+    let f = run(r#"print a = toint(dynamic([{"m":[5,6]}]).[0].m.[1]), b = tostring(dynamic({"x y":2}).['x y'])"#);
+    assert_eq!((longs(&f, "a"), strs(&f, "b")), (vec![Some(6)], vec![Some("2".to_string())]));
+}
+
+#[test]
+fn mv_expand_of_an_unnamed_expression() {
+    // `mv-expand split(x, ";")` (published Office 365 rules): the column gets the next free ColumnN name
+    let f = run("T | take 2 | mv-expand split(User, '@') | project User, Column1");
+    assert_eq!(strs(&f, "Column1"), ["alice", "contoso.com", "bob", "contoso.com"].map(|s| Some(s.to_string())));
+    let f = run("T | take 1 | project Column1 = 1, User | mv-expand split(User, '@'), x = pack_array(1, 2)");
+    assert_eq!(f.column_names(), ["Column1", "User", "Column2", "x"]);
+}
+
+#[test]
+fn an_undefined_function_as_a_table_is_named() {
+    assert_eq!(
+        err("_GetWatchlist('VIP') | project x"),
+        "line 1, col 1: unknown function '_GetWatchlist' as a table (a Sentinel or workspace function such as _GetWatchlist or an ASIM parser is not defined locally; define it with let)"
+    );
+    assert_eq!(err("T | join (strlen('x')) on User"), "line 1, col 10: strlen() gives a value, not a table");
+}
+
+#[test]
+fn fuzzy_union_of_missing_tables_names_the_first() {
+    let e = err("union isfuzzy=true NoSuchA, NoSuchB | count");
+    assert!(e.contains("unknown table 'NoSuchA'"), "{e}");
+    assert_eq!(rows("union isfuzzy=true NoSuchA, U"), 4);
 }

@@ -65,7 +65,7 @@ impl Expr {
         let h = |e: &Expr| e.height;
         let hs = |l: &[Expr]| l.iter().map(|e| e.height).max().unwrap_or(0);
         let below = match &kind {
-            ExprKind::Member(b, _) | ExprKind::Neg(b) => h(b),
+            ExprKind::Member(b, _) | ExprKind::Neg(b) | ExprKind::NamedArg(_, b) => h(b),
             ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => h(a).max(h(b)),
             ExprKind::In { expr, list, .. } | ExprKind::HasAny { expr, list, .. } => h(expr).max(hs(list)),
             ExprKind::Between { expr, low, high, .. } => h(expr).max(h(low)).max(h(high)),
@@ -98,6 +98,8 @@ pub enum ExprKind {
     Call { name: String, args: Vec<Expr> },
     /// `*` as a function argument (`arg_max(t, *)`, `distinct *`).
     Star,
+    /// `name = value` as an argument of a user-defined function (bound by parameter name when it is called).
+    NamedArg(Ident, Box<Expr>),
     /// `source | op | op …`.
     Tabular(Box<Tabular>),
     /// `union T1, T2` as a source.

@@ -78,6 +78,13 @@ pub fn eval_tabular(expr: &Expr, env: &Env, visible: usize) -> Result<Frame, Kql
             let t = super::eval::eval_const(&args[0], env, visible)?.to_text();
             table_named(&t, args[0].span, env, visible)
         }
+        ExprKind::Call { name, .. } if super::functions::is_function(name) || super::aggregates::is_aggregate(name) => {
+            Err(KqlError::at(expr.span, format!("{name}() gives a value, not a table")))
+        }
+        ExprKind::Call { name, .. } => Err(KqlError::at(
+            expr.span,
+            format!("unknown function '{name}' as a table (a Sentinel or workspace function such as _GetWatchlist or an ASIM parser is not defined locally; define it with let)"),
+        )),
         _ => Err(KqlError::at(expr.span, "expected a table here (a table name, a tabular let, or '(T | …)')")),
     }
 }
@@ -854,6 +861,7 @@ fn union(mut frames: Vec<(String, Frame)>, spec: &UnionSpec, env: &Env, visible:
             _ => tables.push(t.clone()),
         }
     }
+    let mut first_err: Option<KqlError> = None;
     for (i, t) in tables.iter().enumerate() {
         match eval_tabular(t, env, visible) {
             Ok(f) => {
@@ -863,12 +871,15 @@ fn union(mut frames: Vec<(String, Frame)>, spec: &UnionSpec, env: &Env, visible:
                 };
                 frames.push((label, f));
             }
-            Err(_) if spec.isfuzzy => {}
+            Err(e) if spec.isfuzzy => {
+                first_err.get_or_insert(e);
+            }
             Err(e) => return Err(e),
         }
     }
     let Some((_, first)) = frames.first() else {
-        return Err(KqlError::msg("union of no tables"));
+        // isfuzzy and every table missing: say why the first one failed
+        return Err(first_err.unwrap_or_else(|| KqlError::msg("union of no tables")));
     };
     let name = first.name.clone();
     // columns by name, in order of first appearance; kind=inner keeps only the shared ones
@@ -913,11 +924,7 @@ fn mv_expand(f: Frame, items: &[MvItem], limit: Option<&Expr>, item_index: Optio
     let cols = (f.width() + items.len() + usize::from(item_index.is_some())) as u64;
     // the elements of each expanded value, per row
     let mut expanded: Vec<(String, Vec<Vec<Json>>, Option<String>)> = Vec::new();
-    for it in items {
-        let name = match &it.name {
-            Some(id) => id.name.clone(),
-            None => result_name(&it.expr).ok_or_else(|| KqlError::at(it.expr.span, "name the expanded column: mv-expand Name = expression"))?,
-        };
+    for (it, name) in items.iter().zip(mv_item_names(&f, items)) {
         let col = eval(&it.expr, &ctx)?.into_col(h);
         let text = match &col {
             Col::Dyn(t) | Col::Str(t) => t.clone(),
@@ -970,9 +977,18 @@ fn mv_expand(f: Frame, items: &[MvItem], limit: Option<&Expr>, item_index: Optio
     Ok((out, idx))
 }
 
-/// The name `mv-expand` gives an item's column.
-fn mv_item_name(it: &MvItem) -> Option<String> {
-    it.name.as_ref().map(|id| id.name.clone()).or_else(|| result_name(&it.expr))
+/// The names `mv-expand` gives its items' columns: the given name, the column's or property's name, else the next
+/// free `ColumnN` (`mv-expand split(x, ";")`).
+fn mv_item_names(f: &Frame, items: &[MvItem]) -> Vec<String> {
+    let mut taken = f.column_names();
+    items
+        .iter()
+        .map(|it| {
+            let name = it.name.as_ref().map(|id| id.name.clone()).or_else(|| result_name(&it.expr)).unwrap_or_else(|| next_column_name(&taken));
+            taken.push(name.clone());
+            name
+        })
+        .collect()
 }
 
 // ----- mv-apply ---------------------------------------------------------------------------------------------------
@@ -1004,7 +1020,7 @@ fn is_row_wise(op: &Op) -> bool {
 fn mv_apply(f: Frame, items: &[MvItem], limit: Option<&Expr>, item_index: Option<&Ident>, ops: &[Op], env: &Env, visible: usize) -> Result<Frame, KqlError> {
     let at = ops.first().map(|o| o.span).unwrap_or_default();
     super::guard::check(at)?;
-    let mut expanded_names: Vec<String> = items.iter().filter_map(mv_item_name).collect();
+    let mut expanded_names = mv_item_names(&f, items);
     if let Some(id) = item_index {
         expanded_names.push(id.name.clone());
     }

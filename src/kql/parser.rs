@@ -78,8 +78,12 @@ fn named_params(function: &str) -> Option<(&'static [&'static str], usize)> {
 /// null); an unknown name, a position given twice or a required one left out is an error.
 fn place_named(function: &str, args: &mut Vec<Expr>, named: Vec<(Ident, Expr)>) -> Result<(), KqlError> {
     let Some((params, required)) = named_params(function) else {
-        let (id, _) = &named[0];
-        return Err(KqlError::at(id.span, format!("{function}() does not take named arguments (found '{} = …')", id.name)));
+        // another function's parameters are known when it is called (a user-defined function binds them by name)
+        args.extend(named.into_iter().map(|(id, e)| {
+            let span = id.span.to(e.span);
+            Expr::new(ExprKind::NamedArg(id, Box::new(e)), span)
+        }));
+        return Ok(());
     };
     let mut slots: Vec<Option<Expr>> = std::mem::take(args).into_iter().map(Some).collect();
     for (id, e) in named {
@@ -1322,7 +1326,11 @@ impl Parser<'_> {
     fn postfix_expr(&mut self) -> Result<Expr, KqlError> {
         let mut e = self.primary()?;
         loop {
-            if self.is_punct(".") {
+            if self.is_punct(".") && self.is_punct_n(1, "[") && !matches!(self.peek_n(2), Tok::Str(_)) {
+                // `x.[0]` is read as `x[0]` (Kusto accepts the dot; `x.['name']` stays a bracketed name)
+                self.bump();
+                continue;
+            } else if self.is_punct(".") {
                 self.bump();
                 let id = self.ident("a property name after '.'")?;
                 let span = e.span.to(id.span);

@@ -18,6 +18,7 @@ pub(super) static FUNCTIONS: &[Def] = &[
     Def::values(&["url_encode", "url_encode_component"], 1, 1, url_encode),
     Def::values(&["url_decode"], 1, 1, url_decode),
     Def::values(&["parse_url"], 1, 1, parse_url_call),
+    Def::values(&["parse_path"], 1, 1, parse_path_call),
 ];
 
 /// `parse_xml()`.
@@ -182,6 +183,51 @@ fn url_decode(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
 /// `parse_url()`.
 fn parse_url_call(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
     ok_col(Col::from_json(texts(&a.col(0)).into_iter().map(|t| parse_url(t.unwrap_or("")))))
+}
+
+/// `parse_path()`.
+fn parse_path_call(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
+    ok_col(Col::from_json(texts(&a.col(0)).into_iter().map(|t| parse_path(t.unwrap_or("")))))
+}
+
+/// Kusto's `parse_path`: a file path (Windows, UNC, Unix) or a URL split into `Scheme`, `RootPath` (a drive `C:` or
+/// a URL's host), `DirectoryPath`, `DirectoryName`, `Filename`, `Extension` and `AlternateDataStreamName` (after a
+/// `:` in the file name).
+fn parse_path(path: &str) -> Json {
+    let (scheme, rest) = match path.find("://") {
+        Some(i) if i > 0 && path[..i].chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) => (&path[..i], &path[i + 3..]),
+        _ => ("", path),
+    };
+    let root = if !scheme.is_empty() {
+        rest.split(['/', '\\']).next().unwrap_or("")
+    } else {
+        let b = rest.as_bytes();
+        if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' { &rest[..2] } else { "" }
+    };
+    let (dir, file) = match path.rfind(['/', '\\']) {
+        Some(i) if i >= path.len() - rest.len() + root.len() => (&path[..i], &path[i + 1..]),
+        _ if !root.is_empty() => (&path[..path.len() - rest.len() + root.len()], &path[path.len() - rest.len() + root.len()..]),
+        _ => ("", path),
+    };
+    let (file, stream) = match file.find(':') {
+        Some(i) if scheme.is_empty() => (&file[..i], &file[i + 1..]),
+        _ => (file, ""),
+    };
+    let dir_name = dir.rsplit(['/', '\\']).next().filter(|d| *d != root).unwrap_or("");
+    let ext = file.rfind('.').map_or("", |i| &file[i + 1..]);
+    let mut m = serde_json::Map::new();
+    for (k, v) in [
+        ("Scheme", scheme),
+        ("RootPath", root),
+        ("DirectoryPath", dir),
+        ("DirectoryName", dir_name),
+        ("Filename", file),
+        ("Extension", ext),
+        ("AlternateDataStreamName", stream),
+    ] {
+        m.insert(k.to_string(), Json::String(v.to_string()));
+    }
+    Json::Object(m)
 }
 
 /// Lowercase hex of bytes.

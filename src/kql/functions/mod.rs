@@ -106,6 +106,11 @@ fn known_names() -> impl Iterator<Item = &'static str> {
     FAMILIES.iter().flat_map(|f| f.iter()).flat_map(|d| d.names.iter().copied())
 }
 
+/// Whether `name` is a built-in scalar function.
+pub(super) fn is_function(name: &str) -> bool {
+    registry().contains_key(name)
+}
+
 /// Calls function `name`.
 pub(super) fn call(name: &str, args: &[Expr], span: Span, ctx: &Ctx) -> Result<Val, KqlError> {
     // a user-defined function (a let) hides a built-in one of the same name
@@ -266,7 +271,7 @@ mod tests {
         "unixtime_seconds_todatetime", "unixtime_milliseconds_todatetime", "week_of_year", "weekofyear", "sign",
         "typeof", "exp2", "exp10", "log2", "isutf8", "string_size",
         // added since the split
-        "next", "prev", "ingestion_time", "hash", "new_guid", "dynamic_to_json",
+        "next", "prev", "ingestion_time", "hash", "new_guid", "dynamic_to_json", "parse_path",
     ];
 
     #[test]
