@@ -1587,3 +1587,13 @@ fn fuzzy_union_of_missing_tables_names_the_first() {
     assert!(e.contains("unknown table 'NoSuchA'"), "{e}");
     assert_eq!(rows("union isfuzzy=true NoSuchA, U"), 4);
 }
+
+#[test]
+fn join_keys_joined_by_and() {
+    // `on $left.A == $right.B and $left.C == $right.D` (the PAN-OS high-risk ports query) is the same as with ','
+    let q = |sep: &str| format!("T | project User, N | join kind=inner (U | project User, Level, N = Level + 1) on $left.User == $right.User {sep} $left.N == $right.N | project User, Level | sort by Level asc");
+    let (a, b) = (run(&q("and")), run(&q(",")));
+    assert_eq!(strs(&a, "User"), [Some("bob@contoso.com".to_string()), Some("alice@contoso.com".to_string())]);
+    assert_eq!(longs(&a, "Level"), [Some(2), Some(4)]);
+    assert_eq!((longs(&a, "Level"), strs(&a, "User")), (longs(&b, "Level"), strs(&b, "User")));
+}

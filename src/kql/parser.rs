@@ -1024,7 +1024,8 @@ impl Parser<'_> {
                 let id = self.ident("a join key column")?;
                 on.push(JoinKey { left: id.clone(), right: id });
             }
-            if !self.eat_punct(",") {
+            // keys are separated by ',' or, between `$left.A == $right.B` conditions, by `and`
+            if !self.eat_punct(",") && !(self.is_word("and") && (self.is_word_n(1, "$left") || self.is_word_n(1, "$right")) && self.eat_word("and")) {
                 break;
             }
         }
