@@ -1597,3 +1597,18 @@ fn join_keys_joined_by_and() {
     assert_eq!(longs(&a, "Level"), [Some(2), Some(4)]);
     assert_eq!((longs(&a, "Level"), strs(&a, "User")), (longs(&b, "Level"), strs(&b, "User")));
 }
+
+#[test]
+fn row_window_session_groups_rows() {
+    // sessions of at most 1h from the first row and 40m between neighbours, restarting when the user changes
+    let f = run(r#"datatable(U:string, t:datetime) ["a", datetime(2024-01-01 00:00), "a", datetime(2024-01-01 00:30), "a", datetime(2024-01-01 01:20),
+            "a", datetime(2024-01-01 01:50), "b", datetime(2024-01-01 01:55), "b", datetime(2024-01-01 02:10)]
+        | sort by U asc, t asc | serialize
+        | extend s = row_window_session(t, 1h, 40m, U != prev(U)), n = row_window_session(tolong((t - datetime(2024-01-01)) / 1m), 60, 40)"#);
+    let at = |hm: &str| Some(ts(&format!("2024-01-01T{hm}:00Z")));
+    // 01:20 is 50m after 00:30 (> 40m): a new session; 01:50 is 30m after 01:20 and within 1h of it; b restarts
+    assert_eq!(nanos(&f, "s"), [at("00:00"), at("00:00"), at("01:20"), at("01:20"), at("01:55"), at("01:55")]);
+    // numbers work the same way (minutes), without a restart column the user change does not split
+    assert_eq!(longs(&f, "n"), [Some(0), Some(0), Some(80), Some(80), Some(80), Some(80)]);
+    assert!(err("T | extend s = row_window_session(TimeGenerated, -1h, 1h)").contains("needs a constant distance 0 or more"));
+}

@@ -271,7 +271,7 @@ mod tests {
         "unixtime_seconds_todatetime", "unixtime_milliseconds_todatetime", "week_of_year", "weekofyear", "sign",
         "typeof", "exp2", "exp10", "log2", "isutf8", "string_size",
         // added since the split
-        "next", "prev", "ingestion_time", "hash", "new_guid", "dynamic_to_json", "parse_path",
+        "next", "prev", "ingestion_time", "hash", "new_guid", "dynamic_to_json", "parse_path", "row_window_session",
     ];
 
     #[test]
