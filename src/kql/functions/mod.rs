@@ -14,8 +14,8 @@
 //! (`parse_ipv4`, `ipv4_is_private`, `ipv4_is_in_range`, `ipv4_is_match`, `ipv4_compare`, on
 //! [`crate::ioc::ip`]), hashes (`hash_md5`, `hash_sha1`, `hash_sha256`: lowercase hex of the UTF-8 text), base64
 //! and URL encoding, `parse_url`, `parse_xml`, bags and sets (`bag_keys`, `bag_merge`, `set_union` …),
-//! `array_slice`, `datetime_part`; `hash()` (Kusto's xxhash64 of the UTF-8 text), `new_guid()`, `next`/`prev` and
-//! `ingestion_time()` ([`window`]).
+//! `array_slice`, `datetime_part`; `hash()` (Kusto's xxhash64 of the UTF-8 text), `new_guid()`, `parse_path()`,
+//! `next`/`prev`, `row_window_session` and `ingestion_time()` ([`window`]).
 
 mod conversion;
 mod datetime;
