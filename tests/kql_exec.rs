@@ -1374,3 +1374,241 @@ fn garbled_new_syntax_never_panics() {
         let _ = execute(s, &data, now());
     }
 }
+
+// ----- mv-apply -------------------------------------------------------------------------------------------------------
+
+const MV_ITEMS: &str = r#"datatable(Id:long, Items:dynamic) [
+    1, dynamic([{"name":"a","value":1},{"name":"b","value":2}]),
+    2, dynamic([{"name":"b","value":3}]),
+    3, dynamic([])]"#;
+
+#[test]
+fn mv_apply_row_wise_subqueries() {
+    // the common hunting form: keep the element that names a property, project its value
+    let f = run(&format!("{MV_ITEMS} | mv-apply p = Items on (where p.name == 'b' | project v = toint(p.value))"));
+    assert_eq!(f.column_names(), ["Id", "Items", "v"]);
+    assert_eq!(longs(&f, "Id"), [Some(1), Some(2)]);
+    assert_eq!(longs(&f, "v"), [Some(2), Some(3)]);
+    // from a string column through parse_json; rows whose subquery gives nothing are dropped
+    let f = run(r#"datatable(Id:long, S:string) [1, '[{"name":"x","value":"one"},{"name":"y","value":"two"}]', 2, '[{"name":"y","value":"three"}]']
+        | mv-apply p = parse_json(S) on (where p.name == "x" | project v = tostring(p.value))"#);
+    assert_eq!(f.column_names(), ["Id", "S", "v"]);
+    assert_eq!(longs(&f, "Id"), [Some(1)]);
+    assert_eq!(strs(&f, "v"), [Some("one".to_string())]);
+    // extend keeps the expanded column; the row's other columns can be read inside
+    let f = run(&format!("{MV_ITEMS} | mv-apply p = Items on (extend k = strcat(Id, tostring(p.name))) | project Id, k"));
+    assert_eq!(strs(&f, "k"), ["1a", "1b", "2b"].map(|s| Some(s.to_string())));
+    // with_itemindex and limit
+    let f = run(&format!("{MV_ITEMS} | mv-apply with_itemindex=i p = Items on (where i == 1 | project n = tostring(p.name))"));
+    assert_eq!((longs(&f, "Id"), strs(&f, "n")), (vec![Some(1)], vec![Some("b".to_string())]));
+    let f = run(&format!("{MV_ITEMS} | mv-apply p = Items limit 1 on (project n = tostring(p.name))"));
+    assert_eq!((longs(&f, "Id"), strs(&f, "n")), (vec![Some(1), Some(2)], vec![Some("a".to_string()), Some("b".to_string())]));
+    // several mv-apply in a row, as the Entra ID rules chain them
+    let f = run(&format!(
+        "{MV_ITEMS} | mv-apply p = Items on (where p.name == 'b' | extend Val = toint(p.value)) | mv-apply q = pack_array(Val, Val * 10) to typeof(long) on (where q > 5) | project Id, q"
+    ));
+    assert_eq!((longs(&f, "Id"), longs(&f, "q")), (vec![Some(1), Some(2)], vec![Some(20), Some(30)]));
+}
+
+#[test]
+fn mv_apply_summarize_and_top() {
+    let f = run(&format!(
+        "{MV_ITEMS} | mv-apply p = Items on (summarize names = make_set(tostring(p.name)), total = sum(toint(p.value)))"
+    ));
+    assert_eq!(f.column_names(), ["Id", "Items", "names", "total"]);
+    // a row with an empty array still runs the subquery: summarize over no rows gives one row
+    assert_eq!(longs(&f, "Id"), [Some(1), Some(2), Some(3)]);
+    assert_eq!(strs(&f, "names"), [r#"["a","b"]"#, r#"["b"]"#, "[]"].map(|s| Some(s.to_string())));
+    assert_eq!(longs(&f, "total")[..2], [Some(3), Some(3)]);
+    // in place: the expanded column replaces the array
+    let f = run(&format!("{MV_ITEMS} | mv-apply Items on (top 1 by toint(Items.value) desc)"));
+    assert_eq!(f.column_names(), ["Id", "Items"]);
+    assert_eq!(longs(&f, "Id"), [Some(1), Some(2)]);
+    assert_eq!(strs(&f, "Items"), [r#"{"name":"b","value":2}"#, r#"{"name":"b","value":3}"#].map(|s| Some(s.to_string())));
+    // Kusto's documentation example: the two largest values of each list
+    let f = run("range x from 1 to 8 step 1 | summarize l = make_list(x) by xMod2 = x % 2 | mv-apply element = l to typeof(long) on (top 2 by element) | project xMod2, element");
+    assert_eq!(longs(&f, "xMod2"), [Some(1), Some(1), Some(0), Some(0)]);
+    assert_eq!(longs(&f, "element"), [Some(7), Some(5), Some(8), Some(6)]);
+    // an empty input keeps the subquery's columns
+    let f = run(&format!("{MV_ITEMS} | where Id > 5 | mv-apply p = Items on (summarize c = count())"));
+    assert_eq!((f.height(), f.column_names()), (0, vec!["Id".to_string(), "Items".to_string(), "c".to_string()]));
+}
+
+#[test]
+fn mv_apply_errors() {
+    assert!(err("T | mv-apply p = Props.tags on where p == 'a'").contains("expected '('"), "{}", err("T | mv-apply p = Props.tags on where p == 'a'"));
+    let e = err("T | mv-apply p = Props.tags on (where q == 'a')");
+    assert!(e.contains("unknown column 'q'"), "{e}");
+    let e = err("T | mv-apply p = Props.tags on (summarize x = count() | where Nope > 1)");
+    assert!(e.contains("unknown column 'Nope'"), "{e}");
+}
+
+#[test]
+fn named_aggregate_arguments() {
+    // Kusto's MaxSize, in any case, is the positional maximum size
+    let f = run("T | summarize s = make_set(User, MaxSize=2), l = make_list(User, maxSize = 1), p = make_list(User, 100)");
+    assert_eq!(strs(&f, "s"), [Some(r#"["alice@contoso.com","bob@contoso.com"]"#.to_string())]);
+    assert_eq!(strs(&f, "l"), [Some(r#"["alice@contoso.com"]"#.to_string())]);
+    assert_eq!(strs(&f, "p"), [Some(r#"["alice@contoso.com","bob@contoso.com","alice@contoso.com","carol@fabrikam.com","Alice@Contoso.com"]"#.to_string())]);
+    let f = run("T | summarize s = make_set_if(User, N > 2, MaxSize=1)");
+    assert_eq!(strs(&f, "s"), [Some(r#"["alice@contoso.com"]"#.to_string())]);
+    let e = err("T | summarize make_set(User, Size=2)");
+    assert_eq!(e, "line 1, col 30: make_set() has no argument named 'Size' (its arguments are Expr, MaxSize)");
+    let e = err("T | extend x = strlen(s=User)");
+    assert_eq!(e, "line 1, col 23: 's = …' names an argument: only user-defined functions, make_set/make_list/make_bag (MaxSize) and bag_unpack take named arguments");
+    // a user-defined function binds named arguments by parameter name (as the ASIM parsers are called)
+    let f = run("let f = (starttime:datetime = datetime(2000-01-01), who:string = 'x', n:long = 1) { T | where TimeGenerated >= starttime and User == who | take n }; f(who='alice@contoso.com', n=5, starttime=datetime(2024-01-01T01:00:00Z)) | project N");
+    assert_eq!(longs(&f, "N"), [None]);
+    let f = run("let f = (a:long, b:long = 10) { a * 100 + b }; print x = f(1), y = f(2, b=3), z = f(b=4, a=5)");
+    assert_eq!((longs(&f, "x"), longs(&f, "y"), longs(&f, "z")), (vec![Some(110)], vec![Some(203)], vec![Some(504)]));
+    let e = err("let f = (a:long) { a }; print f(c=1)");
+    assert!(e.contains("the function has no parameter 'c' (its parameters are a)"), "{e}");
+    let e = err("let f = (a:long, b:long = 1) { a }; print f(1, a=2)");
+    assert!(e.contains("the argument 'a' is given twice"), "{e}");
+    let e = err("T | summarize make_set(MaxSize=2, User)");
+    assert!(e.contains("an unnamed argument cannot follow the named argument 'MaxSize'"), "{e}");
+    let e = err("T | summarize make_set(User, 3, MaxSize=2)");
+    assert!(e.contains("the argument 'MaxSize' of make_set() is given twice"), "{e}");
+}
+
+#[test]
+fn evaluate_bag_unpack_and_unsupported_plugins() {
+    let q = r#"datatable(Id:long, Bag:dynamic) [1, dynamic({"a":1,"b":"x"}), 2, dynamic({"b":"y","c":[1,2]}), 3, dynamic(null)]"#;
+    let f = run(&format!("{q} | evaluate bag_unpack(Bag)"));
+    assert_eq!(f.column_names(), ["Id", "a", "b", "c"]);
+    assert_eq!(strs(&f, "a"), [Some("1".to_string()), None, None]);
+    assert_eq!(strs(&f, "b"), [Some("x".to_string()), Some("y".to_string()), None]);
+    assert_eq!(strs(&f, "c"), [None, Some("[1,2]".to_string()), None]);
+    // a prefix, ignored properties, and the conflict rules
+    let f = run(&format!("{q} | evaluate bag_unpack(Bag, 'p_', ignoredProperties=dynamic(['c']))"));
+    assert_eq!(f.column_names(), ["Id", "p_a", "p_b"]);
+    let f = run(&format!("{q} | extend a = 'mine' | evaluate bag_unpack(Bag, columnsConflict='keep_source')"));
+    assert_eq!(strs(&f, "a"), ["mine", "mine", "mine"].map(|s| Some(s.to_string())));
+    let f = run(&format!("{q} | extend a = 'mine' | evaluate bag_unpack(Bag, columnsConflict='replace_source')"));
+    assert_eq!(strs(&f, "a"), [Some("1".to_string()), None, None]);
+    let e = err(&format!("{q} | extend a = 'mine' | evaluate bag_unpack(Bag)"));
+    assert!(e.contains("the key 'a' names an existing column 'a'"), "{e}");
+    // the hunting form: parameters as name/value pairs made into a bag, then unpacked
+    let f = run(r#"datatable(Op:string, Parameters:string) ["Set-Mailbox", '[{"Name":"Identity","Value":"bob"},{"Name":"ForwardTo","Value":"x@evil.com"}]']
+        | mv-apply P = todynamic(Parameters) on (summarize Parsed = make_bag(bag_pack(tostring(P.Name), P.Value)))
+        | evaluate bag_unpack(Parsed, columnsConflict='replace_source') | project Op, Identity = tostring(Identity), ForwardTo = tostring(ForwardTo)"#);
+    assert_eq!((strs(&f, "Identity"), strs(&f, "ForwardTo")), (vec![Some("bob".to_string())], vec![Some("x@evil.com".to_string())]));
+    assert_eq!(err("T | evaluate basket()"), "line 1, col 14: the evaluate plugin 'basket' is not supported yet (supported: bag_unpack)");
+    assert_eq!(err("evaluate python(typeof(*), 'x')"), "line 1, col 10: the evaluate plugin 'python' is not supported yet (supported: bag_unpack)");
+}
+
+#[test]
+fn bool_literals_in_any_case() {
+    // Kusto reads True/TRUE/False/FALSE as true/false (the DNS rules write `== False`)
+    assert_eq!(rows("T | where Ok == True"), 3);
+    assert_eq!(rows("T | where Ok == FALSE and ipv4_is_match('127.0.0.1', IP) == False"), 2);
+}
+
+#[test]
+fn hash_guid_json_and_window_functions() {
+    // Kusto's documented values: hash("World") and hash("World", 100)
+    let f = run("print a = hash('World'), b = hash('World', 100), c = hash(''), d = hash('World', 0)");
+    assert_eq!(longs(&f, "a"), [Some(1846988464401551951)]);
+    assert_eq!(longs(&f, "b"), [Some(51)]);
+    assert_eq!(longs(&f, "c"), [Some(0xEF46_DB37_51D8_E999_u64 as i64)], "XXH64 of empty input, seed 0");
+    assert_eq!(longs(&f, "d"), [None]);
+    // 32 bytes and more take the four-lane path (XXH64 reference value)
+    let f = run("print h = hash('Nobody inspects the spammish repetition')");
+    assert_eq!(longs(&f, "h"), [Some(0xFBCE_A83C_8A37_8BF1_u64 as i64)]);
+    // a new GUID on every row, in the 8-4-4-4-12 form, version 4
+    let f = run("T | extend g = new_guid() | summarize n = dcount(g), bad = countif(not(g matches regex '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$'))");
+    assert_eq!((longs(&f, "n"), longs(&f, "bad")), (vec![Some(5)], vec![Some(0)]));
+    let f = run(r#"print j = dynamic_to_json(dynamic({"b":1,"a":{"d":[1,{"z":1,"y":2}],"c":"x"}})), s = dynamic_to_json("x"), n = dynamic_to_json(5)"#);
+    assert_eq!(strs(&f, "j"), [Some(r#"{"a":{"c":"x","d":[1,{"y":2,"z":1}]},"b":1}"#.to_string())]);
+    assert_eq!((strs(&f, "s"), strs(&f, "n")), (vec![Some("\"x\"".to_string())], vec![Some("5".to_string())]));
+    // next/prev after sort, with an offset and a default
+    let f = run("T | sort by TimeGenerated asc | serialize | extend nx = next(N), pv = prev(N, 2), pd = prev(N, 1, -1), gap = next(TimeGenerated) - TimeGenerated | project N, nx, pv, pd, gap");
+    assert_eq!(longs(&f, "N"), [Some(5), Some(3), None, Some(7), Some(1)]);
+    assert_eq!(longs(&f, "nx"), [Some(3), None, Some(7), Some(1), None]);
+    assert_eq!(longs(&f, "pv"), [None, None, Some(5), Some(3), None]);
+    assert_eq!(longs(&f, "pd"), [Some(-1), Some(5), Some(3), None, Some(7)], "only rows past the start take the default");
+    assert_eq!(nanos(&f, "gap"), [Some(90 * 60 * NS), Some(45 * 60 * NS), Some(DAY - 135 * 60 * NS), Some(12 * HOUR), None]);
+    assert!(err("T | extend x = next(N, -1)").contains("the offset of next() must be a constant whole number"));
+    // ingestion_time(): the hidden column when there is one, else TimeGenerated
+    let f = run("T | take 2 | extend it = ingestion_time() | project TimeGenerated, it");
+    assert_eq!(nanos(&f, "it"), nanos(&f, "TimeGenerated"));
+    let f = run("T | take 1 | extend _IngestionTime = TimeGenerated + 5m | project it = ingestion_time(), TimeGenerated");
+    assert_eq!(nanos(&f, "it"), [Some(ts("2024-01-01T00:05:00Z"))]);
+    let f = run("print it = ingestion_time()");
+    assert_eq!(f.height(), 1);
+    // RE2 classes Kusto accepts
+    assert_eq!(rows(r#"T | where Cmd matches regex @"[[]?[a-z]+\.exe" "#), 3);
+    let f = run(r#"print x = extract(@"^([[]?[^]]*)", 1, "[abc]def")"#);
+    assert_eq!(strs(&f, "x"), [Some("[abc".to_string())]);
+}
+
+#[test]
+fn parse_path_splits_windows_unc_unix_and_urls() {
+    let f = run(r#"datatable(p:string) [@"C:\temp\file.txt", @"\\shared\users\temp\file.txt.gz", "/usr/lib/temp/file.txt", @"C:\temp\file.txt:some_stream", "https://acct.blob.core.windows.net/c/dir/f.zip", "notes.md"]
+        | extend r = parse_path(p) | project Scheme = tostring(r.Scheme), Root = tostring(r.RootPath), Dir = tostring(r.DirectoryPath), DirName = tostring(r.DirectoryName), File = tostring(r.Filename), Ext = tostring(r.Extension), Ads = tostring(r.AlternateDataStreamName)"#);
+    let s = |c: &str| strs(&f, c).into_iter().map(|v| v.unwrap_or_default()).collect::<Vec<_>>();
+    assert_eq!(s("Scheme"), ["", "", "", "", "https", ""]);
+    assert_eq!(s("Root"), ["C:", "", "", "C:", "acct.blob.core.windows.net", ""]);
+    assert_eq!(s("Dir"), [r"C:\temp", r"\\shared\users\temp", "/usr/lib/temp", r"C:\temp", "https://acct.blob.core.windows.net/c/dir", ""]);
+    assert_eq!(s("DirName"), ["temp", "temp", "temp", "temp", "dir", ""]);
+    assert_eq!(s("File"), ["file.txt", "file.txt.gz", "file.txt", "file.txt", "f.zip", "notes.md"]);
+    assert_eq!(s("Ext"), ["txt", "gz", "txt", "txt", "zip", "md"]);
+    assert_eq!(s("Ads"), ["", "", "", "some_stream", "", ""]);
+}
+
+#[test]
+fn index_after_a_dot() {
+    // `TargetResources.[0].modifiedProperties`, as a published AuditLogs query writes it
+    let f = run(r#"print a = toint(dynamic([{"m":[5,6]}]).[0].m.[1]), b = tostring(dynamic({"x y":2}).['x y'])"#);
+    assert_eq!((longs(&f, "a"), strs(&f, "b")), (vec![Some(6)], vec![Some("2".to_string())]));
+}
+
+#[test]
+fn mv_expand_of_an_unnamed_expression() {
+    // `mv-expand split(x, ";")` (published Office 365 rules): the column gets the next free ColumnN name
+    let f = run("T | take 2 | mv-expand split(User, '@') | project User, Column1");
+    assert_eq!(strs(&f, "Column1"), ["alice", "contoso.com", "bob", "contoso.com"].map(|s| Some(s.to_string())));
+    let f = run("T | take 1 | project Column1 = 1, User | mv-expand split(User, '@'), x = pack_array(1, 2)");
+    assert_eq!(f.column_names(), ["Column1", "User", "Column2", "x"]);
+}
+
+#[test]
+fn an_undefined_function_as_a_table_is_named() {
+    assert_eq!(
+        err("_GetWatchlist('VIP') | project x"),
+        "line 1, col 1: unknown function '_GetWatchlist' as a table (a Sentinel or workspace function such as _GetWatchlist or an ASIM parser is not defined locally; define it with let)"
+    );
+    assert_eq!(err("T | join (strlen('x')) on User"), "line 1, col 10: strlen() gives a value, not a table");
+}
+
+#[test]
+fn fuzzy_union_of_missing_tables_names_the_first() {
+    let e = err("union isfuzzy=true NoSuchA, NoSuchB | count");
+    assert!(e.contains("unknown table 'NoSuchA'"), "{e}");
+    assert_eq!(rows("union isfuzzy=true NoSuchA, U"), 4);
+}
+
+#[test]
+fn join_keys_joined_by_and() {
+    // `on $left.A == $right.B and $left.C == $right.D` (the PAN-OS high-risk ports query) is the same as with ','
+    let q = |sep: &str| format!("T | project User, N | join kind=inner (U | project User, Level, N = Level + 1) on $left.User == $right.User {sep} $left.N == $right.N | project User, Level | sort by Level asc");
+    let (a, b) = (run(&q("and")), run(&q(",")));
+    assert_eq!(strs(&a, "User"), [Some("bob@contoso.com".to_string()), Some("alice@contoso.com".to_string())]);
+    assert_eq!(longs(&a, "Level"), [Some(2), Some(4)]);
+    assert_eq!((longs(&a, "Level"), strs(&a, "User")), (longs(&b, "Level"), strs(&b, "User")));
+}
+
+#[test]
+fn row_window_session_groups_rows() {
+    // sessions of at most 1h from the first row and 40m between neighbours, restarting when the user changes
+    let f = run(r#"datatable(U:string, t:datetime) ["a", datetime(2024-01-01 00:00), "a", datetime(2024-01-01 00:30), "a", datetime(2024-01-01 01:20),
+            "a", datetime(2024-01-01 01:50), "b", datetime(2024-01-01 01:55), "b", datetime(2024-01-01 02:10)]
+        | sort by U asc, t asc | serialize
+        | extend s = row_window_session(t, 1h, 40m, U != prev(U)), n = row_window_session(tolong((t - datetime(2024-01-01)) / 1m), 60, 40)"#);
+    let at = |hm: &str| Some(ts(&format!("2024-01-01T{hm}:00Z")));
+    // 01:20 is 50m after 00:30 (> 40m): a new session; 01:50 is 30m after 01:20 and within 1h of it; b restarts
+    assert_eq!(nanos(&f, "s"), [at("00:00"), at("00:00"), at("01:20"), at("01:20"), at("01:55"), at("01:55")]);
+    // numbers work the same way (minutes), without a restart column the user change does not split
+    assert_eq!(longs(&f, "n"), [Some(0), Some(0), Some(80), Some(80), Some(80), Some(80)]);
+    assert!(err("T | extend s = row_window_session(TimeGenerated, -1h, 1h)").contains("needs a constant distance 0 or more"));
+}

@@ -65,7 +65,7 @@ impl Expr {
         let h = |e: &Expr| e.height;
         let hs = |l: &[Expr]| l.iter().map(|e| e.height).max().unwrap_or(0);
         let below = match &kind {
-            ExprKind::Member(b, _) | ExprKind::Neg(b) => h(b),
+            ExprKind::Member(b, _) | ExprKind::Neg(b) | ExprKind::NamedArg(_, b) => h(b),
             ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => h(a).max(h(b)),
             ExprKind::In { expr, list, .. } | ExprKind::HasAny { expr, list, .. } => h(expr).max(hs(list)),
             ExprKind::Between { expr, low, high, .. } => h(expr).max(h(low)).max(h(high)),
@@ -98,6 +98,8 @@ pub enum ExprKind {
     Call { name: String, args: Vec<Expr> },
     /// `*` as a function argument (`arg_max(t, *)`, `distinct *`).
     Star,
+    /// `name = value` as an argument of a user-defined function (bound by parameter name when it is called).
+    NamedArg(Ident, Box<Expr>),
     /// `source | op | op …`.
     Tabular(Box<Tabular>),
     /// `union T1, T2` as a source.
@@ -237,6 +239,9 @@ pub enum OpKind {
     Union(UnionSpec),
     /// `mv-expand [with_itemindex=Name] items [limit n]`.
     MvExpand { items: Vec<MvItem>, limit: Option<Expr>, item_index: Option<Ident> },
+    /// `mv-apply [with_itemindex=Name] items [limit n] on (subquery)`: each row's arrays expanded into a table of
+    /// their own, the subquery's operators run on it, and the row crossed with the result.
+    MvApply { items: Vec<MvItem>, limit: Option<Expr>, item_index: Option<Ident>, ops: Vec<Op> },
     Join { kind: JoinKind, right: Expr, on: Vec<JoinKey> },
     /// `lookup [kind=leftouter|inner] (T) on keys`: a join that keeps the left columns and adds the right ones
     /// that are not keys.
@@ -247,6 +252,8 @@ pub enum OpKind {
     Parse(Box<ParseSpec>),
     /// `invoke f(args)`: the function called with the table as its first argument.
     Invoke { name: Ident, args: Vec<Expr> },
+    /// `evaluate plugin(args)`; the parser lets only the plugins that run here through (`bag_unpack`).
+    Evaluate { plugin: Ident, args: Vec<Expr> },
     /// `serialize`, `as`: no effect on local tables.
     NoOp,
 }

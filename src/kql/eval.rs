@@ -248,8 +248,26 @@ impl<'a> Env<'a> {
         if given < required || given > def.params.len() {
             return Err(KqlError::at(span, format!("the function takes {} argument(s), {} given", def.params.len(), given)));
         }
+        // positional arguments in order (after a piped table), then named ones by parameter name
+        let mut slots: Vec<Option<&Expr>> = vec![None; def.params.len()];
+        let mut next = usize::from(piped.is_some());
+        for a in args {
+            let k = match &a.kind {
+                ExprKind::NamedArg(id, _) => def.params.iter().position(|p| p.name.name == id.name).ok_or_else(|| {
+                    let names: Vec<&str> = def.params.iter().map(|p| p.name.name.as_str()).collect();
+                    KqlError::at(id.span, format!("the function has no parameter '{}' (its parameters are {})", id.name, names.join(", ")))
+                })?,
+                _ => {
+                    next += 1;
+                    next - 1
+                }
+            };
+            match slots.get_mut(k) {
+                Some(slot @ None) => *slot = Some(a),
+                _ => return Err(KqlError::at(a.span, format!("the argument '{}' is given twice", def.params.get(k).map_or("?", |p| p.name.name.as_str())))),
+            }
+        }
         let mut out = Vec::new();
-        let mut args_it = args.iter();
         for (k, p) in def.params.iter().enumerate() {
             let name = p.name.name.clone();
             if k == 0 {
@@ -258,7 +276,11 @@ impl<'a> Env<'a> {
                     continue;
                 }
             }
-            let bound = match (args_it.next(), caller) {
+            let arg = slots.get(k).copied().flatten().map(|a| match &a.kind {
+                ExprKind::NamedArg(_, v) => &**v,
+                _ => a,
+            });
+            let bound = match (arg, caller) {
                 (Some(a), Some(ctx)) if p.ty.is_none() || ctx.env.is_tabular(a, ctx.visible) => {
                     Bound::Table(super::exec::eval_tabular(a, ctx.env, ctx.visible)?)
                 }
@@ -375,6 +397,10 @@ fn eval_inner(expr: &Expr, ctx: &Ctx) -> Result<Val, KqlError> {
         ExprKind::In { .. } | ExprKind::HasAny { .. } | ExprKind::Between { .. } => eval_set_op(expr, ctx),
         ExprKind::Call { name, args } => super::functions::call(name, args, expr.span, ctx),
         ExprKind::Star => Err(KqlError::msg("'*' is only allowed in arg_max/arg_min/take_any(*) and distinct *")),
+        ExprKind::NamedArg(id, _) => Err(KqlError::at(
+            id.span,
+            format!("'{} = …' names an argument: only user-defined functions, make_set/make_list/make_bag (MaxSize) and bag_unpack take named arguments", id.name),
+        )),
         ExprKind::Function(_) => Err(KqlError::msg("a function is not a value: call it")),
         ExprKind::Tabular(_) | ExprKind::Union(_) | ExprKind::DataTable { .. } | ExprKind::Print(_) | ExprKind::Range { .. } => {
             Err(KqlError::msg("a table is not a scalar value here (use toscalar(…) to take its first value)"))

@@ -78,6 +78,13 @@ pub fn eval_tabular(expr: &Expr, env: &Env, visible: usize) -> Result<Frame, Kql
             let t = super::eval::eval_const(&args[0], env, visible)?.to_text();
             table_named(&t, args[0].span, env, visible)
         }
+        ExprKind::Call { name, .. } if super::functions::is_function(name) || super::aggregates::is_aggregate(name) => {
+            Err(KqlError::at(expr.span, format!("{name}() gives a value, not a table")))
+        }
+        ExprKind::Call { name, .. } => Err(KqlError::at(
+            expr.span,
+            format!("unknown function '{name}' as a table (a Sentinel or workspace function such as _GetWatchlist or an ASIM parser is not defined locally; define it with let)"),
+        )),
         _ => Err(KqlError::at(expr.span, "expected a table here (a table name, a tabular let, or '(T | …)')")),
     }
 }
@@ -174,7 +181,10 @@ fn apply(f: Frame, op: &Op, env: &Env, visible: usize) -> Result<Frame, KqlError
             Ok(out)
         }
         OpKind::Union(spec) => union(vec![(f.name.clone(), f)], spec, env, visible),
-        OpKind::MvExpand { items, limit, item_index } => mv_expand(f, items, limit.as_ref(), item_index.as_ref(), env, visible),
+        OpKind::MvExpand { items, limit, item_index } => {
+            Ok(mv_expand(f, items, limit.as_ref(), item_index.as_ref(), env, visible)?.0)
+        }
+        OpKind::MvApply { items, limit, item_index, ops } => mv_apply(f, items, limit.as_ref(), item_index.as_ref(), ops, env, visible),
         OpKind::Join { kind, right, on } => {
             let r = eval_tabular(right, env, visible)?;
             join(f, r, *kind, on)
@@ -195,8 +205,96 @@ fn apply(f: Frame, op: &Op, env: &Env, visible: usize) -> Result<Frame, KqlError
             let ctx = Ctx::new(env, Some(&f), visible);
             def_env.call_tabular(i, def, args, Some(&ctx), name.span, Some(f.clone()))
         }
+        OpKind::Evaluate { plugin, args } => match plugin.name.as_str() {
+            "bag_unpack" => bag_unpack(f, args, plugin.span, env, visible),
+            other => Err(KqlError::at(plugin.span, format!("the evaluate plugin '{other}' is not supported yet"))),
+        },
         OpKind::NoOp => Ok(f),
     }
+}
+
+// ----- evaluate bag_unpack ------------------------------------------------------------------------------------------
+
+/// Most columns `bag_unpack` makes.
+const MAX_UNPACK_COLUMNS: usize = 10_000;
+
+/// `evaluate bag_unpack(Column [, OutputColumnPrefix] [, columnsConflict] [, ignoredProperties])`: the bag column
+/// replaced by a dynamic column for each of its keys (in order of first appearance, prefixed); a row without the
+/// key, or whose value is not a bag, has null there. A key that names an existing column is an error unless
+/// `columnsConflict` is `'replace_source'` (the key's column wins) or `'keep_source'` (the table's wins).
+fn bag_unpack(f: Frame, args: &[Expr], span: Span, env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    let Some(col_expr) = args.first() else {
+        return Err(KqlError::at(span, "bag_unpack() needs the column to unpack"));
+    };
+    if args.len() > 4 {
+        return Err(KqlError::at(span, "bag_unpack() takes 1 to 4 argument(s)"));
+    }
+    let konst = |i: usize| -> Result<super::value::Scalar, KqlError> {
+        match args.get(i) {
+            Some(e) => super::eval::eval_const(e, env, visible).map_err(|err| err.or_at(e.span)),
+            None => Ok(super::value::Scalar::Null),
+        }
+    };
+    let prefix = konst(1)?.to_text();
+    let conflict = match konst(2)? {
+        super::value::Scalar::Null => "error".to_string(),
+        s => s.to_text(),
+    };
+    if !matches!(conflict.as_str(), "error" | "replace_source" | "keep_source") {
+        return Err(KqlError::at(args[2].span, format!("columnsConflict must be 'error', 'replace_source' or 'keep_source', not '{conflict}'")));
+    }
+    let ignored: Vec<String> = match konst(3)? {
+        super::value::Scalar::Null => Vec::new(),
+        super::value::Scalar::Dyn(Json::Array(v)) => v.iter().map(super::value::json_to_text).collect(),
+        other => vec![other.to_text()],
+    };
+    let ctx = Ctx::new(env, Some(&f), visible);
+    let h = f.height();
+    let bags: Vec<Option<serde_json::Map<String, Json>>> = eval(col_expr, &ctx)?
+        .into_col(h)
+        .to_dyn()
+        .into_iter()
+        .map(|c| match c.map(dyn_parse) {
+            Some(Json::Object(m)) => Some(m),
+            _ => None,
+        })
+        .collect();
+    let mut keys: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for m in bags.iter().flatten() {
+        for k in m.keys() {
+            if !ignored.contains(k) && seen.insert(k.clone()) {
+                keys.push(k.clone());
+                if keys.len() > MAX_UNPACK_COLUMNS {
+                    return Err(KqlError::at(span, format!("bag_unpack would make more than {MAX_UNPACK_COLUMNS} columns")));
+                }
+            }
+        }
+    }
+    super::guard::charge("bag_unpack", (h as u64).saturating_mul(keys.len() as u64).saturating_mul(super::guard::CELL), Some(span))?;
+    // the unpacked column goes away when it is a plain column
+    let mut out = match &col_expr.kind {
+        ExprKind::Name(n) if f.column(n).is_ok() && !env.has_name(n, visible) => {
+            let keep: Vec<String> = f.column_names().into_iter().filter(|c| c != n).collect();
+            select(&f, &keep)?
+        }
+        _ => f.clone(),
+    };
+    for k in keys {
+        let name = format!("{prefix}{k}");
+        if out.column(&name).is_ok() {
+            match conflict.as_str() {
+                "keep_source" => continue,
+                "replace_source" => {}
+                _ => {
+                    return Err(KqlError::at(span, format!("bag_unpack: the key '{k}' names an existing column '{name}' (use columnsConflict='replace_source' or 'keep_source', or a prefix)")));
+                }
+            }
+        }
+        let vals = Col::from_json(bags.iter().map(|b| b.as_ref().and_then(|m| m.get(&k)).cloned().unwrap_or(Json::Null)));
+        out = set_column(&out, &name, Val::C(vals))?;
+    }
+    Ok(out)
 }
 
 fn unknown_column(f: &Frame, name: &str, span: Span) -> KqlError {
@@ -763,6 +861,7 @@ fn union(mut frames: Vec<(String, Frame)>, spec: &UnionSpec, env: &Env, visible:
             _ => tables.push(t.clone()),
         }
     }
+    let mut first_err: Option<KqlError> = None;
     for (i, t) in tables.iter().enumerate() {
         match eval_tabular(t, env, visible) {
             Ok(f) => {
@@ -772,12 +871,15 @@ fn union(mut frames: Vec<(String, Frame)>, spec: &UnionSpec, env: &Env, visible:
                 };
                 frames.push((label, f));
             }
-            Err(_) if spec.isfuzzy => {}
+            Err(e) if spec.isfuzzy => {
+                first_err.get_or_insert(e);
+            }
             Err(e) => return Err(e),
         }
     }
     let Some((_, first)) = frames.first() else {
-        return Err(KqlError::msg("union of no tables"));
+        // isfuzzy and every table missing: say why the first one failed
+        return Err(first_err.unwrap_or_else(|| KqlError::msg("union of no tables")));
     };
     let name = first.name.clone();
     // columns by name, in order of first appearance; kind=inner keeps only the shared ones
@@ -811,7 +913,8 @@ fn union(mut frames: Vec<(String, Frame)>, spec: &UnionSpec, env: &Env, visible:
 
 // ----- mv-expand --------------------------------------------------------------------------------------------------
 
-fn mv_expand(f: Frame, items: &[MvItem], limit: Option<&Expr>, item_index: Option<&Ident>, env: &Env, visible: usize) -> Result<Frame, KqlError> {
+/// The expanded table, with the source row of each of its rows (in order).
+fn mv_expand(f: Frame, items: &[MvItem], limit: Option<&Expr>, item_index: Option<&Ident>, env: &Env, visible: usize) -> Result<(Frame, Vec<IdxSize>), KqlError> {
     let ctx = Ctx::new(env, Some(&f), visible);
     let limit = match limit {
         Some(e) => count_arg(e, env, visible, "mv-expand limit")?,
@@ -821,11 +924,7 @@ fn mv_expand(f: Frame, items: &[MvItem], limit: Option<&Expr>, item_index: Optio
     let cols = (f.width() + items.len() + usize::from(item_index.is_some())) as u64;
     // the elements of each expanded value, per row
     let mut expanded: Vec<(String, Vec<Vec<Json>>, Option<String>)> = Vec::new();
-    for it in items {
-        let name = match &it.name {
-            Some(id) => id.name.clone(),
-            None => result_name(&it.expr).ok_or_else(|| KqlError::at(it.expr.span, "name the expanded column: mv-expand Name = expression"))?,
-        };
+    for (it, name) in items.iter().zip(mv_item_names(&f, items)) {
         let col = eval(&it.expr, &ctx)?.into_col(h);
         let text = match &col {
             Col::Dyn(t) | Col::Str(t) => t.clone(),
@@ -879,6 +978,140 @@ fn mv_expand(f: Frame, items: &[MvItem], limit: Option<&Expr>, item_index: Optio
     }
     if let Some(id) = item_index {
         out = set_column(&out, &id.name, Val::C(Col::Long(pos.iter().map(|&k| Some(k as i64)).collect())))?;
+    }
+    Ok((out, idx))
+}
+
+/// The names `mv-expand` gives its items' columns: the given name, the column's or property's name, else the next
+/// free `ColumnN` (`mv-expand split(x, ";")`).
+fn mv_item_names(f: &Frame, items: &[MvItem]) -> Vec<String> {
+    let mut taken = f.column_names();
+    items
+        .iter()
+        .map(|it| {
+            let name = it.name.as_ref().map(|id| id.name.clone()).or_else(|| result_name(&it.expr)).unwrap_or_else(|| next_column_name(&taken));
+            taken.push(name.clone());
+            name
+        })
+        .collect()
+}
+
+// ----- mv-apply ---------------------------------------------------------------------------------------------------
+
+/// The hidden column that carries each expanded row's source row through a row-wise subquery.
+const MV_APPLY_ROW: &str = "__kql_mv_apply_row";
+
+/// Whether an operator works on each row alone (so the subquery can run once over every row's sub-table).
+fn is_row_wise(op: &Op) -> bool {
+    matches!(
+        op.kind,
+        OpKind::Where(_)
+            | OpKind::Extend(_)
+            | OpKind::Project(_)
+            | OpKind::ProjectAway(_)
+            | OpKind::ProjectKeep(_)
+            | OpKind::ProjectReorder(_)
+            | OpKind::ProjectRename(_)
+            | OpKind::Parse(_)
+            | OpKind::NoOp
+    )
+}
+
+/// `mv-apply`: each row's arrays expanded into a sub-table (the row's other columns repeated, so the subquery can
+/// read them), the subquery run on it, and the row's unexpanded columns put before each result row. A row whose
+/// subquery gives no rows is dropped. A subquery of row-wise operators only (`where`, `extend`, `project` …) runs
+/// once over all sub-tables, which gives the same rows.
+#[allow(clippy::too_many_arguments)]
+fn mv_apply(f: Frame, items: &[MvItem], limit: Option<&Expr>, item_index: Option<&Ident>, ops: &[Op], env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    let at = ops.first().map(|o| o.span).unwrap_or_default();
+    super::guard::check(at)?;
+    let mut expanded_names = mv_item_names(&f, items);
+    if let Some(id) = item_index {
+        expanded_names.push(id.name.clone());
+    }
+    let (expanded, rows) = mv_expand(f.clone(), items, limit, item_index, env, visible)?;
+    let run_ops = |mut t: Frame| -> Result<Frame, KqlError> {
+        for op in ops {
+            t = apply(t, op, env, visible).map_err(|e| e.or_at(op.span))?;
+        }
+        Ok(t)
+    };
+    let (res, res_rows): (Frame, Vec<IdxSize>) = if ops.iter().all(is_row_wise) {
+        let ids = Col::Long(rows.iter().map(|&r| Some(r as i64)).collect());
+        let mut cur = set_column(&expanded, MV_APPLY_ROW, Val::C(ids))?;
+        for op in ops {
+            let ids = cur.column(MV_APPLY_ROW).map_err(|e| KqlError::msg(e.to_string()))?.clone();
+            let mut next = apply(cur, op, env, visible).map_err(|e| e.or_at(op.span))?;
+            if next.column(MV_APPLY_ROW).is_err() {
+                // project and friends keep every row: the ids still line up
+                let mut df = next.df().clone();
+                df.with_column(ids).map_err(perr("mv-apply"))?;
+                next = next.with_df(df);
+            }
+            cur = next;
+        }
+        let ids = cur.column(MV_APPLY_ROW).map_err(|e| KqlError::msg(e.to_string()))?;
+        let ids: Vec<IdxSize> = ids.i64().map_err(perr("mv-apply"))?.into_iter().map(|v| v.unwrap_or(0) as IdxSize).collect();
+        let keep: Vec<String> = cur.column_names().into_iter().filter(|c| c != MV_APPLY_ROW).collect();
+        (select(&cur, &keep)?, ids)
+    } else {
+        // each source row's expanded rows are consecutive
+        let mut parts: Vec<Frame> = Vec::new();
+        let mut part_rows: Vec<IdxSize> = Vec::new();
+        let mut start = 0usize;
+        for r in 0..f.height() {
+            let len = rows[start..].iter().take_while(|&&x| x as usize == r).count();
+            let out = run_ops(expanded.slice(start, len))?;
+            start += len;
+            // the sub-tables' results are kept until they are put together: charged as they are made
+            let made = (out.height() as u64).saturating_mul(out.width() as u64).saturating_mul(super::guard::CELL);
+            super::guard::charge("mv-apply", made, Some(at))?;
+            if out.height() > 0 || parts.is_empty() {
+                part_rows.extend(std::iter::repeat_n(r as IdxSize, out.height()));
+                if parts.len() == 1 && parts[0].height() == 0 {
+                    parts.clear();
+                }
+                parts.push(out);
+            }
+        }
+        if parts.is_empty() {
+            // no rows: the subquery on an empty sub-table gives the columns
+            parts.push(run_ops(expanded.slice(0, 0))?.head(0));
+        }
+        let refs: Vec<&Frame> = parts.iter().collect();
+        let res = crate::frame::concat::concat(&f.name, &refs, None).map_err(|e| KqlError::msg(format!("mv-apply: {e}")))?;
+        (res, part_rows)
+    };
+    // the row's columns that were not expanded, then the subquery's own
+    let src_cols: Vec<String> = f.column_names().into_iter().filter(|c| !expanded_names.contains(c)).collect();
+    let res_names = res.column_names();
+    let width = (src_cols.len() + res_names.len()) as u64;
+    super::guard::charge("mv-apply", (res.height() as u64).saturating_mul(width).saturating_mul(super::guard::CELL), Some(at))?;
+    let idx = IdxCa::from_vec("".into(), res_rows);
+    let mut names: Vec<String> = Vec::new();
+    let mut cols: Vec<Column> = Vec::new();
+    let mut kinds: Vec<LaType> = Vec::new();
+    for c in &src_cols {
+        let (col, la) = if res_names.contains(c) {
+            (res.column(c).map_err(|e| KqlError::msg(e.to_string()))?.clone(), res.la_type(c).unwrap_or(LaType::String))
+        } else {
+            let src = f.column(c).map_err(|e| KqlError::msg(e.to_string()))?;
+            (src.take(&idx).map_err(perr("mv-apply"))?, f.la_type(c).unwrap_or(LaType::String))
+        };
+        names.push(c.clone());
+        cols.push(col);
+        kinds.push(la);
+    }
+    for c in res_names.iter().filter(|c| !src_cols.contains(c)) {
+        names.push(c.clone());
+        cols.push(res.column(c).map_err(|e| KqlError::msg(e.to_string()))?.clone());
+        kinds.push(res.la_type(c).unwrap_or(LaType::String));
+    }
+    let df = DataFrame::new(res.height(), cols).map_err(perr("mv-apply"))?;
+    let mut out = Frame::new(f.name.clone(), df);
+    out.notes = f.notes.clone();
+    for (n, k) in names.iter().zip(kinds) {
+        out.set_la_type(n, k);
     }
     Ok(out)
 }

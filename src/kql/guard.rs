@@ -10,10 +10,10 @@
 //!
 //! **Output.** One budget for the whole query ([`MAX_OUTPUT`] bytes, estimated as 8 bytes a cell plus the text
 //! made): everything that can make more than it reads — `strrep` (whose products nest), `join`/`lookup` (every
-//! pair of matching rows), `mv-expand` (and the text each made row repeats), `range`, `make-series`, and the
-//! functions that copy values into new ones (`strcat`, `pack_array`, `make_list`/`make_set`: one large value
-//! broadcast to every row, or repeated as arguments, multiplies there) — charges it *before* building, so a small
-//! query cannot demand gigabytes; passing it is an error that names the operator and the limit.
+//! pair of matching rows), `mv-expand` (and the text each made row repeats), `mv-apply`, `bag_unpack`, `range`,
+//! `make-series`, and the functions that copy values into new ones (`strcat`, `pack_array`, `make_list`/`make_set`:
+//! one large value broadcast to every row, or repeated as arguments, multiplies there) — charges it *before*
+//! building, so a small query cannot demand gigabytes; passing it is an error that names the operator and the limit.
 
 use std::cell::Cell;
 
@@ -106,8 +106,8 @@ pub(crate) fn charge(what: &str, bytes: u64, span: Option<Span>) -> Result<(), K
     if total > MAX_OUTPUT {
         let msg = format!(
             "{what} would take the query past its output budget of {} MiB (the values made by strrep, strcat, \
-             pack_array, make_list/make_set, join, lookup, mv-expand, range and make-series); filter, project or take \
-             fewer rows first",
+             pack_array, make_list/make_set, join, lookup, mv-expand, mv-apply, bag_unpack, range and make-series); \
+             filter, project or take fewer rows first",
             MAX_OUTPUT >> 20
         );
         return Err(match span {

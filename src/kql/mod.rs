@@ -26,15 +26,18 @@
 //!   `print`, `range`, `materialize()`, `table()`, `toscalar()`.
 //! - Operators: `where`/`filter`, `extend` (also `(a, b) = series_…(…)`), `project`, `project-away`/`-keep`/
 //!   `-rename`/`-reorder`, `take`/`limit`, `sort`/`order`, `top`, `summarize`, `count`, `distinct`, `render`
-//!   (recorded in the notes), `union`, `mv-expand` (with `with_itemindex=`, `to typeof()`, `limit`), `join` (all
-//!   kinds), `lookup`, `make-series` (`default=`, `on`, `from`/`to`/`step` or `in range(…)`, `by`), `parse` and
-//!   `parse-where` (`kind=simple|relaxed|regex`, `*`, typed columns), `invoke`, `serialize`, `as`.
+//!   (recorded in the notes), `union`, `mv-expand` (with `with_itemindex=`, `to typeof()`, `limit`), `mv-apply`
+//!   (the same items, `on (subquery)`), `join` (all kinds), `lookup`, `make-series` (`default=`, `on`,
+//!   `from`/`to`/`step` or `in range(…)`, `by`), `parse` and `parse-where` (`kind=simple|relaxed|regex`, `*`, typed
+//!   columns), `invoke`, `serialize`, `as`, `evaluate bag_unpack(…)` (another plugin is an error that names it).
+//! - Named arguments where Kusto names them: `make_set(X, MaxSize=8)` and the other `make_*` aggregations,
+//!   `bag_unpack(X, columnsConflict='replace_source')`; another name is an error that lists the known ones.
 //! - Aggregations: see `aggregates` (count, dcount, sum, avg, min/max, arg_max/arg_min, make_set/list/bag,
 //!   percentile(s), stdev, variance, take_any and their `if` forms).
 //! - Scalar functions: see `functions` (conversions, strings, regexes, datetimes, dynamic
 //!   arrays and bags, IPv4, hashes, base64, URLs, math).
 //!
-//! Not supported yet (a clear error): `mv-apply`, `evaluate`, `top-nested`, `sample`, `search`, `find`,
+//! Not supported yet (a clear error): `evaluate` plugins other than `bag_unpack`, `top-nested`, `sample`, `search`, `find`,
 //! `parse-kv`, `scan`, `partition`, `fork`, `facet`, `externaldata`.
 //!
 //! # Limits (hostile queries stop with an error, never a trap)
@@ -43,9 +46,10 @@
 //! `and`/`or` chains are built balanced, so a 200,000-term `or` is fine). Lets depending on lets: 48. Evaluation
 //! also stops when it has used 512 KiB of stack (those limits multiply), with "the query nests too deeply to
 //! evaluate". Output: one budget of 256 MiB (8 bytes a cell plus text) for everything a query makes with
-//! operators that multiply their input — `strrep` (nested), `join`/`lookup`, `mv-expand`, `range`, `make-series`,
-//! and `strcat`/`pack_array`/`make_list`/`make_set`, which copy values into new ones — charged before building (`src/kql/guard.rs`), besides `range`'s 10 million rows and `make-series`' 5 million
-//! values.
+//! operators that multiply their input — `strrep` (nested), `join`/`lookup`, `mv-expand`, `mv-apply`, `evaluate
+//! bag_unpack`, `range`, `make-series`, and `strcat`/`pack_array`/`make_list`/`make_set`, which copy values into new
+//! ones — charged before building (`src/kql/guard.rs`), besides `range`'s 10 million rows and `make-series`' 5
+//! million values.
 //!
 //! # Deliberate differences from Kusto
 //!
@@ -64,6 +68,8 @@
 //! - A `make-series` axis without `from`/`to` runs from the smallest to the largest value (inclusive); `to` is
 //!   exclusive and `in range(a, b, s)` includes `b`. Datetimes inside dynamic values are written without the
 //!   7-digit fraction (`2024-01-01T00:00:00Z`).
+//! - `mv-apply`'s subquery sees the row's other columns as well as the expanded ones (Kusto's sub-table has only
+//!   the expanded columns); the result is the same for every query Kusto accepts.
 //! - String comparisons see null as empty, as in Kusto; a long column compared with a number's text (`ResultType
 //!   != "0"` on a column that was read as long) compares the number's text.
 

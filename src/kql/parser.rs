@@ -26,16 +26,19 @@ const MAX_DEPTH: usize = 64;
 pub(crate) const MAX_HEIGHT: u32 = 256;
 
 /// Operators this parser knows (for "did you mean" on a typo).
-const KNOWN_OPS: [&str; 30] = [
+const KNOWN_OPS: [&str; 32] = [
     "where", "filter", "extend", "project", "project-away", "project-keep", "project-reorder", "project-rename",
     "take", "limit", "sort", "order", "top", "summarize", "count", "distinct", "render", "union", "mv-expand",
     "mvexpand", "join", "serialize", "as", "getschema", "make-series", "parse", "parse-where", "lookup", "invoke",
-    "project-smart",
+    "project-smart", "mv-apply", "evaluate",
 ];
 
+/// The `evaluate` plugins that run on local tables.
+const EVALUATE_PLUGINS: [&str; 1] = ["bag_unpack"];
+
 /// Operators that exist in KQL but are not implemented yet.
-const LATER_OPS: [&str; 13] = [
-    "parse-kv", "mv-apply", "evaluate", "sample", "sample-distinct", "top-nested", "top-hitters", "search", "find",
+const LATER_OPS: [&str; 11] = [
+    "parse-kv", "sample", "sample-distinct", "top-nested", "top-hitters", "search", "find",
     "scan", "partition", "fork", "facet",
 ];
 
@@ -57,6 +60,57 @@ fn balanced(op: BinOp, mut terms: Vec<Expr>) -> Expr {
         terms = next;
     }
     terms.pop().unwrap_or_else(|| Expr::new(ExprKind::Lit(Lit::Null), Span::default()))
+}
+
+/// The parameter names of the built-in functions whose arguments Kusto lets a query name (`make_set(X,
+/// MaxSize=8)`, the `evaluate bag_unpack(X, columnsConflict='replace_source')` plugin), in their positions, and how
+/// many are required; names compare without case.
+fn named_params(function: &str) -> Option<(&'static [&'static str], usize)> {
+    Some(match function {
+        "make_set" | "makeset" | "make_list" | "makelist" | "make_bag" | "make_list_with_nulls" => (&["Expr", "MaxSize"], 1),
+        "make_set_if" | "make_list_if" | "make_bag_if" => (&["Expr", "Predicate", "MaxSize"], 2),
+        "bag_unpack" => (&["Column", "OutputColumnPrefix", "columnsConflict", "ignoredProperties"], 1),
+        _ => return None,
+    })
+}
+
+/// Puts named arguments (`MaxSize=8`) in their positions among `args` (an optional one left out before them is
+/// null); an unknown name, a position given twice or a required one left out is an error.
+fn place_named(function: &str, args: &mut Vec<Expr>, named: Vec<(Ident, Expr)>) -> Result<(), KqlError> {
+    let Some((params, required)) = named_params(function) else {
+        // another function's parameters are known when it is called (a user-defined function binds them by name)
+        args.extend(named.into_iter().map(|(id, e)| {
+            let span = id.span.to(e.span);
+            Expr::new(ExprKind::NamedArg(id, Box::new(e)), span)
+        }));
+        return Ok(());
+    };
+    let mut slots: Vec<Option<Expr>> = std::mem::take(args).into_iter().map(Some).collect();
+    for (id, e) in named {
+        let Some(i) = params.iter().position(|p| p.eq_ignore_ascii_case(&id.name)) else {
+            return Err(KqlError::at(id.span, format!("{function}() has no argument named '{}' (its arguments are {})", id.name, params.join(", "))));
+        };
+        if slots.len() <= i {
+            slots.resize(i + 1, None);
+        }
+        if slots[i].is_some() {
+            return Err(KqlError::at(id.span, format!("the argument '{}' of {function}() is given twice", params[i])));
+        }
+        slots[i] = Some(e);
+    }
+    for (i, s) in slots.into_iter().enumerate() {
+        match s {
+            Some(e) => args.push(e),
+            None if i >= required => args.push(Expr::new(ExprKind::Lit(Lit::Null), Span::default())),
+            None => return Err(KqlError::msg(format!("{function}() needs its argument '{}'", params[i]))),
+        }
+    }
+    Ok(())
+}
+
+/// The error for an `evaluate` plugin that does not run here.
+fn plugin_unsupported(plugin: &Ident) -> KqlError {
+    KqlError::at(plugin.span, format!("the evaluate plugin '{}' is not supported yet (supported: {})", plugin.name, EVALUATE_PLUGINS.join(", ")))
 }
 
 /// Parses a whole query.
@@ -438,6 +492,12 @@ impl Parser<'_> {
             let step = self.expr()?;
             Expr::new(ExprKind::Range { name, from: Box::new(from), to: Box::new(to), step: Box::new(step) }, start.to(self.prev_span()))
         } else {
+            if self.is_word("evaluate") && matches!(self.peek_n(1), Tok::Ident(_)) && self.is_punct_n(2, "(") {
+                // a plugin as a source (`evaluate python(…)`, `evaluate sql_request(…)`): none runs here
+                self.bump();
+                let plugin = self.ident("a plugin name")?;
+                return Err(plugin_unsupported(&plugin));
+            }
             for later in ["externaldata", "evaluate", "find", "search"] {
                 if self.is_word(later) && !self.is_punct_n(1, "|") && !self.is_punct_n(1, ")") && !self.is_punct_n(1, ";") {
                     return Err(KqlError::at(self.span(), format!("'{later}' is not supported yet")));
@@ -646,6 +706,8 @@ impl Parser<'_> {
             }
             "union" => OpKind::Union(self.union_spec()?),
             "mv-expand" | "mvexpand" => self.mv_expand()?,
+            "mv-apply" => self.mv_apply()?,
+            "evaluate" => self.evaluate()?,
             "join" => self.join()?,
             "lookup" => self.lookup()?,
             "make-series" => self.make_series()?,
@@ -841,6 +903,43 @@ impl Parser<'_> {
         Ok(OpKind::MvExpand { items, limit, item_index })
     }
 
+    /// `mv-apply … on (op | op …)`: the items as `mv-expand` reads them, then a subquery whose input is implicit (it
+    /// starts with an operator).
+    fn mv_apply(&mut self) -> Result<OpKind, KqlError> {
+        let OpKind::MvExpand { items, limit, item_index } = self.mv_expand()? else {
+            return Err(self.error("the columns to expand"));
+        };
+        self.expect_word("on")?;
+        self.expect_punct("(")?;
+        self.enter()?;
+        let r = self.sub_operators();
+        self.leave();
+        let ops = r?;
+        self.expect_punct(")")?;
+        Ok(OpKind::MvApply { items, limit, item_index, ops })
+    }
+
+    /// `evaluate [hint.x = …] plugin(args)`: a plugin that does not run here is named in the error.
+    fn evaluate(&mut self) -> Result<OpKind, KqlError> {
+        self.skip_hints()?;
+        let plugin = self.ident("a plugin name")?;
+        if !EVALUATE_PLUGINS.contains(&plugin.name.as_str()) {
+            return Err(plugin_unsupported(&plugin));
+        }
+        let call = self.call(plugin.name.clone(), plugin.span)?;
+        let ExprKind::Call { args, .. } = call.kind else { return Err(KqlError::at(plugin.span, "expected a plugin call")) };
+        Ok(OpKind::Evaluate { plugin, args })
+    }
+
+    /// `op | op …` without a source (the subquery of `mv-apply`).
+    fn sub_operators(&mut self) -> Result<Vec<Op>, KqlError> {
+        let mut ops = vec![self.operator()?];
+        while self.eat_punct("|") {
+            ops.push(self.operator()?);
+        }
+        Ok(ops)
+    }
+
     fn join(&mut self) -> Result<OpKind, KqlError> {
         let mut kind = JoinKind::InnerUnique;
         loop {
@@ -925,7 +1024,8 @@ impl Parser<'_> {
                 let id = self.ident("a join key column")?;
                 on.push(JoinKey { left: id.clone(), right: id });
             }
-            if !self.eat_punct(",") {
+            // keys are separated by ',' or, between `$left.A == $right.B` conditions, by `and`
+            if !self.eat_punct(",") && !(self.is_word("and") && (self.is_word_n(1, "$left") || self.is_word_n(1, "$right")) && self.eat_word("and")) {
                 break;
             }
         }
@@ -1227,7 +1327,11 @@ impl Parser<'_> {
     fn postfix_expr(&mut self) -> Result<Expr, KqlError> {
         let mut e = self.primary()?;
         loop {
-            if self.is_punct(".") {
+            if self.is_punct(".") && self.is_punct_n(1, "[") && !matches!(self.peek_n(2), Tok::Str(_)) {
+                // `x.[0]` is read as `x[0]` (Kusto accepts the dot; `x.['name']` stays a bracketed name)
+                self.bump();
+                continue;
+            } else if self.is_punct(".") {
                 self.bump();
                 let id = self.ident("a property name after '.'")?;
                 let span = e.span.to(id.span);
@@ -1278,9 +1382,9 @@ impl Parser<'_> {
                 Ok(Expr::new(ExprKind::Lit(lit), start))
             }
             Tok::Ident(name) => {
-                if name == "true" || name == "false" {
+                if matches!(name.as_str(), "true" | "false" | "True" | "False" | "TRUE" | "FALSE") {
                     self.bump();
-                    return Ok(Expr::new(ExprKind::Lit(Lit::Bool(name == "true")), start));
+                    return Ok(Expr::new(ExprKind::Lit(Lit::Bool(name.eq_ignore_ascii_case("true"))), start));
                 }
                 if name == "null" && !self.is_punct_n(1, "(") {
                     self.bump();
@@ -1317,16 +1421,24 @@ impl Parser<'_> {
         }
     }
 
-    /// `name(args)` after the name; `*` is an argument too (`arg_max(t, *)`).
+    /// `name(args)` after the name; `*` is an argument too (`arg_max(t, *)`), and an argument may be named where
+    /// Kusto names it (`make_set(X, MaxSize=8)`, see [`named_params`]).
     #[inline(never)]
     fn call(&mut self, name: String, start: Span) -> Result<Expr, KqlError> {
         self.expect_punct("(")?;
         let mut args = Vec::new();
+        let mut named: Vec<(Ident, Expr)> = Vec::new();
         if !self.is_punct(")") {
             loop {
                 if self.is_punct("*") && (self.is_punct_n(1, ",") || self.is_punct_n(1, ")")) {
                     let s = self.bump().span;
                     args.push(Expr::new(ExprKind::Star, s));
+                } else if matches!(self.peek(), Tok::Ident(_)) && self.is_punct_n(1, "=") {
+                    let id = self.ident("an argument name")?;
+                    self.bump();
+                    named.push((id, self.expr_or_tabular()?));
+                } else if let Some((id, _)) = named.first() {
+                    return Err(KqlError::at(self.span(), format!("an unnamed argument cannot follow the named argument '{}'", id.name)));
                 } else {
                     args.push(self.expr_or_tabular()?);
                 }
@@ -1336,6 +1448,9 @@ impl Parser<'_> {
             }
         }
         self.expect_punct(")")?;
+        if !named.is_empty() {
+            place_named(&name, &mut args, named)?;
+        }
         Ok(Expr::new(ExprKind::Call { name, args }, start.to(self.prev_span())))
     }
 
@@ -1574,7 +1689,7 @@ mod tests {
         assert_eq!(err("T | wher x"), "line 1, col 5: unknown operator 'wher' (did you mean 'where'?)");
         assert_eq!(err("T | where a = 1"), "line 1, col 13: expected '|', ';' or the end of the query, found '='");
         assert_eq!(err("T | extend x = datetime(yesterday)").split(" (use").next().unwrap(), "line 1, col 16: 'yesterday' is not a valid datetime literal");
-        assert_eq!(err("T | mv-apply x"), "line 1, col 5: the 'mv-apply' operator is not supported yet");
+        assert_eq!(err("T | scan x"), "line 1, col 5: the 'scan' operator is not supported yet");
         assert_eq!(err("let x = 1;"), "line 1, col 11: the query has no tabular expression (only lets, or nothing)");
         assert_eq!(err("T | where x == 'abc"), "line 1, col 16: unterminated string literal");
     }

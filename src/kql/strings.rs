@@ -151,8 +151,76 @@ pub fn find_term(hay: &str, needle: &str, check_start: bool, check_end: bool) ->
     false
 }
 
+/// Every KQL regex (`matches regex`, `extract`, `parse kind=regex` …) is compiled here, after [`re2_to_rust`].
 pub fn compile_regex(re: &str) -> Result<Regex, KqlError> {
-    Regex::new(re).map_err(|e| KqlError::msg(format!("bad regular expression '{re}': {}", e.to_string().lines().last().unwrap_or(""))))
+    Regex::new(&re2_to_rust(re)).map_err(|e| KqlError::msg(format!("bad regular expression '{re}': {}", e.to_string().lines().last().unwrap_or(""))))
+}
+
+/// Kusto's RE2 syntax where the Rust regex crate reads it differently: inside a character class RE2 takes `[` (other
+/// than a POSIX `[:alpha:]`) and the pairs `&&`, `--`, `~~` literally, where Rust starts a nested class or a set
+/// operation (`[[]` is "unclosed character class" to Rust); they are escaped. Everything else is the same syntax.
+pub fn re2_to_rust(re: &str) -> std::borrow::Cow<'_, str> {
+    if !re.contains('[') {
+        return std::borrow::Cow::Borrowed(re);
+    }
+    let chars: Vec<char> = re.chars().collect();
+    let mut out = String::with_capacity(re.len() + 8);
+    let mut in_class = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            out.push(c);
+            if let Some(&n) = chars.get(i + 1) {
+                out.push(n);
+            }
+            i += 2;
+            continue;
+        }
+        if !in_class {
+            out.push(c);
+            if c == '[' {
+                in_class = true;
+                // `[^` and a `]` right after the opening are part of the class
+                if chars.get(i + 1) == Some(&'^') {
+                    out.push('^');
+                    i += 1;
+                }
+                if chars.get(i + 1) == Some(&']') {
+                    out.push_str("\\]");
+                    i += 1;
+                }
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            ']' => {
+                in_class = false;
+                out.push(c);
+            }
+            '[' if chars.get(i + 1) == Some(&':') => {
+                // a POSIX class `[:alpha:]` stays as it is
+                match (i + 2..chars.len().saturating_sub(1)).find(|&j| chars[j] == ':' && chars[j + 1] == ']').map(|j| j - i) {
+                    Some(end) => {
+                        out.extend(&chars[i..i + end + 2]);
+                        i += end + 2;
+                        continue;
+                    }
+                    _ => out.push_str("\\["),
+                }
+            }
+            '[' => out.push_str("\\["),
+            '&' | '~' if chars.get(i + 1) == Some(&c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            '-' if chars.get(i + 1) == Some(&'-') => out.push_str("-\\"),
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The text of a value for string operators (null → empty).
@@ -282,6 +350,26 @@ pub fn has_any(v: Val, items: &[Scalar], all: bool, n: usize) -> Result<Val, Kql
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn re2_classes_translate() {
+        assert_eq!(re2_to_rust("^(?:[[])+"), r"^(?:[\[])+");
+        assert_eq!(re2_to_rust(r"[a[b]"), r"[a\[b]");
+        assert_eq!(re2_to_rust(r"[[:alpha:][]x"), r"[[:alpha:]\[]x");
+        assert_eq!(re2_to_rust(r"[]a]"), r"[\]a]");
+        assert_eq!(re2_to_rust(r"[^]a]"), r"[^\]a]");
+        assert_eq!(re2_to_rust(r"[a&&b~~c]"), r"[a\&&b\~~c]");
+        assert_eq!(re2_to_rust(r"\[[\]]"), r"\[[\]]");
+        assert_eq!(re2_to_rust("no class"), "no class");
+        // RE2 meanings: `[` is one of the class's characters; `&&` is not an intersection
+        let re = compile_regex("^[[]+$").unwrap();
+        assert!(re.is_match("[[") && !re.is_match("]"));
+        let re = compile_regex("^[a&&b]+$").unwrap();
+        assert!(re.is_match("a&b") && !re.is_match("c"));
+        // unterminated input stays an error, not a panic
+        assert!(compile_regex("[[").is_err());
+        assert!(compile_regex("[\\").is_err());
+    }
 
     fn has(h: &str, n: &str) -> bool {
         Matcher::new(StrOpKind::Has, false, n).unwrap().test(h, &mut String::new())

@@ -21,7 +21,25 @@ pub(super) static FUNCTIONS: &[Def] = &[
     Def::values(&["array_reverse", "array_sort_asc", "array_sort_desc"], 1, 2, array_reverse),
     Def::values(&["array_index_of", "set_has_element"], 2, 2, array_index_of),
     Def::values(&["set_union", "set_intersect", "set_difference"], 2, 64, set_union),
+    Def::values(&["dynamic_to_json"], 1, 1, dynamic_to_json),
 ];
+
+/// `dynamic_to_json()`: the value as JSON text with the keys of every bag sorted (Kusto's canonical form).
+fn dynamic_to_json(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
+    fn sorted(v: Json) -> Json {
+        match v {
+            Json::Object(m) => {
+                let mut pairs: Vec<(String, Json)> = m.into_iter().collect();
+                pairs.sort_by(|x, y| x.0.cmp(&y.0));
+                Json::Object(pairs.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+            }
+            Json::Array(items) => Json::Array(items.into_iter().map(sorted).collect()),
+            other => other,
+        }
+    }
+    let c = a.col(0);
+    ok_col(Col::Str((0..a.m).map(|r| Some(sorted(c.get_json(r)).to_string())).collect()))
+}
 
 /// `array_length()`, `arraylength()`.
 fn array_length(a: &Args, _: &Ctx) -> Result<Val, KqlError> {

@@ -14,7 +14,8 @@
 //! (`parse_ipv4`, `ipv4_is_private`, `ipv4_is_in_range`, `ipv4_is_match`, `ipv4_compare`, on
 //! [`crate::ioc::ip`]), hashes (`hash_md5`, `hash_sha1`, `hash_sha256`: lowercase hex of the UTF-8 text), base64
 //! and URL encoding, `parse_url`, `parse_xml`, bags and sets (`bag_keys`, `bag_merge`, `set_union` …),
-//! `array_slice`, `datetime_part`. Kusto's `hash()` (xxhash) is not provided.
+//! `array_slice`, `datetime_part`; `hash()` (Kusto's xxhash64 of the UTF-8 text), `new_guid()`, `parse_path()`,
+//! `next`/`prev`, `row_window_session` and `ingestion_time()` ([`window`]).
 
 mod conversion;
 mod datetime;
@@ -24,6 +25,7 @@ mod ip;
 mod logic;
 mod math;
 mod string;
+mod window;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -87,6 +89,7 @@ static FAMILIES: &[&[Def]] = &[
     math::FUNCTIONS,
     dynamic::FUNCTIONS,
     ip::FUNCTIONS,
+    window::FUNCTIONS,
 ];
 
 /// Functions whose argument is a query or a column name.
@@ -101,6 +104,11 @@ fn registry() -> &'static HashMap<&'static str, &'static Def> {
 /// Every scalar function name, in the families' order.
 fn known_names() -> impl Iterator<Item = &'static str> {
     FAMILIES.iter().flat_map(|f| f.iter()).flat_map(|d| d.names.iter().copied())
+}
+
+/// Whether `name` is a built-in scalar function.
+pub(super) fn is_function(name: &str) -> bool {
+    registry().contains_key(name)
 }
 
 /// Calls function `name`.
@@ -262,6 +270,8 @@ mod tests {
         "set_union", "set_intersect", "set_difference", "bag_merge", "isascii", "toguid", "array_reverse", "bag_has_key",
         "unixtime_seconds_todatetime", "unixtime_milliseconds_todatetime", "week_of_year", "weekofyear", "sign",
         "typeof", "exp2", "exp10", "log2", "isutf8", "string_size",
+        // added since the split
+        "next", "prev", "ingestion_time", "hash", "new_guid", "dynamic_to_json", "parse_path", "row_window_session",
     ];
 
     #[test]
