@@ -52,7 +52,7 @@ fn push_json_cell(out: &mut String, v: AnyValue) {
         A::UInt8(x) => out.push_str(&x.to_string()),
         A::UInt16(x) => out.push_str(&x.to_string()),
         A::UInt32(x) => out.push_str(&x.to_string()),
-        A::Int64(x) if x.abs() <= MAX_SAFE_INT => out.push_str(&x.to_string()),
+        A::Int64(x) if x.unsigned_abs() <= MAX_SAFE_INT as u64 => out.push_str(&x.to_string()),
         A::Int64(x) => out.push_str(&format!("\"{x}\"")),
         A::UInt64(x) if x <= MAX_SAFE_INT as u64 => out.push_str(&x.to_string()),
         A::UInt64(x) => out.push_str(&format!("\"{x}\"")),
