@@ -8,7 +8,7 @@ export CC_wasm32_unknown_unknown ?= clang
 export AR_wasm32_unknown_unknown ?= llvm-ar
 PORT ?= 8080
 
-.PHONY: setup build demo test test-rust test-node test-e2e bench clean
+.PHONY: setup build demo test test-rust test-node test-e2e bench fuzz clean
 
 setup:
 	@scripts/setup.sh
@@ -34,6 +34,10 @@ test-e2e:
 
 bench: build
 	@bench/run.sh
+
+# Fuzzing (not part of `make test` or CI): each target for FUZZ_SECONDS (default 60); FUZZ_TARGETS picks some.
+fuzz:
+	@scripts/fuzz.sh
 
 clean:
 	rm -rf dist target

@@ -239,3 +239,20 @@ fn log_analytics_timespans_at_the_ends_of_i64() {
     assert_eq!(d, vec![Some(i64::MAX), Some(i64::MIN), None, None, None, Some(86_400_000_000_000)]);
     assert!(f.notes.iter().any(|n| n.contains("column 'd': 3 value(s) were not valid timespan and became null")), "{:?}", f.notes);
 }
+
+/// Found by `make fuzz` (target `kql`, `union *` over a table holding the smallest long): rows for JS took `abs()`
+/// of every long, which overflows for -2^63 (a panic in debug, a wrong sign test in release).
+#[test]
+fn the_smallest_long_goes_to_rows_as_text() {
+    let json = r#"{"tables":[{"name":"T","columns":[{"name":"n","type":"long"}],
+      "rows":[[-9223372036854775808],[9223372036854775807],[-9007199254740991],[-9007199254740992]]}]}"#;
+    let mut f: Frame = parse_response(json.as_bytes()).unwrap().tables.remove(0);
+    f.name = "T".into();
+    let mut t = Tables::new();
+    t.add(f);
+    let out = execute("union *", &t, 0).unwrap();
+    assert_eq!(
+        huntbook::frame::rows::to_json_rows(&out, 0, 10),
+        r#"[{"n":"-9223372036854775808"},{"n":"9223372036854775807"},{"n":-9007199254740991},{"n":"-9007199254740992"}]"#
+    );
+}

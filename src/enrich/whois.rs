@@ -125,7 +125,8 @@ pub fn parse_cymru_verbose(text: &str) -> Result<AsnInfo> {
         header
             .iter()
             .position(|h| h == k)
-            .map(|i| row[i..].join("|"))
+            .and_then(|i| row.get(i..))
+            .map(|rest| rest.join("|"))
             .unwrap_or_default()
     };
     let at = |k: &str| {

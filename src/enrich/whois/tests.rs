@@ -67,6 +67,16 @@ fn cymru_names_and_answers() {
     assert!(e.contains("expected 5 '|'-separated fields"), "{e}");
 }
 
+/// Found by `make fuzz` (target `enrich`): a header with more fields than the row, its `AS Name` past the row's end.
+#[test]
+fn cymru_verbose_header_longer_than_its_row() {
+    let text = "AS | IP | BGP Prefix | X | X | X | X | CC | Registry | Allocated | AS Name\n\
+                8068 | 13.107.4.50 | 13.107.4.0/24 | US | arin | 2015-03-26 | MICROSOFT-CORP-MSN-AS-BLOCK, US";
+    let info = parse_cymru_verbose(text).unwrap();
+    assert_eq!((info.asn.as_str(), info.asn_cidr.as_str()), ("8068", "13.107.4.0/24"));
+    assert_eq!((info.asn_registry.as_str(), info.asn_description.as_str()), ("", ""));
+}
+
 #[test]
 fn rdap_net_and_bootstrap() {
     let v: Value = serde_json::from_str(RDAP).unwrap();
