@@ -106,6 +106,12 @@ impl Service {
                     mib(cap)
                 )
             }
+            NetError::OutOfMemory { bytes } => format!(
+                "{name}'s answer did not fit in this page's memory: growing the buffer failed after {bytes} bytes \
+                 ({}); it was not read. Ask for less (take, project, summarize, a shorter time range), or free memory \
+                 (drop large tables, reload the page).",
+                mib(bytes)
+            ),
             NetError::Network(m) if self.endpoint.proxy_url.is_some() => format!(
                 "could not reach {name} through the proxy at {}: {m}. Check the network, and that the proxy runs and \
                  allows this page's origin (CORS).",
@@ -196,6 +202,8 @@ mod tests {
         );
         let mut p = svc(&[]);
         p.endpoint = p.endpoint.with_proxy(Some("http://127.0.0.1:1/gn".into()));
+        let e = s.network_error(&req, NetError::OutOfMemory { bytes: 5 << 20 }).to_string();
+        assert!(e.contains("did not fit in this page's memory") && e.contains("5242880 bytes (5 MiB)"), "{e}");
         let e = p.network_error(&req, NetError::Network("refused".into())).to_string();
         assert!(e.contains("through the proxy at") && e.contains("proxy runs"), "{e}");
     }

@@ -75,6 +75,8 @@ pub enum NetError {
     /// The body is larger than the response size cap: `bytes` as announced by `Content-Length` or as read whole,
     /// `None` when reading stopped at the cap.
     TooLarge { bytes: Option<u64>, cap: u64 },
+    /// The body did not fit in memory: growing the buffer failed after `bytes` bytes had been read.
+    OutOfMemory { bytes: u64 },
 }
 
 impl fmt::Display for NetError {
@@ -84,6 +86,7 @@ impl fmt::Display for NetError {
             NetError::Cancelled => f.write_str("cancelled"),
             NetError::Timeout(s) => write!(f, "no answer within {s} s (timed out)"),
             NetError::TooLarge { cap, .. } => write!(f, "a body over the {cap}-byte response size cap"),
+            NetError::OutOfMemory { bytes } => write!(f, "the body did not fit in memory after {bytes} bytes"),
         }
     }
 }

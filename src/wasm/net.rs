@@ -99,7 +99,10 @@ impl FetchTransport {
         cap: u64,
         expected: Option<u64>,
     ) -> std::result::Result<Vec<u8>, NetError> {
-        let mut body = Vec::with_capacity(usize::try_from(expected.unwrap_or(0).min(cap)).unwrap_or(0));
+        // Reserve what Content-Length announces only if memory allows (a server may announce far more than it
+        // sends); grow fallibly as chunks arrive, so a body that does not fit is an error, not a trapped module.
+        let mut body = Vec::new();
+        let _ = body.try_reserve_exact(usize::try_from(expected.unwrap_or(0).min(cap)).unwrap_or(0));
         loop {
             let chunk = JsFuture::from(reader.read()).await.map_err(|e| self.failed(js_text(&e)))?;
             if Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
@@ -112,6 +115,8 @@ impl FetchTransport {
             if (start as u64).saturating_add(u64::from(value.length())) > cap {
                 return Err(NetError::TooLarge { bytes: None, cap });
             }
+            body.try_reserve(value.length() as usize)
+                .map_err(|_| NetError::OutOfMemory { bytes: start as u64 })?;
             body.resize(start + value.length() as usize, 0);
             value.copy_to(&mut body[start..]);
         }

@@ -49,6 +49,7 @@ test("faults in Chromium: each gives its specific message, partial results are f
     out.bigAnnounced = await message(connect({ maxResponseBytes: 100000 }).execQuery("big"));
     out.bigRead = await message(connect({ maxResponseBytes: 100000 }).execQuery("big-chunked"));
     out.bigRaised = (await connect().execQuery("big-chunked")).toRows()[0].s.length;
+    out.lyingLength = await message(connect({ maxResponseBytes: 8e9 }).execQuery("lying-length"));
     const partial = await connect().execQuery("partial");
     const el = partial.toElement();
     document.body.append(el);
@@ -71,6 +72,7 @@ test("faults in Chromium: each gives its specific message, partial results are f
   const url = new RegExp(`^could not reach ${la} at http://127\\.0\\.0\\.1:\\d+/v1/workspaces/${WS}/query: `);
   assert.match(got.reset, url, got.reset);
   assert.match(got.reset, /Check the network/);
+  assert.match(got.lyingLength, url, "a 4 GB Content-Length on a short body: a network error, not a trapped module");
   assert.match(got.truncated, /^Log Analytics answered 200 but the body is not a valid query response/);
   assert.equal(got.e500, "Log Analytics answered HTTP 500 InternalServerError: boom. Gave up after 4 attempts (3 retries). The service failed on its side: try again in a few minutes; if it keeps failing, check the service's status page.");
   assert.equal(f.attempts.e500, 4);

@@ -89,6 +89,10 @@ test("the response size cap: Content-Length over it, or a body that grows past i
   const df = await la_({ maxResponseBytes: 100_000 }).execQuery("big", { maxResponseBytes: BIG_BYTES });
   assert.equal(df.toRows()[0].s.length, BIG_BYTES - 92, "the execQuery option wins over connect's");
   assert.equal((await la_().execQuery("big-chunked")).numRows, 1, "the default cap (512 MiB) reads it");
+  // a Content-Length of 4 GB under a raised cap: nothing is reserved up front that memory cannot give, so the short
+  // body ends as a network error and the module still answers
+  await assert.rejects(la_({ maxResponseBytes: 8e9 }).execQuery("lying-length"), /^Error: could not reach Log Analytics at http:\/\/127\.0\.0\.1:\d+\/v1\/workspaces\/[-0-9a-f]+\/query: /);
+  assert.equal((await la_().execQuery("ok")).numRows, 2, "the module still answers");
   await assert.rejects(la_().execQuery("ok", { maxResponseBytes: "big" }), /^Error: execQuery: option 'max_response_bytes': expected a whole number ≥ 0, got text "big"/);
 });
 

@@ -12,7 +12,8 @@
 // short), e500 / e502 / e504 (every attempt; Retry-After: 0 so the retries do not wait), e500-then-ok, e400,
 // storm (429 every time, Retry-After: 0.01), storm-long-retry-after (429, Retry-After: 100000), slow-body (headers,
 // then the body never ends), partial (a PartialError beside the rows), big (a BIG_BYTES-byte answer with
-// Content-Length), big-chunked (the same without Content-Length, sent in chunks). Data Explorer: cancelled,
+// Content-Length), big-chunked (the same without Content-Length, sent in chunks), lying-length (announces a
+// 4,000,000,000-byte body, sends a small answer, then drops the connection). Data Explorer: cancelled,
 // no-completion, complete, e503.
 import http from "node:http";
 
@@ -62,6 +63,10 @@ function la(req, res, q, attempts) {
       return res.write(full.slice(0, 10));
     case "partial": return send(res, 200, { tables: [TABLE], error: { code: "PartialError", message: "There were some errors when processing your query.", details: [{ code: "EngineError", message: "<b>limit</b> exceeded" }] } });
     case "big": return send(res, 200, bigAnswer(BIG_BYTES), { "content-length": String(BIG_BYTES) });
+    case "lying-length": // an announced size wasm32 cannot reserve: the reader must not trap, only fail the query
+      res.writeHead(200, { "content-type": "application/json", "content-length": "4000000000" });
+      res.write(full);
+      return setTimeout(() => req.socket.destroy(), 50);
     case "big-chunked": { // no Content-Length: the size shows only while reading
       const body = bigAnswer(BIG_BYTES);
       res.writeHead(200, { "content-type": "application/json" });
