@@ -1493,8 +1493,8 @@ fn evaluate_bag_unpack_and_unsupported_plugins() {
         | mv-apply P = todynamic(Parameters) on (summarize Parsed = make_bag(bag_pack(tostring(P.Name), P.Value)))
         | evaluate bag_unpack(Parsed, columnsConflict='replace_source') | project Op, Identity = tostring(Identity), ForwardTo = tostring(ForwardTo)"#);
     assert_eq!((strs(&f, "Identity"), strs(&f, "ForwardTo")), (vec![Some("bob".to_string())], vec![Some("x@evil.com".to_string())]));
-    assert_eq!(err("T | evaluate basket()"), "line 1, col 14: the evaluate plugin 'basket' is not supported yet (supported: bag_unpack)");
-    assert_eq!(err("evaluate python(typeof(*), 'x')"), "line 1, col 10: the evaluate plugin 'python' is not supported yet (supported: bag_unpack)");
+    assert_eq!(err("T | evaluate basket()"), "line 1, col 14: the evaluate plugin 'basket' is not supported yet (supported: bag_unpack, pivot)");
+    assert_eq!(err("evaluate python(typeof(*), 'x')"), "line 1, col 10: the evaluate plugin 'python' is not supported yet (supported: bag_unpack, pivot)");
 }
 
 #[test]
@@ -1611,4 +1611,45 @@ fn row_window_session_groups_rows() {
     // numbers work the same way (minutes), without a restart column the user change does not split
     assert_eq!(longs(&f, "n"), [Some(0), Some(0), Some(80), Some(80), Some(80), Some(80)]);
     assert!(err("T | extend s = row_window_session(TimeGenerated, -1h, 1h)").contains("needs a constant distance 0 or more"));
+}
+
+/// Kusto's pivot examples (learn.microsoft.com, "pivot plugin") on a small StormEvents-shaped table: the default
+/// `count()`, an aggregation, explicit keys, and the cells of a key without rows for a value.
+#[test]
+fn evaluate_pivot() {
+    let storms = r#"datatable(State:string, EventType:string, Deaths:long)
+        ["ALABAMA","Wind",1, "ALASKA","Wind",2, "ALABAMA","Wind",3, "ALABAMA","Snow",4, "ALASKA","Wind",0]"#;
+    // `project State, EventType | evaluate pivot(State)`: a count per EventType and State, 0 where none
+    let f = run(&format!("{storms} | project State, EventType | evaluate pivot(State)"));
+    assert_eq!(f.column_names(), ["EventType", "ALABAMA", "ALASKA"]);
+    assert_eq!(strs(&f, "EventType"), [Some("Wind".to_string()), Some("Snow".to_string())]);
+    assert_eq!(longs(&f, "ALABAMA"), [Some(2), Some(1)]);
+    assert_eq!(longs(&f, "ALASKA"), [Some(2), Some(0)]);
+    // `pivot(State, sum(Deaths))`: the aggregated column is not a key; a sum over no rows is 0
+    let f = run(&format!("{storms} | evaluate pivot(State, sum(Deaths))"));
+    assert_eq!(f.column_names(), ["EventType", "ALABAMA", "ALASKA"]);
+    assert_eq!(longs(&f, "ALABAMA"), [Some(4), Some(4)]);
+    assert_eq!(longs(&f, "ALASKA"), [Some(2), Some(0)]);
+    // the Sentinel form: name/value rows of one event made into columns, keys given; a value equal to a key's name
+    // gets a suffix, an empty one the next ColumnN, a missing cell of take_any is null
+    let kv = r#"datatable(Id:long, Key:string, Value:string)
+        [1,"ObjectName","C:\\x",1,"ProcessId","0x10", 2,"ObjectName","D:\\y", 2,"","e", 3,"Id","i"]"#;
+    let f = run(&format!("{kv} | evaluate pivot(Key, any(Value), Id)"));
+    assert_eq!(f.column_names(), ["Id", "ObjectName", "ProcessId", "Column1", "Id1"]);
+    assert_eq!(longs(&f, "Id"), [Some(1), Some(2), Some(3)]);
+    assert_eq!(strs(&f, "ObjectName"), [Some("C:\\x".to_string()), Some("D:\\y".to_string()), None]);
+    assert_eq!(strs(&f, "ProcessId"), [Some("0x10".to_string()), None, None]);
+    assert_eq!(strs(&f, "Column1"), [None, Some("e".to_string()), None]);
+    assert_eq!(strs(&f, "Id1"), [None, None, Some("i".to_string())]);
+    // make_set over no rows is []; no rows at all leaves the keys only
+    let f = run(&format!("{storms} | evaluate pivot(EventType, make_set(Deaths), State)"));
+    assert_eq!(f.column_names(), ["State", "Wind", "Snow"]);
+    assert_eq!(strs(&f, "Snow"), [Some("[4]".to_string()), Some("[]".to_string())]);
+    let f = run(&format!("{storms} | where Deaths > 100 | evaluate pivot(State, count(), EventType)"));
+    assert_eq!((f.column_names(), f.height()), (vec!["EventType".to_string()], 0));
+    // errors name what is wrong
+    assert!(err("T | evaluate pivot()").contains("pivot() needs the column to pivot"));
+    assert!(err("T | evaluate pivot(User, strlen(IP))").contains("must be an aggregation"));
+    assert!(err("T | evaluate pivot(User, count(), Nope)").contains("unknown column 'Nope'"));
+    assert!(err("T | evaluate pivot(User, count(), tolower(IP))").contains("groups by column names"));
 }

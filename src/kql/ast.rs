@@ -252,7 +252,7 @@ pub enum OpKind {
     Parse(Box<ParseSpec>),
     /// `invoke f(args)`: the function called with the table as its first argument.
     Invoke { name: Ident, args: Vec<Expr> },
-    /// `evaluate plugin(args)`; the parser lets only the plugins that run here through (`bag_unpack`).
+    /// `evaluate plugin(args)`; the parser lets only the plugins that run here through (`bag_unpack`, `pivot`).
     Evaluate { plugin: Ident, args: Vec<Expr> },
     /// `serialize`, `as`: no effect on local tables.
     NoOp,

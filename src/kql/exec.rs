@@ -206,98 +206,15 @@ fn apply(f: Frame, op: &Op, env: &Env, visible: usize) -> Result<Frame, KqlError
             def_env.call_tabular(i, def, args, Some(&ctx), name.span, Some(f.clone()))
         }
         OpKind::Evaluate { plugin, args } => match plugin.name.as_str() {
-            "bag_unpack" => bag_unpack(f, args, plugin.span, env, visible),
+            "bag_unpack" => super::plugins::bag_unpack(f, args, plugin.span, env, visible),
+            "pivot" => super::plugins::pivot(f, args, plugin.span, env, visible),
             other => Err(KqlError::at(plugin.span, format!("the evaluate plugin '{other}' is not supported yet"))),
         },
         OpKind::NoOp => Ok(f),
     }
 }
 
-// ----- evaluate bag_unpack ------------------------------------------------------------------------------------------
-
-/// Most columns `bag_unpack` makes.
-const MAX_UNPACK_COLUMNS: usize = 10_000;
-
-/// `evaluate bag_unpack(Column [, OutputColumnPrefix] [, columnsConflict] [, ignoredProperties])`: the bag column
-/// replaced by a dynamic column for each of its keys (in order of first appearance, prefixed); a row without the
-/// key, or whose value is not a bag, has null there. A key that names an existing column is an error unless
-/// `columnsConflict` is `'replace_source'` (the key's column wins) or `'keep_source'` (the table's wins).
-fn bag_unpack(f: Frame, args: &[Expr], span: Span, env: &Env, visible: usize) -> Result<Frame, KqlError> {
-    let Some(col_expr) = args.first() else {
-        return Err(KqlError::at(span, "bag_unpack() needs the column to unpack"));
-    };
-    if args.len() > 4 {
-        return Err(KqlError::at(span, "bag_unpack() takes 1 to 4 argument(s)"));
-    }
-    let konst = |i: usize| -> Result<super::value::Scalar, KqlError> {
-        match args.get(i) {
-            Some(e) => super::eval::eval_const(e, env, visible).map_err(|err| err.or_at(e.span)),
-            None => Ok(super::value::Scalar::Null),
-        }
-    };
-    let prefix = konst(1)?.to_text();
-    let conflict = match konst(2)? {
-        super::value::Scalar::Null => "error".to_string(),
-        s => s.to_text(),
-    };
-    if !matches!(conflict.as_str(), "error" | "replace_source" | "keep_source") {
-        return Err(KqlError::at(args[2].span, format!("columnsConflict must be 'error', 'replace_source' or 'keep_source', not '{conflict}'")));
-    }
-    let ignored: Vec<String> = match konst(3)? {
-        super::value::Scalar::Null => Vec::new(),
-        super::value::Scalar::Dyn(Json::Array(v)) => v.iter().map(super::value::json_to_text).collect(),
-        other => vec![other.to_text()],
-    };
-    let ctx = Ctx::new(env, Some(&f), visible);
-    let h = f.height();
-    let bags: Vec<Option<serde_json::Map<String, Json>>> = eval(col_expr, &ctx)?
-        .into_col(h)
-        .to_dyn()
-        .into_iter()
-        .map(|c| match c.map(dyn_parse) {
-            Some(Json::Object(m)) => Some(m),
-            _ => None,
-        })
-        .collect();
-    let mut keys: Vec<String> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for m in bags.iter().flatten() {
-        for k in m.keys() {
-            if !ignored.contains(k) && seen.insert(k.clone()) {
-                keys.push(k.clone());
-                if keys.len() > MAX_UNPACK_COLUMNS {
-                    return Err(KqlError::at(span, format!("bag_unpack would make more than {MAX_UNPACK_COLUMNS} columns")));
-                }
-            }
-        }
-    }
-    super::guard::charge("bag_unpack", (h as u64).saturating_mul(keys.len() as u64).saturating_mul(super::guard::CELL), Some(span))?;
-    // the unpacked column goes away when it is a plain column
-    let mut out = match &col_expr.kind {
-        ExprKind::Name(n) if f.column(n).is_ok() && !env.has_name(n, visible) => {
-            let keep: Vec<String> = f.column_names().into_iter().filter(|c| c != n).collect();
-            select(&f, &keep)?
-        }
-        _ => f.clone(),
-    };
-    for k in keys {
-        let name = format!("{prefix}{k}");
-        if out.column(&name).is_ok() {
-            match conflict.as_str() {
-                "keep_source" => continue,
-                "replace_source" => {}
-                _ => {
-                    return Err(KqlError::at(span, format!("bag_unpack: the key '{k}' names an existing column '{name}' (use columnsConflict='replace_source' or 'keep_source', or a prefix)")));
-                }
-            }
-        }
-        let vals = Col::from_json(bags.iter().map(|b| b.as_ref().and_then(|m| m.get(&k)).cloned().unwrap_or(Json::Null)));
-        out = set_column(&out, &name, Val::C(vals))?;
-    }
-    Ok(out)
-}
-
-fn unknown_column(f: &Frame, name: &str, span: Span) -> KqlError {
+pub(super) fn unknown_column(f: &Frame, name: &str, span: Span) -> KqlError {
     let cols = f.column_names();
     match closest(name, &cols) {
         Some(s) => KqlError::at(span, format!("unknown column '{name}' (did you mean '{s}'?)")),
@@ -314,7 +231,7 @@ fn count_arg(e: &Expr, env: &Env, visible: usize, what: &str) -> Result<usize, K
     }
 }
 
-fn select(f: &Frame, names: &[String]) -> Result<Frame, KqlError> {
+pub(super) fn select(f: &Frame, names: &[String]) -> Result<Frame, KqlError> {
     f.select(names).map_err(|e| KqlError::msg(e.to_string()))
 }
 
@@ -363,7 +280,7 @@ fn glob(pat: &str, s: &str) -> bool {
 }
 
 /// Adds or replaces column `name`.
-fn set_column(f: &Frame, name: &str, v: Val) -> Result<Frame, KqlError> {
+pub(super) fn set_column(f: &Frame, name: &str, v: Val) -> Result<Frame, KqlError> {
     let (col, la) = v.into_col(f.height()).into_column(name);
     let mut df = f.df().clone();
     df.with_column(col).map_err(perr("adding a column"))?;
@@ -670,7 +587,7 @@ fn top_candidates(f: Frame, by: &[SortKey], k: usize, env: &Env, visible: usize)
 // ----- summarize --------------------------------------------------------------------------------------------------
 
 /// Which row of each group each row belongs to, by the key columns (first appearance order).
-fn make_groups(keys: &[Col], n: usize) -> Result<Groups, KqlError> {
+pub(super) fn make_groups(keys: &[Col], n: usize) -> Result<Groups, KqlError> {
     if keys.is_empty() {
         return Ok(Groups::single(n));
     }
@@ -704,7 +621,7 @@ fn make_groups(keys: &[Col], n: usize) -> Result<Groups, KqlError> {
     Ok(Groups { row_group, n_groups: first_row.len(), first_row })
 }
 
-fn is_agg_call(e: &Expr) -> bool {
+pub(super) fn is_agg_call(e: &Expr) -> bool {
     matches!(&e.kind, ExprKind::Call { name, .. } if aggregates::is_aggregate(name))
 }
 

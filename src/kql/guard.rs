@@ -10,7 +10,7 @@
 //!
 //! **Output.** One budget for the whole query ([`MAX_OUTPUT`] bytes, estimated as 8 bytes a cell plus the text
 //! made): everything that can make more than it reads — `strrep` (whose products nest), `join`/`lookup` (every
-//! pair of matching rows), `mv-expand` (and the text each made row repeats), `mv-apply`, `bag_unpack`, `range`,
+//! pair of matching rows), `mv-expand` (and the text each made row repeats), `mv-apply`, `bag_unpack`, `pivot`, `range`,
 //! `make-series`, and the functions that copy values into new ones (`strcat`, `pack_array`, `make_list`/`make_set`:
 //! one large value broadcast to every row, or repeated as arguments, multiplies there) — charges it *before*
 //! building, so a small query cannot demand gigabytes; passing it is an error that names the operator and the limit.
@@ -106,7 +106,7 @@ pub(crate) fn charge(what: &str, bytes: u64, span: Option<Span>) -> Result<(), K
     if total > MAX_OUTPUT {
         let msg = format!(
             "{what} would take the query past its output budget of {} MiB (the values made by strrep, strcat, \
-             pack_array, make_list/make_set, join, lookup, mv-expand, mv-apply, bag_unpack, range and make-series); \
+             pack_array, make_list/make_set, join, lookup, mv-expand, mv-apply, bag_unpack, pivot, range and make-series); \
              filter, project or take fewer rows first",
             MAX_OUTPUT >> 20
         );

@@ -29,7 +29,8 @@
 //!   (recorded in the notes), `union`, `mv-expand` (with `with_itemindex=`, `to typeof()`, `limit`), `mv-apply`
 //!   (the same items, `on (subquery)`), `join` (all kinds), `lookup`, `make-series` (`default=`, `on`,
 //!   `from`/`to`/`step` or `in range(…)`, `by`), `parse` and `parse-where` (`kind=simple|relaxed|regex`, `*`, typed
-//!   columns), `invoke`, `serialize`, `as`, `evaluate bag_unpack(…)` (another plugin is an error that names it).
+//!   columns), `invoke`, `serialize`, `as`, `evaluate bag_unpack(…)` and `evaluate pivot(…)` (`plugins`; another plugin is an error that
+//!   names it).
 //! - Named arguments where Kusto names them: `make_set(X, MaxSize=8)` and the other `make_*` aggregations,
 //!   `bag_unpack(X, columnsConflict='replace_source')`; another name is an error that lists the known ones.
 //! - Aggregations: see `aggregates` (count, dcount, sum, avg, min/max, arg_max/arg_min, make_set/list/bag,
@@ -37,7 +38,7 @@
 //! - Scalar functions: see `functions` (conversions, strings, regexes, datetimes, dynamic
 //!   arrays and bags, IPv4, hashes, base64, URLs, math).
 //!
-//! Not supported yet (a clear error): `evaluate` plugins other than `bag_unpack`, `top-nested`, `sample`, `search`, `find`,
+//! Not supported yet (a clear error): `evaluate` plugins other than `bag_unpack` and `pivot`, `top-nested`, `sample`, `search`, `find`,
 //! `parse-kv`, `scan`, `partition`, `fork`, `facet`, `externaldata`.
 //!
 //! # Limits (hostile queries stop with an error, never a trap)
@@ -47,7 +48,7 @@
 //! also stops when it has used 512 KiB of stack (those limits multiply), with "the query nests too deeply to
 //! evaluate". Output: one budget of 256 MiB (8 bytes a cell plus text) for everything a query makes with
 //! operators that multiply their input — `strrep` (nested), `join`/`lookup`, `mv-expand`, `mv-apply`, `evaluate
-//! bag_unpack`, `range`, `make-series`, and `strcat`/`pack_array`/`make_list`/`make_set`, which copy values into new
+//! bag_unpack`, `evaluate pivot`, `range`, `make-series`, and `strcat`/`pack_array`/`make_list`/`make_set`, which copy values into new
 //! ones — charged before building (`src/kql/guard.rs`), besides `range`'s 10 million rows and `make-series`' 5
 //! million values.
 //!
@@ -81,6 +82,7 @@ mod functions;
 mod lexer;
 mod names;
 mod parser;
+mod plugins;
 mod series;
 mod guard;
 mod strings;

@@ -34,7 +34,7 @@ const KNOWN_OPS: [&str; 32] = [
 ];
 
 /// The `evaluate` plugins that run on local tables.
-const EVALUATE_PLUGINS: [&str; 1] = ["bag_unpack"];
+const EVALUATE_PLUGINS: [&str; 2] = ["bag_unpack", "pivot"];
 
 /// Operators that exist in KQL but are not implemented yet.
 const LATER_OPS: [&str; 11] = [

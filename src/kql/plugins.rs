@@ -1,0 +1,251 @@
+//! `evaluate` plugins that run on local tables: `bag_unpack` and `pivot`. Another plugin is a parse error that names
+//! it and lists these (see `parser::EVALUATE_PLUGINS`).
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+use serde_json::Value as Json;
+
+use super::aggregates::{self, Groups};
+use super::ast::*;
+use super::eval::{eval, Ctx, Env};
+use super::exec::{is_agg_call, make_groups, select, set_column, unknown_column};
+use super::names::{next_column_name, unique};
+use super::value::{dyn_parse, Col, Val};
+use super::KqlError;
+use crate::frame::{Frame, LaType};
+
+// ----- bag_unpack ---------------------------------------------------------------------------------------------------
+
+/// Most columns `bag_unpack` or `pivot` makes.
+pub(super) const MAX_PLUGIN_COLUMNS: usize = 10_000;
+
+/// `evaluate bag_unpack(Column [, OutputColumnPrefix] [, columnsConflict] [, ignoredProperties])`: the bag column
+/// replaced by a dynamic column for each of its keys (in order of first appearance, prefixed); a row without the
+/// key, or whose value is not a bag, has null there. A key that names an existing column is an error unless
+/// `columnsConflict` is `'replace_source'` (the key's column wins) or `'keep_source'` (the table's wins).
+pub(super) fn bag_unpack(f: Frame, args: &[Expr], span: Span, env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    let Some(col_expr) = args.first() else {
+        return Err(KqlError::at(span, "bag_unpack() needs the column to unpack"));
+    };
+    if args.len() > 4 {
+        return Err(KqlError::at(span, "bag_unpack() takes 1 to 4 argument(s)"));
+    }
+    let konst = |i: usize| -> Result<super::value::Scalar, KqlError> {
+        match args.get(i) {
+            Some(e) => super::eval::eval_const(e, env, visible).map_err(|err| err.or_at(e.span)),
+            None => Ok(super::value::Scalar::Null),
+        }
+    };
+    let prefix = konst(1)?.to_text();
+    let conflict = match konst(2)? {
+        super::value::Scalar::Null => "error".to_string(),
+        s => s.to_text(),
+    };
+    if !matches!(conflict.as_str(), "error" | "replace_source" | "keep_source") {
+        return Err(KqlError::at(args[2].span, format!("columnsConflict must be 'error', 'replace_source' or 'keep_source', not '{conflict}'")));
+    }
+    let ignored: Vec<String> = match konst(3)? {
+        super::value::Scalar::Null => Vec::new(),
+        super::value::Scalar::Dyn(Json::Array(v)) => v.iter().map(super::value::json_to_text).collect(),
+        other => vec![other.to_text()],
+    };
+    let ctx = Ctx::new(env, Some(&f), visible);
+    let h = f.height();
+    let bags: Vec<Option<serde_json::Map<String, Json>>> = eval(col_expr, &ctx)?
+        .into_col(h)
+        .to_dyn()
+        .into_iter()
+        .map(|c| match c.map(dyn_parse) {
+            Some(Json::Object(m)) => Some(m),
+            _ => None,
+        })
+        .collect();
+    let mut keys: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for m in bags.iter().flatten() {
+        for k in m.keys() {
+            if !ignored.contains(k) && seen.insert(k.clone()) {
+                keys.push(k.clone());
+                if keys.len() > MAX_PLUGIN_COLUMNS {
+                    return Err(KqlError::at(span, format!("bag_unpack would make more than {MAX_PLUGIN_COLUMNS} columns")));
+                }
+            }
+        }
+    }
+    super::guard::charge("bag_unpack", (h as u64).saturating_mul(keys.len() as u64).saturating_mul(super::guard::CELL), Some(span))?;
+    // the unpacked column goes away when it is a plain column
+    let mut out = match &col_expr.kind {
+        ExprKind::Name(n) if f.column(n).is_ok() && !env.has_name(n, visible) => {
+            let keep: Vec<String> = f.column_names().into_iter().filter(|c| c != n).collect();
+            select(&f, &keep)?
+        }
+        _ => f.clone(),
+    };
+    for k in keys {
+        let name = format!("{prefix}{k}");
+        if out.column(&name).is_ok() {
+            match conflict.as_str() {
+                "keep_source" => continue,
+                "replace_source" => {}
+                _ => {
+                    return Err(KqlError::at(span, format!("bag_unpack: the key '{k}' names an existing column '{name}' (use columnsConflict='replace_source' or 'keep_source', or a prefix)")));
+                }
+            }
+        }
+        let vals = Col::from_json(bags.iter().map(|b| b.as_ref().and_then(|m| m.get(&k)).cloned().unwrap_or(Json::Null)));
+        out = set_column(&out, &name, Val::C(vals))?;
+    }
+    Ok(out)
+}
+
+
+// ----- pivot --------------------------------------------------------------------------------------------------------
+
+/// Most cells (rows × pivoted columns) `pivot` makes.
+const MAX_PIVOT_CELLS: u64 = 5_000_000;
+
+/// The column names an expression reads (for pivot's default keys: every column but the pivoted and aggregated ones).
+fn names_read(e: &Expr, out: &mut Vec<String>) {
+    match &e.kind {
+        ExprKind::Name(n) => out.push(n.clone()),
+        ExprKind::Member(b, _) | ExprKind::Neg(b) | ExprKind::NamedArg(_, b) => names_read(b, out),
+        ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
+            names_read(a, out);
+            names_read(b, out);
+        }
+        ExprKind::In { expr, list, .. } | ExprKind::HasAny { expr, list, .. } => {
+            names_read(expr, out);
+            list.iter().for_each(|x| names_read(x, out));
+        }
+        ExprKind::Between { expr, low, high, .. } => {
+            names_read(expr, out);
+            names_read(low, out);
+            names_read(high, out);
+        }
+        ExprKind::Call { args, .. } => args.iter().for_each(|x| names_read(x, out)),
+        _ => {}
+    }
+}
+
+/// `evaluate pivot(PivotColumn [, agg(expr)] [, Key1, Key2 …])`: one row per distinct key combination (in order of
+/// first appearance) with the keys, then one column per distinct value of `PivotColumn` (named by its text, in
+/// order of first appearance) holding the aggregation (`count()` when not given) over the key's rows with that
+/// value. A combination without such rows gets the aggregation's value over no rows (0 for count/dcount/sum, `[]`
+/// for make_list/make_set, null otherwise). Without keys, every column but the pivoted one and those the
+/// aggregation reads is a key.
+pub(super) fn pivot(f: Frame, args: &[Expr], span: Span, env: &Env, visible: usize) -> Result<Frame, KqlError> {
+    let Some(pivot_expr) = args.first() else {
+        return Err(KqlError::at(span, "pivot() needs the column to pivot"));
+    };
+    let count_call = Expr::new(ExprKind::Call { name: "count".into(), args: Vec::new() }, span);
+    let (agg, keys) = match args.get(1) {
+        Some(e) if is_agg_call(e) => (e, &args[2..]),
+        Some(e) if matches!(&e.kind, ExprKind::Call { .. }) => {
+            return Err(KqlError::at(e.span, "the second argument of pivot() must be an aggregation (count(), sum(x), take_any(x) …) or a key column"));
+        }
+        _ => (&count_call, &args[1..]),
+    };
+    let ExprKind::Call { name: fname, args: agg_args } = &agg.kind else {
+        return Err(KqlError::at(agg.span, "pivot() needs an aggregation"));
+    };
+    let key_names: Vec<String> = if keys.is_empty() {
+        let mut read = Vec::new();
+        names_read(pivot_expr, &mut read);
+        names_read(agg, &mut read);
+        f.column_names().into_iter().filter(|c| !read.contains(c)).collect()
+    } else {
+        let mut out = Vec::new();
+        for k in keys {
+            let ExprKind::Name(n) = &k.kind else {
+                return Err(KqlError::at(k.span, "pivot() groups by column names; this is not one"));
+            };
+            if f.column(n).is_err() {
+                return Err(unknown_column(&f, n, k.span));
+            }
+            out.push(n.clone());
+        }
+        out
+    };
+    let n = f.height();
+    let ctx = Ctx::new(env, Some(&f), visible);
+    let la = |c: &str| f.la_type(c).unwrap_or(LaType::String);
+    let mut key_cols = Vec::with_capacity(key_names.len());
+    for k in &key_names {
+        let c = f.column(k).map_err(|e| KqlError::msg(e.to_string()))?;
+        key_cols.push(Col::from_column(c, la(k))?);
+    }
+    let outer = make_groups(&key_cols, n)?;
+
+    // the pivoted values, by first appearance (null reads as empty text)
+    let texts = eval(pivot_expr, &ctx)?.into_col(n).to_str();
+    let mut values: Vec<String> = Vec::new();
+    let mut index: HashMap<String, u32> = HashMap::new();
+    let mut value_of_row: Vec<u32> = Vec::with_capacity(n);
+    for t in texts.into_iter() {
+        let t = t.unwrap_or("");
+        let i = match index.get(t) {
+            Some(i) => *i,
+            None => {
+                if values.len() >= MAX_PLUGIN_COLUMNS {
+                    return Err(KqlError::at(pivot_expr.span, format!("pivot would make more than {MAX_PLUGIN_COLUMNS} columns")));
+                }
+                let i = values.len() as u32;
+                index.insert(t.to_string(), i);
+                values.push(t.to_string());
+                i
+            }
+        };
+        value_of_row.push(i);
+    }
+    let (rows, p) = (outer.n_groups, values.len());
+    let cells = (rows as u64).saturating_mul(p as u64);
+    if cells > MAX_PIVOT_CELLS {
+        return Err(KqlError::at(span, format!("pivot would make more than {MAX_PIVOT_CELLS} cells ({rows} rows of {p} columns)")));
+    }
+    super::guard::charge("pivot", cells.saturating_mul(super::guard::CELL), Some(span))?;
+
+    // one group per (key row, pivoted value); an empty one gets the aggregation's value over no rows
+    let mut first_row: Vec<Option<usize>> = vec![None; rows * p];
+    let mut row_group: Vec<u32> = Vec::with_capacity(n);
+    for (r, (&g, &v)) in outer.row_group.iter().zip(&value_of_row).enumerate() {
+        let cell = g as usize * p + v as usize;
+        if let Some(slot @ None) = first_row.get_mut(cell) {
+            *slot = Some(r);
+        }
+        row_group.push(cell as u32);
+    }
+    let inner = Groups { row_group, n_groups: rows * p, first_row };
+    let out = aggregates::aggregate(fname, agg_args, agg.span, &ctx, &inner, &key_names)?;
+    let Some(agg_out) = out.into_iter().next() else {
+        return Err(KqlError::at(agg.span, "the aggregation gave no values"));
+    };
+
+    let first: IdxCa = outer.first_row.iter().map(|r| r.map(|r| r as IdxSize)).collect();
+    let mut names: Vec<String> = Vec::new();
+    let mut cols: Vec<Column> = Vec::new();
+    let mut kinds: Vec<LaType> = Vec::new();
+    for k in &key_names {
+        let src = f.column(k).map_err(|e| KqlError::msg(e.to_string()))?;
+        let taken = src.as_materialized_series().take(&first).map_err(|e| KqlError::msg(format!("pivot: {e}")))?;
+        names.push(k.clone());
+        cols.push(taken.into_column());
+        kinds.push(la(k));
+    }
+    for (v, text) in values.iter().enumerate() {
+        let base = if text.is_empty() { next_column_name(&names) } else { text.clone() };
+        let name = unique(&base, &names);
+        let idx: IdxCa = (0..rows).map(|g| Some((g * p + v) as IdxSize)).collect();
+        let (c, k) = agg_out.col.take(&idx)?.into_column(&name);
+        names.push(name);
+        cols.push(c);
+        kinds.push(k);
+    }
+    let df = DataFrame::new(rows, cols).map_err(|e| KqlError::msg(format!("pivot: {e}")))?;
+    let mut res = Frame::new(f.name.clone(), df);
+    res.notes = f.notes.clone();
+    for (nm, k) in names.iter().zip(kinds) {
+        res.set_la_type(nm, k);
+    }
+    Ok(res)
+}
