@@ -1653,3 +1653,29 @@ fn evaluate_pivot() {
     assert!(err("T | evaluate pivot(User, count(), Nope)").contains("unknown column 'Nope'"));
     assert!(err("T | evaluate pivot(User, count(), tolower(IP))").contains("groups by column names"));
 }
+
+/// Kusto's documented examples of `row_number`, `row_cumsum` and `serialize Name = Expr` (learn.microsoft.com).
+#[test]
+fn serialize_row_number_and_row_cumsum() {
+    let f = run("range a from 1 to 10 step 1 | sort by a desc | extend rn = row_number(), r7 = row_number(7) | take 3");
+    assert_eq!((longs(&f, "a"), longs(&f, "rn"), longs(&f, "r7")), (vec![Some(10), Some(9), Some(8)], vec![Some(1), Some(2), Some(3)], vec![Some(7), Some(8), Some(9)]));
+    // restart: a rank per salesperson
+    let f = run(r#"datatable (Salesperson: string, SalesAmount: long) ["Ari", 1, "Bunk", 2, "Ari", 3, "Bunk", 4, "Ari", 5, "Bunk", 6]
+        | sort by Salesperson asc, SalesAmount desc | extend Rank = row_number(1, prev(Salesperson) != Salesperson)"#);
+    assert_eq!(longs(&f, "SalesAmount"), [5, 3, 1, 6, 4, 2].map(Some));
+    assert_eq!(longs(&f, "Rank"), [1, 2, 3, 1, 2, 3].map(Some));
+    // `serialize cs = row_cumsum(a)` adds the column as extend does
+    let f = run("datatable (a:long) [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] | where a % 2 == 0 | serialize cs = row_cumsum(a)");
+    assert_eq!(f.column_names(), ["a", "cs"]);
+    assert_eq!(longs(&f, "cs"), [2, 6, 12, 20, 30].map(Some));
+    let f = run(r#"datatable (a:long, k:string) [1, "a", 2, "b", 3, "a", 4, "b", 5, "a", 6, "b", 7, "a", 8, "b", 9, "a", 10, "b"]
+        | order by k asc, a desc | extend cs = row_cumsum(a, k != prev(k))"#);
+    assert_eq!(longs(&f, "cs"), [9, 16, 21, 24, 25, 10, 18, 24, 28, 30].map(Some));
+    // reals and timespans keep their type; nulls add nothing
+    let f = run("T | serialize s = row_cumsum(Score), d = row_cumsum(Dur) | project s, d");
+    assert_eq!(reals(&f, "s"), [1.5, 4.0, 4.0, 4.5, 8.5].map(Some));
+    assert_eq!(nanos(&f, "d"), [30 * 60 * NS, 90 * 60 * NS, 90 * 60 * NS, 2 * DAY + 90 * 60 * NS, 2 * DAY + 90 * 60 * NS + 10 * NS].map(Some));
+    assert!(err("T | extend x = row_cumsum(User)").contains("row_cumsum() needs numbers or timespans, not string values"));
+    assert!(err("T | extend x = row_number('a')").contains("row_number() must be a constant whole number, not 'a'"));
+    assert!(err("print x = 9223372036854775807 | extend y = row_cumsum(x) | union (print x = 1) | extend z = row_cumsum(x)").contains("row_cumsum() is out of range"));
+}

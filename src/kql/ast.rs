@@ -254,7 +254,7 @@ pub enum OpKind {
     Invoke { name: Ident, args: Vec<Expr> },
     /// `evaluate plugin(args)`; the parser lets only the plugins that run here through (`bag_unpack`, `pivot`).
     Evaluate { plugin: Ident, args: Vec<Expr> },
-    /// `serialize`, `as`: no effect on local tables.
+    /// `serialize` (without columns; with them it is an `Extend`), `as`: no effect on local tables.
     NoOp,
 }
 

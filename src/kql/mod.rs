@@ -29,7 +29,7 @@
 //!   (recorded in the notes), `union`, `mv-expand` (with `with_itemindex=`, `to typeof()`, `limit`), `mv-apply`
 //!   (the same items, `on (subquery)`), `join` (all kinds), `lookup`, `make-series` (`default=`, `on`,
 //!   `from`/`to`/`step` or `in range(…)`, `by`), `parse` and `parse-where` (`kind=simple|relaxed|regex`, `*`, typed
-//!   columns), `invoke`, `serialize`, `as`, `evaluate bag_unpack(…)` and `evaluate pivot(…)` (`plugins`; another plugin is an error that
+//!   columns), `invoke`, `serialize [Name = Expr, …]` (an `extend`; with `row_number`, `row_cumsum`), `as`, `evaluate bag_unpack(…)` and `evaluate pivot(…)` (`plugins`; another plugin is an error that
 //!   names it).
 //! - Named arguments where Kusto names them: `make_set(X, MaxSize=8)` and the other `make_*` aggregations,
 //!   `bag_unpack(X, columnsConflict='replace_source')`; another name is an error that lists the known ones.

@@ -721,10 +721,12 @@ impl Parser<'_> {
             }
             "project-smart" => OpKind::NoOp,
             "serialize" => {
+                // `serialize [Name = Expr, …]`: local tables keep their row order, so only the columns are work
                 if !self.is_punct("|") && !self.is_punct(")") && !self.is_punct(";") && !matches!(self.peek(), Tok::Eof) {
-                    return Err(KqlError::at(self.span(), "'serialize' with new columns is not supported yet"));
+                    OpKind::Extend(self.assign_list(false)?)
+                } else {
+                    OpKind::NoOp
                 }
-                OpKind::NoOp
             }
             "as" => {
                 self.skip_hints()?;

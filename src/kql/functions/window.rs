@@ -1,6 +1,7 @@
 //! Functions that read other rows or hidden columns of the table: `next`/`prev` (Kusto's window functions over a
 //! serialized table; local tables always keep their row order, so after `sort`/`serialize` or not they read the
-//! neighbouring row), `row_window_session` and `ingestion_time()`.
+//! neighbouring row), `row_number`/`row_cumsum` (also over a serialized table: the row order as it is),
+//! `row_window_session` and `ingestion_time()`.
 
 use polars::prelude::*;
 
@@ -15,7 +16,80 @@ pub(super) static FUNCTIONS: &[Def] = &[
     Def::exprs(&["prev"], 1, 3, prev),
     Def::exprs(&["ingestion_time"], 0, 0, ingestion_time),
     Def::exprs(&["row_window_session"], 3, 4, row_window_session),
+    Def::exprs(&["row_number"], 0, 2, row_number),
+    Def::exprs(&["row_cumsum"], 1, 2, row_cumsum),
 ];
+
+/// The `restart` argument of `row_number`/`row_cumsum`/`row_window_session`: a bool per row, or none.
+fn restart_flags(e: Option<&Expr>, ctx: &Ctx) -> Result<Option<BooleanChunked>, KqlError> {
+    match e {
+        Some(e) => Ok(Some(eval(e, ctx)?.into_col(ctx.n).to_bool())),
+        None => Ok(None),
+    }
+}
+
+/// `row_number([StartingIndex [, Restart]])`: the row's index in row order, from `StartingIndex` (1 by default, a
+/// constant whole number); where `Restart` is true the count starts again at `StartingIndex` on that row.
+fn row_number(args: &[Expr], ctx: &Ctx) -> Result<Val, KqlError> {
+    let start = match args.first() {
+        Some(e) => match eval_const(e, ctx.env, ctx.visible).map_err(|err| err.or_at(e.span))? {
+            Scalar::Long(v) => v,
+            other => return Err(KqlError::at(e.span, format!("the starting index of row_number() must be a constant whole number, not '{}'", other.to_text()))),
+        },
+        None => 1,
+    };
+    let restart = restart_flags(args.get(1), ctx)?;
+    let mut out: Vec<Option<i64>> = Vec::with_capacity(ctx.n);
+    let mut next = start;
+    for i in 0..ctx.n {
+        if restart.as_ref().and_then(|r| r.get(i)).unwrap_or(false) {
+            next = start;
+        }
+        out.push(Some(next));
+        next = next.checked_add(1).ok_or_else(|| KqlError::msg("row_number() is out of range: it passes a 64-bit long"))?;
+    }
+    Ok(Val::C(Col::Long(out.into_iter().collect())))
+}
+
+/// `row_cumsum(Term [, Restart])`: the sum of `Term` over this row and the rows before it (back to the last row
+/// where `Restart` is true, which starts a new sum with its own term). Longs and timespans sum as such (an error
+/// past 64 bits, as `sum()`), other numbers as reals; a null term adds nothing.
+fn row_cumsum(args: &[Expr], ctx: &Ctx) -> Result<Val, KqlError> {
+    let [term, rest @ ..] = args else { return Err(arity("row_cumsum", "1 to 2")) };
+    let col = eval(term, ctx)?.into_col(ctx.n);
+    let restart = restart_flags(rest.first(), ctx)?;
+    let restart_at = |i: usize| restart.as_ref().and_then(|r| r.get(i)).unwrap_or(false);
+    match &col {
+        Col::Long(ca) | Col::Timespan(ca) => {
+            let mut acc = 0i64;
+            let mut out: Vec<Option<i64>> = Vec::with_capacity(ctx.n);
+            for (i, v) in ca.into_iter().enumerate() {
+                if restart_at(i) {
+                    acc = 0;
+                }
+                acc = acc.checked_add(v.unwrap_or(0)).ok_or_else(|| {
+                    KqlError::at(term.span, "row_cumsum() is out of range: the total passes a 64-bit long (sum todouble(…) instead)")
+                })?;
+                out.push(Some(acc));
+            }
+            let ca: Int64Chunked = out.into_iter().collect();
+            Ok(Val::C(if matches!(col, Col::Timespan(_)) { Col::Timespan(ca) } else { Col::Long(ca) }))
+        }
+        Col::Real(_) | Col::Bool(_) => {
+            let mut acc = 0f64;
+            let mut out: Vec<Option<f64>> = Vec::with_capacity(ctx.n);
+            for (i, v) in col.to_f64().into_iter().enumerate() {
+                if restart_at(i) {
+                    acc = 0.0;
+                }
+                acc += v.unwrap_or(0.0);
+                out.push(Some(acc));
+            }
+            Ok(Val::C(Col::Real(out.into_iter().collect())))
+        }
+        other => Err(KqlError::at(term.span, format!("row_cumsum() needs numbers or timespans, not {} values", other.ty().name()))),
+    }
+}
 
 /// `row_window_session(value, maxDistanceFromFirst, maxDistanceBetweenNeighbors [, restart])`: for each row, the
 /// value of the first row of its session, in row order. A session starts at the first row, where `restart` is
@@ -33,10 +107,7 @@ fn row_window_session(args: &[Expr], ctx: &Ctx) -> Result<Val, KqlError> {
         }
     };
     let (max_first, max_between) = (limit(from_first)?, limit(between)?);
-    let restart = match rest.first() {
-        Some(e) => Some(eval(e, ctx)?.into_col(n).to_bool()),
-        None => None,
-    };
+    let restart = restart_flags(rest.first(), ctx)?;
     let raw = col.to_i64_raw();
     let mut out: Vec<Option<i64>> = Vec::with_capacity(n);
     let mut session: Option<(i64, i64)> = None; // (first value, previous value)
