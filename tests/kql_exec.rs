@@ -1679,3 +1679,22 @@ fn serialize_row_number_and_row_cumsum() {
     assert!(err("T | extend x = row_number('a')").contains("row_number() must be a constant whole number, not 'a'"));
     assert!(err("print x = 9223372036854775807 | extend y = row_cumsum(x) | union (print x = 1) | extend z = row_cumsum(x)").contains("row_cumsum() is out of range"));
 }
+
+/// What stopped three published queries that are valid KQL: `project-away *1` after an outer join
+/// (SuccessThenFail_DiffIP_SameUserandApp), `toscalar()` of a scalar expression (DNS_HighPercentNXDomainCount) and
+/// RE2's octal escape `\0` (NishangReverseTCPShellBase64 strips the NULs of decoded UTF-16).
+#[test]
+fn wildcard_digits_toscalar_of_a_value_and_re2_octal() {
+    let f = run("T | join kind=inner (U) on User | project-away *1");
+    assert_eq!(f.column_names(), ["TimeGenerated", "User", "IP", "N", "Score", "Ok", "Props", "EventID", "Dur", "Cmd", "Dept", "Level"]);
+    let f = run("T | join kind=inner (U | extend N2 = 1) on User | project-away *2, User1 | project-keep *1*");
+    assert_eq!(f.column_names(), Vec::<String>::new());
+    let f = run("let firstQ = 2; let thirdQ = toscalar(U | summarize max(Level)); print x = toscalar(thirdQ + (1.5 * (thirdQ - firstQ)))");
+    assert_eq!(reals(&f, "x"), [Some(7.0)]);
+    // a value of each row is not one value
+    assert_eq!(err("T | extend x = toscalar(N + 1)"), "line 1, col 25: unknown name 'N'");
+    // 'h\0t\0' in base64, as PowerShell's -enc UTF-16 decodes
+    let f = run(r#"print d = base64_decode_tostring('aAB0AA==') | extend f = replace("\\0", "", d), n = strlen(d)"#);
+    assert_eq!((str_at(&f, "f", 0), longs(&f, "n")), ("ht".to_string(), vec![Some(4)]));
+    assert!(err(r#"print x = extract("(a)\\1", 0, "aa")"#).contains("backreferences are not supported"));
+}

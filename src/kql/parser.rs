@@ -847,9 +847,11 @@ impl Parser<'_> {
                     match self.peek().clone() {
                         Tok::Ident(s) => name.push_str(&s),
                         Tok::Punct("*") => name.push('*'),
+                        // digits after a wildcard: `project-away *1` (the `Key1` columns a join adds)
+                        Tok::Long(n) if !name.is_empty() && n >= 0 => name.push_str(&n.to_string()),
                         _ => break,
                     }
-                    let glued = self.adjacent(0) && matches!(self.peek_n(1), Tok::Ident(_) | Tok::Punct("*"));
+                    let glued = self.adjacent(0) && matches!(self.peek_n(1), Tok::Ident(_) | Tok::Punct("*") | Tok::Long(_));
                     self.bump();
                     if !glued {
                         break;

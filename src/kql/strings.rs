@@ -158,9 +158,13 @@ pub fn compile_regex(re: &str) -> Result<Regex, KqlError> {
 
 /// Kusto's RE2 syntax where the Rust regex crate reads it differently: inside a character class RE2 takes `[` (other
 /// than a POSIX `[:alpha:]`) and the pairs `&&`, `--`, `~~` literally, where Rust starts a nested class or a set
-/// operation (`[[]` is "unclosed character class" to Rust); they are escaped. Everything else is the same syntax.
+/// operation (`[[]` is "unclosed character class" to Rust); they are escaped. RE2's octal escapes (`\0`, and up to
+/// three octal digits `\0NN`/`\1NN`; a single `\1`…`\7` is a back-reference, which RE2 rejects as Rust does)
+/// become `\x{…}`: Rust reads `\0` as a back-reference. Everything else is the same syntax.
 pub fn re2_to_rust(re: &str) -> std::borrow::Cow<'_, str> {
-    if !re.contains('[') {
+    let octal = |c: Option<&char>| c.is_some_and(|c| ('0'..='7').contains(c));
+    let has_octal = re.as_bytes().windows(2).any(|w| w[0] == b'\\' && w[1].is_ascii_digit());
+    if !re.contains('[') && !has_octal {
         return std::borrow::Cow::Borrowed(re);
     }
     let chars: Vec<char> = re.chars().collect();
@@ -169,6 +173,18 @@ pub fn re2_to_rust(re: &str) -> std::borrow::Cow<'_, str> {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
+        if c == '\\' && (chars.get(i + 1) == Some(&'0') || octal(chars.get(i + 1)) && octal(chars.get(i + 2))) {
+            // RE2's octal escape: the digit after the backslash and up to two more
+            let mut code = 0u32;
+            let mut k = i + 1;
+            while k < chars.len() && k < i + 4 && octal(chars.get(k)) {
+                code = code * 8 + (chars[k] as u32 - '0' as u32);
+                k += 1;
+            }
+            out.push_str(&format!("\\x{{{code:X}}}"));
+            i = k;
+            continue;
+        }
         if c == '\\' {
             out.push(c);
             if let Some(&n) = chars.get(i + 1) {
@@ -366,6 +382,14 @@ mod tests {
         assert!(re.is_match("[[") && !re.is_match("]"));
         let re = compile_regex("^[a&&b]+$").unwrap();
         assert!(re.is_match("a&b") && !re.is_match("c"));
+        // RE2's octal escapes: `\0` is NUL (the Sentinel query strips it from decoded UTF-16), `\101` is 'A'
+        assert_eq!(re2_to_rust(r"\0"), r"\x{0}");
+        assert_eq!(re2_to_rust(r"a\101\0b[\060-\071]"), r"a\x{41}\x{0}b[\x{30}-\x{39}]");
+        assert_eq!(re2_to_rust(r"\\0"), r"\\0");
+        assert_eq!(re2_to_rust(r"\0777"), r"\x{3F}7");
+        assert!(compile_regex("^a\\0b$").unwrap().is_match("a\0b"));
+        // a back-reference is not RE2 either
+        assert!(compile_regex(r"(a)\1").unwrap_err().msg.contains("backreferences are not supported"));
         // unterminated input stays an error, not a panic
         assert!(compile_regex("[[").is_err());
         assert!(compile_regex("[\\").is_err());

@@ -158,9 +158,13 @@ pub(super) fn call(name: &str, args: &[Expr], span: Span, ctx: &Ctx) -> Result<V
     })
 }
 
-/// `toscalar(T | …)`: the first column's first value.
+/// `toscalar(T | …)`: the first column's first value; `toscalar(expr)` of a scalar expression is its value, computed
+/// once (`toscalar(a + 1.5 * (a - b))`).
 fn toscalar(args: &[Expr], ctx: &Ctx) -> Result<Val, KqlError> {
     let [arg] = args else { return Err(arity("toscalar", "1")) };
+    if !ctx.env.is_tabular(arg, ctx.visible) {
+        return eval::eval_const(arg, ctx.env, ctx.visible).map(Val::S);
+    }
     let f = super::exec::eval_tabular(arg, ctx.env, ctx.visible)?;
     let Some(first) = f.df().columns().first() else { return Ok(Val::S(Scalar::Null)) };
     let la = f.la_type(first.name().as_str()).unwrap_or(crate::frame::LaType::String);
