@@ -1698,3 +1698,21 @@ fn wildcard_digits_toscalar_of_a_value_and_re2_octal() {
     assert_eq!((str_at(&f, "f", 0), longs(&f, "n")), ("ht".to_string(), vec![Some(4)]));
     assert!(err(r#"print x = extract("(a)\\1", 0, "aa")"#).contains("backreferences are not supported"));
 }
+
+/// Kusto's documented example of the weighted percentiles (learn.microsoft.com, "percentiles(), percentilesw()"):
+/// each latency bucket counts as often as its request count.
+#[test]
+fn weighted_percentiles() {
+    let t = "datatable (ReqCount:long, LatencyBucket:long) [20, 21, 1, 22, 2, 23, 3, 24]";
+    let f = run(&format!("{t} | summarize percentilesw(LatencyBucket, ReqCount, 50, 75, 99.9)"));
+    assert_eq!(f.column_names(), ["percentile_LatencyBucket_50", "percentile_LatencyBucket_75", "percentile_LatencyBucket_99_9"]);
+    assert_eq!(
+        (longs(&f, "percentile_LatencyBucket_50"), longs(&f, "percentile_LatencyBucket_75"), longs(&f, "percentile_LatencyBucket_99_9")),
+        (vec![Some(21)], vec![Some(21)], vec![Some(24)])
+    );
+    let f = run(&format!("{t} | summarize p = percentilew(LatencyBucket, ReqCount, 85), a = percentilesw_array(LatencyBucket, ReqCount, 50, 99.9), w = percentilew(LatencyBucket, 0, 50)"));
+    assert_eq!((longs(&f, "p"), str_at(&f, "a", 0), longs(&f, "w")), (vec![Some(23)], "[21,24]".to_string(), vec![None]));
+    assert!(err(&format!("{t} | summarize percentilew(LatencyBucket, 50)")).contains("percentilew() takes the values, their weights and one percentage"));
+    // an aggregation summarize does not know is named
+    assert_eq!(err("T | summarize x = percentilez(N, 5)"), "line 1, col 19: unknown function 'percentilez': not an aggregation summarize knows (did you mean 'percentile'?)");
+}

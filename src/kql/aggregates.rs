@@ -1,6 +1,7 @@
 //! Aggregation functions for `summarize`: `count`, `countif`, `dcount`, `dcountif`, `sum`, `sumif`, `avg`,
 //! `avgif`, `min`, `max`, `minif`, `maxif`, `make_set`, `make_list` (and `_if`), `arg_max`, `arg_min`, `take_any`,
-//! `stdev`, `variance`, `percentile`, `percentiles`, `percentiles_array`, `make_bag` (and `_if`).
+//! `stdev`, `variance`, `percentile`, `percentiles`, `percentiles_array` (and the weighted `percentilew`,
+//! `percentilesw`, `percentilesw_array`), `make_bag` (and `_if`).
 //!
 //! `percentile` is exact (nearest rank: the smallest value with at least P% of the values at or below it), where
 //! Kusto estimates with a t-digest; on small inputs the two agree.
@@ -25,7 +26,8 @@ pub const AGGREGATES: &[&str] = &[
     "count", "countif", "dcount", "dcountif", "count_distinct", "sum", "sumif", "avg", "avgif", "min", "max",
     "minif", "maxif", "make_set", "makeset", "make_set_if", "make_list", "makelist", "make_list_if", "arg_max",
     "arg_min", "take_any", "any", "take_anyif", "anyif", "stdev", "stdevp", "variance", "variancep", "percentile",
-    "percentiles", "percentiles_array", "make_bag", "make_bag_if", "stdevif", "varianceif",
+    "percentiles", "percentiles_array", "make_bag", "make_bag_if", "stdevif", "varianceif", "percentilew", "percentilesw",
+    "percentilesw_array",
 ];
 
 pub fn is_aggregate(name: &str) -> bool {
@@ -138,12 +140,18 @@ pub fn aggregate(name: &str, args: &[Expr], span: Span, ctx: &Ctx, groups: &Grou
             super::guard::charge(name, super::guard::col_bytes(&values), Some(span))?;
             one(make_collection(&values, &mask, groups, set, max))
         }
-        "percentile" | "percentiles" | "percentiles_array" => {
-            if args.len() < 2 || (name == "percentile" && args.len() != 2) {
-                return Err(KqlError::at(span, format!("{name}() takes the values and {}", if name == "percentile" { "one percentage" } else { "one or more percentages" })));
+        "percentile" | "percentiles" | "percentiles_array" | "percentilew" | "percentilesw" | "percentilesw_array" => {
+            // the weighted forms take a whole-number weight per value after the values (a value counts that often)
+            let weighted = name.ends_with('w') || name == "percentilesw_array";
+            let first_p = if weighted { 2 } else { 1 };
+            let single = name == "percentile" || name == "percentilew";
+            if args.len() <= first_p || (single && args.len() != first_p + 1) {
+                let values = if weighted { "the values, their weights" } else { "the values" };
+                return Err(KqlError::at(span, format!("{name}() takes {values} and {}", if single { "one percentage" } else { "one or more percentages" })));
             }
+            let weights = if weighted { Some(col(1)?.to_i64()) } else { None };
             let mut ps: Vec<f64> = Vec::new();
-            for a in &args[1..] {
+            for a in &args[first_p..] {
                 match eval(a, ctx)? {
                     Val::S(s) => match s {
                         super::value::Scalar::Dyn(Json::Array(items)) => ps.extend(items.iter().filter_map(super::value::json_f64)),
@@ -156,9 +164,9 @@ pub fn aggregate(name: &str, args: &[Expr], span: Span, ctx: &Ctx, groups: &Grou
                 return Err(KqlError::at(span, "percentages must be between 0 and 100"));
             }
             let c = col(0)?;
-            let picks = percentile_rows(&c, groups, &ps);
+            let picks = percentile_rows(&c, groups, &ps, weights.as_ref());
             let base = result_name(&args[0]).unwrap_or_default();
-            if name == "percentiles_array" {
+            if name.ends_with("_array") {
                 let arrays = (0..groups.n_groups).map(|g| Json::Array(picks.iter().map(|idx| idx.get(g).map_or(Json::Null, |r| c.get_json(r as usize))).collect()));
                 return Ok(vec![AggOut { name: Some(format!("percentiles_{base}")), col: Col::from_json(arrays) }]);
             }
@@ -303,8 +311,8 @@ pub fn default_name(name: &str, args: &[Expr]) -> Option<String> {
         "stdevif" | "varianceif" => name,
         "make_list" | "makelist" | "make_list_if" => "list",
         "stdev" | "stdevp" | "variance" | "variancep" => name,
-        "percentile" => {
-            let p = args.get(1).and_then(|a| match &a.kind {
+        "percentile" | "percentilew" => {
+            let p = args.get(if name == "percentile" { 1 } else { 2 }).and_then(|a| match &a.kind {
                 ExprKind::Lit(super::ast::Lit::Long(v)) => Some(v.to_string()),
                 ExprKind::Lit(super::ast::Lit::Real(v)) => Some(super::value::format_real(*v).replace('.', "_")),
                 _ => None,
@@ -317,8 +325,10 @@ pub fn default_name(name: &str, args: &[Expr]) -> Option<String> {
     Some(format!("{prefix}_{arg}"))
 }
 
-/// For each percentage, each group's row holding that percentile (nearest rank), nulls skipped.
-fn percentile_rows(c: &Col, g: &Groups, ps: &[f64]) -> Vec<IdxCa> {
+/// For each percentage, each group's row holding that percentile (nearest rank), nulls skipped. With `weights`, a
+/// row counts as many times as its weight (one of 0 or less, or null, not at all): the rank is taken over the total
+/// weight.
+fn percentile_rows(c: &Col, g: &Groups, ps: &[f64], weights: Option<&Int64Chunked>) -> Vec<IdxCa> {
     // each group's non-null rows, sorted by value
     let mut rows: Vec<Vec<usize>> = vec![Vec::new(); g.n_groups];
     match c {
@@ -367,6 +377,19 @@ fn percentile_rows(c: &Col, g: &Groups, ps: &[f64]) -> Vec<IdxCa> {
         .map(|p| {
             rows.iter()
                 .map(|r| {
+                    if let Some(w) = weights {
+                        let weight = |i: usize| w.get(i).unwrap_or(0).max(0) as u64;
+                        let total = r.iter().map(|&i| weight(i)).fold(0u64, u64::saturating_add);
+                        if total == 0 {
+                            return None;
+                        }
+                        let rank = (((p / 100.0) * total as f64).ceil() as u64).clamp(1, total);
+                        let mut seen = 0u64;
+                        return r.iter().find(|&&i| {
+                            seen = seen.saturating_add(weight(i));
+                            seen >= rank
+                        }).map(|&i| i as IdxSize);
+                    }
                     if r.is_empty() {
                         return None;
                     }

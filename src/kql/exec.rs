@@ -728,6 +728,12 @@ fn summarize(f: &Frame, aggs: &[Assign], by: &[Assign], env: &Env, visible: usiz
         let mut found = Vec::new();
         let rewritten = lift_aggs(&a.expr, &mut found);
         if found.is_empty() {
+            if let ExprKind::Call { name, .. } = &a.expr.kind {
+                if !super::functions::is_function(name) && !env.has_name(name, visible) {
+                    let hint = closest(name, &aggregates::AGGREGATES.iter().map(|s| s.to_string()).collect::<Vec<_>>()).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
+                    return Err(KqlError::at(a.expr.span, format!("unknown function '{name}': not an aggregation summarize knows{hint}")));
+                }
+            }
             return Err(KqlError::at(a.expr.span, "summarize needs an aggregation here (count(), sum(x), dcount(x) …)"));
         }
         let base = key_frame.get_or_insert_with(|| {
