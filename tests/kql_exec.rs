@@ -1716,3 +1716,29 @@ fn weighted_percentiles() {
     // an aggregation summarize does not know is named
     assert_eq!(err("T | summarize x = percentilez(N, 5)"), "line 1, col 19: unknown function 'percentilez': not an aggregation summarize knows (did you mean 'percentile'?)");
 }
+
+/// `top-nested` as Kusto documents it (learn.microsoft.com, "top-nested operator"): two columns per level (the
+/// value, and the aggregation named `aggregated_<value>` unless named), the first N values of each level by the
+/// aggregation inside each kept value of the level above, `with others` a row aggregating the rest (null below it).
+#[test]
+fn top_nested_levels_and_others() {
+    let sales = r#"datatable(Region:string, Person:string, Sales:long)
+        ["East","Ann",10, "East","Bob",5, "East","Cy",1, "West","Dan",7, "West","Eve",2, "North","Fay",3]"#;
+    let f = run(&format!(r#"{sales} | top-nested 2 of Region with others = "Other" by sum(Sales), top-nested 1 of Person with others = "rest" by Top = sum(Sales)"#));
+    assert_eq!(f.column_names(), ["Region", "aggregated_Region", "Person", "Top"]);
+    let s = |v: &[&str]| v.iter().map(|x| Some(x.to_string())).collect::<Vec<_>>();
+    assert_eq!(strs(&f, "Region"), s(&["East", "East", "West", "West", "Other"]));
+    assert_eq!(longs(&f, "aggregated_Region"), [16, 16, 9, 9, 3].map(Some));
+    assert_eq!(strs(&f, "Person"), [Some("Ann".to_string()), Some("rest".to_string()), Some("Dan".to_string()), Some("rest".to_string()), None]);
+    assert_eq!(longs(&f, "Top"), [Some(10), Some(6), Some(7), Some(2), None]);
+    // no N: every value; asc; a computed, named value
+    let f = run(&format!(r#"{sales} | top-nested of Region by n = count() asc, top-nested 2 of P = strcat(Person, "!") by max(Sales)"#));
+    assert_eq!(f.column_names(), ["Region", "n", "P", "aggregated_P"]);
+    assert_eq!(strs(&f, "Region"), s(&["North", "West", "West", "East", "East"]));
+    assert_eq!(longs(&f, "n"), [1, 2, 2, 3, 3].map(Some));
+    assert_eq!(strs(&f, "P"), s(&["Fay!", "Dan!", "Eve!", "Ann!", "Bob!"]));
+    assert_eq!(longs(&f, "aggregated_P"), [3, 7, 2, 10, 5].map(Some));
+    assert_eq!(rows(&format!("{sales} | where Sales > 100 | top-nested 3 of Region by count()")), 0);
+    assert!(err(&format!("{sales} | top-nested 2 of Region by strlen(Region)")).contains("'strlen' is not an aggregation function"));
+    assert!(err(&format!("{sales} | top-nested 2 Region by count()")).contains("expected 'of'"));
+}

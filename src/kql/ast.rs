@@ -254,8 +254,24 @@ pub enum OpKind {
     Invoke { name: Ident, args: Vec<Expr> },
     /// `evaluate plugin(args)`; the parser lets only the plugins that run here through (`bag_unpack`, `pivot`).
     Evaluate { plugin: Ident, args: Vec<Expr> },
+    /// `top-nested [N] of [Name =] Expr [with others = Value] by [Name =] Aggregation [asc|desc], top-nested …`.
+    TopNested(Vec<TopNestedLevel>),
     /// `serialize` (without columns; with them it is an `Extend`), `as`: no effect on local tables.
     NoOp,
+}
+
+/// One level of `top-nested`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopNestedLevel {
+    /// How many values this level keeps (all when not given).
+    pub n: Option<Expr>,
+    /// The level's value (`[Name =] Expr`).
+    pub value: Assign,
+    /// `with others = Value`: a row for the values that are not kept, aggregated together.
+    pub others: Option<Expr>,
+    /// The aggregation that ranks the values (`[Name =] Aggregation`).
+    pub agg: Assign,
+    pub desc: bool,
 }
 
 /// `[name =] expr` in `extend`, `project`, `summarize`; `(a, b) = expr` names several result columns.

@@ -156,6 +156,7 @@ fn apply(f: Frame, op: &Op, env: &Env, visible: usize) -> Result<Frame, KqlError
             Ok(sort(f, &by, env, visible)?.head(k))
         }
         OpKind::Summarize { aggs, by } => summarize(&f, aggs, by, env, visible),
+        OpKind::TopNested(levels) => super::top_nested::top_nested(f, levels, env, visible),
         OpKind::Count => {
             let col = Int64Chunked::from_vec("Count".into(), vec![f.height() as i64]).into_series().into_column();
             let df = DataFrame::new(1, vec![col]).map_err(perr("counting"))?;
@@ -223,7 +224,7 @@ pub(super) fn unknown_column(f: &Frame, name: &str, span: Span) -> KqlError {
 }
 
 /// A row count argument (`take 5`, `top 3`).
-fn count_arg(e: &Expr, env: &Env, visible: usize, what: &str) -> Result<usize, KqlError> {
+pub(super) fn count_arg(e: &Expr, env: &Env, visible: usize, what: &str) -> Result<usize, KqlError> {
     match super::eval::eval_const(e, env, visible).map_err(|err| err.or_at(e.span))? {
         super::value::Scalar::Long(n) => Ok(n.max(0) as usize),
         super::value::Scalar::Real(r) if r.is_finite() => Ok(r.max(0.0) as usize),

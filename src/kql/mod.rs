@@ -25,11 +25,13 @@
 //! - Sources: table names, `union` (with `kind=`, `withsource=`, `isfuzzy=`, `Name*` wildcards), `datatable`,
 //!   `print`, `range`, `materialize()`, `table()`, `toscalar()`.
 //! - Operators: `where`/`filter`, `extend` (also `(a, b) = series_…(…)`), `project`, `project-away`/`-keep`/
-//!   `-rename`/`-reorder`, `take`/`limit`, `sort`/`order`, `top`, `summarize`, `count`, `distinct`, `render`
+//!   `-rename`/`-reorder`, `take`/`limit`, `sort`/`order`, `top`, `top-nested` (`with others`), `summarize`, `count`,
+//!   `distinct`, `render`
 //!   (recorded in the notes), `union`, `mv-expand` (with `with_itemindex=`, `to typeof()`, `limit`), `mv-apply`
 //!   (the same items, `on (subquery)`), `join` (all kinds), `lookup`, `make-series` (`default=`, `on`,
 //!   `from`/`to`/`step` or `in range(…)`, `by`), `parse` and `parse-where` (`kind=simple|relaxed|regex`, `*`, typed
-//!   columns), `invoke`, `serialize [Name = Expr, …]` (an `extend`; with `row_number`, `row_cumsum`), `as`, `evaluate bag_unpack(…)` and `evaluate pivot(…)` (`plugins`; another plugin is an error that
+//!   columns), `invoke`, `serialize [Name = Expr, …]` (an `extend`; with `row_number`, `row_cumsum`), `as`,
+//!   `evaluate bag_unpack(…)` and `evaluate pivot(…)` (`plugins`; another plugin is an error that
 //!   names it).
 //! - Named arguments where Kusto names them: `make_set(X, MaxSize=8)` and the other `make_*` aggregations,
 //!   `bag_unpack(X, columnsConflict='replace_source')`; another name is an error that lists the known ones.
@@ -38,7 +40,7 @@
 //! - Scalar functions: see `functions` (conversions, strings, regexes, datetimes, dynamic
 //!   arrays and bags, IPv4, hashes, base64, URLs, math).
 //!
-//! Not supported yet (a clear error): `evaluate` plugins other than `bag_unpack` and `pivot`, `top-nested`, `sample`, `search`, `find`,
+//! Not supported yet (a clear error): `evaluate` plugins other than `bag_unpack` and `pivot`, `sample`, `search`, `find`,
 //! `parse-kv`, `scan`, `partition`, `fork`, `facet`, `externaldata`.
 //!
 //! # Limits (hostile queries stop with an error, never a trap)
@@ -86,6 +88,7 @@ mod plugins;
 mod series;
 mod guard;
 mod strings;
+mod top_nested;
 mod value;
 mod xml;
 

@@ -26,19 +26,19 @@ const MAX_DEPTH: usize = 64;
 pub(crate) const MAX_HEIGHT: u32 = 256;
 
 /// Operators this parser knows (for "did you mean" on a typo).
-const KNOWN_OPS: [&str; 32] = [
+const KNOWN_OPS: [&str; 33] = [
     "where", "filter", "extend", "project", "project-away", "project-keep", "project-reorder", "project-rename",
     "take", "limit", "sort", "order", "top", "summarize", "count", "distinct", "render", "union", "mv-expand",
     "mvexpand", "join", "serialize", "as", "getschema", "make-series", "parse", "parse-where", "lookup", "invoke",
-    "project-smart", "mv-apply", "evaluate",
+    "project-smart", "mv-apply", "evaluate", "top-nested",
 ];
 
 /// The `evaluate` plugins that run on local tables.
 const EVALUATE_PLUGINS: [&str; 2] = ["bag_unpack", "pivot"];
 
 /// Operators that exist in KQL but are not implemented yet.
-const LATER_OPS: [&str; 11] = [
-    "parse-kv", "sample", "sample-distinct", "top-nested", "top-hitters", "search", "find",
+const LATER_OPS: [&str; 10] = [
+    "parse-kv", "sample", "sample-distinct", "top-hitters", "search", "find",
     "scan", "partition", "fork", "facet",
 ];
 
@@ -669,6 +669,7 @@ impl Parser<'_> {
                 self.expect_word("by")?;
                 OpKind::Top { n, by: self.sort_keys()? }
             }
+            "top-nested" => self.top_nested()?,
             "summarize" => {
                 self.skip_hints()?;
                 let aggs = if self.is_word("by") { Vec::new() } else { self.assign_list(true)? };
@@ -933,6 +934,43 @@ impl Parser<'_> {
         let call = self.call(plugin.name.clone(), plugin.span)?;
         let ExprKind::Call { args, .. } = call.kind else { return Err(KqlError::at(plugin.span, "expected a plugin call")) };
         Ok(OpKind::Evaluate { plugin, args })
+    }
+
+    /// `top-nested [N] of [Name =] Expr [with others = Value] by [Name =] Aggregation [asc|desc] [, top-nested …]`.
+    fn top_nested(&mut self) -> Result<OpKind, KqlError> {
+        let mut levels = Vec::new();
+        loop {
+            if levels.len() >= MAX_DEPTH {
+                return Err(KqlError::at(self.span(), format!("top-nested has more than {MAX_DEPTH} levels")));
+            }
+            let n = if self.is_word("of") { None } else { Some(self.expr()?) };
+            self.expect_word("of")?;
+            let value = self.assign()?;
+            let others = if self.eat_word("with") {
+                self.expect_word("others")?;
+                self.expect_punct("=")?;
+                Some(self.expr()?)
+            } else {
+                None
+            };
+            self.expect_word("by")?;
+            let agg = self.assign()?;
+            let desc = !self.eat_word("asc");
+            if desc {
+                self.eat_word("desc");
+            }
+            levels.push(TopNestedLevel { n, value, others, agg, desc });
+            let more = self.is_punct(",") && self.is_word_n(1, "top") && self.is_punct_n(2, "-") && self.is_word_n(3, "nested");
+            if !more {
+                break;
+            }
+            self.bump();
+            let (name, span) = self.op_name()?;
+            if name != "top-nested" {
+                return Err(KqlError::at(span, "expected 'top-nested'"));
+            }
+        }
+        Ok(OpKind::TopNested(levels))
     }
 
     /// `op | op …` without a source (the subquery of `mv-apply`).
