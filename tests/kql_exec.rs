@@ -1742,3 +1742,38 @@ fn top_nested_levels_and_others() {
     assert!(err(&format!("{sales} | top-nested 2 of Region by strlen(Region)")).contains("'strlen' is not an aggregation function"));
     assert!(err(&format!("{sales} | top-nested 2 Region by count()")).contains("expected 'of'"));
 }
+
+/// This session's syntax, garbled: pivot, top-nested, serialize with columns, row_number/row_cumsum, weighted
+/// percentiles, digits after a wildcard and RE2 octal escapes never panic, whatever is cut, doubled or inserted.
+#[test]
+fn garbled_pivot_top_nested_and_window_syntax_never_panics() {
+    let seeds = [
+        "T | top-nested 2 of User with others = 'x' by c = count() desc, top-nested of IP by max(Score) asc | evaluate pivot(IP, sum(c), User)",
+        "T | serialize rn = row_number(1, prev(User) != User), cs = row_cumsum(N, Ok) | join kind=leftouter (U) on User | project-away *1",
+        "T | summarize percentilesw(N, N, 50, 99.9), percentilew(Score, 2, 5) by User | extend r = replace_regex(User, @'\\0101[\\060-\\071]', ''), t = toscalar(1 + 2)",
+    ];
+    let data = small();
+    let puncts = ["|", "(", ")", ",", "=", "*", "of", "by", "with others", "top-nested", "asc", "0", "-1", "\\0"];
+    let mut rng = Lcg(0xbeef);
+    for _ in 0..1500 {
+        let mut q = seeds[rng.below(seeds.len())].to_string();
+        for _ in 0..1 + rng.below(3) {
+            let a = char_boundary(&q, rng.below(q.len() + 1));
+            let b = char_boundary(&q, (a + rng.below(12)).min(q.len()));
+            q = match rng.below(4) {
+                0 => q[..a].to_string(),
+                1 => format!("{}{}", &q[..a], &q[b..]),
+                2 => format!("{}{}{}", &q[..a], puncts[rng.below(puncts.len())], &q[a..]),
+                _ => format!("{}{}{}", &q[..b], &q[a..b], &q[b..]),
+            };
+        }
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = parse(&q);
+            let _ = execute(&q, &data, now());
+        }));
+        assert!(result.is_ok(), "panicked on: {q}");
+    }
+    for s in seeds {
+        execute(s, &data, now()).unwrap_or_else(|e| panic!("{s}\n→ {e}"));
+    }
+}
