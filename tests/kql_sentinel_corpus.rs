@@ -32,7 +32,7 @@ const RANGE_DAYS: i64 = 30;
 /// Queries in the fixture (at least).
 const CORPUS_MIN: usize = 330;
 /// Ratchet: the number of queries that run today. Raise it when coverage grows; never lower it.
-const RAN_FLOOR: usize = 182;
+const RAN_FLOOR: usize = 186;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Outcome {
