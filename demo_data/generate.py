@@ -2188,7 +2188,7 @@ def gen_threatintel(n_benign=144):
 EXTRA_SEED = SEED + 15
 AAD_RESOURCE_ID = f"/tenants/{AAD_TENANT_ID}/providers/Microsoft.aadiam"
 # The attacker's OAuth application (a multi-tenant app registered in the attacker's own tenant) that mike.jones's
-# session consents to, and the story times of the Entra ID audit events (whole seconds: `at` with a random fraction
+# session consents to, and the story times of the Entra ID audit events (fixed fractions: `at` with a random one
 # would draw from the main generator and change the older tables).
 ROGUE_APP = "Mail Backup Sync"
 ROGUE_APP_ID = "7b3e2a91-5c4d-4f8e-9a1b-2c3d4e5f6a70"          # its application (client) id
@@ -2197,10 +2197,10 @@ ROGUE_APP_SCOPES = "User.Read offline_access Mail.ReadWrite Mail.Send Files.Read
                    "MailboxSettings.ReadWrite"
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"          # Microsoft Graph (first party)
 GRAPH_SP = "5f0c3b8e-2d4a-4e6f-9b1c-7a8d9e0f1a2b"              # Microsoft Graph's service principal in contoso
-MFA_START = at(-3, "00:46:51", False)             # "User started security info registration" from the attacker IP
-MFA_REGISTERED = at(-3, "00:47:49", False)        # "User registered security info" + "Update user" (StrongAuthenticationMethod)
-APP_CONSENT = at(-3, "01:10:44", False)           # "Add service principal" … "Consent to application" (Mail Backup Sync)
-FIRST_APP_TOKEN = at(-3, "01:11:30", False)       # the app's first non-interactive token for mike.jones
+MFA_START = at(-3, "00:46:51", False) + 4770086             # "User started security info registration" from the attacker IP
+MFA_REGISTERED = at(-3, "00:47:49", False) + 400399        # "User registered security info" + "Update user" (StrongAuthenticationMethod)
+APP_CONSENT = at(-3, "01:10:44", False) + 4544721           # "Add service principal" … "Consent to application" (Mail Backup Sync)
+FIRST_APP_TOKEN = at(-3, "01:11:30", False) + 1808829       # the app's first non-interactive token for mike.jones
 
 NONINTERACTIVE_APPS = {   # name -> (app id, resource), the clients that refresh tokens in the background
     "Microsoft Teams": ("1fec8e78-bce4-4aaf-ab1b-5451cc387264", "Microsoft Teams Services"),
@@ -2380,7 +2380,7 @@ def mfa_registration(t, user, ip, ua, method="Authenticator App with Notificatio
     audit(t2 + TPS, "Update user", "UserManagement", "Core Directory", "Update", by,
           [target_user(user, [prop("StrongAuthenticationMethod", old, new),
                               prop("Included Updated Properties", None, "StrongAuthenticationMethod"),
-                              prop("TargetId.UserType", None, "Member")])], details)
+                              prop("TargetId.UserType", None, "Member")])], details, correlation=corr)
     if first:
         audit(t2 + 2 * TPS, "User registered all required security info", "UserManagement",
               "Authentication Methods", "Add", by, [target_user(user)], details,
@@ -2731,6 +2731,10 @@ def story_summary():
         f"ssh brute force from {SSH_BRUTE_IP}: {len(SSH_BRUTE_ATTEMPTS)} attempts from {iso(SSH_BRUTE_START, 0)}, "
         f"{sum(1 for r in TABLES['Syslog'] if SSH_BRUTE_IP in r['SyslogMessage'])} Syslog lines",
         f"encoded command: {ENCODED_CMDLINE}",
+        f"Entra ID: security info {iso(MFA_START, 0)}, consent to {ROGUE_APP} {iso(APP_CONSENT, 0)}; AuditLogs rows "
+        f"from {ATTACKER_IP}: {sum(1 for r in TABLES['AuditLogs'] if ATTACKER_IP in r['InitiatedBy'])}, "
+        f"AADNonInteractiveUserSignInLogs rows: "
+        f"{sum(1 for r in TABLES['AADNonInteractiveUserSignInLogs'] if r['IPAddress'] == ATTACKER_IP)}",
     ]
     return lines
 
