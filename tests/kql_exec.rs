@@ -1243,6 +1243,8 @@ fn dynamic_and_datetime_functions() {
     let f = run(
         "print p = pack(\"a\", 1, \"b\", \"x\"), q = pack_array(1, \"two\", 3.5), r = bag_pack(\"k\", dynamic([1])), \
          e1 = extract_all(@\"(\\d+)\", \"a1b22c333\"), e2 = extract_all(@\"(\\w)(\\d)\", dynamic([1, 2]), \"a1b2\"), \
+         e3 = extract_all(@\"(?P<letter>\\w)(?P<digit>\\d)\", dynamic([\"digit\"]), \"a1b2\"), \
+         e4 = extract_all(@\"(?P<letter>\\w)(?P<digit>\\d)\", dynamic([2, \"letter\"]), \"a1b2\"), \
          k = bag_keys(dynamic({\"x\": 1, \"y\": 2})), sl = array_slice(dynamic([1, 2, 3, 4]), 1, -2), \
          n = array_length(dynamic([1, 2, 3])), n2 = isnull(array_length(dynamic({}))), \
          s1 = split(\"a.b.c\", \".\", 2), s2 = split(\"a.b.c\", \".\")[-1], s3 = split(\"a.b.c\", \".\", 5)",
@@ -1252,6 +1254,11 @@ fn dynamic_and_datetime_functions() {
     assert_eq!(str_at(&f, "r", 0), r#"{"k":[1]}"#);
     assert_eq!(str_at(&f, "e1", 0), r#"["1","22","333"]"#);
     assert_eq!(str_at(&f, "e2", 0), r#"[["a","1"],["b","2"]]"#);
+    // named groups: one group gives a flat array (so [0] is the first match's text), several an array per match
+    assert_eq!(str_at(&f, "e3", 0), r#"["1","2"]"#);
+    assert_eq!(str_at(&f, "e4", 0), r#"[["1","a"],["2","b"]]"#);
+    let err = huntbook::kql::execute("print x = extract_all(@\"(?P<a>\\w)\", dynamic([\"b\"]), \"x\")", &huntbook::frame::Tables::new(), 0).unwrap_err();
+    assert!(err.to_string().contains("no capture group \"b\""), "{err}");
     assert_eq!(str_at(&f, "k", 0), r#"["x","y"]"#);
     assert_eq!(str_at(&f, "sl", 0), "[2,3]");
     assert_eq!((longs(&f, "n"), bools(&f, "n2")), (vec![Some(3)], vec![Some(true)]));
