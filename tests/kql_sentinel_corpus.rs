@@ -17,17 +17,11 @@
 //! outcome is one of the categories, and a ratchet floor on `ran` (today's number) so coverage cannot regress.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use huntbook::kql::{execute, parse};
-use huntbook::time::format_iso_ms;
-use serde_json::Value;
 
-/// 2024-06-01T12:00:00Z: the demo data's newest event is put here.
-const NOW: i64 = 1_717_243_200_000_000_000;
-const DAY: i64 = 86_400_000_000_000;
-/// The demo data spans three weeks; the portal's time range covers all of it.
-const RANGE_DAYS: i64 = 30;
+mod common;
+use common::{corpus, demo_workspace, fill_placeholders, Entry, NOW};
 
 /// Queries in the fixture (at least).
 const CORPUS_MIN: usize = 330;
@@ -56,34 +50,6 @@ impl Outcome {
 }
 
 const CATEGORIES: [&str; 5] = ["ran", "missing table/column", "unsupported", "parse error", "other error"];
-
-struct Entry {
-    path: String,
-    kind: String,
-    query: String,
-}
-
-fn corpus() -> Vec<Entry> {
-    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sentinel_corpus.json");
-    let doc: Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
-    doc["queries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|q| Entry {
-            path: q["path"].as_str().unwrap().to_string(),
-            kind: q["kind"].as_str().unwrap().to_string(),
-            query: q["query"].as_str().unwrap().to_string(),
-        })
-        .collect()
-}
-
-/// The portal's substitution of its time-range placeholders.
-fn fill_placeholders(query: &str) -> String {
-    query
-        .replace("{{StartTimeISO}}", &format_iso_ms(NOW - RANGE_DAYS * DAY))
-        .replace("{{EndTimeISO}}", &format_iso_ms(NOW))
-}
 
 /// The text between the first pair of quotes after `marker` in `msg`.
 fn quoted_after(msg: &str, marker: &str) -> Option<String> {
@@ -153,7 +119,7 @@ fn short(s: &str) -> String {
 
 #[test]
 fn sentinel_corpus_on_the_demo_workspace() {
-    let data = huntbook::demo::load(include_bytes!("../demo_data/demo.la.json.gz"), NOW).unwrap();
+    let data = demo_workspace();
     let entries = corpus();
     assert!(entries.len() >= CORPUS_MIN, "corpus has {} queries", entries.len());
 
