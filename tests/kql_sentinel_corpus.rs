@@ -19,6 +19,7 @@
 use std::collections::BTreeMap;
 
 use huntbook::kql::{execute, parse};
+use serde_json::Value;
 
 mod common;
 use common::{corpus, demo_workspace, fill_placeholders, Entry, NOW};
@@ -198,7 +199,7 @@ fn errors_are_sorted_by_what_they_name() {
 /// mike.jones's session on 185.220.101.45, and the benign admin consent to "Contoso HR Connector".
 #[test]
 fn the_story_is_found_by_published_entra_id_queries() {
-    let data = huntbook::demo::load(include_bytes!("../demo_data/demo.la.json.gz"), NOW).unwrap();
+    let data = demo_workspace();
     let entries = corpus();
     let rows = |path_end: &str| -> Vec<Value> {
         let e = entries.iter().find(|e| e.path.ends_with(path_end)).unwrap_or_else(|| panic!("{path_end}"));
