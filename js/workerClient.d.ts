@@ -56,6 +56,8 @@ export class WorkerLocalData {
   schema(name: string, opts?: Abortable): Promise<{ name: string; type: LaType }[]>;
   /** Runs KQL in the worker. */
   query(kql: string, options?: { now?: Date | number } & Abortable): Promise<WorkerTable>;
+  /** `query`, under a LocalData provider's name. */
+  execQuery(kql: string, options?: { now?: Date | number } & Abortable): Promise<WorkerTable>;
   addTable(name: string, table: WorkerTable, opts?: Abortable): Promise<this>;
   free(): Promise<void>;
 }

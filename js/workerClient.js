@@ -265,6 +265,10 @@ export class WorkerLocalData extends Remote {
     const [rest, opts] = split(options);
     return new WorkerTable(this._client, await this._call("query", [this._id, String(kql), rest], opts));
   }
+  /** `query` under the name of a LocalData provider's call (`qp.execQuery(kql)`). */
+  execQuery(kql, options) {
+    return this.query(kql, options);
+  }
   /** Adds (or replaces) a table of this Worker. */
   async addTable(name, table, opts) {
     this.tables = await this._call("addTable", [this._id, String(name), tableArg(table, this._client, "addTable(name, table)")], opts);

@@ -47,7 +47,8 @@ test("loadDemo and KQL in the worker give the main thread's tables", async () =>
       row: [rowsText(main.row(-1)), rowsText(await t.row(-1))],
       ipc: [bytesText(main.toArrowIPC()), bytesText(await t.toArrowIPC())],
       html: [main.toHTML({ maxRows: 5 }), await t.toHTML({ maxRows: 5 })],
-      element: [main.toElement().outerHTML, (await t.toElement()).outerHTML],
+      element: [main.toElement().outerHTML, (await t.toElement()).outerHTML, (await hb.display(t)).outerHTML],
+      execQuery: rowsText(await (await wdemo.execQuery(kql, { now })).toRows()),
       valueCounts: [rowsText(demo.table("SigninLogs").valueCounts("IPAddress").head(5).toRows()),
         rowsText(await (await (await signins.valueCounts("IPAddress")).head(5)).toRows())],
       signinsShape: [demo.table("SigninLogs").shape, signins.shape],
@@ -67,6 +68,8 @@ test("loadDemo and KQL in the worker give the main thread's tables", async () =>
   assert.equal(r.html[1], r.html[0]);
   assert.match(r.html[1], /<table class="huntbook-table">/);
   assert.equal(r.element[1], r.element[0]);
+  assert.equal(r.element[2], r.element[0], "display(workerTable) shows the same element");
+  assert.equal(r.execQuery, r.rows[0]);
   assert.equal(r.valueCounts[1], r.valueCounts[0]);
   assert.deepEqual(r.signinsShape[1], [2973, 76]);
   assert.ok(typeof r.first.n === "number" && r.first.n > 1, JSON.stringify(r.first));
