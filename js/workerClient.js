@@ -121,15 +121,17 @@ class Connection {
 
   /** Runs `op` in the Worker once it is initialised; `{signal}` aborts it (restarting the Worker). */
   async call(op, args, opts = {}) {
+    if (this.closed) throw new Error("huntbook's worker was terminated: start another with `await huntbook.worker()`");
     opts.signal?.throwIfAborted();
     await this.ready;
     opts.signal?.throwIfAborted();
     return this._send(op, args, opts);
   }
 
-  close() {
+  close(error = new Error("huntbook's worker was terminated")) {
+    this.closed = true;
     this._worker.terminate();
-    for (const p of this._pending.values()) p.reject(new Error("huntbook's worker was closed"));
+    for (const p of this._pending.values()) p.reject(error);
     this._pending.clear();
   }
 }
@@ -409,7 +411,7 @@ export async function worker(options = {}) {
   else if (typeof module_or_path === "string" && globalThis.document) module_or_path = new URL(module_or_path, globalThis.document.baseURI).href;
   if (module_or_path !== undefined) init.module_or_path = module_or_path;
   const hbw = new HuntbookWorker(workerUrl ?? new URL("./worker.js", import.meta.url), init, arrow);
-  const aborted = () => hbw.terminate();
+  const aborted = () => hbw._conn.close(new DOMException("aborted: huntbook's worker was stopped before it was ready", "AbortError"));
   signal?.addEventListener("abort", aborted, { once: true });
   try {
     await hbw._conn.ready;

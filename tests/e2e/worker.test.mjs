@@ -250,6 +250,24 @@ test("a 10^6-row KQL query in the worker leaves the page without long tasks; on 
   assert.deepEqual(r.duringWorker.filter((d) => d > 200), [], `long tasks while the worker ran: ${r.duringWorker}`);
 });
 
+test("a terminated worker says so; worker({signal}) aborted before it is ready rejects with an AbortError", async () => {
+  const r = await page.evaluate(async () => {
+    const w2 = await hb.worker();
+    const data = await w2.localData();
+    w2.terminate();
+    let after;
+    try { await data.query("print 1"); after = "answered"; } catch (e) { after = e.message; }
+    const ac = new AbortController();
+    const starting = hb.worker({ signal: ac.signal });
+    ac.abort();
+    let start;
+    try { await starting; start = "started"; } catch (e) { start = [e.name, e.message]; }
+    return { after, start };
+  });
+  assert.equal(r.after, "huntbook's worker was terminated: start another with `await huntbook.worker()`");
+  assert.deepEqual(r.start, ["AbortError", "aborted: huntbook's worker was stopped before it was ready"]);
+});
+
 test("no console errors, nothing off the loopback server", () => {
   assert.deepEqual(errors, []);
   assert.deepEqual(offLoopback(b.requests), []);
