@@ -21,3 +21,4 @@ node analysis.mjs
 node timeline.mjs
 node geoloc.mjs
 node whois.mjs
+node startup.mjs
