@@ -22,3 +22,4 @@ node timeline.mjs
 node geoloc.mjs
 node whois.mjs
 node worker.mjs
+node startup.mjs
