@@ -21,3 +21,5 @@ node analysis.mjs
 node timeline.mjs
 node geoloc.mjs
 node whois.mjs
+node worker.mjs
+node startup.mjs

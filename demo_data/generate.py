@@ -2181,6 +2181,433 @@ def gen_threatintel(n_benign=144):
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# AuditLogs and AADNonInteractiveUserSignInLogs (added later than the other tables: they draw from their own random
+# generator, EXTRA_SEED, so that every row of the ten older tables stays byte-identical)
+# ---------------------------------------------------------------------------------------------------------------
+
+EXTRA_SEED = SEED + 15
+AAD_RESOURCE_ID = f"/tenants/{AAD_TENANT_ID}/providers/Microsoft.aadiam"
+# The attacker's OAuth application (a multi-tenant app registered in the attacker's own tenant) that mike.jones's
+# session consents to, and the story times of the Entra ID audit events (fixed fractions: `at` with a random one
+# would draw from the main generator and change the older tables).
+ROGUE_APP = "Mail Backup Sync"
+ROGUE_APP_ID = "7b3e2a91-5c4d-4f8e-9a1b-2c3d4e5f6a70"          # its application (client) id
+ROGUE_APP_SP = "d41f7c2e-8a93-4b6d-b1e5-0f2a3c4d5e6f"          # its service principal (object id) in contoso
+ROGUE_APP_SCOPES = "User.Read offline_access Mail.ReadWrite Mail.Send Files.Read.All Contacts.Read " \
+                   "MailboxSettings.ReadWrite"
+GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"          # Microsoft Graph (first party)
+GRAPH_SP = "5f0c3b8e-2d4a-4e6f-9b1c-7a8d9e0f1a2b"              # Microsoft Graph's service principal in contoso
+MFA_START = at(-3, "00:46:51", False) + 4770086             # "User started security info registration" from the attacker IP
+MFA_REGISTERED = at(-3, "00:47:49", False) + 400399        # "User registered security info" + "Update user" (StrongAuthenticationMethod)
+APP_CONSENT = at(-3, "01:10:44", False) + 4544721           # "Add service principal" … "Consent to application" (Mail Backup Sync)
+FIRST_APP_TOKEN = at(-3, "01:11:30", False) + 1808829       # the app's first non-interactive token for mike.jones
+
+NONINTERACTIVE_APPS = {   # name -> (app id, resource), the clients that refresh tokens in the background
+    "Microsoft Teams": ("1fec8e78-bce4-4aaf-ab1b-5451cc387264", "Microsoft Teams Services"),
+    "Microsoft Office": ("d3590ed6-52b3-4102-aeff-aad2292ab01c", "Microsoft Graph"),
+    "Microsoft Outlook": ("5d661950-3475-41cd-a2c3-d671a3162bc1", "Office 365 Exchange Online"),
+    "OneDrive SyncEngine": ("ab9b8c07-8f02-4f72-87fa-80105867a763", "Office 365 SharePoint Online"),
+    "Office 365 Exchange Online": ("00000002-0000-0ff1-ce00-000000000000", "Office 365 Exchange Online"),
+    "Windows Sign In": ("38aa3b87-a06d-4817-b275-7a316988d93b", "Windows Azure Active Directory"),
+    ROGUE_APP: (ROGUE_APP_ID, "Microsoft Graph"),
+}
+NONINTERACTIVE_ERRORS = {
+    "0": "",
+    "50173": "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might "
+             "have changed or reset their password.",
+    "70043": "The refresh token has expired or is invalid due to sign-in frequency checks by conditional access.",
+    "50133": "Session is invalid due to expiration or recent password change.",
+}
+ROGUE_APP_UA = "Mozilla/5.0 (compatible; MailBackupSync/2.3; +https://mailbackupsync.app)"
+
+SCHEMAS["AuditLogs"] = """
+    AADOperationType:string AADTenantId:string ActivityDateTime:datetime ActivityDisplayName:string
+    AdditionalDetails:dynamic Category:string CorrelationId:string DurationMs:long Id:string Identity:string
+    InitiatedBy:dynamic Level:string Location:string LoggedByService:string OperationName:string
+    OperationVersion:string Resource:string ResourceGroup:string ResourceId:string ResourceProvider:string
+    Result:string ResultDescription:string ResultReason:string ResultSignature:string ResultType:string
+    SourceSystem:string TargetResources:dynamic TimeGenerated:datetime Type:string
+"""
+SCHEMAS["AADNonInteractiveUserSignInLogs"] = """
+    AlternateSignInName:string AppDisplayName:string AppId:string AppliedEventListeners:dynamic
+    AuthenticationContextClassReferences:string AuthenticationDetails:string AuthenticationMethodsUsed:string
+    AuthenticationProcessingDetails:string AuthenticationProtocol:string AuthenticationRequirement:string
+    AuthenticationRequirementPolicies:string AutonomousSystemNumber:string Category:string ClientAppUsed:string
+    ConditionalAccessPolicies:string ConditionalAccessStatus:string CorrelationId:string CreatedDateTime:datetime
+    CrossTenantAccessType:string DeviceDetail:string DurationMs:long HomeTenantId:string Id:string Identity:string
+    IPAddress:string IsInteractive:bool IsRisky:bool Level:string Location:string LocationDetails:string
+    MfaDetail:string NetworkLocationDetails:string OperationName:string OperationVersion:string
+    OriginalRequestId:string ProcessingTimeInMs:string ResourceDisplayName:string ResourceGroup:string
+    ResourceIdentity:string ResourceServicePrincipalId:string ResourceTenantId:string ResultDescription:string
+    ResultSignature:string ResultType:string RiskDetail:string RiskEventTypes:string RiskEventTypes_V2:string
+    RiskLevelAggregated:string RiskLevelDuringSignIn:string RiskState:string ServicePrincipalId:string
+    SessionLifetimePolicies:string SignInEventTypes:string SignInIdentifierType:string SourceSystem:string
+    Status:string TenantId:string TimeGenerated:datetime TokenIssuerName:string TokenIssuerType:string Type:string
+    UniqueTokenIdentifier:string UserAgent:string UserDisplayName:string UserId:string UserPrincipalName:string
+    UserType:string
+"""
+TABLE_ORDER += ["AuditLogs", "AADNonInteractiveUserSignInLogs"]
+for _name in ("AuditLogs", "AADNonInteractiveUserSignInLogs"):
+    TABLES[_name] = []
+
+
+def audit_user(user, ip):
+    """InitiatedBy for an action a user took."""
+    return {"user": {"id": user["id"], "displayName": None, "userPrincipalName": user["upn"], "ipAddress": ip,
+                     "roles": []}}
+
+
+def audit_app(name, sp_id):
+    """InitiatedBy for an action an application (service principal) took."""
+    return {"app": {"appId": None, "displayName": name, "servicePrincipalId": sp_id, "servicePrincipalName": None}}
+
+
+def prop(name, old, new):
+    """One modifiedProperties entry: Entra ID writes old and new values as JSON text (or null)."""
+    return {"displayName": name, "oldValue": None if old is None else json.dumps(old, separators=(",", ":")),
+            "newValue": None if new is None else json.dumps(new, separators=(",", ":"))}
+
+
+def target_user(user, props=()):
+    return {"id": user["id"], "displayName": None, "type": "User", "userPrincipalName": user["upn"],
+            "modifiedProperties": list(props), "administrativeUnits": []}
+
+
+def target_sp(sp_id, name, props=(), kind="ServicePrincipal"):
+    return {"id": sp_id, "displayName": name, "type": kind, "modifiedProperties": list(props),
+            "administrativeUnits": []}
+
+
+def audit(t, operation, category, service, op_type, initiated_by, targets, details=(), result="success",
+          reason="", correlation=None, identity=None):
+    """One AuditLogs row. ActivityDisplayName and OperationName are the same text, as in Entra ID."""
+    correlation = correlation or guid()
+    if identity is None:
+        identity = initiated_by["app"]["displayName"] if "app" in initiated_by else \
+            USERS_BY_UPN[initiated_by["user"]["userPrincipalName"]]["display"]
+    prefix = {"Authentication Methods": "UserManagement", "Self-service Password Management": "SSGM"}.get(
+        service, "Directory")
+    emit("AuditLogs", t, AADOperationType=op_type, AADTenantId=AAD_TENANT_ID, ActivityDateTime=t,
+         ActivityDisplayName=operation, AdditionalDetails=dyn([{"key": k, "value": v} for k, v in details]),
+         Category=category, CorrelationId=correlation, DurationMs=0,
+         Id=f"{prefix}_{correlation.upper()}_{''.join(pick('ABCDEFGHJKLMNPQRSTUVWXYZ') for _ in range(5))}_"
+            f"{RNG.randrange(10**8, 10**9)}",
+         Identity=identity, InitiatedBy=dyn(initiated_by), Level="4", Location="NA", LoggedByService=service,
+         OperationName=operation, OperationVersion="1.0", Resource="Microsoft.aadiam",
+         ResourceGroup="Microsoft.aadiam", ResourceId=AAD_RESOURCE_ID, ResourceProvider="Microsoft.aadiam",
+         Result=result, ResultDescription="", ResultReason=reason, ResultSignature="None", ResultType="",
+         SourceSystem="Azure AD", TargetResources=dyn(list(targets)))
+    return correlation
+
+
+USERS_BY_UPN = {u["upn"]: u for u in USER_LIST}
+# First-party and tenant service principals that act in the audit log, with made-up object ids in contoso
+SP = {"Microsoft Substrate Management": "b2c4f1e0-3a5d-4c7b-8e9f-0a1b2c3d4e50",
+      "Device Registration Service": "c3d5e2f1-4b6e-4d8c-9fa0-1b2c3d4e5f61",
+      "Microsoft Azure AD Group-Based Licensing": "d4e6f3a2-5c7f-4e9d-a0b1-2c3d4e5f6a72",
+      "Contoso HR Connector": "e5f7a4b3-6d8a-4fa0-b1c2-3d4e5f6a7b83",
+      "Contoso Backup Automation": "f6a8b5c4-7e9b-4ab1-c2d3-4e5f6a7b8c94",
+      "Zoom": "a7b9c6d5-8fac-4bc2-93e4-5f6a7b8c9da5"}
+APP_IDS = {"Contoso HR Connector": "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0",
+           "Contoso Backup Automation": "1a2b3c4d-5e6f-4a8b-9c0d-e1f2a3b4c5d6",
+           "Zoom": "8d2a3f9c-1b4e-4c7d-9e2f-3a4b5c6d7e8f"}
+
+
+def consent_permissions(client_sp, principal, scopes, consent_type="Principal"):
+    return (f"[] => [[Id: {b64_utf8(client_sp + principal)[:43]}, ClientId: {client_sp}, PrincipalId: {principal}, "
+            f"ResourceId: {GRAPH_SP}, ConsentType: {consent_type}, Scope: {scopes}, CreatedDateTime: , "
+            f"LastModifiedDateTime ]]; ")
+
+
+def app_consent(t, user, ip, ua, app, app_id, sp_id, scopes, new_sp=True, admin=False):
+    """What Entra ID writes when a user consents to an application: the service principal (first consent in the
+    tenant), the delegated permission grant, the user's app role assignment and the consent, under one
+    CorrelationId."""
+    corr = guid()
+    by = audit_user(user, ip)
+    details = [("User-Agent", ua), ("AppId", app_id)]
+    if new_sp:
+        audit(t, "Add service principal", "ApplicationManagement", "Core Directory", "Add", by,
+              [target_sp(sp_id, app, [prop("AccountEnabled", [], [True]), prop("AppPrincipalId", [], [app_id]),
+                                      prop("DisplayName", [], [app]), prop("ServicePrincipalName", [], [app_id]),
+                                      prop("Included Updated Properties", None,
+                                           "AccountEnabled, AppPrincipalId, DisplayName, ServicePrincipalName")])],
+              details, correlation=corr)
+    consent_type = "AllPrincipals" if admin else "Principal"
+    audit(t + TPS, "Add delegated permission grant", "ApplicationManagement", "Core Directory", "Assign", by,
+          [target_sp(GRAPH_SP, "Microsoft Graph", [prop("DelegatedPermissionGrant.Scope", "", " " + scopes),
+                                                    prop("DelegatedPermissionGrant.ConsentType", "", consent_type),
+                                                    prop("ServicePrincipal.ObjectID", "", GRAPH_SP),
+                                                    prop("Included Updated Properties", None,
+                                                         "DelegatedPermissionGrant.Scope")]),
+           target_sp(sp_id, None, [])], details, correlation=corr)
+    if not admin:
+        audit(t + TPS + TPS // 2, "Add app role assignment grant to user", "UserManagement", "Core Directory",
+              "Assign", by,
+              [target_sp(sp_id, app, [prop("AppRole.Id", None, "00000000-0000-0000-0000-000000000000"),
+                                      prop("AppRole.Value", None, ""), prop("AppRole.DisplayName", None, ""),
+                                      prop("User.ObjectID", None, user["id"]), prop("User.UPN", None, user["upn"]),
+                                      prop("ServicePrincipal.ObjectID", None, sp_id),
+                                      prop("ServicePrincipal.DisplayName", None, app)]),
+               target_user(user)], details, correlation=corr)
+    audit(t + 2 * TPS, "Consent to application", "ApplicationManagement", "Core Directory", "Assign", by,
+          [target_sp(sp_id, app, [prop("ConsentContext.IsAdminConsent", None, str(admin)),
+                                  prop("ConsentContext.IsAppOnly", None, "False"),
+                                  prop("ConsentContext.OnBehalfOfAll", None, str(admin)),
+                                  prop("ConsentContext.Tags", None, "WindowsAzureActiveDirectoryIntegratedApp"),
+                                  prop("ConsentAction.Permissions", None,
+                                       consent_permissions(sp_id, "" if admin else user["id"], scopes,
+                                                           consent_type)),
+                                  prop("TargetId.ServicePrincipalNames", None, f"{app_id}")])],
+          details, correlation=corr)
+    return corr
+
+
+def mfa_registration(t, user, ip, ua, method="Authenticator App with Notification and Code", first=True,
+                     registered=None):
+    """A user registering a security-info method (aka.ms/mysecurityinfo), and the user update it writes."""
+    by = audit_user(user, ip)
+    corr = guid()
+    details = [("User-Agent", ua)]
+    audit(t, "User started security info registration", "UserManagement", "Authentication Methods", "Add", by,
+          [target_user(user)], details, reason=f"User started the registration for {method}", correlation=corr)
+    t2 = registered or t + RNG.randrange(40 * TPS, 70 * TPS)
+    audit(t2, "User registered security info", "UserManagement", "Authentication Methods", "Add", by,
+          [target_user(user)], details, reason=f"User registered {method}", correlation=corr)
+    old = [] if first else [{"MethodType": 6, "Default": False}, {"MethodType": 7, "Default": True}]
+    new = [{"MethodType": 6, "Default": False}, {"MethodType": 7, "Default": True}] if first else \
+        old + [{"MethodType": 0, "Default": False}]
+    audit(t2 + TPS, "Update user", "UserManagement", "Core Directory", "Update", by,
+          [target_user(user, [prop("StrongAuthenticationMethod", old, new),
+                              prop("Included Updated Properties", None, "StrongAuthenticationMethod"),
+                              prop("TargetId.UserType", None, "Member")])], details, correlation=corr)
+    if first:
+        audit(t2 + 2 * TPS, "User registered all required security info", "UserManagement",
+              "Authentication Methods", "Add", by, [target_user(user)], details,
+              reason="User registered all required security info", correlation=corr)
+
+
+def gen_auditlogs():
+    office_ip = {c: OFFICE[c][0] for c in OFFICE}
+    # Everyday directory work by the IT admins.
+    depts = sorted({u["dept"] for u in USER_LIST})
+    titles = ["Analyst", "Senior Analyst", "Manager", "Specialist", "Associate", "Lead"]
+    groups = [("SG-Finance-Reports", "3e1d"), ("SG-VPN-Users", "4f2e"), ("SG-Engineering", "5a3f"),
+              ("SG-Sales-CRM", "6b4a"), ("Contoso All Staff", "7c5b"), ("SG-HR-Confidential", "8d6c")]
+    group_ids = {g: f"{h}{guid()[4:]}" for g, h in groups}
+    for _ in range(150):
+        admin = pick(ADMINS)
+        t = work_time(admin["tz"])
+        ip = office_ip[admin["country"]] if RNG.random() < 0.8 else admin["home_ip"]
+        target = pick(USER_LIST)
+        ua = user_agent(admin["os"], admin["browser"])
+        by = audit_user(admin, ip)
+        kind = wpick([("title", 5), ("group", 6), ("reset", 2), ("license", 3), ("phone", 2)])
+        if kind == "title":
+            old, new = pick(titles), pick(titles)
+            audit(t, "Update user", "UserManagement", "Core Directory", "Update", by,
+                  [target_user(target, [prop("JobTitle", [old], [new]),
+                                        prop("Included Updated Properties", None, "JobTitle"),
+                                        prop("TargetId.UserType", None, "Member")])], [("User-Agent", ua)])
+        elif kind == "phone":
+            audit(t, "Update user", "UserManagement", "Core Directory", "Update", by,
+                  [target_user(target, [prop("TelephoneNumber", [], [f"+1 206 555 {RNG.randrange(1000, 9999)}"]),
+                                        prop("Included Updated Properties", None, "TelephoneNumber"),
+                                        prop("TargetId.UserType", None, "Member")])], [("User-Agent", ua)])
+        elif kind == "group":
+            g = pick(groups)[0]
+            op = wpick([("Add member to group", 3), ("Remove member from group", 1)])
+            audit(t, op, "GroupManagement", "Core Directory", "Assign" if op.startswith("Add") else "Unassign", by,
+                  [target_user(target, [prop("Group.ObjectID", None, group_ids[g]),
+                                        prop("Group.DisplayName", None, g)]),
+                   {"id": group_ids[g], "displayName": None, "type": "Group", "modifiedProperties": [],
+                    "administrativeUnits": [], "groupType": "unifiedGroups" if "All" in g else "azureAD"}],
+                  [("User-Agent", ua)])
+        elif kind == "reset":
+            audit(t, "Reset user password", "UserManagement", "Core Directory", "Update", by,
+                  [target_user(target)], [("User-Agent", ua)])
+        else:
+            audit(t + RNG.randrange(2 * TPS), "Change user license", "UserManagement", "Core Directory", "Update",
+                  by, [target_user(target)], [("User-Agent", ua)])
+            audit(t + 3 * TPS, "Update user", "UserManagement", "Core Directory", "Update",
+                  audit_app("Microsoft Azure AD Group-Based Licensing",
+                            SP["Microsoft Azure AD Group-Based Licensing"]),
+                  [target_user(target, [prop("AssignedLicense", [], ["[SkuName=SPE_E3, AccountId=" + AAD_TENANT_ID
+                                                                      + ", SkuId=05e9a617-0261-4cee-bb44-138d3ef5d965, "
+                                                                        "DisabledPlans=[]]"]),
+                                        prop("Included Updated Properties", None, "AssignedLicense"),
+                                        prop("TargetId.UserType", None, "Member")])])
+    # Self-service password resets and the token revocation each one writes.
+    for _ in range(24):
+        user = pick(USER_LIST)
+        t = work_time(user["tz"])
+        ip, _asn, _city, _mobile = user_public_ip(user, t)
+        by = audit_user(user, ip)
+        corr = audit(t, "Reset password (self-service)", "UserManagement", "Self-service Password Management",
+                     "Update", by, [target_user(user)], [("User-Agent", user_agent(user["os"], user["browser"]))],
+                     reason="Successfully completed reset.")
+        audit(t + 2 * TPS, "Update StsRefreshTokenValidFrom Timestamp", "UserManagement", "Core Directory",
+              "Update", audit_app("Microsoft Substrate Management", SP["Microsoft Substrate Management"]),
+              [target_user(user, [prop("StsRefreshTokensValidFrom", [iso(t - 40 * DAY, 0)], [iso(t, 0)]),
+                                  prop("Included Updated Properties", None, "StsRefreshTokensValidFrom")])],
+              correlation=corr)
+    # Devices checking in (Device Registration Service), around the clock.
+    for _ in range(60):
+        user = pick([u for u in USER_LIST if u["workstation"]])
+        t = any_time()
+        audit(t, "Update device", "Device", "Core Directory", "Update",
+              audit_app("Device Registration Service", SP["Device Registration Service"]),
+              [{"id": user["device_id"], "displayName": short(user["workstation"] or "WKS"), "type": "Device",
+                "modifiedProperties": [prop("ApproximateLastSignInDateTime", None, iso(t, 0)),
+                                       prop("Included Updated Properties", None, "ApproximateLastSignInDateTime")],
+                "administrativeUnits": []}])
+    # Benign security info: two people register a new phone after replacing it, one admin adds a FIDO2 key.
+    for key, day, hms in [("sophie.martin", -17, "09:12:40"), ("lucas.king", -9, "17:31:05"),
+                          ("robert.brown", -5, "16:44:12")]:
+        user = USERS[key]
+        t = END_T + day * DAY + sum(int(x) * m for x, m in zip(hms.split(":"), (3600, 60, 1))) * TPS
+        mfa_registration(t, user, OFFICE[user["country"]][0], user_agent(user["os"], user["browser"]),
+                         method="Authenticator App with Notification and Code", first=False)
+    # Benign applications: an admin adds the HR connector with admin consent and an app role, a user consents to
+    # Zoom, an admin rotates the backup automation's secret.
+    jm = USERS["james.miller"]
+    t = at(-16, "18:05:12")
+    app_consent(t, jm, OFFICE["US"][0], user_agent(jm["os"], jm["browser"]), "Contoso HR Connector",
+                APP_IDS["Contoso HR Connector"], SP["Contoso HR Connector"], "User.Read.All Group.Read.All",
+                admin=True)
+    audit(t + 40 * TPS, "Add app role assignment to service principal", "ApplicationManagement", "Core Directory",
+          "Assign", audit_user(jm, OFFICE["US"][0]),
+          [target_sp(GRAPH_SP, "Microsoft Graph",
+                     [prop("AppRole.Id", None, "df021288-bdef-4463-88db-98f22de89214"),
+                      prop("AppRole.Value", None, "User.Read.All"),
+                      prop("AppRole.DisplayName", None, "Read all users' full profiles"),
+                      prop("ServicePrincipal.ObjectID", None, SP["Contoso HR Connector"]),
+                      prop("ServicePrincipal.DisplayName", None, "Contoso HR Connector")]),
+           target_sp(SP["Contoso HR Connector"], APP_IDS["Contoso HR Connector"], [])],
+          [("User-Agent", user_agent(jm["os"], jm["browser"])), ("AppId", APP_IDS["Contoso HR Connector"])])
+    for key, day, hms in [("laura.garcia", -13, "16:22:08"), ("isabella.wright", -11, "17:40:51"),
+                          ("william.harris", -4, "10:03:27")]:
+        user = USERS[key]
+        t = END_T + day * DAY + sum(int(x) * m for x, m in zip(hms.split(":"), (3600, 60, 1))) * TPS
+        app_consent(t, user, OFFICE[user["country"]][0], user_agent(user["os"], user["browser"]), "Zoom",
+                    APP_IDS["Zoom"], SP["Zoom"], "User.Read offline_access openid profile Calendars.ReadWrite",
+                    new_sp=key == "laura.garcia")
+    dw = USERS["daniel.wilson"]
+    t = at(-8, "19:14:37")
+    key_id = guid()
+    old_key = f"[KeyIdentifier={guid()},KeyType=Password,KeyUsage=Verify,DisplayName=backup-2023]"
+    new_key = f"[KeyIdentifier={key_id},KeyType=Password,KeyUsage=Verify,DisplayName=backup-2024]"
+    audit(t, "Update application – Certificates and secrets management ", "ApplicationManagement",
+          "Core Directory", "Update", audit_user(dw, OFFICE["US"][0]),
+          [target_sp(APP_IDS["Contoso Backup Automation"].replace("1a2b", "2b3c"), "Contoso Backup Automation",
+                     [prop("KeyDescription", [old_key], [old_key, new_key]),
+                      prop("Included Updated Properties", None, "KeyDescription")], kind="Application")],
+          [("User-Agent", user_agent(dw["os"], dw["browser"])), ("AppId", APP_IDS["Contoso Backup Automation"])])
+    # A conditional access change by an admin.
+    sw = USERS["samuel.walker"]
+    audit(at(-10, "20:48:02"), "Update conditional access policy", "Policy", "Conditional Access", "Update",
+          audit_user(sw, OFFICE["US"][0]),
+          [{"id": CA_POLICY["id"], "displayName": CA_POLICY["displayName"], "type": "Policy",
+            "modifiedProperties": [prop("ConditionalAccessPolicy", {"state": "enabledForReportingButNotEnforced"},
+                                        {"state": "enabled"})], "administrativeUnits": []}],
+          [("User-Agent", user_agent(sw["os"], sw["browser"]))])
+
+    # The story: mike.jones's session from 185.220.101.45 registers the attacker's authenticator app, then consents
+    # to the attacker's OAuth application with mail and file scopes (user consent, ConsentType Principal).
+    mfa_registration(MFA_START, VICTIM, ATTACKER_IP, ATTACKER_UA, registered=MFA_REGISTERED)
+    app_consent(APP_CONSENT, VICTIM, ATTACKER_IP, ATTACKER_UA, ROGUE_APP, ROGUE_APP_ID, ROGUE_APP_SP,
+                ROGUE_APP_SCOPES)
+
+
+SESSION_CORRELATION = {}
+
+
+def noninteractive(t, user, app, ip, asn, loc, device, ua, result="0", mfa_claim=False, risk=None,
+                   client_app="Mobile Apps and Desktop clients"):
+    app_id, resource = NONINTERACTIVE_APPS[app]
+    cc, loc_details = loc
+    status = {"errorCode": int(result)}
+    if result != "0":
+        status["failureReason"] = NONINTERACTIVE_ERRORS[result]
+    elif mfa_claim:
+        status["additionalDetails"] = "MFA requirement satisfied by claim in the token"
+    req_id = guid()
+    risk = risk or {}
+    # one correlation id for a client's background refreshes of a user's session in a day
+    correlation = SESSION_CORRELATION.setdefault((user["key"], app, ip, t // DAY), guid())
+    emit("AADNonInteractiveUserSignInLogs", t, AppDisplayName=app, AppId=app_id, AuthenticationProtocol="none",
+         AuthenticationRequirement="multiFactorAuthentication" if mfa_claim else "singleFactorAuthentication",
+         AutonomousSystemNumber=asn, Category="NonInteractiveUserSignInLogs", ClientAppUsed=client_app,
+         ConditionalAccessPolicies="[]", ConditionalAccessStatus="notApplied", CorrelationId=correlation,
+         CreatedDateTime=t, CrossTenantAccessType="none", DeviceDetail=dyn(device), DurationMs=0,
+         HomeTenantId=AAD_TENANT_ID, Id=req_id, Identity=user["display"], IPAddress=ip, IsInteractive=False,
+         IsRisky=bool(risk), Level="4", Location=cc, LocationDetails=dyn(loc_details),
+         MfaDetail=dyn({}), NetworkLocationDetails="[]", OperationName="Sign-in activity",
+         OperationVersion="1.0", OriginalRequestId=req_id, ProcessingTimeInMs=str(RNG.randrange(20, 180)),
+         ResourceDisplayName=resource, ResourceGroup="Microsoft.aadiam", ResourceTenantId=AAD_TENANT_ID,
+         ResultDescription=NONINTERACTIVE_ERRORS[result], ResultSignature="None", ResultType=result,
+         RiskDetail=risk.get("detail", "none"), RiskEventTypes=dyn(risk.get("events_v1", [])),
+         RiskEventTypes_V2=dyn(risk.get("events", [])), RiskLevelAggregated=risk.get("level", "none"),
+         RiskLevelDuringSignIn=risk.get("level", "none"), RiskState=risk.get("state", "none"),
+         SignInEventTypes='["nonInteractiveUser"]', SignInIdentifierType="", SourceSystem="Azure AD",
+         Status=dyn(status), TokenIssuerType="AzureAD", UserAgent=ua, UserDisplayName=user["display"],
+         UserId=user["id"], UserPrincipalName=user["upn"], UserType="Member")
+
+
+def gen_noninteractive(n_benign=750):
+    desktop_ua = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                  "Chrome/114.0.5735.289 Electron/25.9.3 Safari/537.36")
+    apps = [("Microsoft Teams", 30), ("Microsoft Office", 18), ("Microsoft Outlook", 22), ("OneDrive SyncEngine", 16),
+            ("Windows Sign In", 8)]
+    for _ in range(n_benign):
+        user = pick(USER_LIST)
+        t = work_time(user["tz"])
+        app = wpick(apps)
+        ip, asn, city, mobile = user_public_ip(user, t)
+        if mobile:
+            device = {"deviceId": "", "operatingSystem": "Ios 17.2.1", "browser": "Mobile Safari 17.2"}
+            ua = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_2_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+                  "Mobile/15E148 Teams/6.1.0")
+        else:
+            device = {"deviceId": user["device_id"], "operatingSystem": user["os"], "browser": "Rich Client 4.56.0.0",
+                      "isCompliant": True, "isManaged": True,
+                      "trustType": "Hybrid Azure AD joined" if user["os"] != "MacOs" else "Azure AD registered"}
+            ua = {"Windows Sign In": "Windows-AzureAD-Authentication-Provider/1.0",
+                  "OneDrive SyncEngine": "Microsoft SkyDriveSync 23.246.1127.0002 ship; Windows NT 10.0 (19045)"
+                  }.get(app, desktop_ua)
+        result = wpick([("0", 96), ("50173", 2), ("70043", 1), ("50133", 1)])
+        noninteractive(t, user, app, ip, asn, location(ip, user, city), device, ua, result=result,
+                       mfa_claim=result == "0" and RNG.random() < 0.6)
+    # The story: the attacker's browser session refreshes its Exchange token after each mailbox visit, and the
+    # consented app reads mike.jones's mail and files through Microsoft Graph about every hour until the end.
+    attacker_device = {"deviceId": "", "operatingSystem": "Linux", "browser": "Firefox 115.0"}
+    risky = {"level": "medium", "state": "atRisk", "detail": "none", "events": ["anonymizedIPAddress"],
+             "events_v1": ["anonymizedIPAddress"]}
+    loc = location(ATTACKER_IP)
+    asn = SPRAY_IPS[ATTACKER_IP][5]
+    for t0 in [OWA_SIGNIN] + ATTACKER_MAIL_SESSIONS:
+        for k in range(2):
+            noninteractive(t0 + (k + 1) * RNG.randrange(4 * MINUTE, 9 * MINUTE), VICTIM, "Office 365 Exchange Online",
+                           ATTACKER_IP, asn, loc, attacker_device, ATTACKER_UA, risk=risky, client_app="Browser")
+    t = FIRST_APP_TOKEN
+    app_device = {"deviceId": "", "operatingSystem": "", "browser": ""}
+    while t <= END_T - 5 * MINUTE:
+        noninteractive(t, VICTIM, ROGUE_APP, ATTACKER_IP, asn, loc, app_device, ROGUE_APP_UA, risk=risky)
+        t += RNG.randrange(50 * MINUTE, 70 * MINUTE)
+
+
+def gen_extra_tables():
+    """AuditLogs and AADNonInteractiveUserSignInLogs, on their own random generator."""
+    global RNG
+    main_rng, RNG = RNG, random.Random(EXTRA_SEED)
+    try:
+        gen_auditlogs()
+        gen_noninteractive()
+    finally:
+        RNG = main_rng
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Output
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -2208,13 +2635,40 @@ def cell(value, la_type, table, column):
 # give), which keeps similar rows together and the gzip small. Nothing should rely on the order.
 ROW_ORDER = {"SigninLogs": "UserPrincipalName", "SecurityEvent": "Computer", "OfficeActivity": "UserId",
              "Syslog": "Computer", "AzureActivity": "Caller", "CommonSecurityLog": "SourceIP",
-             "DnsEvents": "ClientIP", "Heartbeat": "Computer"}
+             "DnsEvents": "ClientIP", "Heartbeat": "Computer", "AADNonInteractiveUserSignInLogs": "UserPrincipalName"}
+
+
+# Log Analytics' standard columns, after each table's own ones. A workspace does not show them unless a query names
+# them (huntbook's KQL does the same, see README "Standard columns"). They are derived from the row, never from the
+# random generator, so adding them changed no other value. _ItemId (a GUID a row), _BilledSize and _TimeReceived are
+# left out: they would add about 0.5 MB to the gzip and no published query in the corpus reads them.
+STANDARD_COLUMNS = [("_ResourceId", "string"), ("_SubscriptionId", "string"), ("_IsBillable", "string")]
+FREE_TABLES = {"AzureActivity", "Heartbeat", "OfficeActivity", "SecurityAlert"}   # not billed in a Sentinel workspace
+
+
+def arc_machine(computer):
+    """The Azure Arc resource id of a demo computer (its agent reports through Arc, in rg-monitoring)."""
+    return (f"/subscriptions/{SUBSCRIPTION_ID}/resourcegroups/rg-monitoring/providers/microsoft.hybridcompute/"
+            f"machines/{short(computer).lower()}")
+
+
+def standard_columns(name, r):
+    if name in ("SigninLogs", "AuditLogs", "AADNonInteractiveUserSignInLogs"):
+        rid = AAD_RESOURCE_ID.lower()
+    elif name in ("SecurityEvent", "Syslog", "Heartbeat", "DnsEvents"):
+        rid = arc_machine(r["Computer"])
+    elif name in ("AzureActivity", "SecurityAlert"):
+        rid = r.get("ResourceId", "").lower()
+    else:   # OfficeActivity, CommonSecurityLog (a firewall), ThreatIntelligenceIndicator: no Azure resource
+        rid = ""
+    return {"_ResourceId": rid, "_SubscriptionId": SUBSCRIPTION_ID if rid.startswith("/subscriptions/") else "",
+            "_IsBillable": "False" if name in FREE_TABLES else "True"}
 
 
 def build_response():
     tables = []
     for name in TABLE_ORDER:
-        cols = columns_of(name)
+        cols = columns_of(name) + STANDARD_COLUMNS
         known = {c for c, _ in cols} | {"_t"}
         key = ROW_ORDER.get(name)
         rows = []
@@ -2222,6 +2676,7 @@ def build_response():
             unknown = sorted(k for k in r if k not in known)
             assert not unknown, (name, unknown)
             same_time = {}   # a row's copies of one instant (e.g. CreatedDateTime) get the same text
+            r = dict(r, **standard_columns(name, r))
             row = []
             for c, ty in cols:
                 v = r.get(c)
@@ -2276,6 +2731,10 @@ def story_summary():
         f"ssh brute force from {SSH_BRUTE_IP}: {len(SSH_BRUTE_ATTEMPTS)} attempts from {iso(SSH_BRUTE_START, 0)}, "
         f"{sum(1 for r in TABLES['Syslog'] if SSH_BRUTE_IP in r['SyslogMessage'])} Syslog lines",
         f"encoded command: {ENCODED_CMDLINE}",
+        f"Entra ID: security info {iso(MFA_START, 0)}, consent to {ROGUE_APP} {iso(APP_CONSENT, 0)}; AuditLogs rows "
+        f"from {ATTACKER_IP}: {sum(1 for r in TABLES['AuditLogs'] if ATTACKER_IP in r['InitiatedBy'])}, "
+        f"AADNonInteractiveUserSignInLogs rows: "
+        f"{sum(1 for r in TABLES['AADNonInteractiveUserSignInLogs'] if r['IPAddress'] == ATTACKER_IP)}",
     ]
     return lines
 
@@ -2292,6 +2751,7 @@ def main():
     gen_heartbeat()
     gen_securityalert()
     gen_threatintel()
+    gen_extra_tables()       # last, on its own random generator: the tables above do not change
     check()
 
     text = json.dumps(build_response(), separators=(",", ":"), ensure_ascii=False).encode("utf-8")

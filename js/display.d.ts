@@ -52,6 +52,8 @@ export interface DisplayOptions extends HtmlOptions {
  * `<img>`; a string or other value → text in a `<pre>`). Without a DOM: posts `{type: "display_data", bundle}` and
  * returns undefined, or for a Picture a Promise of undefined once posted (await it).
  */
+/** A table held in `huntbook.worker()`: a Promise of its element (with a DOM) or of undefined once its bundle is posted. */
+export function display(x: import("./workerClient.js").WorkerTable, opts?: DisplayOptions): Promise<Node | undefined>;
 export function display(x: DataFrame | Picture | Node | string | unknown, opts?: DisplayOptions): Node | undefined | Promise<undefined>;
 /** The bundle data of `x`; for a Picture a Promise of `{"image/png", "text/plain"}`. */
 export function displayBundle(x: Picture, opts?: HtmlOptions): Promise<MimeBundle>;

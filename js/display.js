@@ -6,6 +6,7 @@
 
 import { DataFrame, toJSONValue } from "./frame.js";
 import { Picture } from "./vis/canvas.js";
+import { WorkerTable } from "./workerClient.js";
 
 export { Picture };
 
@@ -98,11 +99,19 @@ function node(x, d, opts) {
  * `<img>`, a string or other value as text in a `<pre>`) and appends it to `opts.into` when given. Without a DOM
  * (a Worker): posts `displayMessage(displayBundle(x))` with `opts.post` (default: the Worker's `postMessage`) and
  * returns undefined, so the kernel shows no second result; for a Picture it returns a Promise that resolves (to
- * undefined) once the PNG is posted — `await` it to keep the image in its cell.
+ * undefined) once the PNG is posted — `await` it to keep the image in its cell. A `WorkerTable` (a table held in
+ * `huntbook.worker()`) gives a Promise: of its table element (built here from its escaped HTML), or of undefined once
+ * its bundle is posted.
  */
 export function display(x, opts = {}) {
   const { into, post, ...rest } = opts ?? {};
   const d = globalThis.document;
+  if (x instanceof WorkerTable) {
+    // A table held in huntbook.worker(): its escaped HTML is asked for (only the rows shown cross), so a Promise.
+    if (d && !post) return x.toElement(rest).then((n) => { if (into) into.append(n); return n; });
+    const send = post ?? globalThis.postMessage?.bind(globalThis);
+    return x.toHTML(rest).then((html) => { send(displayMessage({ "text/html": html, "text/plain": x.toString() })); });
+  }
   if (d && !post) {
     const n = node(x, d, rest);
     if (into) into.append(n);

@@ -238,6 +238,8 @@ export { entities, Entity, entitiesFromAlert, detectEntities } from "./entity.js
 export type { EntityType, EntityInput, ColumnEntity } from "./entity.js";
 import type * as entity from "./entity.js";
 export { Pivot } from "./pivot.js";
+export { worker, HuntbookWorker, WorkerTable, WorkerLocalData, WorkerTimelineModel } from "./workerClient.js";
+export type { WorkerOptions, Abortable } from "./workerClient.js";
 export type { PivotFunctionInfo, PivotFunction, PivotCallOptions, PivotInput, PivotOptions, PivotUserSpec, PivotsForColumn } from "./pivot.js";
 import type * as pivot from "./pivot.js";
 import type * as analysis from "./analysis.js";
@@ -272,5 +274,6 @@ declare const huntbook: typeof analysis & typeof vis & typeof enrich & {
   browseResults: typeof browseResults;
   pivotBrowser: typeof import("./pivotAll.js").pivotBrowser;
   pivotAll: typeof import("./pivotAll.js").pivotAll;
+  worker: typeof import("./workerClient.js").worker;
 };
 export default huntbook;

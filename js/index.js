@@ -22,6 +22,7 @@ import * as enrich from "./enrich/index.js";
 import { entities, Entity, entitiesFromAlert, detectEntities } from "./entity.js";
 import { Pivot } from "./pivot.js";
 import { display, displayBundle, displayMessage, Picture } from "./display.js";
+import { worker, HuntbookWorker, WorkerTable, WorkerLocalData, WorkerTimelineModel } from "./workerClient.js";
 
 export { DataFrame, QueryProvider, QueryTime, parseOffset, dataSource, queryTime, queryBrowser, progress, browseResults };
 export { pivotBrowser, pivotAll };
@@ -34,6 +35,8 @@ export { entities, Entity, entitiesFromAlert, detectEntities };
 export { Pivot };
 // display(x): a DOM Node on a page / in Observable, a Jupyter display_data message in a Worker (JupyterLite).
 export { display, displayBundle, displayMessage, Picture };
+// worker(): the same long-running calls in a module Web Worker (js/worker.js), tables held there (issue #16).
+export { worker, HuntbookWorker, WorkerTable, WorkerLocalData, WorkerTimelineModel };
 
 let ready = null;
 
@@ -213,5 +216,6 @@ const api = {
   entities, Entity, entitiesFromAlert, detectEntities,
   Pivot,
   display, displayBundle, displayMessage, Picture,
+  worker,
 };
 export default api;

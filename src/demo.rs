@@ -95,6 +95,8 @@ mod tests {
             "DnsEvents",
             "Heartbeat",
             "ThreatIntelligenceIndicator",
+            "AuditLogs",
+            "AADNonInteractiveUserSignInLogs",
         ] {
             let f = data.table(t).unwrap();
             assert!(f.height() > 10, "{t} has {} rows", f.height());
@@ -109,6 +111,14 @@ mod tests {
             data.table("SigninLogs").unwrap().la_type("LocationDetails").unwrap(),
             LaType::Dynamic
         );
+        // as in Log Analytics, the non-interactive sign-ins keep their details as text, the audit log as dynamic
+        let ni = data.table("AADNonInteractiveUserSignInLogs").unwrap();
+        assert_eq!(ni.la_type("LocationDetails").unwrap(), LaType::String);
+        assert_eq!(data.table("AuditLogs").unwrap().la_type("TargetResources").unwrap(), LaType::Dynamic);
+        // every table carries the standard columns (hidden from query output unless named, see kql::HIDDEN_COLUMNS)
+        for f in data.frames() {
+            assert!(f.column("_ResourceId").is_ok() && f.column("_SubscriptionId").is_ok(), "{}", f.name);
+        }
     }
 
     #[test]

@@ -653,7 +653,12 @@ fn tour_queries_on_demo_data() {
     let f = execute("OfficeActivity | where TimeGenerated > ago(1d) | take 5", &data, now).unwrap();
     assert_eq!(f.height(), 5);
     assert!(nanos(&f, "TimeGenerated").iter().all(|t| t.unwrap() > now - DAY));
-    assert_eq!(f.width(), data.table("OfficeActivity").unwrap().width());
+    // every column of the table but the standard ones a workspace leaves out of output unless named
+    let table = data.table("OfficeActivity").unwrap();
+    let shown: Vec<String> =
+        table.column_names().into_iter().filter(|c| !huntbook::kql::HIDDEN_COLUMNS.contains(&c.as_str())).collect();
+    assert_eq!(shown.len(), table.width() - 3, "_ResourceId, _SubscriptionId, _IsBillable");
+    assert_eq!(f.column_names(), shown);
 
     // 3. sign-ins with a result and coordinates out of LocationDetails
     let start = now - 3 * DAY;
@@ -1238,6 +1243,8 @@ fn dynamic_and_datetime_functions() {
     let f = run(
         "print p = pack(\"a\", 1, \"b\", \"x\"), q = pack_array(1, \"two\", 3.5), r = bag_pack(\"k\", dynamic([1])), \
          e1 = extract_all(@\"(\\d+)\", \"a1b22c333\"), e2 = extract_all(@\"(\\w)(\\d)\", dynamic([1, 2]), \"a1b2\"), \
+         e3 = extract_all(@\"(?P<letter>\\w)(?P<digit>\\d)\", dynamic([\"digit\"]), \"a1b2\"), \
+         e4 = extract_all(@\"(?P<letter>\\w)(?P<digit>\\d)\", dynamic([2, \"letter\"]), \"a1b2\"), \
          k = bag_keys(dynamic({\"x\": 1, \"y\": 2})), sl = array_slice(dynamic([1, 2, 3, 4]), 1, -2), \
          n = array_length(dynamic([1, 2, 3])), n2 = isnull(array_length(dynamic({}))), \
          s1 = split(\"a.b.c\", \".\", 2), s2 = split(\"a.b.c\", \".\")[-1], s3 = split(\"a.b.c\", \".\", 5)",
@@ -1247,6 +1254,11 @@ fn dynamic_and_datetime_functions() {
     assert_eq!(str_at(&f, "r", 0), r#"{"k":[1]}"#);
     assert_eq!(str_at(&f, "e1", 0), r#"["1","22","333"]"#);
     assert_eq!(str_at(&f, "e2", 0), r#"[["a","1"],["b","2"]]"#);
+    // named groups: one group gives a flat array (so [0] is the first match's text), several an array per match
+    assert_eq!(str_at(&f, "e3", 0), r#"["1","2"]"#);
+    assert_eq!(str_at(&f, "e4", 0), r#"[["1","a"],["2","b"]]"#);
+    let err = huntbook::kql::execute("print x = extract_all(@\"(?P<a>\\w)\", dynamic([\"b\"]), \"x\")", &huntbook::frame::Tables::new(), 0).unwrap_err();
+    assert!(err.to_string().contains("no capture group \"b\""), "{err}");
     assert_eq!(str_at(&f, "k", 0), r#"["x","y"]"#);
     assert_eq!(str_at(&f, "sl", 0), "[2,3]");
     assert_eq!((longs(&f, "n"), bools(&f, "n2")), (vec![Some(3)], vec![Some(true)]));

@@ -256,3 +256,20 @@ fn the_smallest_long_goes_to_rows_as_text() {
         r#"[{"n":"-9223372036854775808"},{"n":"9223372036854775807"},{"n":-9007199254740991},{"n":"-9007199254740992"}]"#
     );
 }
+
+/// Found by the corpus equivalence work: a datetime at .482 s went to JS rows as 1768434982481.9998 ms (the
+/// nanoseconds do not fit an f64 exactly), which `new Date` truncates to .481; and `summarize max(t)` cells went as
+/// zone-less text ("2026-01-14 23:56:22.482"), which `new Date` reads in the machine's own time zone.
+#[test]
+fn datetimes_go_to_rows_as_exact_milliseconds_also_from_summarize() {
+    let json = r#"{"tables":[{"name":"T","columns":[{"name":"t","type":"datetime"}],
+      "rows":[["2026-01-14T23:56:22.482Z"],["2026-01-14T23:56:21.0000007Z"]]}]}"#;
+    let mut f: Frame = parse_response(json.as_bytes()).unwrap().tables.remove(0);
+    f.name = "T".into();
+    let mut t = Tables::new();
+    t.add(f);
+    let rows = |q: &str| huntbook::frame::rows::to_json_rows(&execute(q, &t, 0).unwrap(), 0, 10);
+    assert_eq!(rows("T | take 1"), r#"[{"t":1768434982482.0}]"#);
+    assert_eq!(rows("T | summarize max(t), min(t)"), r#"[{"max_t":1768434982482.0,"min_t":1768434981000.0007}]"#);
+    assert_eq!(rows("T | summarize arg_max(t, *)"), r#"[{"t":1768434982482.0}]"#);
+}

@@ -13,8 +13,10 @@ use huntbook::frame::loganalytics::parse_response;
 use huntbook::kql::execute;
 use huntbook::frame::Tables;
 use huntbook::Frame;
-use polars::prelude::*;
 use serde_json::Value;
+
+mod common;
+use common::{longs, nanos, reals, strs};
 
 const TABLES: [&str; 7] = [
     "asn_aad_logons",
@@ -79,26 +81,6 @@ fn text(r: &HashMap<String, Value>, c: &str) -> String {
 /// A raw datetime cell as nanoseconds since the epoch (chrono's RFC 3339 reader).
 fn time_ns(r: &HashMap<String, Value>, c: &str) -> i64 {
     chrono::DateTime::parse_from_rfc3339(r[c].as_str().unwrap()).unwrap().timestamp_nanos_opt().unwrap()
-}
-
-fn col<'a>(f: &'a Frame, c: &str) -> &'a Column {
-    f.df().column(c).unwrap_or_else(|_| panic!("no column {c} in {:?}", f.column_names()))
-}
-
-fn strs(f: &Frame, c: &str) -> Vec<String> {
-    col(f, c).str().unwrap().into_iter().map(|v| v.unwrap_or("").to_string()).collect()
-}
-
-fn longs(f: &Frame, c: &str) -> Vec<Option<i64>> {
-    col(f, c).cast(&DataType::Int64).unwrap().i64().unwrap().into_iter().collect()
-}
-
-fn reals(f: &Frame, c: &str) -> Vec<Option<f64>> {
-    col(f, c).cast(&DataType::Float64).unwrap().f64().unwrap().into_iter().collect()
-}
-
-fn nanos(f: &Frame, c: &str) -> Vec<Option<i64>> {
-    col(f, c).as_materialized_series().to_physical_repr().i64().unwrap().into_iter().collect()
 }
 
 fn one_long(f: &Frame, c: &str) -> i64 {

@@ -1,5 +1,5 @@
 //! msticpy's `dns_components` (a host name split into subdomain, registrable domain and public suffix, by the
-//! public-suffix list of the `psl` crate, as `tldextract` does) and `url_components` (a URL's scheme, netloc, path,
+//! public-suffix list (src/ioc/suffix.rs), as `tldextract` does) and `url_components` (a URL's scheme, netloc, path,
 //! params, query and fragment, as Python's `urlparse`).
 
 use crate::error::{Error, Result};
@@ -20,9 +20,7 @@ pub fn dns_components(name: &str) -> DnsComponents {
         Some((sub, dom)) => (sub.to_string(), dom.to_string()),
         None => (String::new(), s.to_string()),
     };
-    let suffix = psl::suffix(n.as_bytes())
-        .filter(|s| s.is_known())
-        .map(|s| s.as_bytes().len());
+    let suffix = crate::ioc::suffix::known_suffix_len(n.as_bytes());
     match suffix {
         Some(len) if len < n.len() => {
             let (rest, suffix) = n.split_at(n.len() - len);

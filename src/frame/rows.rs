@@ -96,7 +96,7 @@ fn push_json_cell(out: &mut String, v: AnyValue) {
         A::UInt64(x) => out.push_str(&format!("\"{x}\"")),
         A::Float32(x) => push_f64(out, x as f64),
         A::Float64(x) => push_f64(out, x),
-        A::Datetime(x, tu, _) => push_f64(out, to_ms(x, tu)),
+        A::Datetime(x, tu, _) | A::DatetimeOwned(x, tu, _) => push_f64(out, to_ms(x, tu)),
         A::Duration(x, tu) => push_f64(out, to_ms(x, tu)),
         A::Date(d) => push_f64(out, d as f64 * 86_400_000.0),
         A::Binary(b) => push_hex_json(out, b),
@@ -150,12 +150,15 @@ fn push_f64(out: &mut String, x: f64) {
     }
 }
 
+/// Milliseconds, whole part exact: `x as f64 / 1e6` of a nanosecond time today gives …481.9998 for .482 (the
+/// nanoseconds do not fit an f64), which `new Date` truncates to the millisecond before.
 fn to_ms(x: i64, tu: TimeUnit) -> f64 {
-    match tu {
-        TimeUnit::Nanoseconds => x as f64 / 1e6,
-        TimeUnit::Microseconds => x as f64 / 1e3,
-        TimeUnit::Milliseconds => x as f64,
-    }
+    let per_ms: i64 = match tu {
+        TimeUnit::Nanoseconds => 1_000_000,
+        TimeUnit::Microseconds => 1_000,
+        TimeUnit::Milliseconds => 1,
+    };
+    x.div_euclid(per_ms) as f64 + x.rem_euclid(per_ms) as f64 / per_ms as f64
 }
 
 pub(crate) fn to_ns(x: i64, tu: TimeUnit) -> i64 {
@@ -174,7 +177,7 @@ pub fn display_text(v: &AnyValue) -> Option<String> {
         A::Null => return None,
         A::String(s) => s.to_string(),
         A::StringOwned(s) => s.to_string(),
-        A::Datetime(x, tu, _) => format_datetime_ns(to_ns(*x, *tu)),
+        A::Datetime(x, tu, _) | A::DatetimeOwned(x, tu, _) => format_datetime_ns(to_ns(*x, *tu)),
         A::Duration(x, tu) => format_timespan_ns(to_ns(*x, *tu)),
         A::Float64(x) => format_real(*x),
         A::Float32(x) => format_real(*x as f64),

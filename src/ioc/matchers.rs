@@ -226,7 +226,7 @@ pub(crate) fn valid_domain(name: &str, ignore_tlds: bool) -> bool {
     };
     lower.copy_from_slice(name.as_bytes());
     lower.make_ascii_lowercase();
-    psl::suffix(lower).is_some_and(|s| s.is_known())
+    super::suffix::known_suffix_len(lower).is_some()
 }
 
 /// Domains, as whole tokens with a public suffix. Skipped: a match followed by `@` (an email's local part, e.g.

@@ -66,6 +66,7 @@
 pub mod ip;
 mod matchers;
 pub(crate) mod refang;
+pub(crate) mod suffix;
 mod table;
 mod types;
 

@@ -156,12 +156,65 @@ pub fn parse(query: &str) -> Result<Query> {
 pub fn execute(query: &str, tables: &Tables, now_ns: i64) -> Result<Frame> {
     let q = parse(query)?;
     let env = eval::Env::new(tables, now_ns, &q.lets);
-    exec::run(&q, &env).map_err(|e| to_error(query, e))
+    let out = exec::run(&q, &env).map_err(|e| to_error(query, e))?;
+    hide_standard_columns(query, out)
+}
+
+/// Log Analytics' standard columns that a workspace leaves out of a query's output unless the query names them
+/// ("Standard columns in Azure Monitor Logs"). Queries read them like any column.
+pub const HIDDEN_COLUMNS: [&str; 7] =
+    ["_ResourceId", "_SubscriptionId", "_ItemId", "_IsBillable", "_BilledSize", "_TimeReceived", "_IngestionTime"];
+
+/// The result without the [hidden standard columns](HIDDEN_COLUMNS) the query text does not name (as a whole
+/// word). A simplification of Kusto, which shows one only where an operator outputs it by name: here
+/// `T | where _ResourceId != ""` shows `_ResourceId` too.
+fn hide_standard_columns(query: &str, frame: Frame) -> Result<Frame> {
+    let names = frame.column_names();
+    let keep: Vec<&String> = names
+        .iter()
+        .filter(|n| !HIDDEN_COLUMNS.contains(&n.as_str()) || names_word(query, n))
+        .collect();
+    if keep.len() == names.len() {
+        return Ok(frame);
+    }
+    let df = frame
+        .df()
+        .select(keep.iter().map(|s| s.as_str()))
+        .map_err(|e| Error::invalid(e.to_string()))?;
+    Ok(frame.with_df(df))
+}
+
+/// Whether `word` occurs in `text` with no identifier character on either side.
+fn names_word(text: &str, word: &str) -> bool {
+    let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    text.match_indices(word).any(|(i, _)| {
+        !ident(text[..i].chars().next_back()) && !ident(text[i + word.len()..].chars().next())
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn standard_columns_show_only_when_the_query_names_them() {
+        let json = br#"{"tables":[{"name":"T","columns":[{"name":"A","type":"string"},{"name":"_ResourceId","type":"string"},{"name":"_IsBillable","type":"string"}],"rows":[["x","/subscriptions/s/r","True"]]}]}"#;
+        let mut tables = Tables::new();
+        for f in crate::frame::loganalytics::parse_response(json).unwrap().tables {
+            tables.add(f);
+        }
+        let cols = |q: &str| execute(q, &tables, 0).unwrap().column_names();
+        assert_eq!(cols("T"), ["A"]);
+        assert_eq!(cols("T | project A, _ResourceId"), ["A", "_ResourceId"]);
+        // the simplification: the query names it, so it shows (Kusto would show only r)
+        assert_eq!(cols("T | extend r = _ResourceId"), ["A", "_ResourceId", "r"]);
+        assert_eq!(cols("T | summarize count() by _IsBillable"), ["_IsBillable", "count_"]);
+        assert_eq!(cols("T | extend x_ResourceId = 1"), ["A", "x_ResourceId"]);
+        let f = execute("T | where _ResourceId startswith '/subscriptions/' | project A", &tables, 0).unwrap();
+        assert_eq!(f.height(), 1);
+        assert!(names_word("x | project ['_ItemId']", "_ItemId"));
+        assert!(!names_word("_ItemIds", "_ItemId"));
+    }
 
     #[test]
     fn positions() {

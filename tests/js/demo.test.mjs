@@ -18,11 +18,51 @@ const demo = await hb.loadDemo({ now: NOW });
 
 test("the demo workspace has the Sentinel tables", () => {
   for (const t of ["SigninLogs", "SecurityAlert", "SecurityEvent", "OfficeActivity", "Syslog", "AzureActivity",
-    "CommonSecurityLog", "DnsEvents", "Heartbeat", "ThreatIntelligenceIndicator"]) {
+    "CommonSecurityLog", "DnsEvents", "Heartbeat", "ThreatIntelligenceIndicator", "AuditLogs",
+    "AADNonInteractiveUserSignInLogs"]) {
     assert.ok(demo.tables.includes(t), `${t} is there`);
     assert.ok(demo.table(t).numRows > 10, `${t} has rows`);
+    // Log Analytics' standard columns are in every table (as stored)
+    assert.ok(demo.table(t).columns.includes("_ResourceId") && demo.table(t).columns.includes("_SubscriptionId"), t);
   }
-  assert.throws(() => demo.table("NoSuchTable"), /unknown table 'NoSuchTable'\. Tables are: AzureActivity/);
+  assert.throws(() => demo.table("NoSuchTable"),
+    /unknown table 'NoSuchTable'\. Tables are: AADNonInteractiveUserSignInLogs, AuditLogs, AzureActivity/);
+});
+
+test("queries leave the standard columns out unless they name them, as a workspace does", async () => {
+  const qp = new hb.QueryProvider("LocalData");
+  const all = await qp.execQuery("SecurityEvent | where Computer == 'WKS-FIN-07.contoso.com' | take 1");
+  assert.ok(all.columns.includes("Computer") && all.columns.includes("Type"));
+  assert.ok(!all.columns.includes("_ResourceId") && !all.columns.includes("_IsBillable"), all.columns.join());
+  const named = await qp.execQuery("SecurityEvent | where Computer == 'WKS-FIN-07.contoso.com' | take 1 | project Computer, _ResourceId");
+  assert.deepEqual(named.toRows(), [{ Computer: "WKS-FIN-07.contoso.com",
+    _ResourceId: "/subscriptions/9f3a1c2e-5b7d-4e8f-a1b2-c3d4e5f6a7b8/resourcegroups/rg-monitoring/providers/microsoft.hybridcompute/machines/wks-fin-07" }]);
+});
+
+test("AuditLogs and the non-interactive sign-ins hold the attacker's MFA registration, OAuth consent and token use", async () => {
+  const qp = new hb.QueryProvider("LocalData");
+  const audit = await qp.execQuery(`AuditLogs
+    | where tostring(InitiatedBy.user.ipAddress) == "185.220.101.45"
+    | project OperationName, Target = tostring(TargetResources[0].userPrincipalName), App = tostring(TargetResources[0].displayName)
+    | sort by OperationName asc`);
+  assert.deepEqual(audit.toRows().map((r) => r.OperationName), ["Add app role assignment grant to user",
+    "Add delegated permission grant", "Add service principal", "Consent to application", "Update user",
+    "User registered all required security info", "User registered security info",
+    "User started security info registration"]);
+  const consent = audit.toRows().find((r) => r.OperationName === "Consent to application");
+  assert.equal(consent.App, "Mail Backup Sync");
+  const mfa = await qp.execQuery(`AuditLogs | where OperationName == "Update user"
+    | mv-expand p = TargetResources[0].modifiedProperties
+    | where tostring(p.displayName) == "StrongAuthenticationMethod" and tostring(InitiatedBy.user.userPrincipalName) == "mike.jones@contoso.com"
+    | project Old = tostring(p.oldValue), New = tostring(p.newValue)`);
+  assert.deepEqual(mfa.toRows(), [{ Old: "[]", New: '[{"MethodType":6,"Default":false},{"MethodType":7,"Default":true}]' }]);
+  const tokens = await qp.execQuery(`AADNonInteractiveUserSignInLogs | where IPAddress == "185.220.101.45"
+    | summarize n = count() by AppDisplayName, UserPrincipalName | sort by AppDisplayName asc`);
+  assert.deepEqual(tokens.toRows(), [
+    { AppDisplayName: "Mail Backup Sync", UserPrincipalName: "mike.jones@contoso.com", n: 72 },
+    { AppDisplayName: "Office 365 Exchange Online", UserPrincipalName: "mike.jones@contoso.com", n: 24 }]);
+  // as in Log Analytics, the non-interactive table keeps LocationDetails as JSON text
+  assert.equal(demo.table("AADNonInteractiveUserSignInLogs").dtypes.LocationDetails, "string");
 });
 
 test("timestamps are shifted so the newest event is now", () => {

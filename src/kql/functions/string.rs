@@ -187,7 +187,7 @@ fn extract_all(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
     let re = compile_regex(&a.konst_str(0)?)?;
     let groups: Option<Vec<usize>> = if a.len() == 3 {
         match a.konst(1)? {
-            Scalar::Dyn(Json::Array(v)) => Some(v.iter().filter_map(|x| x.as_u64().map(|x| x as usize)).collect()),
+            Scalar::Dyn(Json::Array(v)) => Some(v.iter().map(|g| capture_group(&re, g)).collect::<Result<_, _>>()?),
             _ => return Err(KqlError::msg("extract_all(): capture groups must be a dynamic array like dynamic([1, 2])")),
         }
     } else {
@@ -214,6 +214,17 @@ fn extract_all(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
         })
         .collect();
     ok_col(Col::Dyn(out))
+}
+
+/// One element of extract_all()'s capture-group list: a group number, or the name of a named group
+/// (`(?P<name>…)`), as its number.
+fn capture_group(re: &regex::Regex, g: &Json) -> Result<usize, KqlError> {
+    let found = match g {
+        Json::Number(n) => n.as_u64().map(|n| n as usize).filter(|n| (1..re.captures_len()).contains(n)),
+        Json::String(name) => re.capture_names().position(|c| c == Some(name.as_str())),
+        _ => None,
+    };
+    found.ok_or_else(|| KqlError::msg(format!("extract_all(): the regular expression has no capture group {g}")))
 }
 
 /// `indexof()`.

@@ -1,0 +1,135 @@
+// Benchmark (issue #16): weight and cold start, huntbook beside DuckDB-Wasm (its eh build), in one run.
+//
+// Weight: the wasm each page downloads first, raw, gzip -9 (Node zlib) and brotli (quality 9, 16 MB window); huntbook's goal ≤ 3.0 MB gzip.
+// Cold start: headless Chromium, a fresh browser context per run (empty HTTP cache), pages served from loopback by
+// scripts/serve.mjs (`Content-Type: application/wasm`, so both compile while streaming). Times are from the page's
+// navigation start (performance.now() in the page):
+//   huntbook: `import()` of the package → `await init()` → `await loadDemo()` → the first demo table
+//             (`SigninLogs | take 20`, `toElement()` appended) painted (the next animation frame);
+//   DuckDB:   `import()` of its ES module → `await db.instantiate()` (worker + wasm) → the first query result
+//             (`select 42`) → that result painted as a table.
+// Goals (medians of RUNS contexts): huntbook init ≤ 300 ms and first table on screen ≤ 400 ms from page start.
+// Env: STARTUP_RUNS=5.
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { startServer } from "../scripts/serve.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "..");
+const RUNS = Number(process.env.STARTUP_RUNS ?? 5);
+const MB = 1_000_000;
+
+const median = (xs) => {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const ms = (x) => `${Math.round(x)} ms`;
+const verdict = (ok) => (ok ? "met" : "NOT met");
+
+// ---- weight ----
+function weight(file) {
+  const bytes = fs.readFileSync(file);
+  const gz = zlib.gzipSync(bytes, { level: 9 }).length;
+  // brotli at quality 9 with a 16 MB window: quality 11 takes minutes on DuckDB's 34 MB wasm on this machine
+  const br = zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9,
+    [zlib.constants.BROTLI_PARAM_LGWIN]: 24, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length;
+  return { raw: bytes.length, gz, br };
+}
+const fmtMB = (b) => `${(b / MB).toFixed(2)} MB`;
+const hbWasm = weight(path.join(root, "dist", "huntbook", "huntbook_wasm_bg.wasm"));
+const duckDir = path.join(root, "node_modules", "@duckdb", "duckdb-wasm", "dist");
+const duckWasm = weight(path.join(duckDir, "duckdb-eh.wasm"));
+console.log("Weight: the wasm a page downloads first (gzip -9 / brotli q9)");
+console.log("| module | raw | gzip | brotli |");
+console.log("|---|---:|---:|---:|");
+for (const [name, w] of [["huntbook_wasm_bg.wasm", hbWasm], ["DuckDB-Wasm duckdb-eh.wasm", duckWasm]]) {
+  console.log(`| ${name} | ${fmtMB(w.raw)} | ${fmtMB(w.gz)} | ${fmtMB(w.br)} |`);
+}
+console.log(`huntbook wasm gzip ${fmtMB(hbWasm.gz)} (goal ≤ 3.00 MB): ${verdict(hbWasm.gz <= 3 * MB)}; ` +
+  `DuckDB-Wasm's is ${(duckWasm.gz / hbWasm.gz).toFixed(2)}× huntbook's`);
+
+// ---- cold start ----
+const HB_PAGE = `<!doctype html><meta charset="utf-8"><body><script type="module">
+const m = {};
+const hb = await import("/huntbook/index.js"); m.import = performance.now();
+await hb.init(); m.init = performance.now();
+const qp = await hb.loadDemo(); m.demo = performance.now();
+const df = await qp.query("SigninLogs | take 20");
+document.body.append(df.toElement());
+await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+m.table = performance.now();
+m.rows = document.querySelectorAll("tbody tr").length;
+window.__done = m;
+</script>`;
+const DUCK_PAGE = `<!doctype html><meta charset="utf-8"><body><script type="module">
+const m = {};
+const duckdb = await import("/npm/@duckdb/duckdb-wasm/+esm"); m.import = performance.now();
+const dist = new URL("/npm/@duckdb/duckdb-wasm/dist/", location.href).href;
+const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), new Worker(dist + "duckdb-browser-eh.worker.js"));
+await db.instantiate(dist + "duckdb-eh.wasm"); m.init = performance.now();
+const conn = await db.connect();
+const res = await conn.query("select 42 as x, 'SigninLogs' as t");
+m.demo = performance.now();
+const table = document.createElement("table");
+for (const row of res.toArray()) {
+  const tr = table.insertRow();
+  for (const v of Object.values(row.toJSON())) tr.insertCell().textContent = String(v);
+}
+document.body.append(table);
+await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+m.table = performance.now();
+m.rows = table.rows.length;
+window.__done = m;
+</script>`;
+
+const server = await startServer({ port: 0 });
+const base = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+    "--no-first-run", "--disable-component-update", "--disable-sync"],
+});
+const offLoopback = new Set();
+async function coldRun(html, name) {
+  const context = await browser.newContext(); // a fresh context: empty HTTP and code caches
+  const page = await context.newPage();
+  page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) offLoopback.add(r.url()); });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.route(`${base}/bench-${name}.html`, (route) => route.fulfill({ contentType: "text/html", body: html }));
+  await page.goto(`${base}/bench-${name}.html`);
+  const m = await page.waitForFunction(() => window.__done, null, { timeout: 60_000 }).then((h) => h.jsonValue())
+    .catch((e) => { throw new Error(`${name}: ${errors.join("; ") || e.message}`); });
+  await context.close();
+  return m;
+}
+// Warm the server's one-off esbuild bundle of DuckDB's module so its build time is not counted.
+await fetch(`${base}/npm/@duckdb/duckdb-wasm/+esm`).then((r) => r.text());
+const runs = { huntbook: [], duckdb: [] };
+for (let i = 0; i < RUNS; i++) {
+  runs.huntbook.push(await coldRun(HB_PAGE, "huntbook"));
+  runs.duckdb.push(await coldRun(DUCK_PAGE, "duckdb"));
+}
+await browser.close();
+await new Promise((r) => server.close(r));
+
+const med = (name, k) => median(runs[name].map((m) => m[k]));
+const steps = (name) => ({ import: med(name, "import"), init: med(name, "init"), demo: med(name, "demo"), table: med(name, "table") });
+const hb = steps("huntbook");
+const dk = steps("duckdb");
+console.log(`\nCold start in headless Chromium, fresh context each run, from page start (medians of ${RUNS}):`);
+console.log("| step | huntbook | DuckDB-Wasm |");
+console.log("|---|---:|---:|");
+console.log(`| module imported | ${ms(hb.import)} | ${ms(dk.import)} |`);
+console.log(`| init() / instantiate() resolved | ${ms(hb.init)} | ${ms(dk.init)} |`);
+console.log(`| loadDemo() / first query result | ${ms(hb.demo)} | ${ms(dk.demo)} |`);
+console.log(`| first table on screen | ${ms(hb.table)} | ${ms(dk.table)} |`);
+const rows = runs.huntbook[0].rows;
+if (rows !== 20 || runs.duckdb[0].rows !== 1) throw new Error(`wrong tables on screen: huntbook ${rows} rows, DuckDB ${runs.duckdb[0].rows}`);
+console.log(`huntbook init ${ms(hb.init)} (goal ≤ 300 ms): ${verdict(hb.init <= 300)}`);
+console.log(`huntbook first table on screen ${ms(hb.table)} (goal ≤ 400 ms): ${verdict(hb.table <= 400)}`);
+console.log(`DuckDB-Wasm instantiate → first result ${ms(dk.demo - dk.import)}, huntbook init → first table ${ms(hb.table - hb.import)}`);
+if (offLoopback.size) throw new Error(`requests left loopback: ${[...offLoopback].join(", ")}`);
