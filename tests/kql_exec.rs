@@ -1834,3 +1834,16 @@ fn format_ipv4_mask_gives_the_network() {
         assert_eq!(strs(&f, c), [Some(String::new())], "{c}");
     }
 }
+
+#[test]
+fn union_splits_a_column_whose_type_differs() {
+    // Kusto: a same-named column of two types becomes X_<type> per type; one type stays X
+    let f = run("union (datatable(L: dynamic, n: long)[dynamic({\"city\": \"Oslo\"}), 1]), (datatable(L: string, n: long)['{\"city\": \"Rome\"}', 2]) \
+                 | extend c = tostring(L_dynamic.city) | order by n asc");
+    assert!(f.column("L").is_err(), "{:?}", f.column_names());
+    assert_eq!(longs(&f, "n"), [Some(1), Some(2)]);
+    assert_eq!(strs(&f, "c"), [Some("Oslo".into()), Some(String::new())]);
+    assert_eq!(strs(&f, "L_string")[1], Some(r#"{"city": "Rome"}"#.into()));
+    assert_eq!(f.la_type("L_dynamic").unwrap(), LaType::Dynamic);
+    assert_eq!(f.la_type("L_string").unwrap(), LaType::String);
+}
