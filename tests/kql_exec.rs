@@ -1789,3 +1789,61 @@ fn garbled_pivot_top_nested_and_window_syntax_never_panics() {
         execute(s, &data, now()).unwrap_or_else(|e| panic!("{s}\n→ {e}"));
     }
 }
+
+#[test]
+fn extractjson_reads_a_json_path() {
+    // Kusto's documented example: the second host's AvailableMB as an int
+    let doc = r#"'{"hosts": [{"location": "North_DC", "status": "running", "AvailableMB": 5}, {"location": "South_DC", "status": "stopped", "AvailableMB": 3}]}'"#;
+    let f = run(&format!(
+        "print mb = extractjson('$.hosts[1].AvailableMB', {doc}, typeof(int)), loc = extractjson(\"$.hosts[0]['location']\", {doc}), \
+         arr = extract_json('$.hosts[-1].status', {doc}), missing = extractjson('$.nope.x', {doc}), \
+         all = extractjson('$', '[1,2]'), bag = extractjson('$.hosts[1]', {doc}), r = extractjson('$.a', '{{\"a\": 2.5}}', typeof(real)), \
+         bad = extractjson('$.a', 'not json')"
+    ));
+    assert_eq!(longs(&f, "mb"), [Some(3)]);
+    assert_eq!(strs(&f, "loc"), [Some("North_DC".into())]);
+    assert_eq!(strs(&f, "arr"), [Some("stopped".into())]);
+    assert_eq!(strs(&f, "missing"), [Some(String::new())]);
+    assert_eq!(strs(&f, "all"), [Some("[1,2]".into())]);
+    assert_eq!(strs(&f, "bag"), [Some(r#"{"location":"South_DC","status":"stopped","AvailableMB":3}"#.into())]);
+    assert_eq!(reals(&f, "r"), [Some(2.5)]);
+    assert_eq!(strs(&f, "bad"), [Some(String::new())]);
+    // per row, over a column
+    let f = run("datatable(j: string)['{\"state\": \"enabled\"}', '{\"state\": \"disabled\"}', ''] | extend s = extractjson('$.state', j)");
+    assert_eq!(strs(&f, "s"), [Some("enabled".into()), Some("disabled".into()), Some(String::new())]);
+    assert!(err("print extractjson('state', '{}')").contains("does not start with '$'"), "{}", err("print extractjson('state', '{}')"));
+    assert!(err("print extractjson('$..a', '{}')").contains("only $"));
+    assert!(err("print extractjson('$.a', '{}', 3)").contains("typeof"));
+    assert!(err("print extractjson('$[x', '{}')").contains("extractjson()"));
+}
+
+#[test]
+fn format_ipv4_mask_gives_the_network() {
+    // Kusto's documented values
+    let f = run("print a = format_ipv4_mask('192.168.1.255', 24), b = format_ipv4_mask('192.168.1.1/30', 24), \
+                 c = format_ipv4_mask('192.168.1.1/24', 30), d = format_ipv4_mask('192.168.1.1'), e = format_ipv4_mask('10.1.2.3', 16), \
+                 z = format_ipv4_mask('10.1.2.3', 0), bad = format_ipv4_mask('192.168.1.256', 24), badp = format_ipv4_mask('10.1.2.3', 33), \
+                 neg = format_ipv4_mask('10.1.2.3', -1), none = format_ipv4_mask('', 8)");
+    assert_eq!(strs(&f, "a"), [Some("192.168.1.0/24".into())]);
+    assert_eq!(strs(&f, "b"), [Some("192.168.1.0/24".into())]);
+    assert_eq!(strs(&f, "c"), [Some("192.168.1.0/24".into())]);
+    assert_eq!(strs(&f, "d"), [Some("192.168.1.1/32".into())]);
+    assert_eq!(strs(&f, "e"), [Some("10.1.0.0/16".into())]);
+    assert_eq!(strs(&f, "z"), [Some("0.0.0.0/0".into())]);
+    for c in ["bad", "badp", "neg", "none"] {
+        assert_eq!(strs(&f, c), [Some(String::new())], "{c}");
+    }
+}
+
+#[test]
+fn union_splits_a_column_whose_type_differs() {
+    // Kusto: a same-named column of two types becomes X_<type> per type; one type stays X
+    let f = run("union (datatable(L: dynamic, n: long)[dynamic({\"city\": \"Oslo\"}), 1]), (datatable(L: string, n: long)['{\"city\": \"Rome\"}', 2]) \
+                 | extend c = tostring(L_dynamic.city) | order by n asc");
+    assert!(f.column("L").is_err(), "{:?}", f.column_names());
+    assert_eq!(longs(&f, "n"), [Some(1), Some(2)]);
+    assert_eq!(strs(&f, "c"), [Some("Oslo".into()), Some(String::new())]);
+    assert_eq!(strs(&f, "L_string")[1], Some(r#"{"city": "Rome"}"#.into()));
+    assert_eq!(f.la_type("L_dynamic").unwrap(), LaType::Dynamic);
+    assert_eq!(f.la_type("L_string").unwrap(), LaType::String);
+}

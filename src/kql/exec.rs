@@ -806,6 +806,25 @@ fn union(mut frames: Vec<(String, Frame)>, spec: &UnionSpec, env: &Env, visible:
         return Err(first_err.unwrap_or_else(|| KqlError::msg("union of no tables")));
     };
     let name = first.name.clone();
+    // a column whose type differs between tables becomes one column per type, `X_dynamic`, `X_string` …, as in Kusto
+    let mut clashing: Vec<String> = Vec::new();
+    for (i, (_, f)) in frames.iter().enumerate() {
+        for c in f.column_names() {
+            let ty = f.la_type(&c).ok();
+            if !clashing.contains(&c) && frames[i + 1..].iter().any(|(_, g)| g.column(&c).is_ok() && g.la_type(&c).ok() != ty) {
+                clashing.push(c);
+            }
+        }
+    }
+    for (_, f) in frames.iter_mut() {
+        let pairs: Vec<(String, String)> = clashing
+            .iter()
+            .filter_map(|c| Some((c.clone(), format!("{c}_{}", f.la_type(c).ok()?.wire_name()))))
+            .collect();
+        if !pairs.is_empty() {
+            *f = f.rename(&pairs).map_err(|e| KqlError::msg(format!("union: {e}")))?;
+        }
+    }
     // columns by name, in order of first appearance; kind=inner keeps only the shared ones
     let mut order: Vec<String> = Vec::new();
     for (_, f) in &frames {

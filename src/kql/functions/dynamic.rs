@@ -4,8 +4,10 @@ use polars::prelude::*;
 use serde_json::Value as Json;
 
 use super::{ok_col, texts, Args, Def};
-use crate::kql::eval::Ctx;
-use crate::kql::value::{dyn_parse, json_to_text, Col, Val};
+use crate::frame::dynamic::{get_path, parse_path, Step};
+use crate::kql::ast::{Expr, ExprKind};
+use crate::kql::eval::{eval, Ctx};
+use crate::kql::value::{cast_to, dyn_parse, json_to_text, type_named, Col, Ty, Val};
 use crate::kql::KqlError;
 
 pub(super) static FUNCTIONS: &[Def] = &[
@@ -22,7 +24,53 @@ pub(super) static FUNCTIONS: &[Def] = &[
     Def::values(&["array_index_of", "set_has_element"], 2, 2, array_index_of),
     Def::values(&["set_union", "set_intersect", "set_difference"], 2, 64, set_union),
     Def::values(&["dynamic_to_json"], 1, 1, dynamic_to_json),
+    Def::exprs(&["extractjson", "extract_json"], 2, 3, extractjson),
 ];
+
+/// `extractjson(jsonPath, dataSource [, typeof(T)])`: the element at a JSONPath (`$`, `.name`, `['name']`,
+/// `[index]`) of JSON text, as text (strings unquoted, objects and arrays as JSON), or converted to `T`. The path
+/// after `$` is read by the same path grammar and lookup as `x.a["b"][0]` on a dynamic value.
+fn extractjson(args: &[Expr], ctx: &Ctx) -> Result<Val, KqlError> {
+    let ty = match args.get(2).map(|e| &e.kind) {
+        None => None,
+        Some(ExprKind::Call { name, args: t }) if name == "typeof" => match t.as_slice() {
+            [Expr { kind: ExprKind::Name(n), .. }] => Some(type_named(n)?),
+            _ => return Err(KqlError::msg("extractjson(): typeof() takes one type name")),
+        },
+        Some(_) => return Err(KqlError::at(args[2].span, "argument 3 of extractjson() must be typeof(type)")),
+    };
+    let path = match eval(&args[0], ctx)? {
+        Val::S(s) => s.to_text(),
+        Val::C(_) => return Err(KqlError::at(args[0].span, "argument 1 of extractjson() must be a constant")),
+    };
+    let Some(rest) = path.trim().strip_prefix('$') else {
+        return Err(KqlError::at(args[0].span, format!("extractjson(): the JSONPath '{path}' does not start with '$'")));
+    };
+    let steps: Vec<Step> = if rest.is_empty() {
+        Vec::new()
+    } else if rest.starts_with("..") || rest.contains('*') || rest.contains('?') {
+        return Err(KqlError::at(args[0].span, format!("extractjson(): '{path}': only $, .name, ['name'] and [index] are supported")));
+    } else {
+        parse_path(rest).map_err(|e| KqlError::at(args[0].span, format!("extractjson(): {e}")))?
+    };
+    let data = eval(&args[1], ctx)?;
+    let konst = matches!(data, Val::S(_));
+    let texts = texts(&data.into_col(if konst { 1 } else { ctx.n }));
+    let found: Col = Col::Str(
+        texts
+            .into_iter()
+            .map(|t| {
+                let v = dyn_parse(t?);
+                get_path(&v, &steps).filter(|x| !x.is_null()).map(json_to_text)
+            })
+            .collect(),
+    );
+    let out = match ty {
+        None | Some(Ty::Str) => Col::Str(found.to_str().into_iter().map(|v| Some(v.unwrap_or(""))).collect()),
+        Some(t) => cast_to(&found, t),
+    };
+    Ok(if konst { Val::S(out.get(0)) } else { Val::C(out) })
+}
 
 /// `dynamic_to_json()`: the value as JSON text with the keys of every bag sorted (Kusto's canonical form).
 fn dynamic_to_json(a: &Args, _: &Ctx) -> Result<Val, KqlError> {

@@ -1,5 +1,5 @@
-//! IPv4 functions (`parse_ipv4`, `ipv4_is_private`, `ipv4_is_in_range`, `ipv4_is_match`, `ipv4_compare`) on
-//! [`crate::ioc::ip`].
+//! IPv4 functions (`parse_ipv4`, `ipv4_is_private`, `ipv4_is_in_range`, `ipv4_is_match`, `ipv4_compare`,
+//! `format_ipv4_mask`) on [`crate::ioc::ip`].
 
 use super::{ok_col, texts, Args, Def};
 use crate::kql::eval::Ctx;
@@ -11,7 +11,31 @@ pub(super) static FUNCTIONS: &[Def] = &[
     Def::values(&["parse_ipv4"], 1, 1, parse_ipv4),
     Def::values(&["ipv4_is_private"], 1, 1, ipv4_is_private),
     Def::values(&["ipv4_is_in_range", "ipv4_is_match", "ipv4_compare"], 2, 3, ipv4_is_in_range),
+    Def::values(&["format_ipv4_mask"], 1, 2, format_ipv4_mask),
 ];
+
+/// `format_ipv4_mask(ip [, prefix])`: the network `a.b.c.d/bits` of the address, `bits` the smaller of the
+/// address' own `/bits` and `prefix` (32 when absent); empty for an invalid address or a prefix outside 0–32.
+fn format_ipv4_mask(a: &Args, _: &Ctx) -> Result<Val, KqlError> {
+    let ips = texts(&a.col(0));
+    let prefix = if a.len() == 2 { Some(a.col(1).to_i64()) } else { None };
+    ok_col(Col::Str(
+        (0..a.m)
+            .map(|i| {
+                let masked = (|| {
+                    let (ip, bits) = ipv4_net(ips.get(i)?)?;
+                    let p = match &prefix {
+                        Some(p) => u8::try_from(p.get(i)?).ok().filter(|p| *p <= 32)?,
+                        None => 32,
+                    };
+                    let bits = bits.min(p);
+                    Some(format!("{}/{bits}", std::net::Ipv4Addr::from(mask_v4(ip, bits))))
+                })();
+                Some(masked.unwrap_or_default())
+            })
+            .collect(),
+    ))
+}
 
 /// `parse_ipv4()`.
 fn parse_ipv4(a: &Args, _: &Ctx) -> Result<Val, KqlError> {

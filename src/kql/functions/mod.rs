@@ -276,7 +276,7 @@ mod tests {
         "typeof", "exp2", "exp10", "log2", "isutf8", "string_size",
         // added since the split
         "next", "prev", "ingestion_time", "hash", "new_guid", "dynamic_to_json", "parse_path", "row_window_session",
-        "row_number", "row_cumsum",
+        "row_number", "row_cumsum", "extractjson", "extract_json", "format_ipv4_mask",
     ];
 
     #[test]
