@@ -14,7 +14,7 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../tests/e2e/browser.mjs";
 import { startServer } from "../scripts/serve.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -87,11 +87,7 @@ window.__done = m;
 
 const server = await startServer({ port: 0 });
 const base = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-    "--no-first-run", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 const offLoopback = new Set();
 async function coldRun(html, name) {
   const context = await browser.newContext(); // a fresh context: empty HTTP and code caches

@@ -17,7 +17,7 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../tests/e2e/browser.mjs";
 import { ensureSignins, START, SPAN_MS, GROUP_BY, SOURCE_COLUMNS } from "./timeline_data.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -81,11 +81,7 @@ function bokehHtml(csv, html) {
 }
 
 // ---- the browser ----
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-    "--no-first-run", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 let blocked = 0;
 async function newPage() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

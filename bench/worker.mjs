@@ -14,18 +14,14 @@
 //
 // Env: WORKER_RUNS=7 (timed runs per side, interleaved), WORKER_WARM=2 (untimed warm-up runs per side first: V8
 // tiers hot wasm functions up after some calls, in the page and in the worker alike).
-import { chromium } from "playwright-core";
+import { launchChromium } from "../tests/e2e/browser.mjs";
 import { startServer } from "../scripts/serve.mjs";
 
 const RUNS = Number(process.env.WORKER_RUNS ?? 7);
 const WARM = Number(process.env.WORKER_WARM ?? 2);
 const server = await startServer({ port: 0 });
 const base = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 let offLoopback = 0;
 const page = await browser.newPage();
 await page.route("**/*", (route) => {

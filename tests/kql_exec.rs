@@ -546,6 +546,31 @@ fn char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// Garbles `seeds` `runs` times (cut, delete a slice, insert one of `puncts`, double a slice, glue tokens: 1–3 edits
+/// each) with the generator seeded by `seed`, and checks that neither parsing nor running the result panics.
+fn garbled_never_panic(seeds: &[&str], puncts: &[&str], seed: u64, runs: usize, data: &Tables) {
+    let mut rng = Lcg(seed);
+    for _ in 0..runs {
+        let mut q = seeds[rng.below(seeds.len())].to_string();
+        for _ in 0..1 + rng.below(3) {
+            let a = char_boundary(&q, rng.below(q.len() + 1));
+            let b = char_boundary(&q, (a + rng.below(12)).min(q.len()));
+            q = match rng.below(5) {
+                0 => q[..a].to_string(),                                                    // truncate
+                1 => format!("{}{}", &q[..a], &q[b..]),                                     // delete a slice
+                2 => format!("{}{}{}", &q[..a], puncts[rng.below(puncts.len())], &q[a..]),  // insert junk
+                3 => format!("{}{}{}", &q[..b], &q[a..b], &q[b..]),                         // duplicate a slice
+                _ => q.replacen(' ', "", 1 + rng.below(3)),                                 // glue tokens
+            };
+        }
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = parse(&q);
+            let _ = execute(&q, data, now());
+        }));
+        assert!(result.is_ok(), "panicked on: {q}");
+    }
+}
+
 #[test]
 fn garbled_queries_never_panic() {
     let seeds = [
@@ -560,29 +585,7 @@ fn garbled_queries_never_panic() {
     ];
     let data = small();
     let puncts = ["|", "(", ")", "[", "]", "\"", "'", "..", "==", "!", "~", ",", ";", "{", "}", "@", "-", "*", ".", "\\", "0x", "1d", "é", "let", "by", "dynamic(", "datetime("];
-    let mut rng = Lcg(0x5eed);
-    let mut n = 0;
-    while n < 240 {
-        let seed = seeds[rng.below(seeds.len())];
-        let mut q = seed.to_string();
-        for _ in 0..1 + rng.below(3) {
-            let a = char_boundary(&q, rng.below(q.len() + 1));
-            let b = char_boundary(&q, (a + rng.below(12)).min(q.len()));
-            q = match rng.below(5) {
-                0 => q[..a].to_string(),                                   // truncate
-                1 => format!("{}{}", &q[..a], &q[b..]),                    // delete a slice
-                2 => format!("{}{}{}", &q[..a], puncts[rng.below(puncts.len())], &q[a..]), // insert junk
-                3 => format!("{}{}{}", &q[..b], &q[a..b], &q[b..]),        // duplicate a slice
-                _ => q.replacen(' ', "", 1 + rng.below(3)),                // glue tokens
-            };
-        }
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let _ = parse(&q);
-            let _ = execute(&q, &data, now());
-        }));
-        assert!(result.is_ok(), "panicked on: {q}");
-        n += 1;
-    }
+    garbled_never_panic(&seeds, &puncts, 0x5eed, 240, &data);
 }
 
 // ----- demo data: the Tour's queries -------------------------------------------------------------------------------
@@ -1361,26 +1364,7 @@ fn garbled_new_syntax_never_panics() {
     ];
     let data = small();
     let puncts = ["|", "(", ")", "[", "]", "{", "}", "\"", "'", ",", ";", ":", "=", "*", "in", "range(", "step", "on", "with", "let", "0", "-1"];
-    let mut rng = Lcg(0xfeed);
-    for _ in 0..300 {
-        let seed = seeds[rng.below(seeds.len())];
-        let mut q = seed.to_string();
-        for _ in 0..1 + rng.below(3) {
-            let a = char_boundary(&q, rng.below(q.len() + 1));
-            let b = char_boundary(&q, (a + rng.below(12)).min(q.len()));
-            q = match rng.below(4) {
-                0 => q[..a].to_string(),
-                1 => format!("{}{}", &q[..a], &q[b..]),
-                2 => format!("{}{}{}", &q[..a], puncts[rng.below(puncts.len())], &q[a..]),
-                _ => format!("{}{}{}", &q[..b], &q[a..b], &q[b..]),
-            };
-        }
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let _ = parse(&q);
-            let _ = execute(&q, &data, now());
-        }));
-        assert!(result.is_ok(), "panicked on: {q}");
-    }
+    garbled_never_panic(&seeds, &puncts, 0xfeed, 300, &data);
     // the seeds themselves run (or fail with a message)
     for s in seeds {
         let _ = execute(s, &data, now());
@@ -1766,25 +1750,7 @@ fn garbled_pivot_top_nested_and_window_syntax_never_panics() {
     ];
     let data = small();
     let puncts = ["|", "(", ")", ",", "=", "*", "of", "by", "with others", "top-nested", "asc", "0", "-1", "\\0"];
-    let mut rng = Lcg(0xbeef);
-    for _ in 0..1500 {
-        let mut q = seeds[rng.below(seeds.len())].to_string();
-        for _ in 0..1 + rng.below(3) {
-            let a = char_boundary(&q, rng.below(q.len() + 1));
-            let b = char_boundary(&q, (a + rng.below(12)).min(q.len()));
-            q = match rng.below(4) {
-                0 => q[..a].to_string(),
-                1 => format!("{}{}", &q[..a], &q[b..]),
-                2 => format!("{}{}{}", &q[..a], puncts[rng.below(puncts.len())], &q[a..]),
-                _ => format!("{}{}{}", &q[..b], &q[a..b], &q[b..]),
-            };
-        }
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let _ = parse(&q);
-            let _ = execute(&q, &data, now());
-        }));
-        assert!(result.is_ok(), "panicked on: {q}");
-    }
+    garbled_never_panic(&seeds, &puncts, 0xbeef, 1500, &data);
     for s in seeds {
         execute(s, &data, now()).unwrap_or_else(|e| panic!("{s}\n→ {e}"));
     }

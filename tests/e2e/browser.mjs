@@ -8,14 +8,23 @@ import { root } from "../js/helpers.mjs";
 /** Screenshots and other test artefacts (kept by CI; the README's host screenshots are copies of some). */
 export const artifacts = path.join(root, "test-results");
 
-export async function openBrowser() {
-  const server = await startServer({ port: 0 });
-  const base = `http://127.0.0.1:${server.address().port}`;
-  const browser = await chromium.launch({
+/**
+ * Debian's headless Chromium with the flags this machine needs (no background networking: its closed network
+ * refuses those connections). The e2e tests and the Chromium benches (bench/timeline.mjs, worker.mjs, startup.mjs)
+ * all start it here.
+ */
+export function launchChromium() {
+  return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
       "--no-first-run", "--disable-component-update", "--disable-sync"],
   });
+}
+
+export async function openBrowser() {
+  const server = await startServer({ port: 0 });
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const browser = await launchChromium();
   const requests = [];
   async function newPage() {
     const page = await browser.newPage();
