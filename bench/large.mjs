@@ -162,7 +162,7 @@ for (const c of cases) {
   const bytes = await child([dist, "bytes", c.file, String(runs), warmFile, big && c.shape === "20" ? "analyse" : ""]);
   const fetched = await child([dist, "fetch", c.file, String(big ? 1 : runs), warmFile]);
   const before = COMPARE ? await child([COMPARE, "bytes", c.file, String(runs), warmFile]).catch((e) => ({ error: e.message })) : null;
-  const py = pandas(c.file, c.shape === "all" ? 1 : Math.min(runs, 2));
+  const py = pandas(c.file, c.rows >= 200_000 ? 1 : Math.min(runs, 3));
   process.stderr.write("done\n");
   results.push({ ...c, size, runs, bytes, fetched, py, before });
 }
