@@ -1,6 +1,8 @@
 """Python side of bench/parse.mjs: a Log Analytics response → a pandas DataFrame, as msticpy does it
-(json.loads, DataFrame from rows and columns, datetime columns through pd.to_datetime). Prints JSON timings."""
+(json.loads, DataFrame from rows and columns, datetime columns through pd.to_datetime). Prints JSON timings and
+the peak RSS. Usage: parse_pandas.py <file> <runs> [nowarm] (nowarm: no untimed first run; bench/large.mjs)."""
 import json
+import resource
 import statistics
 import sys
 import time
@@ -23,13 +25,15 @@ def to_frame(raw: bytes) -> pd.DataFrame:
 def main() -> None:
     path, runs = sys.argv[1], int(sys.argv[2])
     raw = open(path, "rb").read()
-    to_frame(raw)
+    if sys.argv[3:] != ["nowarm"]:
+        to_frame(raw)
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
         df = to_frame(raw)
         times.append((time.perf_counter() - t0) * 1000)
-    print(json.dumps({"ms": statistics.median(times), "shape": list(df.shape), "pandas": pd.__version__}))
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps({"ms": statistics.median(times), "shape": list(df.shape), "pandas": pd.__version__, "rss_mb": rss_mb}))
 
 
 main()

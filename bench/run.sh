@@ -16,6 +16,7 @@ if [ $# -gt 0 ]; then
   exit 0
 fi
 node parse.mjs
+node large.mjs
 node kql.mjs
 node analysis.mjs
 node timeline.mjs

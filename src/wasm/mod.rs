@@ -3,6 +3,7 @@
 //! It converts JS values to core types and back, and turns every core error into a JS `Error` with the core's
 //! message. The friendly API notebook users call is the JS wrapper in `js/`, which wraps these classes.
 
+mod alloc;
 mod analysis;
 mod enrich_geo;
 mod enrich_net;
