@@ -2739,6 +2739,51 @@ def story_summary():
     return lines
 
 
+def datetime_ns(text):
+    """Nanoseconds since the epoch of a datetime cell ("2024-01-14T23:59:59.1234567Z"), for comparing them."""
+    whole, _, frac = text.rstrip("Z").partition(".")
+    secs = int(datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc).timestamp())
+    return secs * 10**9 + int((frac + "000000000")[:9])
+
+
+def gz(data):
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, compresslevel=9) as f:
+        f.write(data)
+    return buf.getvalue()
+
+
+def pack(response):
+    """The file's bytes: the Log Analytics JSON of `response`, gzipped as one gzip member per table (issue #16).
+
+    Any gzip reader gives back the whole JSON (members concatenate). The first member is
+    `{"huntbookIndex":{...},"tables":[`; the index lists each table's name, row count, newest TimeGenerated (as
+    written in its cells) and where its member is (`offset`, `length` in bytes, counted from the end of the first
+    member), so loadDemo() lists the tables at once (the schemas from the first bytes of each member, where a
+    table's JSON has its columns before its rows) and reads a table only when a query asks for it. Member k holds
+    table k's JSON (after a comma from the second on); the last member holds `]}`.
+    Returns (the JSON text, the file's bytes)."""
+    assert set(response) == {"tables"}, f"only tables are packed, not {sorted(response)}"
+    texts, members, index, offset = [], [], [], 0
+    for k, t in enumerate(response["tables"]):
+        assert list(t)[:3] == ["name", "columns", "rows"], "the columns come before the rows"
+        text = (b"," if k else b"") + json.dumps(t, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        member = gz(text)
+        cols = [c["name"] for c in t["columns"]]
+        tg = cols.index("TimeGenerated") if "TimeGenerated" in cols else None
+        times = [r[tg] for r in t["rows"] if tg is not None and r[tg]]
+        index.append({"name": t["name"], "rows": len(t["rows"]),
+                      "newest": max(times, key=datetime_ns) if times else None,
+                      "offset": offset, "length": len(member)})
+        texts.append(text)
+        members.append(member)
+        offset += len(member)
+    head = b'{"huntbookIndex":' + json.dumps({"version": 1, "tables": index}, separators=(",", ":"),
+                                             ensure_ascii=False).encode("utf-8") + b',"tables":['
+    tail = b"]}"
+    return head + b"".join(texts) + tail, gz(head) + b"".join(members) + gz(tail)
+
+
 def main():
     gen_syslog()                # first: the scanners and the ssh run are reused by other tables
     gen_signinlogs()            # also writes the spray's 4625/4624 events on SRV-DC01
@@ -2754,11 +2799,7 @@ def main():
     gen_extra_tables()       # last, on its own random generator: the tables above do not change
     check()
 
-    text = json.dumps(build_response(), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    buf = io.BytesIO()
-    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, compresslevel=9) as gz:
-        gz.write(text)
-    data = buf.getvalue()
+    text, data = pack(build_response())
     assert len(data) <= MAX_GZ_BYTES, f"{len(data)} bytes is over the {MAX_GZ_BYTES} byte budget"
     with open(OUT_PATH, "wb") as f:
         f.write(data)

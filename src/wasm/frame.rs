@@ -277,6 +277,26 @@ impl WasmLocalData {
         self.inner.table(name).cloned().map(Into::into).map_err(js_err)
     }
 
+    /// `[[name, type], …]` of a table's columns as JSON text (a demo table that is not read yet stays unread).
+    #[wasm_bindgen(js_name = schemaJSON)]
+    pub fn schema_json(&self, name: &str) -> JsResult<String> {
+        let schema = self.inner.schema(name).map_err(js_err)?;
+        let pairs: Vec<(String, &str)> = schema.into_iter().map(|(n, t)| (n, t.wire_name())).collect();
+        Ok(serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into()))
+    }
+
+    /// A copy: the same tables (shared, read or not), under names of its own (`addTable` on one does not change the
+    /// other).
+    pub fn copy(&self) -> WasmLocalData {
+        WasmLocalData { inner: self.inner.clone() }
+    }
+
+    /// Names of the tables read so far: the demo's tables are read the first time something asks for them.
+    #[wasm_bindgen(js_name = readTableNames)]
+    pub fn read_table_names(&self) -> Vec<String> {
+        self.inner.read_table_names()
+    }
+
     /// Adds a table under `name` (replacing one of that name).
     #[wasm_bindgen(js_name = addTable)]
     pub fn add_table(&mut self, name: &str, frame: &WasmFrame) {
