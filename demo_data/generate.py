@@ -18,8 +18,10 @@ import io
 import json
 import os
 import random
+import struct
 import sys
 import uuid
+import zlib
 from datetime import datetime, timedelta, timezone
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -2781,7 +2783,18 @@ def pack(response):
     head = b'{"huntbookIndex":' + json.dumps({"version": 1, "tables": index}, separators=(",", ":"),
                                              ensure_ascii=False).encode("utf-8") + b',"tables":['
     tail = b"]}"
-    return head + b"".join(texts) + tail, gz(head) + b"".join(members) + gz(tail)
+    return head + b"".join(texts) + tail, stored_gz(head) + b"".join(members) + gz(tail)
+
+
+def stored_gz(data):
+    """A gzip member of `data` in "stored" (uncompressed) deflate blocks, no optional header fields: the index member,
+    which src/demo.rs finds the end of without a second gzip reader in the wasm."""
+    out = bytearray(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff")   # gzip, deflate, no flags, mtime 0
+    for at in range(0, max(len(data), 1), 65535):
+        block = data[at:at + 65535]
+        final = at + 65535 >= len(data)
+        out += bytes([1 if final else 0]) + struct.pack("<HH", len(block), len(block) ^ 0xFFFF) + block
+    return bytes(out + struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF))
 
 
 def main():

@@ -31,14 +31,10 @@ const WHAT: &str = "the demo data file (huntbook_demo.la.json.gz)";
 /// the first time a query asks for it, shifted by the amount the index's newest `TimeGenerated` gives, so every
 /// table is the same as when all are read up front. Any other file (one gzip member, plain JSON) is read whole.
 pub fn load(bytes: &[u8], now_ns: i64) -> Result<Tables> {
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut head = flate2::bufread::GzDecoder::new(bytes);
-        let mut first = Vec::new();
-        (&mut head).take(MAX_UNPACKED + 1).read_to_end(&mut first).map_err(|e| Error::parse(WHAT, e))?;
-        let rest = head.into_inner();
+    if let Some((first, end)) = stored_member(bytes) {
         if let Some(index) = first.strip_prefix(br#"{"huntbookIndex":"#) {
             if let Some(index) = index.strip_suffix(br#","tables":["#) {
-                return load_lazy(index, rest, bytes, now_ns);
+                return load_lazy(index, &bytes[end..], bytes, now_ns);
             }
         }
     }
@@ -49,7 +45,7 @@ pub fn load(bytes: &[u8], now_ns: i64) -> Result<Tables> {
 fn load_all(bytes: &[u8], now_ns: i64) -> Result<Tables> {
     let unpacked;
     let json = if bytes.starts_with(&[0x1f, 0x8b]) {
-        unpacked = gunzip(flate2::read::MultiGzDecoder::new(bytes), bytes.len())?;
+        unpacked = gunzip(bytes)?;
         &unpacked[..]
     } else {
         bytes
@@ -69,27 +65,45 @@ fn load_all(bytes: &[u8], now_ns: i64) -> Result<Tables> {
     Ok(data)
 }
 
-fn gunzip(reader: impl Read, packed: usize) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(packed.saturating_mul(24));
-    reader.take(MAX_UNPACKED + 1).read_to_end(&mut out).map_err(|e| Error::parse(WHAT, e))?;
+/// The first gzip member of `packed`, unpacked (bounded).
+fn gunzip(packed: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(packed.len().saturating_mul(24));
+    flate2::read::GzDecoder::new(packed)
+        .take(MAX_UNPACKED + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| Error::parse(WHAT, e))?;
     if out.len() as u64 > MAX_UNPACKED {
         return Err(Error::parse(WHAT, format!("it unpacks to more than {MAX_UNPACKED} bytes")));
     }
     Ok(out)
 }
 
-#[derive(serde::Deserialize)]
-struct Index {
-    tables: Vec<IndexEntry>,
-}
-
-#[derive(serde::Deserialize)]
-struct IndexEntry {
-    name: String,
-    /// The newest `TimeGenerated` as its cells write it (None: the table has none).
-    newest: Option<String>,
-    offset: usize,
-    length: usize,
+/// The content of a first gzip member written with "stored" (uncompressed) deflate blocks and no optional header
+/// fields, as `pack` writes the index, and where the member ends; None for anything else. Read by hand: a second
+/// kind of gzip reader in the wasm (one that says where its member ended) would cost more bytes than this.
+fn stored_member(bytes: &[u8]) -> Option<(Vec<u8>, usize)> {
+    if bytes.len() < 10 || bytes[..4] != [0x1f, 0x8b, 8, 0] {
+        return None;
+    }
+    let (mut at, mut out) = (10, Vec::new());
+    loop {
+        let head = *bytes.get(at)?;
+        if head & !1 != 0 {
+            return None; // a compressed block: not the index member
+        }
+        let word = |i: usize| bytes.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+        let (len, nlen) = (word(at + 1)?, word(at + 3)?);
+        if len != !nlen {
+            return None;
+        }
+        out.extend_from_slice(bytes.get(at + 5..at + 5 + len as usize)?);
+        at += 5 + len as usize;
+        if head & 1 == 1 {
+            break;
+        }
+    }
+    let size = bytes.get(at + 4..at + 8)?;
+    (u32::from_le_bytes([size[0], size[1], size[2], size[3]]) == out.len() as u32).then_some((out, at + 8))
 }
 
 /// The one table of the Log Analytics JSON `{"tables":[` + `table` + `]}`, named `name`.
@@ -131,20 +145,23 @@ fn schema_of(member: &[u8], name: &str) -> Result<Frame> {
 }
 
 fn load_lazy(index: &[u8], rest: &[u8], file: &[u8], now_ns: i64) -> Result<Tables> {
-    let index: Index = serde_json::from_slice(index).map_err(|e| Error::parse(WHAT, e))?;
-    if index.tables.is_empty() {
-        return Err(Error::parse(WHAT, "its index lists no table"));
-    }
+    let bad = |why: String| Error::parse(WHAT, why);
+    let index: serde_json::Value = serde_json::from_slice(index).map_err(|e| Error::parse(WHAT, e))?;
+    let entries = index["tables"]
+        .as_array()
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| bad("its index lists no table".into()))?;
     // the newest TimeGenerated over all tables, read by the same reader as the cells (so the shift is the same)
     let mut newest = None;
-    for t in &index.tables {
-        if let Some(text) = &t.newest {
-            let cell = serde_json::json!({"name": "t", "columns": [{"name": "TimeGenerated", "type": "datetime"}],
-                "rows": [[text]]});
-            let f = one_table(cell.to_string().as_bytes(), "t")?;
-            let ns = f.max_datetime_ns(Some("TimeGenerated"));
+    for t in entries {
+        if let Some(text) = t["newest"].as_str() {
+            let cell = format!(
+                r#"{{"name":"t","columns":[{{"name":"TimeGenerated","type":"datetime"}}],"rows":[[{}]]}}"#,
+                serde_json::Value::from(text)
+            );
+            let ns = one_table(cell.as_bytes(), "t")?.max_datetime_ns(Some("TimeGenerated"));
             if ns.is_none() {
-                return Err(Error::parse(WHAT, format!("its index's newest time of {} ({text}) is no datetime", t.name)));
+                return Err(bad(format!("its index's newest time {text} is no datetime")));
             }
             newest = newest.max(ns);
         }
@@ -156,18 +173,20 @@ fn load_lazy(index: &[u8], rest: &[u8], file: &[u8], now_ns: i64) -> Result<Tabl
     let delta = now_ns.saturating_sub(newest);
     let rest: Arc<[u8]> = Arc::from(rest);
     let mut data = Tables::new();
-    for t in index.tables {
-        let end = t.offset.checked_add(t.length).filter(|&e| e <= rest.len());
+    for t in entries {
+        let name = t["name"].as_str().unwrap_or_default().to_string();
+        let (start, len) = (t["offset"].as_u64().unwrap_or(u64::MAX), t["length"].as_u64().unwrap_or(u64::MAX));
+        let end = start.checked_add(len).filter(|&e| e <= rest.len() as u64);
         let Some(end) = end else {
-            return Err(Error::parse(WHAT, format!("its index places table {} past the end of the file", t.name)));
+            return Err(bad(format!("its index places table {name} past the end of the file")));
         };
-        let schema = schema_of(&rest[t.offset..end], &t.name)?;
-        let (bytes, name, start) = (rest.clone(), t.name, t.offset);
+        let (start, end) = (start as usize, end as usize);
+        let schema = schema_of(&rest[start..end], &name)?;
+        let bytes = rest.clone();
         data.add_lazy(
             schema,
             Arc::new(move || {
-                let member = &bytes[start..end];
-                let text = gunzip(flate2::read::GzDecoder::new(member), member.len())?;
+                let text = gunzip(&bytes[start..end])?;
                 let table = text.strip_prefix(b",").unwrap_or(&text);
                 one_table(table, &name)?.shift_datetimes(delta)
             }),
@@ -247,7 +266,10 @@ mod tests {
         let lazy = load(FILE, now).unwrap();
         assert_eq!(lazy.table_names().len(), 12);
         assert!(lazy.read_table_names().is_empty(), "{:?}", lazy.read_table_names());
-        let all = load_all(FILE, now).unwrap();
+        // the whole JSON (every member) read up front: what the file gives any gzip reader
+        let mut whole = Vec::new();
+        flate2::read::MultiGzDecoder::new(FILE).read_to_end(&mut whole).unwrap();
+        let all = load_all(&whole, now).unwrap();
         // schemas without reading
         for name in all.table_names() {
             assert_eq!(lazy.schema(&name).unwrap(), all.schema(&name).unwrap(), "{name}");
