@@ -13,8 +13,6 @@ never read, and the gzip header carries mtime 0, so the output bytes are the sam
 """
 
 import base64
-import gzip
-import io
 import json
 import os
 import random
@@ -2748,53 +2746,46 @@ def datetime_ns(text):
     return secs * 10**9 + int((frac + "000000000")[:9])
 
 
-def gz(data):
-    buf = io.BytesIO()
-    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, compresslevel=9) as f:
-        f.write(data)
-    return buf.getvalue()
-
-
 def pack(response):
-    """The file's bytes: the Log Analytics JSON of `response`, gzipped as one gzip member per table (issue #16).
+    """The file's bytes: the Log Analytics JSON of `response` as one gzip member laid out for reading one table at a
+    time (issue #16's cold start).
 
-    Any gzip reader gives back the whole JSON (members concatenate). The first member is
-    `{"huntbookIndex":{...},"tables":[`; the index lists each table's name, row count, newest TimeGenerated (as
-    written in its cells) and where its member is (`offset`, `length` in bytes, counted from the end of the first
-    member), so loadDemo() lists the tables at once (the schemas from the first bytes of each member, where a
-    table's JSON has its columns before its rows) and reads a table only when a query asks for it. Member k holds
-    table k's JSON (after a comma from the second on); the last member holds `]}`.
+    Any gzip reader (a browser un-gzipping a `Content-Encoding: gzip` response too) returns the whole JSON. Inside
+    the member's deflate stream: first `{"huntbookIndex":{...},"tables":[` in "stored" (uncompressed) blocks, then
+    each table's JSON (after a comma from the second on) compressed with a full flush after it (so its bytes
+    inflate on their own), then `]}`. The index lists each table's name, row count, newest TimeGenerated (as its
+    cells write it) and where its compressed bytes are (`offset`, `length`, counted from the end of the stored
+    blocks), so loadDemo() lists the tables at once (the schemas from the first bytes of each table, where its
+    JSON has its columns before its rows) and reads a table only when a query asks for it (src/demo.rs).
     Returns (the JSON text, the file's bytes)."""
     assert set(response) == {"tables"}, f"only tables are packed, not {sorted(response)}"
-    texts, members, index, offset = [], [], [], 0
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
+    texts, parts, index, offset = [], [], [], 0
     for k, t in enumerate(response["tables"]):
         assert list(t)[:3] == ["name", "columns", "rows"], "the columns come before the rows"
         text = (b"," if k else b"") + json.dumps(t, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-        member = gz(text)
+        part = deflate.compress(text) + deflate.flush(zlib.Z_FULL_FLUSH)
         cols = [c["name"] for c in t["columns"]]
         tg = cols.index("TimeGenerated") if "TimeGenerated" in cols else None
         times = [r[tg] for r in t["rows"] if tg is not None and r[tg]]
         index.append({"name": t["name"], "rows": len(t["rows"]),
                       "newest": max(times, key=datetime_ns) if times else None,
-                      "offset": offset, "length": len(member)})
+                      "offset": offset, "length": len(part)})
         texts.append(text)
-        members.append(member)
-        offset += len(member)
-    head = b'{"huntbookIndex":' + json.dumps({"version": 1, "tables": index}, separators=(",", ":"),
-                                             ensure_ascii=False).encode("utf-8") + b',"tables":['
+        parts.append(part)
+        offset += len(part)
     tail = b"]}"
-    return head + b"".join(texts) + tail, stored_gz(head) + b"".join(members) + gz(tail)
-
-
-def stored_gz(data):
-    """A gzip member of `data` in "stored" (uncompressed) deflate blocks, no optional header fields: the index member,
-    which src/demo.rs finds the end of without a second gzip reader in the wasm."""
-    out = bytearray(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff")   # gzip, deflate, no flags, mtime 0
-    for at in range(0, max(len(data), 1), 65535):
-        block = data[at:at + 65535]
-        final = at + 65535 >= len(data)
-        out += bytes([1 if final else 0]) + struct.pack("<HH", len(block), len(block) ^ 0xFFFF) + block
-    return bytes(out + struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF))
+    parts.append(deflate.compress(tail) + deflate.flush(zlib.Z_FINISH))
+    head = b'{"huntbookIndex":' + json.dumps({"version": 2, "tables": index}, separators=(",", ":"),
+                                             ensure_ascii=False).encode("utf-8") + b',"tables":['
+    text = head + b"".join(texts) + tail
+    stored = bytearray()
+    for at in range(0, len(head), 65535):   # not final: the tables' blocks follow
+        block = head[at:at + 65535]
+        stored += b"\x00" + struct.pack("<HH", len(block), len(block) ^ 0xFFFF) + block
+    gzip_header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"   # deflate, no flags, mtime 0, OS unknown
+    trailer = struct.pack("<II", zlib.crc32(text), len(text) & 0xFFFFFFFF)
+    return text, gzip_header + bytes(stored) + b"".join(parts) + trailer
 
 
 def main():

@@ -143,7 +143,7 @@ fn strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
 fn main() {
     let out = std::env::args().nth(1).unwrap_or_else(|| "demo_data/demo.mmdb".to_string());
     let mut text = String::new();
-    flate2::read::MultiGzDecoder::new(std::fs::File::open("demo_data/demo.la.json.gz").expect("run from the repository root"))
+    flate2::read::GzDecoder::new(std::fs::File::open("demo_data/demo.la.json.gz").expect("run from the repository root"))
         .read_to_string(&mut text)
         .expect("reading demo_data/demo.la.json.gz");
     let doc: Value = serde_json::from_str(&text).expect("demo data JSON");

@@ -5,8 +5,8 @@
 // the tables of the last `loadDemo()` are remembered, so `new QueryProvider("LocalData")` without `data` stays
 // synchronous and queries a copy of them (a provider's `addTable` does not change your `demo`). Before any
 // `loadDemo()` that constructor throws and says to call `await huntbook.loadDemo()` first; `init()` never fetches it.
-// The package's file is one gzip member per table behind an index member (demo_data/generate.py `pack`): the wasm
-// reads the index and each table's columns at once, and a table's rows the first time something needs them
+// The package's file is one gzip member that opens with an index and compresses each table on its own
+// (demo_data/generate.py `pack`): the wasm reads the index and each table's columns at once, and a table's rows the first time something needs them
 // (src/demo.rs); copies share the tables, read or not.
 
 import * as wasm from "./huntbook_wasm.js";

@@ -153,8 +153,8 @@ export class LocalData {
  * `now` (a Date or epoch milliseconds; default: the current time): `const demo = await huntbook.loadDemo()`.
  * The data is the file `huntbook_demo.la.json.gz` beside the wasm (fetched once; read from disk in Node.js); `url`
  * loads it from elsewhere. Initialises huntbook if needed. After it, `new QueryProvider("LocalData")` queries these
- * tables (a copy). It resolves once the file is fetched and its index read: the package's file is one gzip member
- * per table, and a table's rows are unpacked and read the first time a query needs it (`tablesRead` lists those
+ * tables (a copy). It resolves once the file is fetched and its index read: the package's file opens with an index
+ * and compresses each table on its own, and a table's rows are unpacked and read the first time a query needs it (`tablesRead` lists those
  * read); names and schemas need no reading.
  */
 export async function loadDemo(options) {

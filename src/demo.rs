@@ -25,13 +25,14 @@ const WHAT: &str = "the demo data file (huntbook_demo.la.json.gz)";
 /// The demo tables from the bytes of `huntbook_demo.la.json.gz` (gzipped or not), shifted so the newest event is
 /// at `now_ns` (nanoseconds since the epoch).
 ///
-/// The package's file is one gzip member per table behind a first member holding an index (see
-/// `demo_data/generate.py`'s `pack`): then the tables are lazy (issue #16's cold start). This reads the index and
-/// each table's columns (the first bytes of its member) and returns at once; a table's rows are unpacked and read
-/// the first time a query asks for it, shifted by the amount the index's newest `TimeGenerated` gives, so every
-/// table is the same as when all are read up front. Any other file (one gzip member, plain JSON) is read whole.
+/// The package's file is one gzip member laid out for reading one table at a time (see `demo_data/generate.py`'s
+/// `pack`): its deflate stream starts with an index in stored (uncompressed) blocks, and each table's compressed
+/// bytes inflate on their own. Then the tables are lazy (issue #16's cold start): this reads the index and each
+/// table's columns (the first bytes of its data) and returns at once; a table's rows are unpacked and read the
+/// first time a query asks for it, shifted by the amount the index's newest `TimeGenerated` gives, so every table
+/// is the same as when all are read up front. Any other file (another gzip, plain JSON) is read whole.
 pub fn load(bytes: &[u8], now_ns: i64) -> Result<Tables> {
-    if let Some((first, end)) = stored_member(bytes) {
+    if let Some((first, end)) = stored_head(bytes) {
         if let Some(index) = first.strip_prefix(br#"{"huntbookIndex":"#) {
             if let Some(index) = index.strip_suffix(br#","tables":["#) {
                 return load_lazy(index, &bytes[end..], bytes, now_ns);
@@ -65,7 +66,7 @@ fn load_all(bytes: &[u8], now_ns: i64) -> Result<Tables> {
     Ok(data)
 }
 
-/// The first gzip member of `packed`, unpacked (bounded).
+/// The gzip member `packed`, unpacked (bounded).
 fn gunzip(packed: &[u8]) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(packed.len().saturating_mul(24));
     flate2::read::GzDecoder::new(packed)
@@ -78,19 +79,48 @@ fn gunzip(packed: &[u8]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// The content of a first gzip member written with "stored" (uncompressed) deflate blocks and no optional header
-/// fields, as `pack` writes the index, and where the member ends; None for anything else. Read by hand: a second
-/// kind of gzip reader in the wasm (one that says where its member ended) would cost more bytes than this.
-fn stored_member(bytes: &[u8]) -> Option<(Vec<u8>, usize)> {
+/// Raw deflate bytes (a table's, which start and end on a full flush) unpacked, until `until` appears in the output
+/// when given (then possibly a little past it), else all of them (bounded).
+fn inflate(data: &[u8], until: Option<&[u8]>) -> Result<Vec<u8>> {
+    let mut d = flate2::Decompress::new(false);
+    let mut out = Vec::with_capacity(if until.is_some() { 16 << 10 } else { data.len().saturating_mul(24) });
+    loop {
+        if out.len() == out.capacity() {
+            out.reserve(out.len().max(16 << 10));
+        }
+        let (seen, used) = (out.len(), d.total_in());
+        let status = d
+            .decompress_vec(&data[d.total_in() as usize..], &mut out, flate2::FlushDecompress::None)
+            .map_err(|e| Error::parse(WHAT, e))?;
+        if let Some(needle) = until {
+            let from = seen.saturating_sub(needle.len());
+            if out[from..].windows(needle.len()).any(|w| w == needle) {
+                return Ok(out);
+            }
+        }
+        if out.len() as u64 > MAX_UNPACKED {
+            return Err(Error::parse(WHAT, format!("it unpacks to more than {MAX_UNPACKED} bytes")));
+        }
+        let done = d.total_in() as usize == data.len() && out.len() < out.capacity();
+        if status == flate2::Status::StreamEnd || done {
+            return Ok(out);
+        }
+        if out.len() == seen && d.total_in() == used && out.len() < out.capacity() {
+            return Err(Error::parse(WHAT, "a table's data ends early"));
+        }
+    }
+}
+
+/// The text of the stored (uncompressed) deflate blocks that open a gzip member with no optional header fields, as
+/// `pack` writes the index, and where they end; None for anything else. Read by hand: the gzip reader in the wasm
+/// does not say where a block ends, and a second kind of reader would cost more bytes than this.
+fn stored_head(bytes: &[u8]) -> Option<(Vec<u8>, usize)> {
     if bytes.len() < 10 || bytes[..4] != [0x1f, 0x8b, 8, 0] {
         return None;
     }
     let (mut at, mut out) = (10, Vec::new());
-    loop {
-        let head = *bytes.get(at)?;
-        if head & !1 != 0 {
-            return None; // a compressed block: not the index member
-        }
+    // a non-final stored block: the header byte 0 (BFINAL 0, BTYPE 00, padding), LEN, NLEN, LEN bytes
+    while bytes.get(at) == Some(&0) {
         let word = |i: usize| bytes.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
         let (len, nlen) = (word(at + 1)?, word(at + 3)?);
         if len != !nlen {
@@ -98,12 +128,8 @@ fn stored_member(bytes: &[u8]) -> Option<(Vec<u8>, usize)> {
         }
         out.extend_from_slice(bytes.get(at + 5..at + 5 + len as usize)?);
         at += 5 + len as usize;
-        if head & 1 == 1 {
-            break;
-        }
     }
-    let size = bytes.get(at + 4..at + 8)?;
-    (u32::from_le_bytes([size[0], size[1], size[2], size[3]]) == out.len() as u32).then_some((out, at + 8))
+    (!out.is_empty()).then_some((out, at))
 }
 
 /// The one table of the Log Analytics JSON `{"tables":[` + `table` + `]}`, named `name`.
@@ -119,29 +145,20 @@ fn one_table(table: &[u8], name: &str) -> Result<Frame> {
     }
 }
 
-/// The columns of a table (a frame with no rows) from the first bytes of its member, where its JSON has
+/// The columns of a table (a frame with no rows) from the first bytes of its data, where its JSON has
 /// `{"name":…,"columns":[…],"rows":[`: unpacked only until the rows begin.
-fn schema_of(member: &[u8], name: &str) -> Result<Frame> {
+fn schema_of(data: &[u8], name: &str) -> Result<Frame> {
     const ROWS: &[u8] = br#","rows":["#;
-    let mut gz = flate2::read::GzDecoder::new(member);
-    let mut head = Vec::new();
-    let mut buf = [0u8; 16 << 10];
-    loop {
-        let n = gz.read(&mut buf).map_err(|e| Error::parse(WHAT, e))?;
-        let from = head.len().saturating_sub(ROWS.len());
-        head.extend_from_slice(&buf[..n]);
-        if let Some(at) = head[from..].windows(ROWS.len()).position(|w| w == ROWS) {
-            let mut table = head[..from + at + ROWS.len()].to_vec();
-            if table.first() == Some(&b',') {
-                table.remove(0);
-            }
-            table.extend_from_slice(b"]}");
-            return one_table(&table, name);
-        }
-        if n == 0 || head.len() as u64 > MAX_UNPACKED {
-            return Err(Error::parse(WHAT, format!("table {name} has no rows after its columns")));
-        }
+    let head = inflate(data, Some(ROWS))?;
+    let Some(at) = head.windows(ROWS.len()).position(|w| w == ROWS) else {
+        return Err(Error::parse(WHAT, format!("table {name} has no rows after its columns")));
+    };
+    let mut table = head[..at + ROWS.len()].to_vec();
+    if table.first() == Some(&b',') {
+        table.remove(0);
     }
+    table.extend_from_slice(b"]}");
+    one_table(&table, name)
 }
 
 fn load_lazy(index: &[u8], rest: &[u8], file: &[u8], now_ns: i64) -> Result<Tables> {
@@ -186,7 +203,7 @@ fn load_lazy(index: &[u8], rest: &[u8], file: &[u8], now_ns: i64) -> Result<Tabl
         data.add_lazy(
             schema,
             Arc::new(move || {
-                let text = gunzip(&bytes[start..end])?;
+                let text = inflate(&bytes[start..end], None)?;
                 let table = text.strip_prefix(b",").unwrap_or(&text);
                 one_table(table, &name)?.shift_datetimes(delta)
             }),
@@ -266,9 +283,9 @@ mod tests {
         let lazy = load(FILE, now).unwrap();
         assert_eq!(lazy.table_names().len(), 12);
         assert!(lazy.read_table_names().is_empty(), "{:?}", lazy.read_table_names());
-        // the whole JSON (every member) read up front: what the file gives any gzip reader
+        // the whole JSON read up front: what the file (one gzip member) gives any gzip reader
         let mut whole = Vec::new();
-        flate2::read::MultiGzDecoder::new(FILE).read_to_end(&mut whole).unwrap();
+        flate2::read::GzDecoder::new(FILE).read_to_end(&mut whole).unwrap();
         let all = load_all(&whole, now).unwrap();
         // schemas without reading
         for name in all.table_names() {
