@@ -20,6 +20,8 @@ use crate::frame::Tables;
 /// The most the file may unpack to (the data set is about 35 MB unpacked): a bound for a wrong or hostile file.
 const MAX_UNPACKED: u64 = 512 << 20;
 
+// The functions below are `#[inline(never)]`: one copy each in the wasm (this crate builds at opt-level 3, which
+// would inline them at each caller; the wasm has 3.0 MB gzip to spend in all, issue #16).
 const WHAT: &str = "the demo data file (huntbook_demo.la.json.gz)";
 
 /// The demo tables from the bytes of `huntbook_demo.la.json.gz` (gzipped or not), shifted so the newest event is
@@ -43,6 +45,7 @@ pub fn load(bytes: &[u8], now_ns: i64) -> Result<Tables> {
 }
 
 /// Reads every table of the file now.
+#[inline(never)]
 fn load_all(bytes: &[u8], now_ns: i64) -> Result<Tables> {
     let unpacked;
     let json = if bytes.starts_with(&[0x1f, 0x8b]) {
@@ -67,6 +70,7 @@ fn load_all(bytes: &[u8], now_ns: i64) -> Result<Tables> {
 }
 
 /// The gzip member `packed`, unpacked (bounded).
+#[inline(never)]
 fn gunzip(packed: &[u8]) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(packed.len().saturating_mul(24));
     flate2::read::GzDecoder::new(packed)
@@ -81,6 +85,7 @@ fn gunzip(packed: &[u8]) -> Result<Vec<u8>> {
 
 /// Raw deflate bytes (a table's, which start and end on a full flush) unpacked, until `until` appears in the output
 /// when given (then possibly a little past it), else all of them (bounded).
+#[inline(never)]
 fn inflate(data: &[u8], until: Option<&[u8]>) -> Result<Vec<u8>> {
     let mut d = flate2::Decompress::new(false);
     let mut out = Vec::with_capacity(if until.is_some() { 16 << 10 } else { data.len().saturating_mul(24) });
@@ -114,6 +119,7 @@ fn inflate(data: &[u8], until: Option<&[u8]>) -> Result<Vec<u8>> {
 /// The text of the stored (uncompressed) deflate blocks that open a gzip member with no optional header fields, as
 /// `pack` writes the index, and where they end; None for anything else. Read by hand: the gzip reader in the wasm
 /// does not say where a block ends, and a second kind of reader would cost more bytes than this.
+#[inline(never)]
 fn stored_head(bytes: &[u8]) -> Option<(Vec<u8>, usize)> {
     if bytes.len() < 10 || bytes[..4] != [0x1f, 0x8b, 8, 0] {
         return None;
@@ -133,6 +139,7 @@ fn stored_head(bytes: &[u8]) -> Option<(Vec<u8>, usize)> {
 }
 
 /// The one table of the Log Analytics JSON `{"tables":[` + `table` + `]}`, named `name`.
+#[inline(never)]
 fn one_table(table: &[u8], name: &str) -> Result<Frame> {
     let mut json = Vec::with_capacity(table.len() + 16);
     json.extend_from_slice(br#"{"tables":["#);
@@ -147,6 +154,7 @@ fn one_table(table: &[u8], name: &str) -> Result<Frame> {
 
 /// The columns of a table (a frame with no rows) from the first bytes of its data, where its JSON has
 /// `{"name":…,"columns":[…],"rows":[`: unpacked only until the rows begin.
+#[inline(never)]
 fn schema_of(data: &[u8], name: &str) -> Result<Frame> {
     const ROWS: &[u8] = br#","rows":["#;
     let head = inflate(data, Some(ROWS))?;
@@ -161,6 +169,7 @@ fn schema_of(data: &[u8], name: &str) -> Result<Frame> {
     one_table(&table, name)
 }
 
+#[inline(never)]
 fn load_lazy(index: &[u8], rest: &[u8], file: &[u8], now_ns: i64) -> Result<Tables> {
     let bad = |why: String| Error::parse(WHAT, why);
     let index: serde_json::Value = serde_json::from_slice(index).map_err(|e| Error::parse(WHAT, e))?;
