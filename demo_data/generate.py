@@ -13,13 +13,13 @@ never read, and the gzip header carries mtime 0, so the output bytes are the sam
 """
 
 import base64
-import gzip
-import io
 import json
 import os
 import random
+import struct
 import sys
 import uuid
+import zlib
 from datetime import datetime, timedelta, timezone
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -2739,6 +2739,55 @@ def story_summary():
     return lines
 
 
+def datetime_ns(text):
+    """Nanoseconds since the epoch of a datetime cell ("2024-01-14T23:59:59.1234567Z"), for comparing them."""
+    whole, _, frac = text.rstrip("Z").partition(".")
+    secs = int(datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc).timestamp())
+    return secs * 10**9 + int((frac + "000000000")[:9])
+
+
+def pack(response):
+    """The file's bytes: the Log Analytics JSON of `response` as one gzip member laid out for reading one table at a
+    time (issue #16's cold start).
+
+    Any gzip reader (a browser un-gzipping a `Content-Encoding: gzip` response too) returns the whole JSON. Inside
+    the member's deflate stream: first `{"huntbookIndex":{...},"tables":[` in "stored" (uncompressed) blocks, then
+    each table's JSON (after a comma from the second on) compressed with a full flush after it (so its bytes
+    inflate on their own), then `]}`. The index lists each table's name, row count, newest TimeGenerated (as its
+    cells write it) and where its compressed bytes are (`offset`, `length`, counted from the end of the stored
+    blocks), so loadDemo() lists the tables at once (the schemas from the first bytes of each table, where its
+    JSON has its columns before its rows) and reads a table only when a query asks for it (src/demo.rs).
+    Returns (the JSON text, the file's bytes)."""
+    assert set(response) == {"tables"}, f"only tables are packed, not {sorted(response)}"
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
+    texts, parts, index, offset = [], [], [], 0
+    for k, t in enumerate(response["tables"]):
+        assert list(t)[:3] == ["name", "columns", "rows"], "the columns come before the rows"
+        text = (b"," if k else b"") + json.dumps(t, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        part = deflate.compress(text) + deflate.flush(zlib.Z_FULL_FLUSH)
+        cols = [c["name"] for c in t["columns"]]
+        tg = cols.index("TimeGenerated") if "TimeGenerated" in cols else None
+        times = [r[tg] for r in t["rows"] if tg is not None and r[tg]]
+        index.append({"name": t["name"], "rows": len(t["rows"]),
+                      "newest": max(times, key=datetime_ns) if times else None,
+                      "offset": offset, "length": len(part)})
+        texts.append(text)
+        parts.append(part)
+        offset += len(part)
+    tail = b"]}"
+    parts.append(deflate.compress(tail) + deflate.flush(zlib.Z_FINISH))
+    head = b'{"huntbookIndex":' + json.dumps({"version": 2, "tables": index}, separators=(",", ":"),
+                                             ensure_ascii=False).encode("utf-8") + b',"tables":['
+    text = head + b"".join(texts) + tail
+    stored = bytearray()
+    for at in range(0, len(head), 65535):   # not final: the tables' blocks follow
+        block = head[at:at + 65535]
+        stored += b"\x00" + struct.pack("<HH", len(block), len(block) ^ 0xFFFF) + block
+    gzip_header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"   # deflate, no flags, mtime 0, OS unknown
+    trailer = struct.pack("<II", zlib.crc32(text), len(text) & 0xFFFFFFFF)
+    return text, gzip_header + bytes(stored) + b"".join(parts) + trailer
+
+
 def main():
     gen_syslog()                # first: the scanners and the ssh run are reused by other tables
     gen_signinlogs()            # also writes the spray's 4625/4624 events on SRV-DC01
@@ -2754,11 +2803,7 @@ def main():
     gen_extra_tables()       # last, on its own random generator: the tables above do not change
     check()
 
-    text = json.dumps(build_response(), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    buf = io.BytesIO()
-    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, compresslevel=9) as gz:
-        gz.write(text)
-    data = buf.getvalue()
+    text, data = pack(build_response())
     assert len(data) <= MAX_GZ_BYTES, f"{len(data)} bytes is over the {MAX_GZ_BYTES} byte budget"
     with open(OUT_PATH, "wb") as f:
         f.write(data)

@@ -5,6 +5,9 @@
 // the tables of the last `loadDemo()` are remembered, so `new QueryProvider("LocalData")` without `data` stays
 // synchronous and queries a copy of them (a provider's `addTable` does not change your `demo`). Before any
 // `loadDemo()` that constructor throws and says to call `await huntbook.loadDemo()` first; `init()` never fetches it.
+// The package's file is one gzip member that opens with an index and compresses each table on its own
+// (demo_data/generate.py `pack`): the wasm reads the index and each table's columns at once, and a table's rows the first time something needs them
+// (src/demo.rs); copies share the tables, read or not.
 
 import * as wasm from "./huntbook_wasm.js";
 
@@ -59,11 +62,5 @@ export function loadedDemoCopy() {
       'QueryProvider("LocalData") queries the demo data unless you pass {data}: call `await huntbook.loadDemo()` first',
     );
   }
-  const copy = new wasm.LocalData();
-  for (const name of last.tableNames()) {
-    const t = last.table(name);
-    copy.addTable(name, t);
-    t.free();
-  }
-  return copy;
+  return last.copy(); // shares the tables, read or not (a demo table is read once, by whichever asks first)
 }

@@ -49,6 +49,11 @@ class GroupBy {
   }
 }
 
+/** `[{name, type}]` from the wasm's `[[name, type], …]` JSON text (a frame's or a LocalData table's schema). */
+export function schemaFromJSON(json) {
+  return JSON.parse(json).map(([name, type]) => ({ name, type }));
+}
+
 export class DataFrame {
   constructor(frame) {
     if (!frame || typeof frame.rowsJSON !== "function") {
@@ -101,7 +106,7 @@ export class DataFrame {
   }
   /** `[{name, type}]`, the table's schema. */
   get schema() {
-    return JSON.parse(this._frame.schemaJSON()).map(([name, type]) => ({ name, type }));
+    return schemaFromJSON(this._frame.schemaJSON());
   }
   /** What the reader or service noted (values that became null, partial errors). */
   get notes() {

@@ -99,7 +99,10 @@ export class LocalData {
   constructor();
   readonly tables: string[];
   table(name: string): DataFrame;
+  /** A table's columns (a demo table is not read for it). */
   schema(name: string): { name: string; type: LaType }[];
+  /** Names of the tables read so far: the demo's tables are read when a query first needs them. */
+  readonly tablesRead: string[];
   /** Runs KQL on these tables (synchronously). */
   query(kql: string, options?: { now?: Date | number }): DataFrame;
   addTable(name: string, df: DataFrame): this;

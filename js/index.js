@@ -4,7 +4,7 @@
 // loads in a Web Worker (JupyterLite's JavaScript kernel) as well as on a page or in Observable.
 
 import initWasm, * as wasm from "./huntbook_wasm.js";
-import { DataFrame, wrapFrame, setArrow, getArrow } from "./frame.js";
+import { DataFrame, wrapFrame, setArrow, getArrow, schemaFromJSON } from "./frame.js";
 import { QueryProvider } from "./provider.js";
 import { QueryTime, parseOffset } from "./time.js";
 import { dataSource } from "./widgets/dataSource.js";
@@ -23,6 +23,8 @@ import { entities, Entity, entitiesFromAlert, detectEntities } from "./entity.js
 import { Pivot } from "./pivot.js";
 import { display, displayBundle, displayMessage, Picture } from "./display.js";
 import { worker, HuntbookWorker, WorkerTable, WorkerLocalData, WorkerTimelineModel } from "./workerClient.js";
+import { visible } from "./widgets/dom.js";
+import { fitText } from "./vis/canvas.js";
 
 export { DataFrame, QueryProvider, QueryTime, parseOffset, dataSource, queryTime, queryBrowser, progress, browseResults };
 export { pivotBrowser, pivotAll };
@@ -37,6 +39,12 @@ export { Pivot };
 export { display, displayBundle, displayMessage, Picture };
 // worker(): the same long-running calls in a module Web Worker (js/worker.js), tables held there (issue #16).
 export { worker, HuntbookWorker, WorkerTable, WorkerLocalData, WorkerTimelineModel };
+
+/**
+ * Not API (not in the typings, may change): for huntbook's own tests, which can import no other file of the package
+ * since index.js is one bundled module: this instance's raw wasm-bindgen bindings and two text helpers.
+ */
+export const __internals = Object.freeze({ wasm, visible, fitText });
 
 let ready = null;
 
@@ -116,9 +124,16 @@ export class LocalData {
   table(name) {
     return wrapFrame(this._inner.table(String(name)));
   }
-  /** `[{name, type}]` of a table's columns (Log Analytics type names). */
+  /** `[{name, type}]` of a table's columns (Log Analytics type names). A demo table is not read for it. */
   schema(name) {
-    return this.table(name).schema;
+    return schemaFromJSON(this._inner.schemaJSON(String(name)));
+  }
+  /**
+   * Names of the tables read so far, sorted: `loadDemo()` reads a demo table's rows the first time a query (or
+   * `table()`) needs it, so after `SigninLogs | take 20` only SigninLogs is read.
+   */
+  get tablesRead() {
+    return this._inner.readTableNames();
   }
   /** Runs KQL on these tables now (synchronously) and returns a DataFrame; `now` is what now()/ago() mean. */
   query(kql, options) {
@@ -138,7 +153,9 @@ export class LocalData {
  * `now` (a Date or epoch milliseconds; default: the current time): `const demo = await huntbook.loadDemo()`.
  * The data is the file `huntbook_demo.la.json.gz` beside the wasm (fetched once; read from disk in Node.js); `url`
  * loads it from elsewhere. Initialises huntbook if needed. After it, `new QueryProvider("LocalData")` queries these
- * tables (a copy).
+ * tables (a copy). It resolves once the file is fetched and its index read: the package's file opens with an index
+ * and compresses each table on its own, and a table's rows are unpacked and read the first time a query needs it (`tablesRead` lists those
+ * read); names and schemas need no reading.
  */
 export async function loadDemo(options) {
   await init();

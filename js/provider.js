@@ -2,7 +2,7 @@
 // against local/demo data (default), Microsoft Sentinel's Log Analytics, or Azure Data Explorer.
 
 import * as wasm from "./huntbook_wasm.js";
-import { wrapFrame } from "./frame.js";
+import { wrapFrame, schemaFromJSON } from "./frame.js";
 import { QueryTime, resolveTime } from "./time.js";
 import { loadedDemoCopy } from "./demo.js";
 
@@ -200,7 +200,7 @@ export class QueryProvider {
   /** `[{name, type}]` of a table's columns. */
   async schema(table, options = {}) {
     const { signal } = wasm.checkOptions("schema", options, ["signal"]);
-    if (this.environment === "LocalData") return wrapFrame(this._data.table(String(table))).schema;
+    if (this.environment === "LocalData") return schemaFromJSON(this._data.schemaJSON(String(table)));
     const all = await this._schemas({ signal });
     const cols = all[table] ?? all[Object.keys(all).find((k) => k.toLowerCase() === String(table).toLowerCase())];
     if (!cols) throw new Error(`unknown table '${table}'. Tables are: ${Object.keys(all).sort().join(", ")}`);
@@ -209,7 +209,8 @@ export class QueryProvider {
 
   async _schemas({ signal } = {}) {
     if (this.environment === "LocalData") {
-      return Object.fromEntries(this._data.tableNames().map((t) => [t, wrapFrame(this._data.table(t)).schema]));
+      // from the columns alone: the demo's tables are not read for it
+      return Object.fromEntries(this._data.tableNames().map((t) => [t, schemaFromJSON(this._data.schemaJSON(t))]));
     }
     if (this._schemaCache) return this._schemaCache;
     const arm = this._connection?.arm;

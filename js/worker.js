@@ -71,6 +71,9 @@ const ops = {
   dataTable(id, name) {
     return tableInfo(get(id, "LocalData").table(name));
   },
+  dataSchema(id, name) {
+    return get(id, "LocalData").schema(name); // a demo table is not read for it
+  },
   dataTables(id) {
     return get(id, "LocalData").tables;
   },

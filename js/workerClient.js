@@ -257,10 +257,7 @@ export class WorkerLocalData extends Remote {
   }
   /** `[{name, type}]` of a table's columns. */
   async schema(name, opts) {
-    const t = await this.table(name, opts);
-    const { schema } = t;
-    await t.free();
-    return schema;
+    return this._call("dataSchema", [this._id, String(name)], opts);
   }
   /** Runs KQL in the Worker; options as `LocalData.query` (`now`) plus `signal`. */
   async query(kql, options) {

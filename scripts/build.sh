@@ -39,10 +39,18 @@ dist=dist/huntbook
 rm -rf "$dist"
 mkdir -p "$dist"
 cp pkg-template/package.json pkg-template/README.md pkg-template/huntbook.py "$dist/"
-cp js/*.js js/*.d.ts "$dist/"
-mkdir -p "$dist/widgets" "$dist/vis" "$dist/enrich" && cp js/widgets/*.js "$dist/widgets/" && cp js/vis/*.js js/vis/*.d.ts "$dist/vis/"
-cp js/enrich/*.js js/enrich/*.d.ts "$dist/enrich/"
-cp "$out/huntbook_wasm.js" "$out/huntbook_wasm.d.ts" "$wasm" "$dist/"
+# The entry, index.js, is ONE ES module (issue #16's cold start: a page fetched the ~32 modules of js/ one import
+# level after another): js/ and the wasm-bindgen glue bundled by esbuild (a devDependency), unminified. worker.js
+# stays its own file (the Worker's entry; it imports ./index.js). The typings stay as they are in js/.
+cp -r js "$out/src"
+cp "$out/huntbook_wasm.js" "$out/src/"
+node_modules/.bin/esbuild "$out/src/index.js" --bundle --format=esm --platform=neutral --external:apache-arrow \
+  --external:'node:*' --log-level=warning --outfile="$dist/index.js"
+cp js/worker.js "$dist/"
+(cd js && find . -name '*.d.ts' -exec cp --parents {} "../$dist/" \;)
+cp "$wasm" "$dist/"
+# The glue stays beside it for `WASM_FROM=dist/huntbook` builds; package.json's "files" leaves it out of the package.
+cp "$out/huntbook_wasm.js" "$out/huntbook_wasm.d.ts" "$dist/"
 # The demo data set, beside the wasm: loadDemo() fetches it (demo_data/demo.la.json.gz).
 cp demo_data/demo.la.json.gz "$dist/huntbook_demo.la.json.gz"
 # The demo GeoLite2-City-format mmdb (made-up locations for the demo data's IPs), beside the wasm: openGeoLite()

@@ -11,32 +11,45 @@
 //! the Tour notebook does with its demo data, so `ago(1d)` finds the last day's events.
 
 use std::io::Read;
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::frame::{loganalytics, Frame};
 use crate::frame::Tables;
 
-/// The most the file may unpack to (the data set is about 29 MB unpacked): a bound for a wrong or hostile file.
+/// The most the file may unpack to (the data set is about 35 MB unpacked): a bound for a wrong or hostile file.
 const MAX_UNPACKED: u64 = 512 << 20;
+
+// The functions below are `#[inline(never)]`: one copy each in the wasm (this crate builds at opt-level 3, which
+// would inline them at each caller; the wasm has 3.0 MB gzip to spend in all, issue #16).
+const WHAT: &str = "the demo data file (huntbook_demo.la.json.gz)";
 
 /// The demo tables from the bytes of `huntbook_demo.la.json.gz` (gzipped or not), shifted so the newest event is
 /// at `now_ns` (nanoseconds since the epoch).
+///
+/// The package's file is one gzip member laid out for reading one table at a time (see `demo_data/generate.py`'s
+/// `pack`): its deflate stream starts with an index in stored (uncompressed) blocks, and each table's compressed
+/// bytes inflate on their own. Then the tables are lazy (issue #16's cold start): this reads the index and each
+/// table's columns (the first bytes of its data) and returns at once; a table's rows are unpacked and read the
+/// first time a query asks for it, shifted by the amount the index's newest `TimeGenerated` gives, so every table
+/// is the same as when all are read up front. Any other file (another gzip, plain JSON) is read whole.
 pub fn load(bytes: &[u8], now_ns: i64) -> Result<Tables> {
-    let what = "the demo data file (huntbook_demo.la.json.gz)";
+    if let Some((first, end)) = stored_head(bytes) {
+        if let Some(index) = first.strip_prefix(br#"{"huntbookIndex":"#) {
+            if let Some(index) = index.strip_suffix(br#","tables":["#) {
+                return load_lazy(index, &bytes[end..], bytes, now_ns);
+            }
+        }
+    }
+    load_all(bytes, now_ns)
+}
+
+/// Reads every table of the file now.
+#[inline(never)]
+fn load_all(bytes: &[u8], now_ns: i64) -> Result<Tables> {
     let unpacked;
     let json = if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::with_capacity(bytes.len().saturating_mul(24));
-        flate2::read::GzDecoder::new(bytes)
-            .take(MAX_UNPACKED + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| Error::parse(what, e))?;
-        if out.len() as u64 > MAX_UNPACKED {
-            return Err(Error::parse(
-                what,
-                format!("it unpacks to more than {MAX_UNPACKED} bytes"),
-            ));
-        }
-        unpacked = out;
+        unpacked = gunzip(bytes)?;
         &unpacked[..]
     } else {
         bytes
@@ -44,7 +57,7 @@ pub fn load(bytes: &[u8], now_ns: i64) -> Result<Tables> {
     let mut frames = loganalytics::parse_response(json)?.tables;
     if frames.is_empty() {
         return Err(Error::parse(
-            what,
+            WHAT,
             "it holds no table: load the huntbook_demo.la.json.gz of the package",
         ));
     }
@@ -52,6 +65,158 @@ pub fn load(bytes: &[u8], now_ns: i64) -> Result<Tables> {
     let mut data = Tables::new();
     for f in frames {
         data.add(f);
+    }
+    Ok(data)
+}
+
+/// The gzip member `packed`, unpacked (bounded).
+#[inline(never)]
+fn gunzip(packed: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(packed.len().saturating_mul(24));
+    flate2::read::GzDecoder::new(packed)
+        .take(MAX_UNPACKED + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| Error::parse(WHAT, e))?;
+    if out.len() as u64 > MAX_UNPACKED {
+        return Err(Error::parse(WHAT, format!("it unpacks to more than {MAX_UNPACKED} bytes")));
+    }
+    Ok(out)
+}
+
+/// Raw deflate bytes (a table's, which start and end on a full flush) unpacked, until `until` appears in the output
+/// when given (then possibly a little past it), else all of them (bounded).
+#[inline(never)]
+fn inflate(data: &[u8], until: Option<&[u8]>) -> Result<Vec<u8>> {
+    let mut d = flate2::Decompress::new(false);
+    let mut out = Vec::with_capacity(if until.is_some() { 16 << 10 } else { data.len().saturating_mul(24) });
+    loop {
+        if out.len() == out.capacity() {
+            out.reserve(out.len().max(16 << 10));
+        }
+        let (seen, used) = (out.len(), d.total_in());
+        let status = d
+            .decompress_vec(&data[d.total_in() as usize..], &mut out, flate2::FlushDecompress::None)
+            .map_err(|e| Error::parse(WHAT, e))?;
+        if let Some(needle) = until {
+            let from = seen.saturating_sub(needle.len());
+            if out[from..].windows(needle.len()).any(|w| w == needle) {
+                return Ok(out);
+            }
+        }
+        if out.len() as u64 > MAX_UNPACKED {
+            return Err(Error::parse(WHAT, format!("it unpacks to more than {MAX_UNPACKED} bytes")));
+        }
+        let done = d.total_in() as usize == data.len() && out.len() < out.capacity();
+        if status == flate2::Status::StreamEnd || done {
+            return Ok(out);
+        }
+        if out.len() == seen && d.total_in() == used && out.len() < out.capacity() {
+            return Err(Error::parse(WHAT, "a table's data ends early"));
+        }
+    }
+}
+
+/// The text of the stored (uncompressed) deflate blocks that open a gzip member with no optional header fields, as
+/// `pack` writes the index, and where they end; None for anything else. Read by hand: the gzip reader in the wasm
+/// does not say where a block ends, and a second kind of reader would cost more bytes than this.
+#[inline(never)]
+fn stored_head(bytes: &[u8]) -> Option<(Vec<u8>, usize)> {
+    if bytes.len() < 10 || bytes[..4] != [0x1f, 0x8b, 8, 0] {
+        return None;
+    }
+    let (mut at, mut out) = (10, Vec::new());
+    // a non-final stored block: the header byte 0 (BFINAL 0, BTYPE 00, padding), LEN, NLEN, LEN bytes
+    while bytes.get(at) == Some(&0) {
+        let word = |i: usize| bytes.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+        let (len, nlen) = (word(at + 1)?, word(at + 3)?);
+        if len != !nlen {
+            return None;
+        }
+        out.extend_from_slice(bytes.get(at + 5..at + 5 + len as usize)?);
+        at += 5 + len as usize;
+    }
+    (!out.is_empty()).then_some((out, at))
+}
+
+/// The one table of the Log Analytics JSON `{"tables":[` + `table` + `]}`, named `name`.
+#[inline(never)]
+fn one_table(table: &[u8], name: &str) -> Result<Frame> {
+    let mut json = Vec::with_capacity(table.len() + 16);
+    json.extend_from_slice(br#"{"tables":["#);
+    json.extend_from_slice(table);
+    json.extend_from_slice(b"]}");
+    let mut tables = loganalytics::parse_response(&json)?.tables;
+    match (tables.pop(), tables.is_empty()) {
+        (Some(f), true) if f.name == name => Ok(f),
+        _ => Err(Error::parse(WHAT, format!("its index says table {name} is here, but it is not"))),
+    }
+}
+
+/// The columns of a table (a frame with no rows) from the first bytes of its data, where its JSON has
+/// `{"name":…,"columns":[…],"rows":[`: unpacked only until the rows begin.
+#[inline(never)]
+fn schema_of(data: &[u8], name: &str) -> Result<Frame> {
+    const ROWS: &[u8] = br#","rows":["#;
+    let head = inflate(data, Some(ROWS))?;
+    let Some(at) = head.windows(ROWS.len()).position(|w| w == ROWS) else {
+        return Err(Error::parse(WHAT, format!("table {name} has no rows after its columns")));
+    };
+    let mut table = head[..at + ROWS.len()].to_vec();
+    if table.first() == Some(&b',') {
+        table.remove(0);
+    }
+    table.extend_from_slice(b"]}");
+    one_table(&table, name)
+}
+
+#[inline(never)]
+fn load_lazy(index: &[u8], rest: &[u8], file: &[u8], now_ns: i64) -> Result<Tables> {
+    let bad = |why: String| Error::parse(WHAT, why);
+    let index: serde_json::Value = serde_json::from_slice(index).map_err(|e| Error::parse(WHAT, e))?;
+    let entries = index["tables"]
+        .as_array()
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| bad("its index lists no table".into()))?;
+    // the newest TimeGenerated over all tables, read by the same reader as the cells (so the shift is the same)
+    let mut newest = None;
+    for t in entries {
+        if let Some(text) = t["newest"].as_str() {
+            let cell = format!(
+                r#"{{"name":"t","columns":[{{"name":"TimeGenerated","type":"datetime"}}],"rows":[[{}]]}}"#,
+                serde_json::Value::from(text)
+            );
+            let ns = one_table(cell.as_bytes(), "t")?.max_datetime_ns(Some("TimeGenerated"));
+            if ns.is_none() {
+                return Err(bad(format!("its index's newest time {text} is no datetime")));
+            }
+            newest = newest.max(ns);
+        }
+    }
+    let Some(newest) = newest else {
+        // no TimeGenerated anywhere: the shift needs the newest of every datetime, so read it all now
+        return load_all(file, now_ns);
+    };
+    let delta = now_ns.saturating_sub(newest);
+    let rest: Arc<[u8]> = Arc::from(rest);
+    let mut data = Tables::new();
+    for t in entries {
+        let name = t["name"].as_str().unwrap_or_default().to_string();
+        let (start, len) = (t["offset"].as_u64().unwrap_or(u64::MAX), t["length"].as_u64().unwrap_or(u64::MAX));
+        let end = start.checked_add(len).filter(|&e| e <= rest.len() as u64);
+        let Some(end) = end else {
+            return Err(bad(format!("its index places table {name} past the end of the file")));
+        };
+        let (start, end) = (start as usize, end as usize);
+        let schema = schema_of(&rest[start..end], &name)?;
+        let bytes = rest.clone();
+        data.add_lazy(
+            schema,
+            Arc::new(move || {
+                let text = inflate(&bytes[start..end], None)?;
+                let table = text.strip_prefix(b",").unwrap_or(&text);
+                one_table(table, &name)?.shift_datetimes(delta)
+            }),
+        );
     }
     Ok(data)
 }
@@ -119,6 +284,37 @@ mod tests {
         for f in data.frames() {
             assert!(f.column("_ResourceId").is_ok() && f.column("_SubscriptionId").is_ok(), "{}", f.name);
         }
+    }
+
+    #[test]
+    fn the_tables_are_read_when_asked_for_and_equal_reading_all_up_front() {
+        let now = 1_800_000_000_000_000_000;
+        let lazy = load(FILE, now).unwrap();
+        assert_eq!(lazy.table_names().len(), 12);
+        assert!(lazy.read_table_names().is_empty(), "{:?}", lazy.read_table_names());
+        // the whole JSON read up front: what the file (one gzip member) gives any gzip reader
+        let mut whole = Vec::new();
+        flate2::read::GzDecoder::new(FILE).read_to_end(&mut whole).unwrap();
+        let all = load_all(&whole, now).unwrap();
+        // schemas without reading
+        for name in all.table_names() {
+            assert_eq!(lazy.schema(&name).unwrap(), all.schema(&name).unwrap(), "{name}");
+        }
+        assert!(lazy.read_table_names().is_empty());
+        let copy = lazy.clone();
+        assert_eq!(lazy.table("SigninLogs").unwrap().height(), 2973);
+        assert_eq!(copy.read_table_names(), ["SigninLogs"], "a copy shares what is read");
+        for name in all.table_names() {
+            let (a, b) = (lazy.table(&name).unwrap(), all.table(&name).unwrap());
+            assert_eq!(a.schema(), b.schema(), "{name}");
+            assert_eq!(a.notes, b.notes, "{name}");
+            assert_eq!(
+                crate::frame::rows::to_json_rows(a, 0, a.height()),
+                crate::frame::rows::to_json_rows(b, 0, b.height()),
+                "{name}"
+            );
+        }
+        assert_eq!(lazy.read_table_names().len(), 12);
     }
 
     #[test]

@@ -2,14 +2,50 @@
 //! queries and the query providers both read.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use super::{Frame, LaType};
 use crate::error::{Error, Result};
 
+/// How a table that is not read yet is read (the demo data set's tables, issue #16): called at most once, the first
+/// time [`Tables::table`] asks for it.
+pub type LazyRead = Arc<dyn Fn() -> Result<Frame> + Send + Sync>;
+
 /// Named in-memory tables. Names are unique; adding a table with a taken name replaces it.
-#[derive(Debug, Clone, Default)]
+/// A table may be lazy ([`Tables::add_lazy`]): its schema is known, its rows are read the first time a query (or
+/// anything else) asks for the table. Copies (`clone`) share the tables, read or not, so a copy reads each at most
+/// once too.
+#[derive(Clone, Default)]
 pub struct Tables {
-    tables: BTreeMap<String, Frame>,
+    tables: BTreeMap<String, Entry>,
+}
+
+#[derive(Clone)]
+struct Entry {
+    frame: Arc<OnceLock<Frame>>,
+    /// A lazy table: its schema (a frame with no rows) and how to read it.
+    lazy: Option<(Arc<Frame>, LazyRead)>,
+}
+
+impl fmt::Debug for Tables {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.tables.iter().map(|(k, e)| (k, if e.frame.get().is_some() { "read" } else { "not read yet" })))
+            .finish()
+    }
+}
+
+impl Entry {
+    fn get(&self) -> Result<&Frame> {
+        if let Some(f) = self.frame.get() {
+            return Ok(f);
+        }
+        let (_, read) = self.lazy.as_ref().expect("a table without a frame is lazy");
+        let f = read()?;
+        let _ = self.frame.set(f);
+        Ok(self.frame.get().expect("set above"))
+    }
 }
 
 impl Tables {
@@ -19,7 +55,20 @@ impl Tables {
 
     /// Adds (or replaces) a table under its own name.
     pub fn add(&mut self, frame: Frame) {
-        self.tables.insert(frame.name.clone(), frame);
+        let name = frame.name.clone();
+        self.tables.insert(name, Entry { frame: Arc::new(OnceLock::from(frame)), lazy: None });
+    }
+
+    /// Adds (or replaces) a table that is read by `read` when first asked for; `schema` is a frame of its name and
+    /// columns (no rows) that answers [`Tables::schema`] until then.
+    pub fn add_lazy(&mut self, schema: Frame, read: LazyRead) {
+        let name = schema.name.clone();
+        self.tables.insert(name, Entry { frame: Arc::new(OnceLock::new()), lazy: Some((Arc::new(schema), read)) });
+    }
+
+    /// Names of the tables that are read (all but the lazy ones nothing has asked for yet), sorted.
+    pub fn read_table_names(&self) -> Vec<String> {
+        self.tables.iter().filter(|(_, e)| e.frame.get().is_some()).map(|(k, _)| k.clone()).collect()
     }
 
     /// Table names, sorted.
@@ -29,6 +78,10 @@ impl Tables {
 
     /// The table named `name` (exact, else case-insensitive), or an error listing the tables there are.
     pub fn table(&self, name: &str) -> Result<&Frame> {
+        self.entry(name)?.get()
+    }
+
+    fn entry(&self, name: &str) -> Result<&Entry> {
         self.tables
             .get(name)
             .or_else(|| {
@@ -43,9 +96,13 @@ impl Tables {
             })
     }
 
-    /// Column names and types of a table.
+    /// Column names and types of a table (a lazy table is not read for it).
     pub fn schema(&self, name: &str) -> Result<Vec<(String, LaType)>> {
-        Ok(self.table(name)?.schema())
+        let e = self.entry(name)?;
+        match (e.frame.get(), &e.lazy) {
+            (None, Some((schema, _))) => Ok(schema.schema()),
+            _ => Ok(e.get()?.schema()),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -56,7 +113,8 @@ impl Tables {
         self.tables.is_empty()
     }
 
+    /// Every table, read (lazy ones are read now; one that fails to read is left out: [`Tables::table`] says why).
     pub fn frames(&self) -> impl Iterator<Item = &Frame> {
-        self.tables.values()
+        self.tables.values().filter_map(|e| e.get().ok())
     }
 }

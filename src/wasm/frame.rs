@@ -68,9 +68,7 @@ impl WasmFrame {
     /// `[[name, type], …]` with Log Analytics type names, as JSON text.
     #[wasm_bindgen(js_name = schemaJSON)]
     pub fn schema_json(&self) -> String {
-        let pairs: Vec<(String, &str)> =
-            self.inner.schema().into_iter().map(|(n, t)| (n, t.wire_name())).collect();
-        serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into())
+        schema_json(self.inner.schema())
     }
 
     /// Notes from the reader or service (partial errors, values that became null).
@@ -238,6 +236,12 @@ impl WasmTableSet {
     }
 }
 
+/// `[[name, type], …]` with Log Analytics type names, as JSON text.
+fn schema_json(schema: Vec<(String, crate::frame::LaType)>) -> String {
+    let pairs: Vec<(String, &str)> = schema.into_iter().map(|(n, t)| (n, t.wire_name())).collect();
+    serde_json::to_string(&pairs).unwrap_or_else(|_| "[]".into())
+}
+
 /// Reads tables from bytes: a Log Analytics response, JSON rows or CSV (`format`: "la", "json", "csv", or a file
 /// name to take the extension from; sniffed from the content when not given).
 #[wasm_bindgen(js_name = readTables)]
@@ -275,6 +279,24 @@ impl WasmLocalData {
 
     pub fn table(&self, name: &str) -> JsResult<WasmFrame> {
         self.inner.table(name).cloned().map(Into::into).map_err(js_err)
+    }
+
+    /// `[[name, type], …]` of a table's columns as JSON text (a demo table that is not read yet stays unread).
+    #[wasm_bindgen(js_name = schemaJSON)]
+    pub fn schema_json(&self, name: &str) -> JsResult<String> {
+        self.inner.schema(name).map(schema_json).map_err(js_err)
+    }
+
+    /// A copy: the same tables (shared, read or not), under names of its own (`addTable` on one does not change the
+    /// other).
+    pub fn copy(&self) -> WasmLocalData {
+        WasmLocalData { inner: self.inner.clone() }
+    }
+
+    /// Names of the tables read so far: the demo's tables are read the first time something asks for them.
+    #[wasm_bindgen(js_name = readTableNames)]
+    pub fn read_table_names(&self) -> Vec<String> {
+        self.inner.read_table_names()
     }
 
     /// Adds a table under `name` (replacing one of that name).

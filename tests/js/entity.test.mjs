@@ -2,10 +2,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadHuntbook, fixture, fixtureJSON } from "./helpers.mjs";
-// the generated wasm module (initialised by loadHuntbook): the kinds list the JS classes must match
-import * as wasm from "../../dist/huntbook/huntbook_wasm.js";
-
 const hb = await loadHuntbook();
+// the generated wasm bindings (of the instance loadHuntbook initialised): the kinds list the JS classes must match
+const { wasm } = hb.__internals;
 const { IpAddress, Account, Host, Dns, Url, File, Process, Alert, GeoLocation, Mailbox } = hb.entities;
 const demo = await hb.loadDemo({ now: Date.UTC(2026, 10, 29, 12, 0, 0) });
 

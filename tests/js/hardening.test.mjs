@@ -62,10 +62,9 @@ test("bidi controls and invisible characters show visibly in HTML and in text JS
   assert.ok(html.includes("<td>micro⟨U+200B⟩soft.com</td>"), html);
   assert.ok(!/[\u202A-\u202E\u2066-\u2069\u200B]/.test(html));
   // the helper every widget, tooltip, legend and canvas label goes through (widgets/dom.js → Rust show_hidden)
-  const { visible } = await import(new URL("../../dist/huntbook/widgets/dom.js", import.meta.url));
+  const { visible, fitText } = hb.__internals; // widgets/dom.js and vis/canvas.js, inside the one-module index.js
   assert.equal(visible("a\u2067b\u2069 c\u200Fd"), "a⟨U+2067⟩b⟨U+2069⟩ c⟨U+200F⟩d");
   assert.equal(visible("plain ascii"), "plain ascii");
-  const { fitText } = await import(new URL("../../dist/huntbook/vis/canvas.js", import.meta.url));
   const ctx = { measureText: (t) => ({ width: t.length }) };
   assert.equal(fitText(ctx, "evil\u202Egnp.js", 100), "evil⟨U+202E⟩gnp.js");
 });

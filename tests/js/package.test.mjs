@@ -36,21 +36,27 @@ test("the demo data is a file of the package, beside the wasm, and exported", ()
   assert.ok(json.tables.some((t) => t.name === "SigninLogs" && t.rows.length > 1000));
 });
 
-test("npm pack ships every module the entry imports (and the files they fetch beside them)", async () => {
+test("the entry is one ES module; npm pack ships it, the Worker's entry, every typing they name and the files they fetch", async () => {
   const { execFileSync } = await import("node:child_process");
   const packed = new Set(JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: dist, encoding: "utf8" }))[0]
     .files.map((f) => f.path));
+  const relImports = (file) => [...fs.readFileSync(path.join(dist, file), "utf8")
+    .matchAll(/(?:from\s*|import\s*\(\s*)["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1]);
+  // issue #16: one file to fetch before the wasm (esbuild's bundle of js/ and the wasm-bindgen glue)
+  assert.deepEqual(relImports("index.js"), [], "index.js imports no other file");
+  assert.ok(fs.readFileSync(path.join(dist, "index.js"), "utf8").includes("function loadDemo("), "the bundle holds the API");
+  assert.deepEqual(relImports("worker.js"), ["./index.js"]);
   const seen = new Set();
   const walk = (file) => {
     if (seen.has(file)) return;
     seen.add(file);
-    assert.ok(packed.has(file), `${file} is imported but npm pack leaves it out (add it to pkg-template/package.json "files")`);
-    const src = fs.readFileSync(path.join(dist, file), "utf8");
-    for (const m of src.matchAll(/(?:from\s*|import\s*\(\s*)["'](\.{1,2}\/[^"']+)["']/g)) {
-      walk(path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1])));
+    assert.ok(packed.has(file), `${file} is needed but npm pack leaves it out (add it to pkg-template/package.json "files")`);
+    for (const rel of relImports(file)) {
+      walk(path.posix.normalize(path.posix.join(path.posix.dirname(file), rel)).replace(/\.js$/, file.endsWith(".d.ts") ? ".d.ts" : ".js"));
     }
   };
-  walk("index.js");
-  assert.ok(seen.size > 15, [...seen].join());
+  for (const f of ["index.js", "worker.js", "index.d.ts", "workerClient.d.ts"]) walk(f);
+  assert.ok(seen.size > 8, [...seen].join());
   for (const f of ["huntbook_wasm_bg.wasm", "huntbook_demo.la.json.gz", "huntbook_demo.mmdb", "huntbook.py"]) assert.ok(packed.has(f), f);
+  assert.ok(![...packed].some((f) => f.endsWith(".js") && !["index.js", "worker.js"].includes(f)), [...packed].join());
 });

@@ -4,11 +4,10 @@
 // for the rest of this process.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import path from "node:path";
-import { loadHuntbook, dist } from "./helpers.mjs";
+import { loadHuntbook } from "./helpers.mjs";
 
 const hb = await loadHuntbook();
-const raw = await import(path.join(dist, "huntbook_wasm.js"));
+const raw = hb.__internals.wasm; // the raw bindings of the same instance (index.js is one bundled module)
 
 test("a panic stops the module with a clear Error, and every later call says so", () => {
   // works before

@@ -9,12 +9,13 @@ import { dist, typecheck } from "./helpers.mjs";
 
 test("the package holds worker.js and exports it", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(dist, "package.json"), "utf8"));
-  for (const f of ["worker.js", "workerClient.js", "workerClient.d.ts"]) {
+  for (const f of ["worker.js", "workerClient.d.ts"]) {
     assert.ok(pkg.files.includes(f), `package.json files lists ${f}`);
     assert.ok(fs.existsSync(path.join(dist, f)), `${f} is in dist/huntbook`);
   }
   assert.equal(pkg.exports["./worker.js"], "./worker.js");
-  assert.match(fs.readFileSync(path.join(dist, "workerClient.js"), "utf8"), /new URL\("\.\/worker\.js", import\.meta\.url\)/);
+  // js/workerClient.js is inside the one-module index.js, at the package root beside worker.js
+  assert.match(fs.readFileSync(path.join(dist, "index.js"), "utf8"), /new URL\("\.\/worker\.js", import\.meta\.url\)/);
 });
 
 test("worker() without Web Workers (Node.js) says what it needs", async () => {
