@@ -20,7 +20,16 @@ use std::cell::Cell;
 use super::ast::Span;
 use super::KqlError;
 
-/// Stack a query may use for evaluation (half of wasm's 1 MiB: the rest is for the leaves — polars, regex).
+/// Shadow stack a query may use for evaluation. Two stacks run out in wasm: the shadow stack in linear memory (1 MiB,
+/// measured here) and the engine's own stack of wasm frames (V8: ~984 KB in Node and a page), which is not
+/// measurable from inside. Their ratio depends on the build and on V8's tiers: with huntbook at `opt-level = "s"`,
+/// after V8 optimised the evaluator (a 200,000-term `or` query run first), 512 KiB of shadow stack took ~2 MB of
+/// V8's stack (a trap at Node's default, none at `--stack-size=2000`). 128 KiB keeps that worst case near 0.5 MB,
+/// leaving the rest to polars, regex and the JS below; an expression tree of the parser's full height (256) uses
+/// about 60 KiB. Natively (tests, debug builds with large frames, 2 MiB+ thread stacks) the limit stays 512 KiB.
+#[cfg(target_arch = "wasm32")]
+pub(crate) const MAX_STACK: usize = 128 * 1024;
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) const MAX_STACK: usize = 512 * 1024;
 
 /// Bytes of values a query may make with the operators that multiply their input (see the module docs).

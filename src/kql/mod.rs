@@ -47,7 +47,7 @@
 //!
 //! Nesting of parentheses/pipelines: 64. Expression tree height: 256 (`a + b + …`, `x.a.b…`, `x[0][0]…` chains;
 //! `and`/`or` chains are built balanced, so a 200,000-term `or` is fine). Lets depending on lets: 48. Evaluation
-//! also stops when it has used 512 KiB of stack (those limits multiply), with "the query nests too deeply to
+//! also stops when it has used 128 KiB of (shadow) stack in wasm, 512 KiB natively (those limits multiply; see `guard.rs` for why not more), with "the query nests too deeply to
 //! evaluate". Output: one budget of 256 MiB (8 bytes a cell plus text) for everything a query makes with
 //! operators that multiply their input — `strrep` (nested), `join`/`lookup`, `mv-expand`, `mv-apply`, `evaluate
 //! bag_unpack`, `evaluate pivot`, `range`, `make-series`, and `strcat`/`pack_array`/`make_list`/`make_set`, which copy values into new
