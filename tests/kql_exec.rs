@@ -1813,3 +1813,46 @@ fn union_splits_a_column_whose_type_differs() {
     assert_eq!(f.la_type("L_dynamic").unwrap(), LaType::Dynamic);
     assert_eq!(f.la_type("L_string").unwrap(), LaType::String);
 }
+
+/// `_GetWatchlist('alias')` as Sentinel defines it: the latest version of each item of the alias, deleted items
+/// left out, the item's fields unpacked beside `_DTItemId`, `LastUpdatedTimeUTC`, `SearchKey`, `WatchlistItem`.
+#[test]
+fn get_watchlist_reads_the_latest_undeleted_items() {
+    const W: &str = r#"{"tables":[{"name":"Watchlist","columns":[
+ {"name":"TimeGenerated","type":"datetime"},{"name":"WatchlistAlias","type":"string"},{"name":"SearchKey","type":"string"},
+ {"name":"WatchlistItem","type":"dynamic"},{"name":"LastUpdatedTimeUTC","type":"datetime"},{"name":"_DTItemId","type":"string"},
+ {"name":"_DTItemType","type":"string"},{"name":"_DTItemStatus","type":"string"},{"name":"_DTTimestamp","type":"datetime"}],
+ "rows":[
+ ["2024-01-01T00:00:00Z","VIP","ann@x.com","{\"User\":\"ann@x.com\",\"Tier\":\"1\"}","2024-01-01T00:00:00Z","i1","watchlist-item","Create","2024-01-01T00:00:00Z"],
+ ["2024-01-02T00:00:00Z","VIP","ann@x.com","{\"User\":\"ann@x.com\",\"Tier\":\"2\"}","2024-01-02T00:00:00Z","i1","watchlist-item","Update","2024-01-02T00:00:00Z"],
+ ["2024-01-01T00:00:00Z","VIP","bob@x.com","{\"User\":\"bob@x.com\",\"Tier\":\"1\"}","2024-01-01T00:00:00Z","i2","watchlist-item","Create","2024-01-01T00:00:00Z"],
+ ["2024-01-02T00:00:00Z","VIP","bob@x.com","{\"User\":\"bob@x.com\",\"Tier\":\"1\"}","2024-01-02T00:00:00Z","i2","watchlist-item","Delete","2024-01-02T00:00:00Z"],
+ ["2024-01-01T00:00:00Z","Other","cy@x.com","{\"User\":\"cy@x.com\"}","2024-01-01T00:00:00Z","i3","watchlist-item","Create","2024-01-01T00:00:00Z"],
+ ["2024-01-01T00:00:00Z","VIP","","{}","2024-01-01T00:00:00Z","w1","watchlist","Create","2024-01-01T00:00:00Z"]
+ ]}]}"#;
+    let mut d = small();
+    d.add(frame("Watchlist", W));
+    let f = execute("_GetWatchlist('VIP')", &d, now()).unwrap();
+    assert_eq!(f.column_names(), ["_DTItemId", "LastUpdatedTimeUTC", "SearchKey", "WatchlistItem", "User", "Tier"]);
+    assert_eq!(strs(&f, "SearchKey"), [Some("ann@x.com".to_string())]);
+    assert_eq!(str_at(&f, "Tier", 0), "2");
+    assert_eq!(nanos(&f, "LastUpdatedTimeUTC"), [Some(ts("2024-01-02T00:00:00Z"))]);
+    let f = execute("let a = 'Other'; _GetWatchlist(a) | project SearchKey", &d, now()).unwrap();
+    assert_eq!(strs(&f, "SearchKey"), [Some("cy@x.com".to_string())]);
+    let e = err("_GetWatchlist('VIP') | take 1");
+    assert!(e.starts_with("line 1, col 1: _GetWatchlist('VIP'): unknown table 'Watchlist'"), "{e}");
+}
+
+/// Kusto's documented examples of `row_rank_min` and `row_rank_dense` (ties share a rank; `row_rank` is the old
+/// name of `row_rank_dense`).
+#[test]
+fn row_rank_min_and_dense() {
+    let q = r#"datatable(saleperson: string, sales: int) ["Alice", 1200, "James", 12000, "Bob", 1200, "Zoe", 3100,
+        "Kate", 3000, "Jacob", 3200, "Emma", 3000] | sort by sales desc, saleperson asc
+        | extend rmin = row_rank_min(sales), rdense = row_rank_dense(sales), rold = row_rank(sales)"#;
+    let f = run(q);
+    assert_eq!(strs(&f, "saleperson").into_iter().flatten().collect::<Vec<_>>(), ["James", "Jacob", "Zoe", "Emma", "Kate", "Alice", "Bob"]);
+    assert_eq!(longs(&f, "rmin"), [1, 2, 3, 4, 4, 6, 6].map(Some));
+    assert_eq!(longs(&f, "rdense"), [1, 2, 3, 4, 4, 5, 5].map(Some));
+    assert_eq!(longs(&f, "rold"), longs(&f, "rdense"));
+}

@@ -249,3 +249,25 @@ pub(super) fn pivot(f: Frame, args: &[Expr], span: Span, env: &Env, visible: usi
     }
     Ok(res)
 }
+
+// ----- _GetWatchlist ------------------------------------------------------------------------------------------------
+
+/// Sentinel's `_GetWatchlist('alias')`: from the `Watchlist` table, the latest version (by `_DTTimestamp`) of each
+/// item (`_DTItemId`) of the watchlist, unless that version deletes it, as `_DTItemId`, `LastUpdatedTimeUTC`,
+/// `SearchKey` (string), `WatchlistItem` and a column for each of the item's fields. Without a `Watchlist` table
+/// it fails naming it.
+pub(super) fn get_watchlist(alias: &str, env: &Env, span: Span) -> Result<Frame, KqlError> {
+    if alias.chars().any(|c| c.is_control() || c == '"' || c == '\\') {
+        return Err(KqlError::at(span, "_GetWatchlist: the alias has a quote, backslash or control character"));
+    }
+    let text = format!(
+        "Watchlist | where TimeGenerated < now() and _DTItemType == 'watchlist-item' and WatchlistAlias == \"{alias}\" \
+         | summarize arg_max(_DTTimestamp, *) by _DTItemId | where _DTItemStatus != 'Delete' \
+         | project _DTItemId, LastUpdatedTimeUTC, SearchKey = tostring(SearchKey), WatchlistItem, _Item = WatchlistItem \
+         | evaluate bag_unpack(_Item, columnsConflict='keep_source')"
+    );
+    let fail = |e: KqlError| KqlError::at(span, format!("_GetWatchlist('{alias}'): {}", e.msg));
+    let q = super::parser::parse_query(&text).map_err(fail)?;
+    let inner = Env::new(env.tables, env.now_ns, &q.lets);
+    super::exec::run(&q, &inner).map_err(fail)
+}
