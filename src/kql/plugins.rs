@@ -257,6 +257,7 @@ pub(super) fn pivot(f: Frame, args: &[Expr], span: Span, env: &Env, visible: usi
 /// item (`_DTItemId`) of the watchlist, unless that version deletes it, as `_DTItemId`, `LastUpdatedTimeUTC`,
 /// `SearchKey` (string), `WatchlistItem` and a column for each of the item's fields. Without a `Watchlist` table
 /// it fails naming it.
+#[inline(never)] // kept out of the recursive eval_tabular/apply frames (deep queries' stack)
 pub(super) fn get_watchlist(alias: &str, env: &Env, span: Span) -> Result<Frame, KqlError> {
     if alias.chars().any(|c| c.is_control() || c == '"' || c == '\\') {
         return Err(KqlError::at(span, "_GetWatchlist: the alias has a quote, backslash or control character"));
@@ -286,6 +287,7 @@ const MAX_PATTERN_COLUMNS: usize = 64;
 /// greedily the pattern scoring best on (rows it newly covers / rows)^SizeWeight × (its columns / columns)^(1 −
 /// SizeWeight) (SizeWeight 0.5), until none newly covers 5 % of the rows (Kusto's own choice is not documented and
 /// may differ). Weight columns, MaxDimensions and custom wildcards are not supported.
+#[inline(never)] // kept out of the recursive eval_tabular/apply frames (deep queries' stack)
 pub(super) fn basket(f: Frame, args: &[Expr], span: Span, env: &Env, visible: usize, auto: bool) -> Result<Frame, KqlError> {
     let what = if auto { "autocluster" } else { "basket" };
     if args.len() > 1 {
