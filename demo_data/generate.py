@@ -433,7 +433,8 @@ TABLE_ORDER = ["SigninLogs", "SecurityAlert", "SecurityEvent", "OfficeActivity",
 
 def columns_of(table):
     cols = [tuple(c.split(":")) for c in SCHEMAS[table].split()]
-    cols = [(n, t) for n, t in cols if not n.startswith("_") and n not in ("TenantId", "TimeGenerated")]
+    cols = [(n, t) for n, t in cols
+            if (not n.startswith("_") or n.startswith("_DT")) and n not in ("TenantId", "TimeGenerated")]
     return [("TenantId", "string"), ("TimeGenerated", "datetime")] + cols
 
 
@@ -2596,6 +2597,42 @@ def gen_noninteractive(n_benign=750):
         t += RNG.randrange(50 * MINUTE, 70 * MINUTE)
 
 
+# Sentinel watchlists as the Watchlist table stores them: a row per version of an item (_DTItemStatus Create, Update
+# or Delete), read with _GetWatchlist('alias'). No random numbers: the ids are name-based UUIDs.
+SCHEMAS["Watchlist"] = """
+    CreatedBy:dynamic CreatedTimeUTC:datetime LastUpdatedTimeUTC:datetime SearchKey:string TenantId:string
+    TimeGenerated:datetime Type:string UpdatedBy:dynamic WatchlistAlias:string WatchlistId:string
+    WatchlistItem:dynamic WatchlistName:string _DTItemId:string _DTItemStatus:string _DTItemType:string
+    _DTTimestamp:datetime
+"""
+TABLE_ORDER.append("Watchlist")
+TABLES["Watchlist"] = []
+
+
+def gen_watchlists():
+    """VIPUsers (mike.jones, whose MFA the attacker registers, is one), BreakGlassAccounts (two accounts that never
+    sign in, a third deleted the day after it was added) and Accounts (the admins whose group changes to watch)."""
+    owner = dyn({"objectId": str(uuid.uuid5(uuid.NAMESPACE_DNS, "soc-lead")), "fullName": "SOC Lead",
+                 "email": f"soc.lead@{DOMAIN}"})
+    lists = [("VIPUsers", "VIP Users", "User Principal Name",
+              [{"User Principal Name": VICTIM_UPN, "Display Name": VICTIM["display"], "Tags": "Finance, VIP"}]
+              + [{"User Principal Name": a["upn"], "Display Name": a["display"], "Tags": "Admin, VIP"} for a in ADMINS[:1]]),
+             ("BreakGlassAccounts", "Break-glass accounts", "AccountUPN",
+              [{"AccountUPN": f"breakglass0{i}@{DOMAIN}", "Notes": "emergency access, cloud-only"} for i in (1, 2, 3)]),
+             ("Accounts", "Privileged accounts", "Users", [{"Users": a["upn"]} for a in ADMINS[:2]])]
+    created = START_T + 2 * HOUR
+    for alias, name, key, items in lists:
+        wid = str(uuid.uuid5(uuid.NAMESPACE_DNS, alias))
+        versions = [(created, "Create", it) for it in items]
+        if alias == "BreakGlassAccounts":   # breakglass03 was added by mistake and deleted a day later
+            versions.append((created + DAY, "Delete", items[2]))
+        for t, status, it in versions:
+            emit("Watchlist", t, CreatedBy=owner, UpdatedBy=owner, CreatedTimeUTC=created, LastUpdatedTimeUTC=t,
+                 SearchKey=it[key], WatchlistAlias=alias, WatchlistId=wid, WatchlistItem=dyn(it), WatchlistName=name,
+                 _DTItemId=str(uuid.uuid5(uuid.NAMESPACE_DNS, alias + it[key])), _DTItemStatus=status,
+                 _DTItemType="watchlist-item", _DTTimestamp=t)
+
+
 def gen_extra_tables():
     """AuditLogs and AADNonInteractiveUserSignInLogs, on their own random generator."""
     global RNG
@@ -2643,7 +2680,7 @@ ROW_ORDER = {"SigninLogs": "UserPrincipalName", "SecurityEvent": "Computer", "Of
 # random generator, so adding them changed no other value. _ItemId (a GUID a row), _BilledSize and _TimeReceived are
 # left out: they would add about 0.5 MB to the gzip and no published query in the corpus reads them.
 STANDARD_COLUMNS = [("_ResourceId", "string"), ("_SubscriptionId", "string"), ("_IsBillable", "string")]
-FREE_TABLES = {"AzureActivity", "Heartbeat", "OfficeActivity", "SecurityAlert"}   # not billed in a Sentinel workspace
+FREE_TABLES = {"AzureActivity", "Heartbeat", "OfficeActivity", "SecurityAlert", "Watchlist"}   # not billed in a Sentinel workspace
 
 
 def arc_machine(computer):
@@ -2699,7 +2736,7 @@ def check():
         times = [r["_t"] for r in rows]
         assert min(times) >= START_T and max(times) <= END_T, name
         last_day = sum(1 for x in times if x > END_T - DAY)
-        assert last_day >= (24 if name in ("SigninLogs", "OfficeActivity") else 1), (name, last_day)
+        assert last_day >= (24 if name in ("SigninLogs", "OfficeActivity") else name != "Watchlist"), (name, last_day)
         for r in rows:
             for c, ty in columns_of(name):
                 if ty == "datetime" and c != "ExpirationDateTime" and isinstance(r.get(c), int):
@@ -2801,6 +2838,7 @@ def main():
     gen_securityalert()
     gen_threatintel()
     gen_extra_tables()       # last, on its own random generator: the tables above do not change
+    gen_watchlists()         # no random numbers
     check()
 
     text, data = pack(build_response())

@@ -1489,8 +1489,8 @@ fn evaluate_bag_unpack_and_unsupported_plugins() {
         | mv-apply P = todynamic(Parameters) on (summarize Parsed = make_bag(bag_pack(tostring(P.Name), P.Value)))
         | evaluate bag_unpack(Parsed, columnsConflict='replace_source') | project Op, Identity = tostring(Identity), ForwardTo = tostring(ForwardTo)"#);
     assert_eq!((strs(&f, "Identity"), strs(&f, "ForwardTo")), (vec![Some("bob".to_string())], vec![Some("x@evil.com".to_string())]));
-    assert_eq!(err("T | evaluate basket()"), "line 1, col 14: the evaluate plugin 'basket' is not supported yet (supported: bag_unpack, pivot)");
-    assert_eq!(err("evaluate python(typeof(*), 'x')"), "line 1, col 10: the evaluate plugin 'python' is not supported yet (supported: bag_unpack, pivot)");
+    assert_eq!(err("T | evaluate diffpatterns()"), "line 1, col 14: the evaluate plugin 'diffpatterns' is not supported yet (supported: bag_unpack, pivot, basket, autocluster)");
+    assert_eq!(err("evaluate python(typeof(*), 'x')"), "line 1, col 10: the evaluate plugin 'python' is not supported yet (supported: bag_unpack, pivot, basket, autocluster)");
 }
 
 #[test]
@@ -1812,4 +1812,101 @@ fn union_splits_a_column_whose_type_differs() {
     assert_eq!(strs(&f, "L_string")[1], Some(r#"{"city": "Rome"}"#.into()));
     assert_eq!(f.la_type("L_dynamic").unwrap(), LaType::Dynamic);
     assert_eq!(f.la_type("L_string").unwrap(), LaType::String);
+}
+
+/// `_GetWatchlist('alias')` as Sentinel defines it: the latest version of each item of the alias, deleted items
+/// left out, the item's fields unpacked beside `_DTItemId`, `LastUpdatedTimeUTC`, `SearchKey`, `WatchlistItem`.
+#[test]
+fn get_watchlist_reads_the_latest_undeleted_items() {
+    const W: &str = r#"{"tables":[{"name":"Watchlist","columns":[
+ {"name":"TimeGenerated","type":"datetime"},{"name":"WatchlistAlias","type":"string"},{"name":"SearchKey","type":"string"},
+ {"name":"WatchlistItem","type":"dynamic"},{"name":"LastUpdatedTimeUTC","type":"datetime"},{"name":"_DTItemId","type":"string"},
+ {"name":"_DTItemType","type":"string"},{"name":"_DTItemStatus","type":"string"},{"name":"_DTTimestamp","type":"datetime"}],
+ "rows":[
+ ["2024-01-01T00:00:00Z","VIP","ann@x.com","{\"User\":\"ann@x.com\",\"Tier\":\"1\"}","2024-01-01T00:00:00Z","i1","watchlist-item","Create","2024-01-01T00:00:00Z"],
+ ["2024-01-02T00:00:00Z","VIP","ann@x.com","{\"User\":\"ann@x.com\",\"Tier\":\"2\"}","2024-01-02T00:00:00Z","i1","watchlist-item","Update","2024-01-02T00:00:00Z"],
+ ["2024-01-01T00:00:00Z","VIP","bob@x.com","{\"User\":\"bob@x.com\",\"Tier\":\"1\"}","2024-01-01T00:00:00Z","i2","watchlist-item","Create","2024-01-01T00:00:00Z"],
+ ["2024-01-02T00:00:00Z","VIP","bob@x.com","{\"User\":\"bob@x.com\",\"Tier\":\"1\"}","2024-01-02T00:00:00Z","i2","watchlist-item","Delete","2024-01-02T00:00:00Z"],
+ ["2024-01-01T00:00:00Z","Other","cy@x.com","{\"User\":\"cy@x.com\"}","2024-01-01T00:00:00Z","i3","watchlist-item","Create","2024-01-01T00:00:00Z"],
+ ["2024-01-01T00:00:00Z","VIP","","{}","2024-01-01T00:00:00Z","w1","watchlist","Create","2024-01-01T00:00:00Z"]
+ ]}]}"#;
+    let mut d = small();
+    d.add(frame("Watchlist", W));
+    let f = execute("_GetWatchlist('VIP')", &d, now()).unwrap();
+    assert_eq!(f.column_names(), ["_DTItemId", "LastUpdatedTimeUTC", "SearchKey", "WatchlistItem", "User", "Tier"]);
+    assert_eq!(strs(&f, "SearchKey"), [Some("ann@x.com".to_string())]);
+    assert_eq!(str_at(&f, "Tier", 0), "2");
+    assert_eq!(nanos(&f, "LastUpdatedTimeUTC"), [Some(ts("2024-01-02T00:00:00Z"))]);
+    let f = execute("let a = 'Other'; _GetWatchlist(a) | project SearchKey", &d, now()).unwrap();
+    assert_eq!(strs(&f, "SearchKey"), [Some("cy@x.com".to_string())]);
+    let e = err("_GetWatchlist('VIP') | take 1");
+    assert!(e.starts_with("line 1, col 1: _GetWatchlist('VIP'): unknown table 'Watchlist'"), "{e}");
+}
+
+/// Kusto's documented examples of `row_rank_min` and `row_rank_dense` (ties share a rank; `row_rank` is the old
+/// name of `row_rank_dense`).
+#[test]
+fn row_rank_min_and_dense() {
+    let q = r#"datatable(saleperson: string, sales: int) ["Alice", 1200, "James", 12000, "Bob", 1200, "Zoe", 3100,
+        "Kate", 3000, "Jacob", 3200, "Emma", 3000] | sort by sales desc, saleperson asc
+        | extend rmin = row_rank_min(sales), rdense = row_rank_dense(sales), rold = row_rank(sales)"#;
+    let f = run(q);
+    assert_eq!(strs(&f, "saleperson").into_iter().flatten().collect::<Vec<_>>(), ["James", "Jacob", "Zoe", "Emma", "Kate", "Alice", "Bob"]);
+    assert_eq!(longs(&f, "rmin"), [1, 2, 3, 4, 4, 6, 6].map(Some));
+    assert_eq!(longs(&f, "rdense"), [1, 2, 3, 4, 4, 5, 5].map(Some));
+    assert_eq!(longs(&f, "rold"), longs(&f, "rdense"));
+}
+
+const STORMS: &str = r#"datatable(State:string, EventType:string, Damage:string) ["TX","Hail","NO", "TX","Hail","NO",
+    "TX","Hail","YES", "KS","Hail","NO", "KS","Wind","NO", "OK","Wind","YES", "TX","Wind","NO", "KS","Hail","NO",
+    "TX","Hail","NO", "OK","Flood","YES"]"#;
+
+fn texts(f: &Frame, c: &str) -> Vec<String> {
+    strs(f, c).into_iter().map(Option::unwrap_or_default).collect()
+}
+
+/// `basket(0.3)` on 10 rows: every closed pattern of 3 rows or more (KS alone is left out: its 3 rows all have
+/// Damage NO, so KS+NO says more with the same count), counted by hand; a wildcard is "" in a string column.
+#[test]
+fn evaluate_basket_gives_closed_frequent_patterns() {
+    let f = run(&format!("{STORMS} | evaluate basket(0.3)"));
+    assert_eq!(f.column_names(), ["SegmentId", "Count", "Percent", "State", "EventType", "Damage"]);
+    assert_eq!(longs(&f, "SegmentId"), (0..10).map(Some).collect::<Vec<_>>());
+    assert_eq!(longs(&f, "Count"), [7, 6, 5, 5, 4, 4, 3, 3, 3, 3].map(Some));
+    assert_eq!(reals(&f, "Percent"), [70.0, 60.0, 50.0, 50.0, 40.0, 40.0, 30.0, 30.0, 30.0, 30.0].map(Some));
+    assert_eq!(texts(&f, "State"), ["", "", "TX", "", "TX", "TX", "", "", "KS", "TX"]);
+    assert_eq!(texts(&f, "EventType"), ["", "Hail", "", "Hail", "Hail", "", "Wind", "", "", "Hail"]);
+    assert_eq!(texts(&f, "Damage"), ["NO", "", "", "NO", "", "NO", "", "YES", "NO", "NO"]);
+    // a non-string column's wildcard is null; the default threshold 0.05 keeps every pattern of one row or more
+    let f = run("datatable(a:long, b:string) [1, 'x', 1, 'y'] | evaluate basket()");
+    assert_eq!(longs(&f, "a"), [Some(1), Some(1), Some(1)]);
+    assert_eq!(texts(&f, "b"), ["", "x", "y"]);
+    assert_eq!(longs(&f, "Count"), [2, 1, 1].map(Some));
+    assert_eq!(rows("T | where N > 100 | evaluate basket()"), 0);
+    assert_eq!(err("T | evaluate basket(2)"), "line 1, col 21: the first argument of basket() must be a number from 0 to 1");
+}
+
+/// `autocluster()`: greedy picks, by hand: Hail+NO (5 rows, score √(0.5·2/3)), then of the 5 rows left OK+YES and
+/// Wind+NO (2 each, √(0.2·2/3), the earlier listed first), then TX+Hail+YES for the last row (√0.1).
+#[test]
+fn evaluate_autocluster_picks_covering_patterns() {
+    let f = run(&format!("{STORMS} | evaluate autocluster()"));
+    assert_eq!(longs(&f, "Count"), [5, 2, 2, 1].map(Some));
+    assert_eq!(texts(&f, "State"), ["", "OK", "", "TX"]);
+    assert_eq!(texts(&f, "EventType"), ["Hail", "", "Wind", "Hail"]);
+    assert_eq!(texts(&f, "Damage"), ["NO", "YES", "NO", "YES"]);
+    assert_eq!(reals(&f, "Percent"), [50.0, 20.0, 20.0, 10.0].map(Some));
+}
+
+/// The corpus' new syntax garbled: basket, autocluster, _GetWatchlist, row_rank_min/row_rank_dense never panic.
+#[test]
+fn garbled_basket_autocluster_watchlist_never_panics() {
+    let seeds = [
+        "T | project User, IP, Ok | evaluate basket(0.2) | join kind=leftouter (T | project User, IP | evaluate autocluster(0.6)) on User",
+        "let w = _GetWatchlist('VIP') | project SearchKey; T | sort by N desc | extend a = row_rank_min(N), b = row_rank_dense(User) | where User in (w)",
+    ];
+    let data = small();
+    let puncts = ["|", "(", ")", ",", "=", "'", "0.5", "basket", "autocluster", "~", "-1"];
+    garbled_never_panic(&seeds, &puncts, 0xba5e, 600, &data);
+    execute(seeds[0], &data, now()).unwrap();
 }

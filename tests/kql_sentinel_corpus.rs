@@ -27,7 +27,7 @@ use common::{corpus, demo_workspace, fill_placeholders, Entry, NOW};
 /// Queries in the fixture (at least).
 const CORPUS_MIN: usize = 330;
 /// Ratchet: the number of queries that run today. Raise it when coverage grows; never lower it.
-const RAN_FLOOR: usize = 282;
+const RAN_FLOOR: usize = 293;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Outcome {

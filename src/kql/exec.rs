@@ -78,6 +78,10 @@ pub fn eval_tabular(expr: &Expr, env: &Env, visible: usize) -> Result<Frame, Kql
             let t = super::eval::eval_const(&args[0], env, visible)?.to_text();
             table_named(&t, args[0].span, env, visible)
         }
+        ExprKind::Call { name, args } if name == "_GetWatchlist" && args.len() == 1 => {
+            let alias = super::eval::eval_const(&args[0], env, visible)?.to_text();
+            super::plugins::get_watchlist(&alias, env, expr.span)
+        }
         ExprKind::Call { name, .. } if super::functions::is_function(name) || super::aggregates::is_aggregate(name) => {
             Err(KqlError::at(expr.span, format!("{name}() gives a value, not a table")))
         }
@@ -209,6 +213,7 @@ fn apply(f: Frame, op: &Op, env: &Env, visible: usize) -> Result<Frame, KqlError
         OpKind::Evaluate { plugin, args } => match plugin.name.as_str() {
             "bag_unpack" => super::plugins::bag_unpack(f, args, plugin.span, env, visible),
             "pivot" => super::plugins::pivot(f, args, plugin.span, env, visible),
+            "basket" | "autocluster" => super::plugins::basket(f, args, plugin.span, env, visible, plugin.name == "autocluster"),
             other => Err(KqlError::at(plugin.span, format!("the evaluate plugin '{other}' is not supported yet"))),
         },
         OpKind::NoOp => Ok(f),

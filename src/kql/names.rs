@@ -1,7 +1,8 @@
 //! Column names Kusto gives to unnamed expressions.
 //!
 //! A column reference keeps its name; `a.b` and `a["b"]` on a dynamic value become `a_b`; conversions and `bin`
-//! take their first argument's name (`tostring(x)` → `x`, `bin(TimeGenerated, 1h)` → `TimeGenerated`); `strlen(x)`
+//! take their first argument's name (`tostring(x)` → `x`, `bin(TimeGenerated, 1h)` and `bin(startofday(TimeGenerated), 1d)` → `TimeGenerated`,
+//! as the published Sentinel rule AnomalousUserAppSigninLocationIncrease-detection relies on); `strlen(x)`
 //! is `strlen_x`. Anything else gets `Column1`, `Column2`, … A name already taken gets a number appended
 //! (`set_y`, `set_y1`), as Kusto does.
 
@@ -11,6 +12,7 @@ use super::ast::{Expr, ExprKind, Lit};
 const FIRST_ARGUMENT: &[&str] = &[
     "tostring", "toint", "tolong", "todouble", "toreal", "todecimal", "tobool", "toboolean", "todatetime",
     "totimespan", "totime", "todynamic", "toobject", "tohex", "bin", "floor", "bin_at", "parse_json",
+    "startofday", "startofweek", "startofmonth", "startofyear",
 ];
 
 /// The name Kusto derives for `e`, if any.
@@ -67,7 +69,7 @@ mod tests {
     #[test]
     fn derived_names() {
         assert_eq!(
-            names("T | extend a, b.c, d['e'], tostring(f.g), bin(TimeGenerated, 1h), strlen(h), 1 + 2, x[0]"),
+            names("T | extend a, b.c, d['e'], tostring(f.g), bin(TimeGenerated, 1h), strlen(h), 1 + 2, x[0], bin(startofday(t), 1d)"),
             vec![
                 Some("a".into()),
                 Some("b_c".into()),
@@ -76,7 +78,8 @@ mod tests {
                 Some("TimeGenerated".into()),
                 Some("strlen_h".into()),
                 None,
-                Some("x_0".into())
+                Some("x_0".into()),
+                Some("t".into())
             ]
         );
         let taken = vec!["set_y".to_string(), "Column1".to_string()];

@@ -34,7 +34,7 @@ const KNOWN_OPS: [&str; 33] = [
 ];
 
 /// The `evaluate` plugins that run on local tables.
-const EVALUATE_PLUGINS: [&str; 2] = ["bag_unpack", "pivot"];
+const EVALUATE_PLUGINS: [&str; 4] = ["bag_unpack", "pivot", "basket", "autocluster"];
 
 /// Operators that exist in KQL but are not implemented yet.
 const LATER_OPS: [&str; 10] = [

@@ -1,4 +1,5 @@
-//! `evaluate` plugins that run on local tables: `bag_unpack` and `pivot`. Another plugin is a parse error that names
+//! `evaluate` plugins that run on local tables: `bag_unpack`, `pivot`, `basket` and `autocluster` (and Sentinel's
+//! `_GetWatchlist`). Another plugin is a parse error that names
 //! it and lists these (see `parser::EVALUATE_PLUGINS`).
 
 use std::collections::HashMap;
@@ -248,4 +249,135 @@ pub(super) fn pivot(f: Frame, args: &[Expr], span: Span, env: &Env, visible: usi
         res.set_la_type(nm, k);
     }
     Ok(res)
+}
+
+// ----- _GetWatchlist ------------------------------------------------------------------------------------------------
+
+/// Sentinel's `_GetWatchlist('alias')`: from the `Watchlist` table, the latest version (by `_DTTimestamp`) of each
+/// item (`_DTItemId`) of the watchlist, unless that version deletes it, as `_DTItemId`, `LastUpdatedTimeUTC`,
+/// `SearchKey` (string), `WatchlistItem` and a column for each of the item's fields. Without a `Watchlist` table
+/// it fails naming it.
+#[inline(never)] // kept out of the recursive eval_tabular/apply frames (deep queries' stack)
+pub(super) fn get_watchlist(alias: &str, env: &Env, span: Span) -> Result<Frame, KqlError> {
+    if alias.chars().any(|c| c.is_control() || c == '"' || c == '\\') {
+        return Err(KqlError::at(span, "_GetWatchlist: the alias has a quote, backslash or control character"));
+    }
+    let text = format!(
+        "Watchlist | where TimeGenerated < now() and _DTItemType == 'watchlist-item' and WatchlistAlias == \"{alias}\" \
+         | summarize arg_max(_DTTimestamp, *) by _DTItemId | where _DTItemStatus != 'Delete' \
+         | project _DTItemId, LastUpdatedTimeUTC, SearchKey = tostring(SearchKey), WatchlistItem, _Item = WatchlistItem \
+         | evaluate bag_unpack(_Item, columnsConflict='keep_source')"
+    );
+    let fail = |e: KqlError| KqlError::at(span, format!("_GetWatchlist('{alias}'): {}", e.msg));
+    let q = super::parser::parse_query(&text).map_err(fail)?;
+    let inner = Env::new(env.tables, env.now_ns, &q.lets);
+    super::exec::run(&q, &inner).map_err(fail)
+}
+
+// ----- basket and autocluster ---------------------------------------------------------------------------------------
+
+/// Most patterns `basket`/`autocluster` consider, and most columns they read.
+const MAX_PATTERNS: usize = 20_000;
+const MAX_PATTERN_COLUMNS: usize = 64;
+
+/// `evaluate basket([Threshold])` (Apriori, up to 5 columns a pattern) and `evaluate autocluster([SizeWeight])`:
+/// rows `SegmentId`, `Count`, `Percent`, then each column holding the pattern's value or the wildcard (null; `""`
+/// for a string column). basket gives every closed frequent pattern (no pattern with one more column has the same
+/// count) of at least `Threshold` (0.05) of the rows, most frequent first. autocluster picks from those (at 0.05)
+/// greedily the pattern scoring best on (rows it newly covers / rows)^SizeWeight × (its columns / columns)^(1 −
+/// SizeWeight) (SizeWeight 0.5), until none newly covers 5 % of the rows (Kusto's own choice is not documented and
+/// may differ). Weight columns, MaxDimensions and custom wildcards are not supported.
+#[inline(never)] // kept out of the recursive eval_tabular/apply frames (deep queries' stack)
+pub(super) fn basket(f: Frame, args: &[Expr], span: Span, env: &Env, visible: usize, auto: bool) -> Result<Frame, KqlError> {
+    let what = if auto { "autocluster" } else { "basket" };
+    if args.len() > 1 {
+        return Err(KqlError::at(span, format!("{what}() takes only its first argument here ({})", if auto { "SizeWeight" } else { "Threshold" })));
+    }
+    let arg = match args.first() {
+        Some(e) => super::eval::eval_const(e, env, visible)?.to_text().parse::<f64>().ok().filter(|x| (0.0..=1.0).contains(x))
+            .ok_or_else(|| KqlError::at(e.span, format!("the first argument of {what}() must be a number from 0 to 1")))?,
+        None if auto => 0.5,
+        None => 0.05,
+    };
+    let names = f.column_names();
+    if names.len() > MAX_PATTERN_COLUMNS {
+        return Err(KqlError::at(span, format!("{what} reads at most {MAX_PATTERN_COLUMNS} columns; project the ones to look at")));
+    }
+    let n = f.height();
+    super::guard::charge(what, (n as u64).saturating_mul(names.len() as u64).saturating_mul(super::guard::CELL), Some(span))?;
+    let cols: Vec<Col> = names.iter().map(|c| Col::from_column(f.df().column(c).unwrap(), f.la_type(c).unwrap_or(LaType::String))).collect::<Result<_, _>>()?;
+    // each cell as the number of its distinct value in its column
+    let codes: Vec<Vec<u32>> = cols.iter().map(|c| {
+        let mut ids: HashMap<String, u32> = HashMap::new();
+        (0..n).map(|i| { let k = format!("{:?}", c.get(i)); let l = ids.len() as u32; *ids.entry(k).or_insert(l) }).collect()
+    }).collect();
+    let min = ((if auto { 0.05 } else { arg }) * n as f64).ceil().max(1.0) as usize;
+    // Apriori: a pattern is (column, value) pairs in column order, with the rows it matches
+    let mut level: Vec<(Vec<(usize, u32)>, Vec<u32>)> = Vec::new();
+    for (c, cc) in codes.iter().enumerate() {
+        let mut by: HashMap<u32, Vec<u32>> = HashMap::new();
+        (0..n).for_each(|i| by.entry(cc[i]).or_default().push(i as u32));
+        let mut items: Vec<_> = by.into_iter().filter(|(_, r)| r.len() >= min).map(|(v, r)| (vec![(c, v)], r)).collect();
+        items.sort_by_key(|(p, _)| p[0].1);
+        level.extend(items);
+    }
+    let singles: Vec<(usize, u32)> = level.iter().map(|(p, _)| p[0]).collect();
+    let mut found = Vec::new();
+    while !level.is_empty() {
+        let mut next = Vec::new();
+        for (p, rows) in &level {
+            if p.len() < 5 {
+                for &(c, v) in singles.iter().filter(|(c, _)| *c > p[p.len() - 1].0) {
+                    let r: Vec<u32> = rows.iter().copied().filter(|&i| codes[c][i as usize] == v).collect();
+                    if r.len() >= min {
+                        next.push(([p.as_slice(), &[(c, v)]].concat(), r));
+                    }
+                }
+            }
+            if found.len() + next.len() > MAX_PATTERNS {
+                return Err(KqlError::at(span, format!("{what} found more than {MAX_PATTERNS} patterns; raise the threshold or project fewer columns")));
+            }
+        }
+        // closed: no column outside the pattern is constant over its rows (with 5 columns, as many as a pattern has)
+        found.extend(level.into_iter().filter(|(p, rows)| {
+            p.len() == 5 || !(0..codes.len()).any(|c| !p.iter().any(|x| x.0 == c) && rows.iter().all(|&i| codes[c][i as usize] == codes[c][rows[0] as usize]))
+        }));
+        level = next;
+    }
+    found.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.len().cmp(&b.0.len())).then(a.0.cmp(&b.0)));
+    if auto {
+        let (mut covered, mut picked) = (vec![false; n], Vec::new());
+        loop {
+            let score = |(p, rows): &(Vec<(usize, u32)>, Vec<u32>)| {
+                let new = rows.iter().filter(|&&i| !covered[i as usize]).count();
+                (new, (new as f64 / n as f64).powf(arg) * (p.len() as f64 / names.len() as f64).powf(1.0 - arg))
+            };
+            let best = found.iter().enumerate().map(|(i, s)| (i, score(s))).filter(|(_, (new, _))| *new >= min)
+                .fold(None, |b: Option<(usize, f64)>, (i, (_, s))| if b.is_none_or(|b| s > b.1) { Some((i, s)) } else { b });
+            let Some((i, _)) = best else { break };
+            let s = found.remove(i);
+            s.1.iter().for_each(|&r| covered[r as usize] = true);
+            picked.push(s);
+        }
+        found = picked;
+    }
+    let m = found.len();
+    let seg = Val::C(Col::Long((0..m as i64).map(Some).collect()));
+    let count = Val::C(Col::Long(found.iter().map(|s| Some(s.1.len() as i64)).collect()));
+    let pct = Val::C(Col::Real(found.iter().map(|s| Some(s.1.len() as f64 * 100.0 / n as f64)).collect()));
+    let idx0: IdxCa = (0..m).map(|_| Some(0 as IdxSize)).collect();
+    let mut out = f.with_df(f.df().take(&idx0).map_err(|e| KqlError::at(span, e.to_string()))?);
+    for (c, name) in names.iter().enumerate() {
+        let idx: IdxCa = found.iter().map(|(p, rows)| p.iter().any(|x| x.0 == c).then_some(rows[0] as IdxSize)).collect();
+        let mut v = cols[c].take(&idx)?;
+        if let Col::Str(_) = v {
+            v = super::value::select(&idx.is_not_null(), &v, &Col::full(&super::value::Scalar::Str(String::new()), m))?;
+        }
+        out = set_column(&out, name, Val::C(v))?;
+    }
+    for (name, v) in [("SegmentId", seg), ("Count", count), ("Percent", pct)] {
+        out = set_column(&out, &unique(name, &names), v)?;
+    }
+    let order: Vec<String> = out.column_names().into_iter().rev().take(3).collect::<Vec<_>>().into_iter().rev().chain(names).collect();
+    select(&out, &order)
 }

@@ -15,7 +15,7 @@
 //! [`crate::ioc::ip`]), hashes (`hash_md5`, `hash_sha1`, `hash_sha256`: lowercase hex of the UTF-8 text), base64
 //! and URL encoding, `parse_url`, `parse_xml`, bags and sets (`bag_keys`, `bag_merge`, `set_union` …),
 //! `array_slice`, `datetime_part`; `hash()` (Kusto's xxhash64 of the UTF-8 text), `new_guid()`, `parse_path()`,
-//! `next`/`prev`, `row_number`, `row_cumsum`, `row_window_session` and `ingestion_time()` ([`window`]).
+//! `next`/`prev`, `row_number`, `row_cumsum`, `row_rank_min`/`row_rank_dense`, `row_window_session` and `ingestion_time()` ([`window`]).
 
 mod conversion;
 mod datetime;
@@ -276,7 +276,8 @@ mod tests {
         "typeof", "exp2", "exp10", "log2", "isutf8", "string_size",
         // added since the split
         "next", "prev", "ingestion_time", "hash", "new_guid", "dynamic_to_json", "parse_path", "row_window_session",
-        "row_number", "row_cumsum", "extractjson", "extract_json", "format_ipv4_mask",
+        "row_number", "row_cumsum", "extractjson", "extract_json", "format_ipv4_mask", "row_rank_min", "row_rank_dense",
+        "row_rank",
     ];
 
     #[test]

@@ -1,6 +1,6 @@
 //! Functions that read other rows or hidden columns of the table: `next`/`prev` (Kusto's window functions over a
 //! serialized table; local tables always keep their row order, so after `sort`/`serialize` or not they read the
-//! neighbouring row), `row_number`/`row_cumsum` (also over a serialized table: the row order as it is),
+//! neighbouring row), `row_number`/`row_cumsum`/`row_rank_min`/`row_rank_dense` (also over a serialized table: the row order as it is),
 //! `row_window_session` and `ingestion_time()`.
 
 use polars::prelude::*;
@@ -18,7 +18,37 @@ pub(super) static FUNCTIONS: &[Def] = &[
     Def::exprs(&["row_window_session"], 3, 4, row_window_session),
     Def::exprs(&["row_number"], 0, 2, row_number),
     Def::exprs(&["row_cumsum"], 1, 2, row_cumsum),
+    Def::exprs(&["row_rank_min"], 1, 1, row_rank_min),
+    Def::exprs(&["row_rank_dense", "row_rank"], 1, 1, row_rank_dense),
 ];
+
+/// `row_rank_min(Term)`: the row number of the first row of the run of equal `Term`s this row is in (a sorted
+/// table gives ties the same rank, and the next value the row number it is on: 1, 2, 2, 4).
+fn row_rank_min(args: &[Expr], ctx: &Ctx) -> Result<Val, KqlError> {
+    row_rank(args, ctx, false)
+}
+
+/// `row_rank_dense(Term)` (formerly `row_rank`): 1 for the first row, one more at each row whose `Term` differs
+/// from the row before (1, 2, 2, 3).
+fn row_rank_dense(args: &[Expr], ctx: &Ctx) -> Result<Val, KqlError> {
+    row_rank(args, ctx, true)
+}
+
+fn row_rank(args: &[Expr], ctx: &Ctx, dense: bool) -> Result<Val, KqlError> {
+    let col = eval(&args[0], ctx)?.into_col(ctx.n);
+    let (mut rank, mut prev) = (0i64, None);
+    let out: Vec<i64> = (0..ctx.n)
+        .map(|i| {
+            let v = col.get(i);
+            if prev.as_ref() != Some(&v) {
+                rank = if dense { rank + 1 } else { i as i64 + 1 };
+                prev = Some(v);
+            }
+            rank
+        })
+        .collect();
+    Ok(Val::C(Col::Long(Int64Chunked::from_vec("".into(), out))))
+}
 
 /// The `restart` argument of `row_number`/`row_cumsum`/`row_window_session`: a bool per row, or none.
 fn restart_flags(e: Option<&Expr>, ctx: &Ctx) -> Result<Option<BooleanChunked>, KqlError> {
