@@ -56,7 +56,7 @@ test("loadDemo and KQL in the worker give the main thread's tables", async () =>
     };
   }, NOW);
   assert.deepEqual(r.tables[1], r.tables[0]);
-  assert.ok(r.tables[1].includes("SigninLogs") && r.tables[1].includes("AuditLogs") && r.tables[1].length === 12, r.tables[1].join());
+  assert.ok(r.tables[1].includes("SigninLogs") && r.tables[1].includes("AuditLogs") && r.tables[1].length === 13, r.tables[1].join());
   assert.deepEqual(r.shape[1], r.shape[0]);
   assert.ok(r.shape[1][0] > 10 && r.shape[1][1] === 4, JSON.stringify(r.shape));
   assert.equal(r.shape[2], r.shape[0][0]);
