@@ -116,13 +116,7 @@ pub(super) fn call(name: &str, args: &[Expr], span: Span, ctx: &Ctx) -> Result<V
     // a user-defined function (a let) hides a built-in one of the same name
     if let Some(eval::Found::Let(env, i)) = ctx.env.find(name, ctx.visible) {
         if let ExprKind::Function(def) = &env.lets[i].value.kind {
-            return env.call_function(i, def, args, Some(ctx), span, None).map_err(|e| {
-                if e.msg == eval::TABLE_RESULT {
-                    KqlError::at(span, format!("{name}() gives a table, not a value (use toscalar({name}(…)) or '… in ({name}(…))')"))
-                } else {
-                    e
-                }
-            });
+            return env.call_function(i, def, args, Some(ctx), span, None);
         }
         return Err(KqlError::at(span, format!("'{name}' is not a function")));
     }
@@ -138,9 +132,7 @@ pub(super) fn call(name: &str, args: &[Expr], span: Span, ctx: &Ctx) -> Result<V
         return Err(KqlError::msg(format!("{name}() is an aggregation: use it in summarize")));
     }
     let Some(def @ Def { run: Run::Values(f), .. }) = def else {
-        let known: Vec<String> = known_names().map(str::to_string).collect();
-        let hint = closest(name, &known).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
-        return Err(KqlError::msg(format!("unknown function '{name}'{hint}")));
+        return Err(unknown_function(name));
     };
     let mut vals = Vec::with_capacity(args.len());
     for a in args {
@@ -156,6 +148,21 @@ pub(super) fn call(name: &str, args: &[Expr], span: Span, ctx: &Ctx) -> Result<V
         Val::C(c) if all_const => Val::S(c.get(0)),
         other => other,
     })
+}
+
+/// "unknown function 'strcta' (did you mean 'strcat'?)"
+fn unknown_function(name: &str) -> KqlError {
+    let known: Vec<String> = known_names().map(str::to_string).collect();
+    let hint = closest(name, &known).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
+    KqlError::msg(format!("unknown function '{name}'{hint}"))
+}
+
+/// For the plan: whether `name` is a built-in function taking `n` arguments (the same errors as a call);
+/// `Ok(true)` when the function reads its argument expressions itself.
+pub(super) fn check_arity(name: &str, n: usize) -> Result<bool, KqlError> {
+    let def = registry().get(name).ok_or_else(|| unknown_function(name))?;
+    def.check_arity(name, n)?;
+    Ok(matches!(def.run, Run::Exprs(_)))
 }
 
 /// `toscalar(T | …)`: the first column's first value; `toscalar(expr)` of a scalar expression is its value, computed
