@@ -4,7 +4,9 @@
 //! Every function is one entry `{names, arity, fn}` ([`Def`]) in the table of its family ([`logic`],
 //! [`conversion`], [`string`], [`encoding`], [`datetime`], [`math`], [`dynamic`], [`ip`]); [`FAMILIES`] collects
 //! them into one registry, a hash map built once, from which the list of known names (for "did you mean") comes.
-//! A name is called through one lookup; the arity is checked there, after the arguments are evaluated.
+//! A name is called through one lookup; the arity is checked there, after the arguments are evaluated. The plan
+//! pass (`super::plan`) checks names and arities from the same registry ([`check_arity`]) before the query runs,
+//! so a function added to a family is known to both.
 //!
 //! Arguments are evaluated first; when every argument is a constant the function runs once on one row and the
 //! result stays a constant. Arguments that Kusto requires to be constants (regexes, format strings, bin sizes)
@@ -145,6 +147,8 @@ pub(super) fn call(name: &str, args: &[Expr], span: Span, ctx: &Ctx) -> Result<V
     let a = Args { name, vals, spans: args.iter().map(|e| e.span).collect(), m: if all_const { 1 } else { ctx.n } };
     let out = def.check_arity(name, a.len()).and_then(|()| f(&a, ctx)).map_err(|e| e.or_at(span))?;
     Ok(match out {
+        // a null keeps its type (`todatetime('x') - 1h` is a null datetime), which a constant null has not
+        Val::C(c) if all_const && c.get(0).is_null() => Val::C(Col::nulls(c.ty(), ctx.n)),
         Val::C(c) if all_const => Val::S(c.get(0)),
         other => other,
     })
