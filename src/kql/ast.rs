@@ -39,6 +39,8 @@ pub struct Query {
 pub struct Let {
     pub name: Ident,
     pub value: Expr,
+    /// What the let gives, set by the plan pass ([`super::plan`]) before the query runs.
+    pub kind: super::plan::LetKindCell,
 }
 
 /// A name with its position.

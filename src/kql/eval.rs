@@ -14,6 +14,7 @@ use polars::prelude::*;
 use serde_json::Value as Json;
 
 use super::ast::*;
+use super::plan::LetKind;
 use super::strings;
 use super::value::{dyn_parse, Col, Scalar, Ty, Val};
 use super::KqlError;
@@ -155,21 +156,17 @@ impl<'a> Env<'a> {
             return Err(e);
         }
         let value = &self.lets[idx].value;
-        let bound = if let ExprKind::Function(def) = &value.kind {
-            if !def.params.iter().all(|p| p.default.is_some()) {
+        let bound = match (&value.kind, self.lets[idx].kind.get()) {
+            (ExprKind::Function(def), _) if !def.params.iter().all(|p| p.default.is_some()) => {
                 Err(KqlError::at(span, format!("'{}' is a function: call it with its arguments, {}(…)", self.lets[idx].name.name, self.lets[idx].name.name)))
-            } else if self.function_is_tabular(idx, def) {
-                self.call_tabular(idx, def, &[], None, span, None).map(Bound::Table)
-            } else {
-                self.call_function(idx, def, &[], None, span, None).map(|r| match r {
-                    Val::S(s) => Bound::Scalar(s),
-                    Val::C(c) => Bound::Column(c),
-                })
             }
-        } else if self.is_tabular(value, idx) {
-            super::exec::eval_tabular(value, self, idx).map(Bound::Table)
-        } else {
-            eval_const(value, self, idx).map(Bound::Scalar)
+            (ExprKind::Function(def), LetKind::Function { tabular: true }) => self.call_tabular(idx, def, &[], None, span, None).map(Bound::Table),
+            (ExprKind::Function(def), _) => self.call_function(idx, def, &[], None, span, None).map(|r| match r {
+                Val::S(s) => Bound::Scalar(s),
+                Val::C(c) => Bound::Column(c),
+            }),
+            (_, LetKind::Table) => super::exec::eval_tabular(value, self, idx).map(Bound::Table),
+            _ => eval_const(value, self, idx).map(Bound::Scalar),
         };
         self.leave();
         self.in_progress.borrow_mut().remove(&idx);
@@ -178,66 +175,26 @@ impl<'a> Env<'a> {
         Ok(bound)
     }
 
-    /// Whether `expr` denotes a table (seen from a point where `visible` lets exist).
+    /// Whether `expr` denotes a table (seen from a point where `visible` lets exist), by the lets' kinds the plan
+    /// pass set. A parameter is a table when a table was given for it (known only at the call).
     pub fn is_tabular(&self, expr: &Expr, visible: usize) -> bool {
-        self.is_tabular_within(expr, visible, MAX_LET_NESTING)
-    }
-
-    /// [`Env::is_tabular`] following at most `hops` lets (a chain `let a1 = a0; let a2 = a1; …` is not followed
-    /// without bound: evaluating a longer one fails anyway, at [`MAX_LET_NESTING`]).
-    fn is_tabular_within(&self, expr: &Expr, visible: usize, hops: usize) -> bool {
-        let Some(hops) = hops.checked_sub(1) else { return false };
         match &expr.kind {
             ExprKind::Tabular(_) | ExprKind::Union(_) | ExprKind::DataTable { .. } | ExprKind::Print(_) | ExprKind::Range { .. } => true,
             ExprKind::Name(n) => match self.find(n, visible) {
-                Some(Found::Let(env, i)) => match &env.lets[i].value.kind {
-                    ExprKind::Function(def) => def.params.iter().all(|p| p.default.is_some()) && env.function_is_tabular_within(i, def, hops),
-                    _ => env.is_tabular_within(&env.lets[i].value, i, hops),
+                Some(Found::Let(env, i)) => match (env.lets[i].kind.get(), &env.lets[i].value.kind) {
+                    (LetKind::Table, _) => true,
+                    (LetKind::Function { tabular }, ExprKind::Function(def)) => tabular && def.params.iter().all(|p| p.default.is_some()),
+                    _ => false,
                 },
                 Some(Found::Param(b)) => matches!(b, Bound::Table(_)),
                 None => self.tables.table_names().iter().any(|t| t == n),
             },
             ExprKind::Call { name, .. } => match self.find(name, visible) {
-                Some(Found::Let(env, i)) => match &env.lets[i].value.kind {
-                    ExprKind::Function(def) => env.function_is_tabular_within(i, def, hops),
-                    _ => false,
-                },
+                Some(Found::Let(env, i)) => env.lets[i].kind.get() == LetKind::Function { tabular: true },
                 _ => matches!(name.as_str(), "materialize" | "table" | "view"),
             },
             _ => false,
         }
-    }
-
-    /// Whether the function defined by let `idx` gives a table.
-    fn function_is_tabular(&self, idx: usize, def: &FuncDef) -> bool {
-        self.function_is_tabular_within(idx, def, MAX_LET_NESTING)
-    }
-
-    fn function_is_tabular_within(&self, idx: usize, def: &FuncDef, hops: usize) -> bool {
-        let Some(hops) = hops.checked_sub(1) else { return false };
-        let mut e = &def.body;
-        // a body that is a name: a tabular parameter, a body let, or something outside
-        for _ in 0..MAX_LET_NESTING {
-            match &e.kind {
-                ExprKind::Name(n) => {
-                    if let Some(p) = def.params.iter().find(|p| &p.name.name == n) {
-                        return p.ty.is_none();
-                    }
-                    if let Some(j) = def.lets.iter().rposition(|l| &l.name.name == n) {
-                        e = &def.lets[j].value;
-                        continue;
-                    }
-                    return self.is_tabular_within(e, idx, hops);
-                }
-                ExprKind::Call { name, .. } if def.params.iter().all(|p| &p.name.name != name) && !def.lets.iter().any(|l| &l.name.name == name) => {
-                    return self.is_tabular_within(e, idx, hops);
-                }
-                _ => {
-                    return matches!(e.kind, ExprKind::Tabular(_) | ExprKind::Union(_) | ExprKind::DataTable { .. } | ExprKind::Print(_) | ExprKind::Range { .. });
-                }
-            }
-        }
-        false
     }
 
     /// Binds a call's arguments to the function's parameters (in the caller's context). `piped` is the table of
@@ -299,18 +256,16 @@ impl<'a> Env<'a> {
         Ok(out)
     }
 
-    /// Calls the function of let `idx` for a scalar result. `caller` evaluates the arguments and gives the rows;
-    /// a table result is the error [`TABLE_RESULT`].
+    /// Calls the function of let `idx` for a scalar result. `caller` evaluates the arguments and gives the rows.
     pub fn call_function(&self, idx: usize, def: &FuncDef, args: &[Expr], caller: Option<&Ctx>, span: Span, piped: Option<Frame>) -> Result<Val, KqlError> {
+        if self.lets[idx].kind.get() == (LetKind::Function { tabular: true }) {
+            return Err(table_not_value(&self.lets[idx].name.name, span));
+        }
         let params = self.bind_args(def, args, caller, span, piped)?;
         self.enter(span)?;
         let child = self.child(idx, def, params);
-        let r = if child.function_is_tabular_here(def) {
-            Err(KqlError::msg(TABLE_RESULT))
-        } else {
-            let ctx = Ctx { env: &child, frame: caller.and_then(|c| c.frame), n: caller.map_or(1, |c| c.n), visible: def.lets.len() };
-            eval(&def.body, &ctx)
-        };
+        let ctx = Ctx { env: &child, frame: caller.and_then(|c| c.frame), n: caller.map_or(1, |c| c.n), visible: def.lets.len() };
+        let r = eval(&def.body, &ctx);
         self.leave();
         r
     }
@@ -324,15 +279,12 @@ impl<'a> Env<'a> {
         self.leave();
         r
     }
-
-    /// Whether this function environment's body gives a table (parameters bound).
-    fn function_is_tabular_here(&self, def: &FuncDef) -> bool {
-        self.is_tabular(&def.body, def.lets.len())
-    }
 }
 
-/// The error text [`Env::call_function`] gives for a function whose result is a table.
-pub const TABLE_RESULT: &str = "the function gives a table, not a value";
+/// A function whose body gives a table, called where a value is needed.
+pub fn table_not_value(name: &str, span: Span) -> KqlError {
+    KqlError::at(span, format!("{name}() gives a table, not a value (use toscalar({name}(…)) or '… in ({name}(…))')"))
+}
 
 /// A scalar argument converted to its parameter's declared type.
 fn convert_param(s: Scalar, ty: Option<&str>) -> Scalar {
@@ -518,14 +470,20 @@ fn resolve_name(name: &str, span: Span, ctx: &Ctx) -> Result<Val, KqlError> {
 
 /// "unknown column 'IpAdress' (did you mean 'IPAddress'?)"
 pub fn unknown_name(name: &str, span: Span, ctx: &Ctx) -> KqlError {
-    let mut candidates = ctx.frame.map(|f| f.column_names()).unwrap_or_default();
-    candidates.extend(ctx.env.let_names(ctx.visible));
+    unknown_name_in(name, span, ctx.frame.map(|f| f.column_names()), ctx.env.let_names(ctx.visible))
+}
+
+/// [`unknown_name`] given the row's columns (`None` without a table) and the lets and parameters in scope.
+pub fn unknown_name_in(name: &str, span: Span, columns: Option<Vec<String>>, lets: Vec<String>) -> KqlError {
+    let has_frame = columns.is_some();
+    let mut candidates = columns.unwrap_or_default();
+    candidates.extend(lets);
     match closest(name, &candidates) {
         Some(s) => KqlError::at(span, format!("unknown column '{name}' (did you mean '{s}'?)")),
-        None if ctx.frame.is_some() && candidates.len() <= 40 => {
+        None if has_frame && candidates.len() <= 40 => {
             KqlError::at(span, format!("unknown column '{name}'. Columns are: {}", candidates.join(", ")))
         }
-        None if ctx.frame.is_some() => KqlError::at(span, format!("unknown column '{name}'")),
+        None if has_frame => KqlError::at(span, format!("unknown column '{name}'")),
         None => KqlError::at(span, format!("unknown name '{name}'")),
     }
 }

@@ -85,10 +85,7 @@ pub fn eval_tabular(expr: &Expr, env: &Env, visible: usize) -> Result<Frame, Kql
         ExprKind::Call { name, .. } if super::functions::is_function(name) || super::aggregates::is_aggregate(name) => {
             Err(KqlError::at(expr.span, format!("{name}() gives a value, not a table")))
         }
-        ExprKind::Call { name, .. } => Err(KqlError::at(
-            expr.span,
-            format!("unknown function '{name}' as a table (a Sentinel or workspace function such as _GetWatchlist or an ASIM parser is not defined locally; define it with let)"),
-        )),
+        ExprKind::Call { name, .. } => Err(unknown_tabular_function(name, expr.span)),
         _ => Err(KqlError::at(expr.span, "expected a table here (a table name, a tabular let, or '(T | …)')")),
     }
 }
@@ -106,11 +103,23 @@ fn table_named(n: &str, span: Span, env: &Env, visible: usize) -> Result<Frame, 
         f.notes.clear();
         return Ok(f);
     }
-    let mut candidates = names.clone();
-    candidates.extend(env.let_names(visible));
-    let hint = closest(n, &candidates).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
+    Err(unknown_table(n, span, names, env.let_names(visible)))
+}
+
+/// "unknown table 'SigninLog' (did you mean 'SigninLogs'?). Tables are: …"
+pub(super) fn unknown_table(n: &str, span: Span, names: Vec<String>, lets: Vec<String>) -> KqlError {
     let list = if names.is_empty() { "none are loaded".to_string() } else { names.join(", ") };
-    Err(KqlError::at(span, format!("unknown table '{n}'{hint}. Tables are: {list}")))
+    let mut candidates = names;
+    candidates.extend(lets);
+    let hint = closest(n, &candidates).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
+    KqlError::at(span, format!("unknown table '{n}'{hint}. Tables are: {list}"))
+}
+
+pub(super) fn unknown_tabular_function(name: &str, span: Span) -> KqlError {
+    KqlError::at(
+        span,
+        format!("unknown function '{name}' as a table (a Sentinel or workspace function such as _GetWatchlist or an ASIM parser is not defined locally; define it with let)"),
+    )
 }
 
 fn apply(f: Frame, op: &Op, env: &Env, visible: usize) -> Result<Frame, KqlError> {
@@ -221,8 +230,11 @@ fn apply(f: Frame, op: &Op, env: &Env, visible: usize) -> Result<Frame, KqlError
 }
 
 pub(super) fn unknown_column(f: &Frame, name: &str, span: Span) -> KqlError {
-    let cols = f.column_names();
-    match closest(name, &cols) {
+    unknown_column_in(&f.column_names(), name, span)
+}
+
+pub(super) fn unknown_column_in(cols: &[String], name: &str, span: Span) -> KqlError {
+    match closest(name, cols) {
         Some(s) => KqlError::at(span, format!("unknown column '{name}' (did you mean '{s}'?)")),
         None => KqlError::at(span, format!("unknown column '{name}'")),
     }
@@ -264,7 +276,7 @@ fn match_patterns(f: &Frame, pats: &[Ident]) -> Result<Vec<String>, KqlError> {
 }
 
 /// `*` matches any run of characters.
-fn glob(pat: &str, s: &str) -> bool {
+pub(super) fn glob(pat: &str, s: &str) -> bool {
     let parts: Vec<&str> = pat.split('*').collect();
     let mut rest = s;
     for (i, part) in parts.iter().enumerate() {
@@ -632,7 +644,7 @@ pub(super) fn is_agg_call(e: &Expr) -> bool {
 }
 
 /// Replaces aggregation calls inside `e` by names `__agg{k}`, collecting them.
-fn lift_aggs(e: &Expr, found: &mut Vec<(String, Expr)>) -> Expr {
+pub(super) fn lift_aggs(e: &Expr, found: &mut Vec<(String, Expr)>) -> Expr {
     if is_agg_call(e) {
         let name = format!("__kql_agg_{}", found.len());
         found.push((name.clone(), e.clone()));
@@ -734,13 +746,7 @@ fn summarize(f: &Frame, aggs: &[Assign], by: &[Assign], env: &Env, visible: usiz
         let mut found = Vec::new();
         let rewritten = lift_aggs(&a.expr, &mut found);
         if found.is_empty() {
-            if let ExprKind::Call { name, .. } = &a.expr.kind {
-                if !super::functions::is_function(name) && !env.has_name(name, visible) {
-                    let hint = closest(name, &aggregates::AGGREGATES.iter().map(|s| s.to_string()).collect::<Vec<_>>()).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
-                    return Err(KqlError::at(a.expr.span, format!("unknown function '{name}': not an aggregation summarize knows{hint}")));
-                }
-            }
-            return Err(KqlError::at(a.expr.span, "summarize needs an aggregation here (count(), sum(x), dcount(x) …)"));
+            return Err(not_an_aggregation(&a.expr, |n| env.has_name(n, visible)));
         }
         let base = key_frame.get_or_insert_with(|| {
             let df = DataFrame::new(groups.n_groups, cols[..key_names.len()].to_vec()).unwrap_or_default();
@@ -773,6 +779,17 @@ fn summarize(f: &Frame, aggs: &[Assign], by: &[Assign], env: &Env, visible: usiz
         out.set_la_type(n, k);
     }
     Ok(out)
+}
+
+/// The error for a `summarize` item with no aggregation in it (`is_let`: whether a name is a let or parameter).
+pub(super) fn not_an_aggregation(e: &Expr, is_let: impl Fn(&str) -> bool) -> KqlError {
+    if let ExprKind::Call { name, .. } = &e.kind {
+        if !super::functions::is_function(name) && !is_let(name) {
+            let hint = closest(name, &aggregates::AGGREGATES.iter().map(|s| s.to_string()).collect::<Vec<_>>()).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
+            return KqlError::at(e.span, format!("unknown function '{name}': not an aggregation summarize knows{hint}"));
+        }
+    }
+    KqlError::at(e.span, "summarize needs an aggregation here (count(), sum(x), dcount(x) …)")
 }
 
 // ----- union ------------------------------------------------------------------------------------------------------
@@ -1404,11 +1421,14 @@ fn kusto_keys(l: &Col, r: &Col) -> (Column, Column) {
 }
 
 fn column_of(f: &Frame, name: &Ident, side: &str, what: &str) -> Result<Col, KqlError> {
-    let c = f.column(&name.name).map_err(|_| {
-        let hint = closest(&name.name, &f.column_names()).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
-        KqlError::at(name.span, format!("the {side} side of the {what} has no column '{}'{hint}", name.name))
-    })?;
+    let c = f.column(&name.name).map_err(|_| no_key_column(&f.column_names(), name, side, what))?;
     Col::from_column(c, f.la_type(&name.name).unwrap_or(LaType::String))
+}
+
+/// "the left side of the join has no column 'X' (did you mean …)"
+pub(super) fn no_key_column(cols: &[String], name: &Ident, side: &str, what: &str) -> KqlError {
+    let hint = closest(&name.name, cols).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
+    KqlError::at(name.span, format!("the {side} side of the {what} has no column '{}'{hint}", name.name))
 }
 
 /// Which rows of `left` and `right` have equal keys `on`, compared as Kusto does.

@@ -1,13 +1,16 @@
 //! KQL on local tables: the same Kusto query text Sentinel runs, over in-memory polars tables.
 //!
 //! ```text
-//! query text ──lexer──▶ tokens ──parser──▶ Query (AST, spans) ──exec──▶ Frame
+//! query text ──lexer──▶ tokens ──parser──▶ Query (AST, spans) ──plan──▶ (checked, lets classified) ──exec──▶ Frame
 //! ```
 //!
 //! - `lexer`: tokens with byte spans; literals decoded (strings, timespans, `datetime(…)`).
 //! - `ast`: the syntax tree; every node keeps its span so runtime errors still say `line 3, col 9`.
 //! - `parser`: statements (`let`, user-defined functions), tabular expressions and pipe operators, scalar
 //!   expressions.
+//! - `plan`: binds every name once (let, parameter, column, table, built-in), classifies lets, carries the
+//!   columns through the pipeline and types expressions; unknown names, arities and type mismatches are errors
+//!   before any row is read.
 //! - `exec`: tables and pipe operators over [`Frame`]s (`eval` for scalar expressions over whole columns and
 //!   the environment of lets and function calls, `functions` scalar functions, `strings` `has`/`contains`/`in`…,
 //!   `aggregates` for `summarize`/`make-series`, `series` the `series_*` functions, `xml` `parse_xml`,
@@ -84,6 +87,7 @@ mod functions;
 mod lexer;
 mod names;
 mod parser;
+mod plan;
 mod plugins;
 mod series;
 mod guard;
@@ -155,6 +159,9 @@ pub fn parse(query: &str) -> Result<Query> {
 /// The result is the query's table; `render` is noted in its notes as `render: <kind>`.
 pub fn execute(query: &str, tables: &Tables, now_ns: i64) -> Result<Frame> {
     let q = parse(query)?;
+    let _base = guard::Base::enter();
+    // names, arities and types, before any row is read
+    plan::check(&q, tables).map_err(|e| to_error(query, e))?;
     let env = eval::Env::new(tables, now_ns, &q.lets);
     let out = exec::run(&q, &env).map_err(|e| to_error(query, e))?;
     hide_standard_columns(query, out)

@@ -337,10 +337,10 @@ impl Parser<'_> {
             }
             let def = self.function_def()?;
             let value = Expr::new(ExprKind::Function(Box::new(def)), start.to(self.prev_span()));
-            return Ok(Let { name, value });
+            return Ok(Let { name, value, kind: Default::default() });
         }
         let value = self.expr_or_tabular()?;
-        Ok(Let { name, value })
+        Ok(Let { name, value, kind: Default::default() })
     }
 
     /// `(params) { [let …;]* body }` of a user-defined function.

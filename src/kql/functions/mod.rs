@@ -4,7 +4,9 @@
 //! Every function is one entry `{names, arity, fn}` ([`Def`]) in the table of its family ([`logic`],
 //! [`conversion`], [`string`], [`encoding`], [`datetime`], [`math`], [`dynamic`], [`ip`]); [`FAMILIES`] collects
 //! them into one registry, a hash map built once, from which the list of known names (for "did you mean") comes.
-//! A name is called through one lookup; the arity is checked there, after the arguments are evaluated.
+//! A name is called through one lookup; the arity is checked there, after the arguments are evaluated. The plan
+//! pass (`super::plan`) checks names and arities from the same registry ([`check_arity`]) before the query runs,
+//! so a function added to a family is known to both.
 //!
 //! Arguments are evaluated first; when every argument is a constant the function runs once on one row and the
 //! result stays a constant. Arguments that Kusto requires to be constants (regexes, format strings, bin sizes)
@@ -116,13 +118,7 @@ pub(super) fn call(name: &str, args: &[Expr], span: Span, ctx: &Ctx) -> Result<V
     // a user-defined function (a let) hides a built-in one of the same name
     if let Some(eval::Found::Let(env, i)) = ctx.env.find(name, ctx.visible) {
         if let ExprKind::Function(def) = &env.lets[i].value.kind {
-            return env.call_function(i, def, args, Some(ctx), span, None).map_err(|e| {
-                if e.msg == eval::TABLE_RESULT {
-                    KqlError::at(span, format!("{name}() gives a table, not a value (use toscalar({name}(…)) or '… in ({name}(…))')"))
-                } else {
-                    e
-                }
-            });
+            return env.call_function(i, def, args, Some(ctx), span, None);
         }
         return Err(KqlError::at(span, format!("'{name}' is not a function")));
     }
@@ -138,9 +134,7 @@ pub(super) fn call(name: &str, args: &[Expr], span: Span, ctx: &Ctx) -> Result<V
         return Err(KqlError::msg(format!("{name}() is an aggregation: use it in summarize")));
     }
     let Some(def @ Def { run: Run::Values(f), .. }) = def else {
-        let known: Vec<String> = known_names().map(str::to_string).collect();
-        let hint = closest(name, &known).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
-        return Err(KqlError::msg(format!("unknown function '{name}'{hint}")));
+        return Err(unknown_function(name));
     };
     let mut vals = Vec::with_capacity(args.len());
     for a in args {
@@ -153,9 +147,26 @@ pub(super) fn call(name: &str, args: &[Expr], span: Span, ctx: &Ctx) -> Result<V
     let a = Args { name, vals, spans: args.iter().map(|e| e.span).collect(), m: if all_const { 1 } else { ctx.n } };
     let out = def.check_arity(name, a.len()).and_then(|()| f(&a, ctx)).map_err(|e| e.or_at(span))?;
     Ok(match out {
+        // a null keeps its type (`todatetime('x') - 1h` is a null datetime), which a constant null has not
+        Val::C(c) if all_const && c.get(0).is_null() => Val::C(Col::nulls(c.ty(), ctx.n)),
         Val::C(c) if all_const => Val::S(c.get(0)),
         other => other,
     })
+}
+
+/// "unknown function 'strcta' (did you mean 'strcat'?)"
+fn unknown_function(name: &str) -> KqlError {
+    let known: Vec<String> = known_names().map(str::to_string).collect();
+    let hint = closest(name, &known).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
+    KqlError::msg(format!("unknown function '{name}'{hint}"))
+}
+
+/// For the plan: whether `name` is a built-in function taking `n` arguments (the same errors as a call);
+/// `Ok(true)` when the function reads its argument expressions itself.
+pub(super) fn check_arity(name: &str, n: usize) -> Result<bool, KqlError> {
+    let def = registry().get(name).ok_or_else(|| unknown_function(name))?;
+    def.check_arity(name, n)?;
+    Ok(matches!(def.run, Run::Exprs(_)))
 }
 
 /// `toscalar(T | …)`: the first column's first value; `toscalar(expr)` of a scalar expression is its value, computed
