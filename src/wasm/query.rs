@@ -43,6 +43,16 @@ impl WasmCatalog {
         self.inner.load_yaml(text, file_name).map_err(js_err)
     }
 
+    /// Imports Sentinel YAML files (`[[source, text], …]`) into `family` (default: by kind); JSON
+    /// `{imported: [name], failed: [{source, error}]}`.
+    #[wasm_bindgen(js_name = importSentinel)]
+    pub fn import_sentinel(&mut self, files: JsValue, family: Option<String>) -> JsResult<String> {
+        let files: Vec<(String, String)> = serde_json::from_value(json_of(&files)?).map_err(|e| JsError::new(&e.to_string()))?;
+        let r = self.inner.import_sentinel_files(&files, family.as_deref());
+        let failed: Vec<_> = r.failed.iter().map(|(s, e)| serde_json::json!({"source": s, "error": e})).collect();
+        Ok(serde_json::json!({"imported": r.imported, "failed": failed}).to_string())
+    }
+
     /// JSON list of the queries matching `filter`: name, family, description, parameters, template.
     #[wasm_bindgen(js_name = listJSON)]
     pub fn list_json(&self, filter: &str) -> String {
@@ -58,6 +68,7 @@ impl WasmCatalog {
                     "description": q.description,
                     "dataEnvironments": q.data_environments,
                     "template": q.template,
+                    "sentinel": q.sentinel,
                     "params": q.params.iter().map(|p| serde_json::json!({
                         "name": p.name,
                         "type": p.kind.to_string(),
@@ -204,6 +215,13 @@ pub async fn arm_tables(
         })
         .collect();
     Ok(serde_json::Value::Array(out).to_string())
+}
+
+/// The text of a Sentinel query file at `url`, fetched with a 1 MiB response cap.
+#[wasm_bindgen(js_name = sentinelFetch)]
+pub async fn sentinel_fetch(url: String, signal: Option<AbortSignal>, timeout_s: u32) -> JsResult<String> {
+    let t = FetchTransport { signal, timeout_s, max_response_bytes: crate::query::catalog::MAX_YAML_BYTES as u64 };
+    crate::query::sentinel::fetch_yaml(&t, &url).await.map_err(js_err)
 }
 
 /// Runs KQL on local tables; `now_ms` is what `now()`/`ago()` mean.
