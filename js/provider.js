@@ -87,6 +87,7 @@ export class QueryProvider {
 
   _attachQueries() {
     for (const q of JSON.parse(this._catalog.listJSON(""))) {
+      if (this[q.family]?.[q.name]?.queryName === q.qualifiedName) continue;
       const family = (this[q.family] ??= {});
       // msticpy's print mode: fn("print") or fn({..., print: true}) returns the KQL instead of running it.
       const fn = (params = {}) =>
@@ -96,6 +97,8 @@ export class QueryProvider {
       fn.help = () => this.queryHelp(q.qualifiedName);
       fn.kql = (params = {}) => this.renderQuery(q.qualifiedName, params);
       fn.queryName = q.qualifiedName;
+      // An imported Sentinel query's metadata (tactics, relevantTechniques, entityMappings, …); null for others.
+      Object.defineProperty(fn, "metadata", { get: () => this.queryInfo(q.qualifiedName).find((i) => i.qualifiedName === q.qualifiedName)?.sentinel ?? null });
       family[q.name] = fn;
     }
   }
@@ -120,6 +123,38 @@ export class QueryProvider {
 
   get connected() {
     return this.environment === "LocalData" || !!this._connection;
+  }
+
+  /**
+   * Imports Microsoft Sentinel hunting queries / analytics rules: `input` is YAML text, a URL (string or URL), or an
+   * array of them; `{family}` names the family (default SentinelHunting / SentinelAnalytics by kind); `{signal,
+   * timeout}` for the downloads. Resolves to `{imported: ["Family.name"], failed: [{source, error}]}`: a file that
+   * cannot be fetched or read is reported and the others are still imported.
+   */
+  async importSentinelQueries(input, options = {}) {
+    const { family, signal, timeout = 60 } = wasm.checkOptions("importSentinelQueries", options, ["family", "signal", "timeout"]);
+    const items = Array.isArray(input) ? input : [input];
+    const files = [], failed = [];
+    let n = 0;
+    for (const item of items) {
+      n++;
+      const isUrl = item instanceof URL || (typeof item === "string" && /^(https?:|\.{0,2}\/)\S*$/.test(item.trim()));
+      if (!isUrl) {
+        if (typeof item === "string") files.push([`text ${n}`, item]);
+        else failed.push({ source: `input ${n}`, error: "expected YAML text or a URL" });
+        continue;
+      }
+      const url = new URL(String(item).trim(), globalThis.location?.href);
+      const shown = Object.assign(new URL(url), { username: "", password: "" }).href; // never a secret in a report
+      try {
+        files.push([shown, await withSignal((sig, t) => wasm.sentinelFetch(url.href, sig, t), { signal, timeout })]);
+      } catch (e) {
+        failed.push({ source: shown, error: String(e?.message ?? e) });
+      }
+    }
+    const report = JSON.parse(this._catalog.importSentinel(files, family ?? undefined));
+    this._attachQueries();
+    return { imported: report.imported, failed: [...failed, ...report.failed] };
   }
 
   /** Qualified names ("Family.name") of the built-in queries, filtered case-insensitively. */
