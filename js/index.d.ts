@@ -249,7 +249,7 @@ export class QueryProvider {
   /** Imports Sentinel hunting queries / analytics rules: YAML text, a URL, or an array of them. */
   importSentinelQueries(
     input: string | URL | (string | URL)[],
-    options?: { family?: string; signal?: AbortSignal; timeout?: number },
+    options?: { family?: string; signal?: AbortSignal },
   ): Promise<SentinelImportResult>;
   listQueries(filter?: string): string[];
   queryInfo(filter?: string): QueryInfo[];

@@ -19,7 +19,6 @@
 use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
-use crate::net::{Endpoint, HttpRequest, Service, Transport};
 use crate::query::catalog::{kind, parse_yaml, strings, text_of, Catalog, ParamDef, ParamType, QueryDef};
 
 /// The family of hunting queries unless the caller names one.
@@ -178,18 +177,6 @@ impl Catalog {
         }
         report
     }
-}
-
-/// The text at `url` (https://, or http:// on this machine), through `t` with retries and its response size cap.
-/// A URL carrying credentials (`user:password@`) is refused without being shown.
-pub async fn fetch_yaml<T: Transport>(t: &T, url: &str) -> Result<String> {
-    let parsed = url::Url::parse(url.trim()).map_err(|e| Error::invalid(format!("'{url}' is not a URL ({e})")))?;
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(Error::invalid("a Sentinel query URL with a user name or password was refused: secrets never go in URLs"));
-    }
-    let svc = Service::new("Sentinel query download", Endpoint::new(url.trim()), "the file is public");
-    let resp = svc.send_ok(t, &HttpRequest::get(svc.url(&[], &[])?), None).await?;
-    String::from_utf8(resp.body).map_err(|_| Error::parse(format!("Sentinel query {url}"), "the file is not UTF-8 text"))
 }
 
 #[cfg(test)]

@@ -217,13 +217,6 @@ pub async fn arm_tables(
     Ok(serde_json::Value::Array(out).to_string())
 }
 
-/// The text of a Sentinel query file at `url`, fetched with a 1 MiB response cap.
-#[wasm_bindgen(js_name = sentinelFetch)]
-pub async fn sentinel_fetch(url: String, signal: Option<AbortSignal>, timeout_s: u32) -> JsResult<String> {
-    let t = FetchTransport { signal, timeout_s, max_response_bytes: crate::query::catalog::MAX_YAML_BYTES as u64 };
-    crate::query::sentinel::fetch_yaml(&t, &url).await.map_err(js_err)
-}
-
 /// Runs KQL on local tables; `now_ms` is what `now()`/`ago()` mean.
 #[wasm_bindgen(js_name = kqlExecute)]
 pub fn kql_execute(data: &WasmLocalData, query: &str, now_ms: f64) -> JsResult<WasmFrame> {
