@@ -164,6 +164,44 @@ export interface QueryFunction {
   help(): string;
   kql(params?: QueryParams): string;
   readonly queryName: string;
+  /** An imported Sentinel query's metadata; null for other queries. */
+  readonly metadata: SentinelQueryMetadata | null;
+}
+
+/** One Sentinel entity mapping, as in the YAML: which result columns make which entity. */
+export interface SentinelEntityMapping {
+  entityType: string;
+  fieldMappings: { identifier: string; columnName: string }[];
+}
+
+/** What an imported Sentinel query keeps from its YAML (msticpy's SentinelQuery names, camelCase). */
+export interface SentinelQueryMetadata {
+  queryId: string;
+  name: string;
+  queryType: "hunting" | "analytics";
+  severity: string;
+  tactics: string[];
+  relevantTechniques: string[];
+  entityMappings: SentinelEntityMapping[];
+  requiredDataConnectors: { connectorId: string; dataTypes: string[] }[];
+  queryFrequency: string;
+  queryPeriod: string;
+  triggerOperator: string;
+  triggerThreshold: string;
+  version: string;
+  kind: string;
+  tags: unknown[];
+  /** The source the query came from: its URL, the file name given, or "text N". */
+  sourceFileName: string;
+  /** The query text as written, placeholders included. */
+  query: string;
+}
+
+export interface SentinelImportResult {
+  /** Qualified names ("SentinelHunting.name") of the queries added, in input order. */
+  imported: string[];
+  /** Each input that could not be fetched or read, with the reason; the others are imported. */
+  failed: { source: string; error: string }[];
 }
 
 export interface QueryInfo {
@@ -174,6 +212,8 @@ export interface QueryInfo {
   dataEnvironments: string[];
   template: string;
   params: { name: string; type: string; required: boolean; default: unknown; description: string; aliases: string[] }[];
+  /** Imported Sentinel queries only; null for the others. */
+  sentinel: SentinelQueryMetadata | null;
 }
 
 /** A bearer token, or `@azure/identity`'s `AccessToken` (`{token, expiresOnTimestamp}`); asked for once per query. */
@@ -209,6 +249,11 @@ export class QueryProvider {
   /** Local tables (LocalData only). */
   readonly tables: string[];
   connect(options: LogAnalyticsConnection | KustoConnection): this;
+  /** Imports Sentinel hunting queries / analytics rules: YAML text, a URL, or an array of them. */
+  importSentinelQueries(
+    input: string | URL | (string | URL)[],
+    options?: { family?: string; signal?: AbortSignal },
+  ): Promise<SentinelImportResult>;
   listQueries(filter?: string): string[];
   queryInfo(filter?: string): QueryInfo[];
   queryHelp(name: string): string;

@@ -4,7 +4,7 @@
 import * as wasm from "./huntbook_wasm.js";
 import { wrapFrame, schemaFromJSON } from "./frame.js";
 import { QueryTime, resolveTime } from "./time.js";
-import { loadedDemoCopy } from "./demo.js";
+import { bytesAt, loadedDemoCopy } from "./demo.js";
 
 // The names of the option objects read here (their values are host objects); checked by wasm.checkOptions.
 const CONNECT_OPTIONS = {
@@ -87,6 +87,7 @@ export class QueryProvider {
 
   _attachQueries() {
     for (const q of JSON.parse(this._catalog.listJSON(""))) {
+      if (this[q.family]?.[q.name]?.queryName === q.qualifiedName) continue;
       const family = (this[q.family] ??= {});
       // msticpy's print mode: fn("print") or fn({..., print: true}) returns the KQL instead of running it.
       const fn = (params = {}) =>
@@ -96,6 +97,8 @@ export class QueryProvider {
       fn.help = () => this.queryHelp(q.qualifiedName);
       fn.kql = (params = {}) => this.renderQuery(q.qualifiedName, params);
       fn.queryName = q.qualifiedName;
+      // An imported Sentinel query's metadata (tactics, relevantTechniques, entityMappings, …); null for others.
+      Object.defineProperty(fn, "metadata", { get: () => this.queryInfo(q.qualifiedName).find((i) => i.qualifiedName === q.qualifiedName)?.sentinel ?? null });
       family[q.name] = fn;
     }
   }
@@ -120,6 +123,40 @@ export class QueryProvider {
 
   get connected() {
     return this.environment === "LocalData" || !!this._connection;
+  }
+
+  /**
+   * Imports Microsoft Sentinel hunting queries / analytics rules: `input` is YAML text, a URL (string or URL), or an
+   * array of them; `{family}` names the family (default SentinelHunting / SentinelAnalytics by kind); `{signal}`
+   * stops before the next download. URLs are fetched with the package's `bytesAt` (as the demo data). Resolves to `{imported: ["Family.name"], failed: [{source, error}]}`: a file that
+   * cannot be fetched or read is reported and the others are still imported.
+   */
+  async importSentinelQueries(input, options = {}) {
+    const { family, signal } = wasm.checkOptions("importSentinelQueries", options, ["family", "signal"]);
+    const items = Array.isArray(input) ? input : [input];
+    const files = [], failed = [];
+    let n = 0;
+    for (const item of items) {
+      n++;
+      const isUrl = item instanceof URL || (typeof item === "string" && /^(https?:|\.{0,2}\/)\S*$/.test(item.trim()));
+      if (!isUrl) {
+        if (typeof item === "string") files.push([`text ${n}`, item]);
+        else failed.push({ source: `input ${n}`, error: "expected YAML text or a URL" });
+        continue;
+      }
+      const url = new URL(String(item).trim(), globalThis.location?.href);
+      const shown = Object.assign(new URL(url), { username: "", password: "" }).href; // never a secret in a report
+      try {
+        if (url.username || url.password) throw new Error("a URL with a user name or password was refused: secrets never go in URLs");
+        if (signal?.aborted) throw new Error("cancelled");
+        files.push([shown, new TextDecoder("utf-8", { fatal: true }).decode(await bytesAt(url, "the Sentinel query"))]);
+      } catch (e) {
+        failed.push({ source: shown, error: String(e?.message ?? e) });
+      }
+    }
+    const report = JSON.parse(this._catalog.importSentinel(files, family ?? undefined));
+    this._attachQueries();
+    return { imported: report.imported, failed: [...failed, ...report.failed] };
   }
 
   /** Qualified names ("Family.name") of the built-in queries, filtered case-insensitively. */

@@ -15,6 +15,7 @@
 //                             /npm/<name>[@<v>]/<file> serves the file
 //   /fixtures/…             → ../shared/fixtures/ (the Tour's real tables, for "load from URL")
 //   /e2e/…                  → tests/e2e/pages/ (test pages: Web Worker, jsDelivr-shaped import)
+//   /sentinel/…             → tests/fixtures/sentinel_yaml/ (Azure-Sentinel query files, for importSentinelQueries)
 //
 // Usage: node scripts/serve.mjs [--port 8080]   (prints the URL). Also importable: startServer({port}).
 
@@ -130,6 +131,7 @@ export function startServer({ port = 8080, host = "127.0.0.1" } = {}) {
         if (file && fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
       } else if (p.startsWith("/site/")) file = safeJoin(path.join(root, "site"), p.slice("/site/".length));
       else if (p.startsWith("/e2e/")) file = safeJoin(path.join(root, "tests", "e2e", "pages"), p.slice("/e2e/".length));
+      else if (p.startsWith("/sentinel/")) file = safeJoin(path.join(root, "tests", "fixtures", "sentinel_yaml"), p.slice("/sentinel/".length));
       else if (p.startsWith("/fixtures/")) file = safeJoin(fixtures, p.slice("/fixtures/".length));
       if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
         res.writeHead(404, { "content-type": "text/plain" });

@@ -103,6 +103,8 @@ pub struct QueryDef {
     pub pivot: Option<Value>,
     /// The file the query came from.
     pub file: String,
+    /// For a query imported from Microsoft Sentinel YAML: its metadata ([`crate::query::sentinel`]), else `None`.
+    pub sentinel: Option<Value>,
 }
 
 impl QueryDef {
@@ -190,13 +192,18 @@ impl Catalog {
         let defs = parse_file(text, file_name)?;
         let n = defs.len();
         for def in defs {
-            let qn = def.qualified_name();
-            match self.queries.iter_mut().find(|q| q.qualified_name() == qn) {
-                Some(slot) => *slot = def,
-                None => self.queries.push(def),
-            }
+            self.add(def);
         }
         Ok(n)
+    }
+
+    /// Adds `def`, replacing a query with the same qualified name.
+    pub(crate) fn add(&mut self, def: QueryDef) {
+        let qn = def.qualified_name();
+        match self.queries.iter_mut().find(|q| q.qualified_name() == qn) {
+            Some(slot) => *slot = def,
+            None => self.queries.push(def),
+        }
     }
 
     /// How many queries there are.
@@ -288,6 +295,18 @@ impl Catalog {
             lines.push(format!("Data source:  {}", q.data_source));
         }
         lines.push(q.description.clone());
+        if let Some(m) = &q.sentinel {
+            for (label, key) in [("Tactics", "tactics"), ("Techniques", "relevantTechniques")] {
+                lines.push(format!("{label}:  {}", strings(m.get(key)).join(", ")));
+            }
+            let entities: Vec<String> = m["entityMappings"].as_array().into_iter().flatten().map(|e| {
+                let fields: Vec<String> = e["fieldMappings"].as_array().into_iter().flatten()
+                    .map(|f| format!("{}={}", text_of(f.get("identifier")), text_of(f.get("columnName"))))
+                    .collect();
+                format!("{}({})", text_of(e.get("entityType")), fields.join(", "))
+            }).collect();
+            lines.push(format!("Entities:  {}", entities.join(", ")));
+        }
         lines.push(String::new());
         lines.push("Parameters".into());
         lines.push("----------".into());
@@ -306,7 +325,10 @@ impl Catalog {
             }
         }
         lines.push("Query:".into());
-        lines.push(q.expanded_template().unwrap_or_else(|_| q.template.clone()));
+        match q.sentinel.as_ref().and_then(|m| m["query"].as_str()) {
+            Some(original) => lines.push(original.to_string()),
+            None => lines.push(q.expanded_template().unwrap_or_else(|_| q.template.clone())),
+        }
         Ok(lines.join("\n"))
     }
 }
@@ -323,18 +345,7 @@ fn default_text(v: &Value) -> String {
 /// The queries of one YAML file.
 fn parse_file(text: &str, file: &str) -> Result<Vec<QueryDef>> {
     let what = format!("query file {file}");
-    if text.trim().is_empty() {
-        return Err(Error::parse(what, "the file is empty"));
-    }
-    if flow_depth(text) > MAX_FLOW_DEPTH {
-        return Err(Error::parse(
-            what,
-            format!("brackets nested more than {MAX_FLOW_DEPTH} deep"),
-        ));
-    }
-    let mut yaml: serde_norway::Value = serde_norway::from_str(text).map_err(|e| Error::parse(&what, e))?;
-    yaml.apply_merge().map_err(|e| Error::parse(&what, e))?;
-    let root = match yaml_to_json(&yaml) {
+    let root = match parse_yaml(text, &what)? {
         Value::Object(m) => m,
         other => {
             return Err(Error::parse(
@@ -418,10 +429,31 @@ fn parse_file(text: &str, file: &str) -> Result<Vec<QueryDef>> {
             macros,
             pivot: meta.get("pivot").filter(|p| !p.is_null()).cloned(),
             file: file.to_string(),
+            sentinel: None,
         });
     }
     Ok(out)
 }
+
+/// One YAML text as JSON, within the guards: not empty, at most [`MAX_YAML_BYTES`], brackets nested at most
+/// [`MAX_FLOW_DEPTH`] deep. `what` names the text in errors.
+pub(crate) fn parse_yaml(text: &str, what: &str) -> Result<Value> {
+    if text.trim().is_empty() {
+        return Err(Error::parse(what, "the file is empty"));
+    }
+    if text.len() > MAX_YAML_BYTES {
+        return Err(Error::parse(what, format!("{} bytes, over the limit of {MAX_YAML_BYTES}", text.len())));
+    }
+    if flow_depth(text) > MAX_FLOW_DEPTH {
+        return Err(Error::parse(what, format!("brackets nested more than {MAX_FLOW_DEPTH} deep")));
+    }
+    let mut yaml: serde_norway::Value = serde_norway::from_str(text).map_err(|e| Error::parse(what, e))?;
+    yaml.apply_merge().map_err(|e| Error::parse(what, e))?;
+    Ok(yaml_to_json(&yaml))
+}
+
+/// The largest YAML text read: 1 MiB (query files, msticpy's and Sentinel's, are a few KB).
+pub const MAX_YAML_BYTES: usize = 1 << 20;
 
 /// Deeper `[`/`{` nesting than this is refused before parsing: the YAML parser's time grows with the square of
 /// the depth (100,000 brackets take minutes), and real files never nest deeper than its limit of 128 anyway.
@@ -502,7 +534,7 @@ fn object(parent: &Map<String, Value>, key: &str, what: &str) -> Result<Map<Stri
 }
 
 /// A list of texts from a YAML list or a single scalar.
-fn strings(v: Option<&Value>) -> Vec<String> {
+pub(crate) fn strings(v: Option<&Value>) -> Vec<String> {
     match v {
         Some(Value::Array(items)) => items
             .iter()
@@ -515,7 +547,7 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 }
 
 /// A scalar as text (null/missing = empty).
-fn text_of(v: Option<&Value>) -> String {
+pub(crate) fn text_of(v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
@@ -523,7 +555,7 @@ fn text_of(v: Option<&Value>) -> String {
     }
 }
 
-fn kind(v: &Value) -> &'static str {
+pub(crate) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "nothing",
         Value::Bool(_) => "a boolean",

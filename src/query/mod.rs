@@ -6,6 +6,7 @@
 //! - time ranges and offsets (`-1d`, `-2w@d`) are [`crate::time`]'s.
 //! - [`loganalytics`], [`kusto`]: Log Analytics and Azure Data Explorer over HTTP ([`crate::net::Transport`]).
 //! - [`schema`]: table schemas from the Azure Resource Manager tables API.
+//! - [`sentinel`]: Microsoft Sentinel hunting queries and analytics rules (YAML) imported into the catalog.
 
 pub mod builtin;
 pub mod catalog;
@@ -13,3 +14,4 @@ pub mod kusto;
 pub mod loganalytics;
 pub mod params;
 pub mod schema;
+pub mod sentinel;

@@ -43,6 +43,16 @@ impl WasmCatalog {
         self.inner.load_yaml(text, file_name).map_err(js_err)
     }
 
+    /// Imports Sentinel YAML files (`[[source, text], …]`) into `family` (default: by kind); JSON
+    /// `{imported: [name], failed: [{source, error}]}`.
+    #[wasm_bindgen(js_name = importSentinel)]
+    pub fn import_sentinel(&mut self, files: JsValue, family: Option<String>) -> JsResult<String> {
+        let files: Vec<(String, String)> = serde_json::from_value(json_of(&files)?).map_err(|e| JsError::new(&e.to_string()))?;
+        let r = self.inner.import_sentinel_files(&files, family.as_deref());
+        let failed: Vec<_> = r.failed.iter().map(|(s, e)| serde_json::json!({"source": s, "error": e})).collect();
+        Ok(serde_json::json!({"imported": r.imported, "failed": failed}).to_string())
+    }
+
     /// JSON list of the queries matching `filter`: name, family, description, parameters, template.
     #[wasm_bindgen(js_name = listJSON)]
     pub fn list_json(&self, filter: &str) -> String {
@@ -58,6 +68,7 @@ impl WasmCatalog {
                     "description": q.description,
                     "dataEnvironments": q.data_environments,
                     "template": q.template,
+                    "sentinel": q.sentinel,
                     "params": q.params.iter().map(|p| serde_json::json!({
                         "name": p.name,
                         "type": p.kind.to_string(),
