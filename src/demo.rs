@@ -290,7 +290,7 @@ mod tests {
     fn the_tables_are_read_when_asked_for_and_equal_reading_all_up_front() {
         let now = 1_800_000_000_000_000_000;
         let lazy = load(FILE, now).unwrap();
-        assert_eq!(lazy.table_names().len(), 12);
+        assert_eq!(lazy.table_names().len(), 13);
         assert!(lazy.read_table_names().is_empty(), "{:?}", lazy.read_table_names());
         // the whole JSON read up front: what the file (one gzip member) gives any gzip reader
         let mut whole = Vec::new();
@@ -314,7 +314,7 @@ mod tests {
                 "{name}"
             );
         }
-        assert_eq!(lazy.read_table_names().len(), 12);
+        assert_eq!(lazy.read_table_names().len(), 13);
     }
 
     #[test]

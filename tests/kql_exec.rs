@@ -1571,9 +1571,11 @@ fn mv_expand_of_an_unnamed_expression() {
 #[test]
 fn an_undefined_function_as_a_table_is_named() {
     assert_eq!(
-        err("_GetWatchlist('VIP') | project x"),
-        "line 1, col 1: unknown function '_GetWatchlist' as a table (a Sentinel or workspace function such as _GetWatchlist or an ASIM parser is not defined locally; define it with let)"
+        err("_Im_Dns(starttime=ago(1d)) | project x"),
+        "line 1, col 1: unknown function '_Im_Dns' as a table (a workspace function such as an ASIM parser is not defined locally; define it with let)"
     );
+    // _GetWatchlist is built in: without a Watchlist table it names the missing table
+    assert_eq!(err("_GetWatchlist('VIP') | project x"), "line 1, col 1: _GetWatchlist('VIP'): unknown table 'Watchlist'. Tables are: T, U");
     assert_eq!(err("T | join (strlen('x')) on User"), "line 1, col 10: strlen() gives a value, not a table");
 }
 

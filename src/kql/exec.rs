@@ -118,7 +118,7 @@ pub(super) fn unknown_table(n: &str, span: Span, names: Vec<String>, lets: Vec<S
 pub(super) fn unknown_tabular_function(name: &str, span: Span) -> KqlError {
     KqlError::at(
         span,
-        format!("unknown function '{name}' as a table (a Sentinel or workspace function such as _GetWatchlist or an ASIM parser is not defined locally; define it with let)"),
+        format!("unknown function '{name}' as a table (a workspace function such as an ASIM parser is not defined locally; define it with let)"),
     )
 }
 

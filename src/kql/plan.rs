@@ -181,7 +181,7 @@ impl<'q> Planner<'q> {
             ExprKind::Call { name, .. } => match self.find(name).map(|b| &b.sym) {
                 Some(Sym::Func(_, tabular)) => *tabular,
                 Some(_) => false,
-                None => matches!(name.as_str(), "materialize" | "table" | "view"),
+                None => matches!(name.as_str(), "materialize" | "table" | "view" | "_GetWatchlist"),
             },
             _ => false,
         }
@@ -238,7 +238,8 @@ impl<'q> Planner<'q> {
                 Ok(Schema { cols: vec![(name.name.clone(), None)], open: false })
             }
             ExprKind::Call { name, args } if matches!(name.as_str(), "materialize" | "view") && args.len() == 1 => self.tabular(&args[0]),
-            ExprKind::Call { name, args } if name == "table" && args.len() == 1 => {
+            // `_GetWatchlist('alias')`: the item fields become columns, known only from the data (exec.rs)
+            ExprKind::Call { name, args } if (name == "table" || name == "_GetWatchlist") && args.len() == 1 => {
                 self.scalar(&args[0], None)?;
                 Ok(Schema::open())
             }
