@@ -1489,8 +1489,8 @@ fn evaluate_bag_unpack_and_unsupported_plugins() {
         | mv-apply P = todynamic(Parameters) on (summarize Parsed = make_bag(bag_pack(tostring(P.Name), P.Value)))
         | evaluate bag_unpack(Parsed, columnsConflict='replace_source') | project Op, Identity = tostring(Identity), ForwardTo = tostring(ForwardTo)"#);
     assert_eq!((strs(&f, "Identity"), strs(&f, "ForwardTo")), (vec![Some("bob".to_string())], vec![Some("x@evil.com".to_string())]));
-    assert_eq!(err("T | evaluate diffpatterns()"), "line 1, col 14: the evaluate plugin 'diffpatterns' is not supported yet (supported: bag_unpack, pivot, basket, autocluster)");
-    assert_eq!(err("evaluate python(typeof(*), 'x')"), "line 1, col 10: the evaluate plugin 'python' is not supported yet (supported: bag_unpack, pivot, basket, autocluster)");
+    assert_eq!(err("T | evaluate diffpatterns()"), "line 1, col 14: the evaluate plugin 'diffpatterns' is not supported yet (supported: bag_unpack, pivot, basket, autocluster, narrow)");
+    assert_eq!(err("evaluate python(typeof(*), 'x')"), "line 1, col 10: the evaluate plugin 'python' is not supported yet (supported: bag_unpack, pivot, basket, autocluster, narrow)");
 }
 
 #[test]
@@ -1911,4 +1911,18 @@ fn garbled_basket_autocluster_watchlist_never_panics() {
     let puncts = ["|", "(", ")", ",", "=", "'", "0.5", "basket", "autocluster", "~", "-1"];
     garbled_never_panic(&seeds, &puncts, 0xba5e, 600, &data);
     execute(seeds[0], &data, now()).unwrap();
+}
+
+/// `evaluate narrow()` (Kusto's documented shape): `Row` (0-based), `Column`, `Value` as text, one row a cell.
+#[test]
+fn narrow_unpivots_each_cell() {
+    let f = run("datatable(a: long, b: string, c: dynamic)[1, 'x', dynamic({\"k\": 2}), 2, '', dynamic(null)] | evaluate narrow()");
+    assert_eq!(f.column_names(), ["Row", "Column", "Value"]);
+    assert_eq!(longs(&f, "Row"), [0, 0, 0, 1, 1, 1].map(Some));
+    assert_eq!(strs(&f, "Column"), ["a", "b", "c", "a", "b", "c"].map(|s| Some(s.to_string())));
+    assert_eq!(strs(&f, "Value"), ["1", "x", "{\"k\":2}", "2", "", ""].map(|s| Some(s.to_string())));
+    assert_eq!(f.la_type("Value").unwrap(), LaType::String);
+    // the standard hidden columns stay out; an argument is an error
+    assert_eq!(rows("T | take 1 | extend _ResourceId = 'r' | evaluate narrow() | where Column == '_ResourceId'"), 0);
+    assert_eq!(err("T | evaluate narrow(1)"), "line 1, col 21: narrow() takes no arguments");
 }

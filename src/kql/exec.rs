@@ -223,6 +223,7 @@ fn apply(f: Frame, op: &Op, env: &Env, visible: usize) -> Result<Frame, KqlError
             "bag_unpack" => super::plugins::bag_unpack(f, args, plugin.span, env, visible),
             "pivot" => super::plugins::pivot(f, args, plugin.span, env, visible),
             "basket" | "autocluster" => super::plugins::basket(f, args, plugin.span, env, visible, plugin.name == "autocluster"),
+            "narrow" => super::plugins::narrow(f, args, plugin.span),
             other => Err(KqlError::at(plugin.span, format!("the evaluate plugin '{other}' is not supported yet"))),
         },
         OpKind::NoOp => Ok(f),

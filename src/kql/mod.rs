@@ -43,7 +43,8 @@
 //! - Scalar functions: see `functions` (conversions, strings, regexes, datetimes, dynamic
 //!   arrays and bags, IPv4, hashes, base64, URLs, math).
 //!
-//! Not supported yet (a clear error): `evaluate` plugins other than `bag_unpack` and `pivot`, `sample`, `search`, `find`,
+//! Not supported yet (a clear error): `evaluate` plugins other than `bag_unpack`, `pivot`, `basket`, `autocluster`
+//! and `narrow`, `sample`, `search`, `find`,
 //! `parse-kv`, `scan`, `partition`, `fork`, `facet`, `externaldata`.
 //!
 //! # Limits (hostile queries stop with an error, never a trap)

@@ -34,7 +34,7 @@ const KNOWN_OPS: [&str; 33] = [
 ];
 
 /// The `evaluate` plugins that run on local tables.
-const EVALUATE_PLUGINS: [&str; 4] = ["bag_unpack", "pivot", "basket", "autocluster"];
+const EVALUATE_PLUGINS: [&str; 5] = ["bag_unpack", "pivot", "basket", "autocluster", "narrow"];
 
 /// Operators that exist in KQL but are not implemented yet.
 const LATER_OPS: [&str; 10] = [

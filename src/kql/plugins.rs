@@ -1,4 +1,4 @@
-//! `evaluate` plugins that run on local tables: `bag_unpack`, `pivot`, `basket` and `autocluster` (and Sentinel's
+//! `evaluate` plugins that run on local tables: `bag_unpack`, `pivot`, `basket`, `autocluster` and `narrow` (and Sentinel's
 //! `_GetWatchlist`). Another plugin is a parse error that names
 //! it and lists these (see `parser::EVALUATE_PLUGINS`).
 
@@ -380,4 +380,48 @@ pub(super) fn basket(f: Frame, args: &[Expr], span: Span, env: &Env, visible: us
     }
     let order: Vec<String> = out.column_names().into_iter().rev().take(3).collect::<Vec<_>>().into_iter().rev().chain(names).collect();
     select(&out, &order)
+}
+
+// ----- narrow -------------------------------------------------------------------------------------------------------
+
+/// `evaluate narrow()`: the table unpivoted into `Row` (the row's 0-based index, long), `Column` (its name) and
+/// `Value` (the cell as text, `tostring`'s form), one row a cell, row by row. The standard hidden columns
+/// (`_ResourceId` …, [`super::HIDDEN_COLUMNS`]) are left out, as they are of a workspace's output.
+pub(super) fn narrow(f: Frame, args: &[Expr], span: Span) -> Result<Frame, KqlError> {
+    if let Some(a) = args.first() {
+        return Err(KqlError::at(a.span, "narrow() takes no arguments"));
+    }
+    let names: Vec<String> = f.column_names().into_iter().filter(|n| !super::HIDDEN_COLUMNS.contains(&n.as_str())).collect();
+    let (h, w) = (f.height(), names.len());
+    let cells = (h as u64).saturating_mul(w as u64);
+    if cells > MAX_PIVOT_CELLS {
+        return Err(KqlError::at(span, format!("narrow would make more than {MAX_PIVOT_CELLS} rows ({h} rows of {w} columns)")));
+    }
+    super::guard::charge("narrow", cells.saturating_mul(3 * super::guard::CELL), Some(span))?;
+    let mut texts = Vec::with_capacity(w);
+    for n in &names {
+        let c = f.column(n).map_err(|e| KqlError::msg(e.to_string()))?;
+        texts.push(Col::from_column(c, f.la_type(n).unwrap_or(LaType::String))?.to_str());
+    }
+    let n = cells as usize;
+    let (mut row, mut column, mut value) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    for r in 0..h {
+        for (name, t) in names.iter().zip(&texts) {
+            row.push(r as i64);
+            column.push(name.as_str());
+            value.push(t.get(r).unwrap_or(""));
+        }
+    }
+    let cols = vec![
+        Int64Chunked::from_vec("Row".into(), row).into_series().into_column(),
+        StringChunked::from_iter_values("Column".into(), column.into_iter()).into_series().into_column(),
+        StringChunked::from_iter_values("Value".into(), value.into_iter()).into_series().into_column(),
+    ];
+    let df = DataFrame::new(n, cols).map_err(|e| KqlError::msg(format!("narrow: {e}")))?;
+    let mut res = Frame::new(f.name.clone(), df);
+    res.notes = f.notes.clone();
+    res.set_la_type("Row", LaType::Long);
+    res.set_la_type("Column", LaType::String);
+    res.set_la_type("Value", LaType::String);
+    Ok(res)
 }
