@@ -67,7 +67,8 @@ if (process.argv[2] === "--child") {
   const [dist, mode, file, runsText, warmFile, analyse] = process.argv.slice(3);
   const hb = await import(pathToFileURL(path.join(dist, "index.js")));
   await hb.init({ warmUp: false });
-  const memory = (await import(pathToFileURL(path.join(dist, "huntbook_wasm.js")))).default;
+  // the instance's exports (the package entry bundles the glue: importing huntbook_wasm.js would make a second one)
+  const memory = hb.__internals.wasm.default;
   const mem = async () => (await memory()).memory.buffer.byteLength;
   let read;
   let server;
@@ -194,7 +195,7 @@ async function inChromium(file) {
     const r = await page.evaluate(async ({ base, warmBase, WS }) => {
       const hb = await import("/huntbook/index.js");
       await hb.init({ warmUp: false });
-      const raw = await (await import("/huntbook/huntbook_wasm.js")).default();
+      const raw = await hb.__internals.wasm.default(); // this instance's exports (its memory)
       const qp = (b) => new hb.QueryProvider("MSSentinel").connect({ workspaceId: WS, baseUrl: b, getToken: () => "t", maxResponseBytes: 2 ** 32 });
       (await qp(warmBase).execQuery("SigninLogs")).free();
       let t0 = performance.now();

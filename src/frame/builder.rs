@@ -260,9 +260,9 @@ impl ColumnBuilder {
         }
     }
 
-    /// The raw JSON text of one cell (as it came on the wire), dispatched like [`Self::push_value`]; an array or
-    /// object nested deeper than [`MAX_JSON_DEPTH`] is kept as its text (string columns) and counted for
-    /// [`Self::deep_note`], never parsed.
+    /// The raw JSON text of one cell (an array or object as it came on the wire), dispatched like
+    /// [`Self::push_value`]; one nested deeper than [`MAX_JSON_DEPTH`] is kept as its text (string columns) and
+    /// counted for [`Self::deep_note`], never parsed.
     pub fn push_raw_json(&mut self, raw: &str) {
         let t = raw.trim();
         if t.starts_with(['[', '{']) && json_depth(t) > MAX_JSON_DEPTH {
@@ -276,18 +276,6 @@ impl ColumnBuilder {
                     self.len += 1
                 }
                 _ => self.reject(&t),
-            }
-            return;
-        }
-        if let Some(inner) = t.strip_prefix('"').and_then(|x| x.strip_suffix('"')) {
-            // a string (what Log Analytics sends for dynamic values): as is when it has no escapes
-            if !inner.contains('\\') {
-                self.push_str(inner);
-                return;
-            }
-            match serde_json::from_str::<String>(t) {
-                Ok(v) => self.push_str(&v),
-                Err(_) => self.reject(&t),
             }
             return;
         }

@@ -17,11 +17,14 @@ use crate::error::{Error, Result};
 pub fn parse_response(bytes: &[u8]) -> Result<QueryResult> {
     let (repaired, lone) = repair_lone_surrogates(bytes);
     ROWS_HINT.with(|h| h.set((rows_hint(&repaired), repaired.len())));
-    let mut de = serde_json::Deserializer::from_slice(&repaired);
-    let raw = RawResponse::deserialize(&mut de);
+    // UTF-8 checked once for the whole text (a word at a time), not string by string as a byte reader does: a
+    // large answer is ~10^7 short strings (issue #16). Not UTF-8: the byte reader says where it breaks.
+    let raw = match std::str::from_utf8(&repaired) {
+        Ok(text) => read_response(serde_json::Deserializer::from_str(text)),
+        Err(_) => read_response(serde_json::Deserializer::from_slice(&repaired)),
+    };
     ROWS_HINT.with(|h| h.set((0, 0)));
     let raw = raw.map_err(|e| Error::parse("the Log Analytics response", e))?;
-    de.end().map_err(|e| Error::parse("the Log Analytics response", e))?;
     let error = raw.error.as_ref().map(service_error);
     if raw.tables.is_none() && error.is_none() {
         return Err(Error::parse(
@@ -38,6 +41,15 @@ pub fn parse_response(bytes: &[u8]) -> Result<QueryResult> {
         }
     }
     Ok(QueryResult { tables, error }.mark_partial())
+}
+
+/// The response's tables and error, read to the end of the text.
+fn read_response<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+) -> serde_json::Result<RawResponse> {
+    let raw = RawResponse::deserialize(&mut de)?;
+    de.end()?;
+    Ok(raw)
 }
 
 std::thread_local! {
@@ -64,29 +76,27 @@ fn rows_hint(bytes: &[u8]) -> usize {
 pub(crate) fn repair_lone_surrogates(bytes: &[u8]) -> (std::borrow::Cow<'_, [u8]>, usize) {
     fn escape_at(b: &[u8], i: usize) -> Option<u16> {
         let hex = b.get(i..i + 6)?;
-        if hex[0] != b'\\' || (hex[1] != b'u' && hex[1] != b'U') {
+        if hex[0] != b'\\' || hex[1] != b'u' {
             return None;
         }
         u16::from_str_radix(std::str::from_utf8(&hex[2..6]).ok()?, 16).ok()
     }
     let mut out: Option<Vec<u8>> = None;
     let mut count = 0;
-    let mut i = 0;
     let mut copied = 0;
-    while i < bytes.len() {
-        // jump to the next backslash (memchr reads a word at a time; most of an answer has no escapes)
-        match memchr::memchr(b'\\', &bytes[i..]) {
-            Some(at) => i += at,
-            None => break,
-        }
-        let Some(unit) = escape_at(bytes, i) else {
-            i += 2; // another escape (\\, \", \n …): its second byte is never the start of one
+    let mut next = 0; // escapes before this were read already (the second half of a pair)
+    // only `\u` can be a surrogate: a substring search skips the many other escapes (`\"` in dynamic values)
+    for i in memchr::memmem::find_iter(bytes, b"\\u") {
+        // a real escape when an odd run of backslashes ends here (`\\u` is a backslash, then the letter u)
+        let run = bytes[..=i].iter().rev().take_while(|&&b| b == b'\\').count();
+        if i < next || run % 2 == 0 {
             continue;
-        };
+        }
+        let Some(unit) = escape_at(bytes, i) else { continue };
         let high = (0xD800..0xDC00).contains(&unit);
         let low = (0xDC00..0xE000).contains(&unit);
         if high && escape_at(bytes, i + 6).is_some_and(|u| (0xDC00..0xE000).contains(&u)) {
-            i += 12;
+            next = i + 12;
             continue;
         }
         if high || low {
@@ -94,11 +104,9 @@ pub(crate) fn repair_lone_surrogates(bytes: &[u8]) -> (std::borrow::Cow<'_, [u8]
             o.extend_from_slice(&bytes[copied..i]);
             o.extend_from_slice(b"\\ufffd");
             count += 1;
-            i += 6;
-            copied = i;
-        } else {
-            i += 6;
+            copied = i + 6;
         }
+        next = i + 6;
     }
     match out {
         None => (std::borrow::Cow::Borrowed(bytes), 0),
@@ -129,6 +137,11 @@ mod surrogate_tests {
         let ok = br#"{"tables":[{"name":"T","columns":[{"name":"s","type":"string"}],"rows":[["\ud83d\ude00"]]}]}"#;
         assert!(matches!(repair_lone_surrogates(ok), (std::borrow::Cow::Borrowed(_), 0)));
         assert!(parse_response(ok).unwrap().tables[0].notes.is_empty());
+        // a run of backslashes: odd before u is an escape (a backslash, then a lone surrogate), even is text
+        let runs = br#"{"tables":[{"name":"T","columns":[{"name":"s","type":"string"}],"rows":[["\\\ud800"],["\\\\ud800"],["\u0041\ud83d\ude00\\"]]}]}"#;
+        let v: Vec<String> = parse_response(runs).unwrap().tables[0].df().column("s").unwrap().str().unwrap()
+            .into_no_null_iter().map(String::from).collect();
+        assert_eq!(v, ["\\\u{fffd}", "\\\\ud800", "A\u{1f600}\\"]);
         // truncated escape at the end stays for serde to report
         assert_eq!(repair_lone_surrogates(br#""\ud8"#).1, 0);
     }
@@ -390,15 +403,6 @@ struct CellSeed<'a>(&'a mut ColumnBuilder);
 impl<'de> DeserializeSeed<'de> for CellSeed<'_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        if self.0.kind() == LaType::Dynamic {
-            // A dynamic cell may be a JSON tree nested deeper than serde_json (or a wasm stack) can recurse: read it
-            // as raw text (serde_json skips a value without recursing) and let the builder parse it if it is shallow
-            // enough, else keep its text. One hostile cell must not lose the whole response.
-            // borrowed from the input (the reader always parses a slice): no copy of each cell's text
-            let raw = <&'de serde_json::value::RawValue>::deserialize(d)?;
-            self.0.push_raw_json(raw.get());
-            return Ok(());
-        }
         d.deserialize_any(self)
     }
 }
@@ -432,20 +436,40 @@ impl<'de> Visitor<'de> for CellSeed<'_> {
         self.0.push_f64(v);
         Ok(())
     }
+    /// A string (what Log Analytics sends for every dynamic value too): unescaped once, by serde, as it is read.
     fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<(), E> {
         self.0.push_str(v);
         Ok(())
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<(), A::Error> {
-        let v = serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq))
-            .map_err(de::Error::custom)?;
-        self.0.push_json(&v);
+    // An array or object (Data Explorer's dynamic values) may nest deeper than serde_json (or a wasm stack) can
+    // recurse: its members are read as raw text (serde_json skips a value without recursing) and the cell's text
+    // put back together, which the builder parses if it is shallow enough, else keeps as text. One hostile cell
+    // must not lose the whole response.
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        let mut text = String::from("[");
+        while let Some(item) = seq.next_element::<&'de serde_json::value::RawValue>()? {
+            if text.len() > 1 {
+                text.push(',');
+            }
+            text.push_str(item.get());
+        }
+        text.push(']');
+        self.0.push_raw_json(&text);
         Ok(())
     }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<(), A::Error> {
-        let v = serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))
-            .map_err(de::Error::custom)?;
-        self.0.push_json(&v);
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        let mut text = String::from("{");
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value::<&'de serde_json::value::RawValue>()?;
+            if text.len() > 1 {
+                text.push(',');
+            }
+            text.push_str(&serde_json::Value::from(key).to_string());
+            text.push(':');
+            text.push_str(value.get());
+        }
+        text.push('}');
+        self.0.push_raw_json(&text);
         Ok(())
     }
 }
