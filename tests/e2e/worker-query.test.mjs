@@ -178,7 +178,7 @@ test("execQuery({worker}) on local data: the demo load's copy in the worker, or 
     await hb.init();
     const w = await hb.worker();
     const rowsText = (rows) => JSON.stringify(rows, (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
-    const demo = await hb.loadDemo({ now: Date.UTC(2026, 0, 1) });
+    const demo = await hb.loadDemo(); // newest event now, as the Tour loads it
     const qp = new hb.QueryProvider("LocalData");
     const kql = "SigninLogs | where TimeGenerated > ago(3d) | summarize n = count() by IPAddress | order by n desc, IPAddress asc";
     const page = await qp.execQuery(kql);
@@ -244,7 +244,7 @@ test("the Tour's unpack-table cell runs in the worker, on demo data and in Senti
     if (mode === "sentinel") {
       await page.fill("#cell-source input[name=workspaceId]", WS);
       await page.fill("#cell-source input[name=token]", TOKEN);
-      await page.click("#cell-source form button");
+      await page.click("#cell-source form:has(input[name=workspaceId]) button");
     }
     await page.waitForFunction(() => ["done", "error"].includes(document.querySelector("#cell-unpack-table")?.dataset.state), null, { timeout: 120000 });
     const [state, err] = await page.$eval("#cell-unpack-table", (c) => [c.dataset.state, c.querySelector(".error")?.textContent]);
