@@ -219,6 +219,10 @@ export class QueryProvider {
     if (worker != null && !(worker instanceof HuntbookWorker)) {
       throw new TypeError("execQuery: option 'worker' must be huntbook's worker (from `await huntbook.worker()`)");
     }
+    if (worker?._conn?.closed) {
+      // before anything is fetched or sent
+      throw new Error("execQuery: the worker was terminated: start another with `await huntbook.worker()`");
+    }
     if (this.environment === "LocalData") {
       if (signal?.aborted) throw new Error("cancelled");
       if (worker) return (await this._workerDemo(worker, signal)).query(kql, { signal });

@@ -114,6 +114,10 @@ test("Log Analytics errors: the page's error, word for word, and nothing goes to
   assert.equal(worker, page);
   assert.equal(w.calls.length, 1);
   await assert.rejects(sentinel().execQuery("ok", { worker: {} }), /^TypeError: execQuery: option 'worker' must be huntbook's worker/);
+  const closed = Object.assign(standInWorker(), { _conn: { closed: true } });
+  const before = attempts.ok;
+  await assert.rejects(sentinel().execQuery("ok", { worker: closed }), /^Error: execQuery: the worker was terminated: start another with `await huntbook.worker\(\)`/);
+  assert.equal(attempts.ok, before, "nothing fetched for a terminated worker");
   await assert.rejects(sentinel().execQuery("ok", { wroker: standInWorker() }), /did you mean 'worker'/);
 });
 
