@@ -272,7 +272,8 @@ export class QueryProvider {
    * load. A provider of your own `data` (or with `addTable` tables) rejects: a page table cannot move to the Worker.
    */
   execQuery(kql: string, options: { signal?: AbortSignal; timeout?: number; start?: Date | number; end?: Date | number; maxResponseBytes?: number; worker: import("./workerClient.js").HuntbookWorker }): Promise<import("./workerClient.js").WorkerTable>;
-  exec_query(kql: string, options?: { signal?: AbortSignal; timeout?: number; start?: Date | number; end?: Date | number; maxResponseBytes?: number }): Promise<DataFrame>;
+  exec_query(kql: string, options?: { signal?: AbortSignal; timeout?: number; start?: Date | number; end?: Date | number; maxResponseBytes?: number; worker?: undefined }): Promise<DataFrame>;
+  exec_query(kql: string, options: { signal?: AbortSignal; timeout?: number; start?: Date | number; end?: Date | number; maxResponseBytes?: number; worker: import("./workerClient.js").HuntbookWorker }): Promise<import("./workerClient.js").WorkerTable>;
   schemaTables(options?: { signal?: AbortSignal }): Promise<string[]>;
   schema(table: string, options?: { signal?: AbortSignal }): Promise<{ name: string; type: LaType }[]>;
   addTable(name: string, df: DataFrame): this;
