@@ -16,6 +16,7 @@ export const DEMO_FILE = "huntbook_demo.la.json.gz";
 
 let cached = null; // { url, bytes: Promise<Uint8Array> } of the last file fetched
 let last = null; // the wasm LocalData the last loadDemo() made
+let lastSource = null; // {now, url} of the last loadDemo(): what huntbook's Worker loads to query the same tables
 
 /**
  * The URL of `name`, a file at the package root beside the wasm. Resolved here, in a module at the root, so it is
@@ -52,7 +53,13 @@ export async function demoTables(nowMs, url) {
     cached = entry;
   }
   last = wasm.LocalData.demo(await cached.bytes, nowMs);
+  lastSource = { now: nowMs, url: url ? where.href : undefined };
   return last;
+}
+
+/** `{now, url}` of the last `loadDemo()` (url: undefined for the file beside the package), or null before one. */
+export function loadedDemoSource() {
+  return lastSource;
 }
 
 /** A copy of the tables the last `loadDemo()` made (for QueryProvider("LocalData")), or a clear error. */

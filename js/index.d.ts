@@ -116,10 +116,17 @@ export function loadDemo(options?: { now?: Date | number; url?: string | URL }):
 
 export type TableFormat = "la" | "json" | "csv";
 
-/** Reads tables from text or bytes (Log Analytics JSON, JSON rows, CSV). */
+/** readTables' formats: a table format, or `"kusto"` (an Azure Data Explorer v2 answer; alias `"adx"`). */
+export type ReadFormat = TableFormat | "kusto" | "adx";
+
+/**
+ * Reads tables from text or bytes (Log Analytics JSON, JSON rows, CSV, a Data Explorer v2 answer). `status` (an
+ * HTTP status) reads the bytes as a query service's answer with that status, exactly as `execQuery` does (`format`
+ * "la", the default, or "kusto"; 204 is Log Analytics' empty answer).
+ */
 export function readTables(
   data: string | Uint8Array | ArrayBuffer,
-  options?: { name?: string; format?: TableFormat },
+  options?: { name?: string; format?: ReadFormat; status?: number },
 ): { tables: DataFrame[]; error: ServiceError | null };
 
 /** Loads one table from a URL, File/Blob, Response, text or bytes. */
@@ -258,8 +265,15 @@ export class QueryProvider {
   queryInfo(filter?: string): QueryInfo[];
   queryHelp(name: string): string;
   renderQuery(name: string, params?: QueryParams): string;
-  execQuery(kql: string, options?: { signal?: AbortSignal; timeout?: number; start?: Date | number; end?: Date | number; maxResponseBytes?: number }): Promise<DataFrame>;
-  exec_query(kql: string, options?: { signal?: AbortSignal; timeout?: number; start?: Date | number; end?: Date | number; maxResponseBytes?: number }): Promise<DataFrame>;
+  execQuery(kql: string, options?: { signal?: AbortSignal; timeout?: number; start?: Date | number; end?: Date | number; maxResponseBytes?: number; worker?: undefined }): Promise<DataFrame>;
+  /**
+   * The query's table in huntbook's Worker: a service's answer is fetched on this page (the token never goes to the
+   * Worker) and its bytes moved there and read; on the demo data the Worker runs the KQL on its copy of the same demo
+   * load. A provider of your own `data` (or with `addTable` tables) rejects: a page table cannot move to the Worker.
+   */
+  execQuery(kql: string, options: { signal?: AbortSignal; timeout?: number; start?: Date | number; end?: Date | number; maxResponseBytes?: number; worker: import("./workerClient.js").HuntbookWorker }): Promise<import("./workerClient.js").WorkerTable>;
+  exec_query(kql: string, options?: { signal?: AbortSignal; timeout?: number; start?: Date | number; end?: Date | number; maxResponseBytes?: number; worker?: undefined }): Promise<DataFrame>;
+  exec_query(kql: string, options: { signal?: AbortSignal; timeout?: number; start?: Date | number; end?: Date | number; maxResponseBytes?: number; worker: import("./workerClient.js").HuntbookWorker }): Promise<import("./workerClient.js").WorkerTable>;
   schemaTables(options?: { signal?: AbortSignal }): Promise<string[]>;
   schema(table: string, options?: { signal?: AbortSignal }): Promise<{ name: string; type: LaType }[]>;
   addTable(name: string, df: DataFrame): this;

@@ -171,15 +171,27 @@ function toBytes(data) {
   throw new TypeError("expected text, bytes, a Blob/File, a Response or a URL");
 }
 
+/** readTables' formats that are a query service's answer, read as `execQuery` reads it (`src/query` read_answer). */
+const ANSWER_FORMATS = new Set(["kusto", "adx"]);
+
 /**
- * Reads tables from text or bytes: a Log Analytics query response, JSON rows or CSV.
+ * Reads tables from text or bytes: a Log Analytics query response, JSON rows or CSV; `format: "kusto"` a Data
+ * Explorer v2 answer. `status` (an HTTP status) reads the bytes as that answer of the service (`format` "la", the
+ * default, or "kusto") exactly as `execQuery` does — 204 is Log Analytics' empty answer — which is how
+ * `execQuery(kql, {worker})` hands an answer to huntbook's Worker.
  * Returns `{tables: DataFrame[], error}` where `error` is the service's error reported beside the tables
- * (a Log Analytics PartialError) or null.
+ * (a Log Analytics PartialError, an incomplete Data Explorer answer) or null.
  */
 export function readTables(data, options) {
   requireReady();
-  const { name = "", format } = wasm.checkOptions("readTables", options, ["name", "format"]);
-  const set = wasm.readTables(toBytes(data), String(name), format ?? undefined);
+  const { name = "", format, status } = wasm.checkOptions("readTables", options, ["name", "format", "status"]);
+  if (status != null && !(Number.isInteger(status) && status >= 100 && status <= 599)) {
+    throw new TypeError(`readTables: option 'status' must be an HTTP status (an integer 100–599), got ${String(status)}`);
+  }
+  const answer = status != null || ANSWER_FORMATS.has(String(format).toLowerCase());
+  const set = answer
+    ? wasm.readAnswer(toBytes(data), String(format ?? "la"), status ?? 200, String(name))
+    : wasm.readTables(toBytes(data), String(name), format ?? undefined);
   const tables = [];
   for (let i = 0; i < set.length; i++) tables.push(wrapFrame(set.table(i)));
   const errorText = set.errorJSON();

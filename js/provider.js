@@ -4,7 +4,8 @@
 import * as wasm from "./huntbook_wasm.js";
 import { wrapFrame, schemaFromJSON } from "./frame.js";
 import { QueryTime, resolveTime } from "./time.js";
-import { bytesAt, loadedDemoCopy } from "./demo.js";
+import { bytesAt, loadedDemoCopy, loadedDemoSource } from "./demo.js";
+import { HuntbookWorker } from "./workerClient.js";
 
 // The names of the option objects read here (their values are host objects); checked by wasm.checkOptions.
 const CONNECT_OPTIONS = {
@@ -66,6 +67,9 @@ async function withSignal(task, { signal, timeout = 300 } = {}) {
   }
 }
 
+/** HuntbookWorker → Map("now|url" → {promise, data}): each Worker's copies of demo loads, for execQuery({worker}). */
+const workerDemos = new WeakMap();
+
 export class QueryProvider {
   /**
    * `environment`: "LocalData" (default: the `loadDemo()` tables, no credentials), "LogAnalytics" (Microsoft
@@ -81,6 +85,10 @@ export class QueryProvider {
     this._catalog = wasm.Catalog.builtin();
     // LocalData without `data`: a copy of the tables `await loadDemo()` loaded (else an error saying to call it).
     this._data = data?._inner ?? (env === "LocalData" ? loadedDemoCopy() : null);
+    // The demo load these tables are a copy of ({now, url}; null for your own `data`): what `execQuery(kql, {worker})`
+    // loads in huntbook's Worker to run the KQL on the same tables there.
+    this._demoSource = env === "LocalData" && !data ? loadedDemoSource() : null;
+    this._added = []; // names of tables addTable() put in (the Worker's copy of the demo does not have them)
     this._connection = null;
     this._attachQueries();
   }
@@ -198,13 +206,26 @@ export class QueryProvider {
     return this.execQuery(kql, { signal: params?.signal, timeout: params?.timeout, start, end });
   }
 
-  /** Runs KQL: on the local tables, or sent unchanged to Log Analytics / Data Explorer. Resolves to a DataFrame. */
+  /**
+   * Runs KQL: on the local tables, or sent unchanged to Log Analytics / Data Explorer. Resolves to a DataFrame.
+   * With `{worker}` (a `huntbook.worker()`) it resolves to a `WorkerTable` held in that Worker instead: a service's
+   * answer is fetched here (token, retries, timeout, errors as without it) and its bytes moved to the Worker, which
+   * reads them; on the demo data the Worker runs the KQL on its own copy of the same demo load.
+   */
   async execQuery(kql, options = {}) {
-    const known = ["signal", "timeout", "start", "end", "maxResponseBytes"];
-    const { signal, timeout, start, end, maxResponseBytes } = wasm.checkOptions("execQuery", options, known);
+    const known = ["signal", "timeout", "start", "end", "maxResponseBytes", "worker"];
+    const { signal, timeout, start, end, maxResponseBytes, worker } = wasm.checkOptions("execQuery", options, known);
     if (typeof kql !== "string" || !kql.trim()) throw new TypeError("execQuery needs KQL text");
+    if (worker != null && !(worker instanceof HuntbookWorker)) {
+      throw new TypeError("execQuery: option 'worker' must be huntbook's worker (from `await huntbook.worker()`)");
+    }
+    if (worker?._conn?.closed) {
+      // before anything is fetched or sent
+      throw new Error("execQuery: the worker was terminated: start another with `await huntbook.worker()`");
+    }
     if (this.environment === "LocalData") {
       if (signal?.aborted) throw new Error("cancelled");
+      if (worker) return (await this._workerDemo(worker, signal)).query(kql, { signal });
       return wrapFrame(wasm.kqlExecute(this._data, kql, Date.now()));
     }
     if (!this._connection) throw new Error(`not connected: call connect({...}) before querying ${this.environment}`);
@@ -212,15 +233,62 @@ export class QueryProvider {
     // The token is asked for by the core (once per query) through this function, and checked there.
     const getToken = () => c.getToken();
     const call = { maxResponseBytes: maxResponseBytes ?? c.maxResponseBytes };
+    const la = this.environment === "LogAnalytics";
+    const ws = la ? { workspaceId: c.workspaceId, baseUrl: c.baseUrl, additionalWorkspaces: c.additionalWorkspaces, serverTimeout: c.serverTimeout } : null;
+    const limits = { signal, timeout: timeout ?? c.timeout ?? 300 };
+    if (worker) {
+      // The same request, retries and status handling as below (the core's fetch_answer), then only the answer's
+      // status and body bytes go to the Worker — moved, not copied; never the token or a header.
+      const answer = await withSignal(async (sig, t) => la
+        ? wasm.laFetch(ws, getToken, kql, ms(start), ms(end), sig, t, call)
+        : wasm.kustoFetch(c.cluster, c.database, getToken, kql, sig, t, call), limits);
+      const status = answer.status;
+      const body = answer.takeBody();
+      answer.free();
+      const { tables } = await worker.readTables(body, { format: la ? "la" : "kusto", status, transfer: true, signal });
+      if (!tables.length) throw new Error("the service returned no table");
+      for (const t of tables.slice(1)) t.free().catch(() => {});
+      return tables[0];
+    }
     const frames = await withSignal(async (sig, t) => {
-      if (this.environment === "LogAnalytics") {
-        const ws = { workspaceId: c.workspaceId, baseUrl: c.baseUrl, additionalWorkspaces: c.additionalWorkspaces, serverTimeout: c.serverTimeout };
-        return tableSetToFrames(await wasm.laQuery(ws, getToken, kql, ms(start), ms(end), sig, t, call));
-      }
+      if (la) return tableSetToFrames(await wasm.laQuery(ws, getToken, kql, ms(start), ms(end), sig, t, call));
       return tableSetToFrames(await wasm.kustoQuery(c.cluster, c.database, getToken, kql, sig, t, call));
-    }, { signal, timeout: timeout ?? c.timeout ?? 300 });
+    }, limits);
     if (!frames.length) throw new Error("the service returned no table");
     return frames[0];
+  }
+
+  /**
+   * The Worker's copy of the demo load this provider queries (loaded there once per Worker, with the same `now` and
+   * file, so `ago()` and every row agree with the page's), or an error when the provider's tables cannot be there.
+   */
+  async _workerDemo(worker, signal) {
+    if (!this._demoSource) {
+      throw new Error(
+        "execQuery({worker}): this provider queries a LocalData of the page ({data}), which cannot move into huntbook's worker. " +
+          "Load the tables there instead (hb.loadTable(url), hb.readTables(bytes), hb.localData().addTable) and query them " +
+          "with .query(kql), or call execQuery without {worker}",
+      );
+    }
+    if (this._added.length) {
+      throw new Error(
+        `execQuery({worker}): the table(s) ${this._added.map((n) => `'${n}'`).join(", ")} added with addTable are on the page ` +
+          "only, and a page table cannot move into huntbook's worker. Load them in the worker (hb.loadTable, hb.readTables) " +
+          "and add them to a worker LocalData, or call execQuery without {worker}",
+      );
+    }
+    const { now, url } = this._demoSource;
+    const key = `${now}|${url ?? ""}`;
+    const cache = (workerDemos.get(worker) ?? workerDemos.set(worker, new Map()).get(worker));
+    let entry = cache.get(key);
+    // a handle of a Worker restarted by an abort is gone: load the demo again in the new one
+    if (entry?.data && entry.data._gen !== entry.data._conn.generation) entry = null;
+    if (!entry) {
+      entry = { promise: worker.loadDemo(url ? { now, url, signal } : { now, signal }) };
+      entry.promise.then((d) => { entry.data = d; }, () => { if (cache.get(key) === entry) cache.delete(key); });
+      cache.set(key, entry);
+    }
+    return entry.promise;
   }
 
   /** msticpy's name for execQuery. */
@@ -263,6 +331,7 @@ export class QueryProvider {
   addTable(name, df) {
     if (this.environment !== "LocalData") throw new Error("addTable is for LocalData");
     this._data.addTable(String(name), df._frame);
+    if (!this._added.includes(String(name))) this._added.push(String(name));
     return this;
   }
 

@@ -7,7 +7,9 @@
 // Protocol: page → `{id, op, args}`; Worker → `{id, value}` or `{id, error: {name, message}}` (transfer lists for
 // bytes). A table given as an argument is `{[TABLE]: id}` at any depth of the arguments (e.g. `ref_events`).
 //
-// Nothing here logs or stores a token or key: the Worker runs local work only (no queries to a service).
+// Nothing here logs or stores a token or key: the Worker runs local work only (no queries to a service). A Log
+// Analytics / Data Explorer answer reaches it as bytes (`readTables(bytes, {format, status})`), fetched on the page
+// by `qp.execQuery(kql, {worker})`, which keeps the token there.
 
 import * as hb from "./index.js";
 

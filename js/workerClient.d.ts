@@ -1,5 +1,5 @@
 // Types of `huntbook.worker()`: the long-running calls in a module Web Worker, tables held there.
-import type { LaType, ServiceError, HtmlOptions, TableFormat, InitOptions } from "./index.js";
+import type { LaType, ServiceError, HtmlOptions, TableFormat, ReadFormat, InitOptions } from "./index.js";
 import type { UnpackOptions, IocOptions, IocSets, UnpackResult } from "./analysis.js";
 import type { TimelineOptions, TimelineLayout } from "./vis/index.js";
 
@@ -81,10 +81,13 @@ export class HuntbookWorker {
   version(): Promise<string>;
   localData(opts?: Abortable): Promise<WorkerLocalData>;
   loadDemo(options?: { now?: Date | number; url?: string | URL } & Abortable): Promise<WorkerLocalData>;
-  /** `transfer: true` moves an ArrayBuffer (or a Uint8Array over a whole one) to the worker instead of copying it. */
+  /**
+   * `transfer: true` moves an ArrayBuffer (or a Uint8Array over a whole one) to the worker instead of copying it;
+   * `status` reads the bytes as a query service's answer as `execQuery` does (see `readTables`).
+   */
   readTables(
     data: string | Uint8Array | ArrayBuffer | Blob,
-    options?: { name?: string; format?: TableFormat; transfer?: boolean } & Abortable,
+    options?: { name?: string; format?: ReadFormat; status?: number; transfer?: boolean } & Abortable,
   ): Promise<{ tables: WorkerTable[]; error: ServiceError | null }>;
   /** A URL is fetched by the worker; a Response is read on this thread first. */
   loadTable(

@@ -58,6 +58,19 @@ function optionTables(options, client, what) {
   return out;
 }
 
+/**
+ * The URL to start the Worker from. A Worker's script must have the page's origin, and a notebook usually loads
+ * huntbook from a CDN (Observable: jsDelivr): then the Worker starts from a one-line `blob:` module that imports
+ * js/worker.js from the CDN (a module import may cross origins; jsDelivr allows it with CORS). worker.js still finds
+ * index.js and the wasm beside itself, on the CDN.
+ */
+function scriptUrl(url) {
+  const href = String(url);
+  const origin = globalThis.location?.origin;
+  if (!origin || origin === "null" || new URL(href, globalThis.location?.href).origin === origin) return href;
+  return URL.createObjectURL(new Blob([`import ${JSON.stringify(href)};\n`], { type: "text/javascript" }));
+}
+
 /** The page's side of one Worker: requests, replies, aborts and restarts. */
 class Connection {
   constructor(url, initOptions) {
@@ -73,7 +86,7 @@ class Connection {
   _start() {
     this.generation++;
     this.live = 0;
-    const w = new Worker(this._url, { type: "module" });
+    const w = new Worker(scriptUrl(this._url), { type: "module" });
     this._worker = w;
     w.onmessage = ({ data: { id, value, error } }) => {
       const p = this._pending.get(id);

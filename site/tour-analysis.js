@@ -45,23 +45,26 @@ table.select(["reference", "decoded_string", "encoding_type", "md5", "input_byte
       );
       return out;
     }),
-    cell("unpack-table", "Decode every encoded PowerShell command in SecurityEvent", `
+    cell("unpack-table", "Decode every encoded PowerShell command in SecurityEvent (in a Web Worker)", `
+const worker = await huntbook.worker();    // huntbook in a Web Worker: the heavy work below never freezes this page
+// the query runs here (demo data, or Sentinel with your token, which stays on this page); its table is read in the worker
 const procs = await qp.execQuery(\`SecurityEvent
   | where EventID == 4688 and (CommandLine contains "-enc" or CommandLine contains "FromBase64String")
-  | project TimeGenerated, Computer, Account, CommandLine\`);
-const decoded = huntbook.unpackTable(procs, "CommandLine");     // one row per decoded fragment
-huntbook.extractIocsTable(decoded, ["decoded_string"], { ioc_types: ["url", "dns", "ipv4"] })`, async () => {
+  | project TimeGenerated, Computer, Account, CommandLine\`, { worker });
+const decoded = await worker.unpackTable(procs, "CommandLine");     // one row per decoded fragment
+await worker.extractIocsTable(decoded, ["decoded_string"], { ioc_types: ["url", "dns", "ipv4"] })`, async () => {
+      const worker = (state.worker ??= await huntbook.worker());
       const procs = await state.qp.execQuery(`SecurityEvent
   | where EventID == 4688 and (CommandLine contains "-enc" or CommandLine contains "FromBase64String")
-  | project TimeGenerated, Computer, Account, CommandLine`);
-      const decoded = huntbook.unpackTable(procs, "CommandLine");
+  | project TimeGenerated, Computer, Account, CommandLine`, { worker });
+      const decoded = await worker.unpackTable(procs, "CommandLine");
       state.decoded = decoded;
-      const iocs = huntbook.extractIocsTable(decoded, ["decoded_string"], { ioc_types: ["url", "dns", "ipv4"] });
+      const iocs = await worker.extractIocsTable(decoded, ["decoded_string"], { ioc_types: ["url", "dns", "ipv4"] });
       const out = el("div");
       out.append(
         el("p", "summary", `${procs.numRows} command lines with base64, ${decoded.numRows} decoded fragments`),
-        labelled("Decoded fragments", decoded.select(["src_index", "encoding_type", "decoded_string"]).toElement({ maxRows: 30 })),
-        labelled("IoCs in the decoded commands", iocs.select(["IoCType", "Observable", "SourceIndex"]).toElement({ maxRows: 30 })),
+        labelled("Decoded fragments", await (await decoded.select(["src_index", "encoding_type", "decoded_string"])).toElement({ maxRows: 30 })),
+        labelled("IoCs in the decoded commands", await (await iocs.select(["IoCType", "Observable", "SourceIndex"])).toElement({ maxRows: 30 })),
       );
       return out;
     }),

@@ -241,3 +241,83 @@ fn a_body_over_the_response_size_cap_names_its_size_the_cap_and_the_option() {
     );
     assert_eq!(t.sent.borrow().len(), 1, "a body over the cap is not retried");
 }
+
+/// Issue #16: `run_query` is `fetch_answer` (request, token, retries, status errors) then reading the body; the two
+/// halves are public so a page can fetch and huntbook's Worker read. Reading the fetched bytes with `read_answer`
+/// gives what `run_query` gives, on the real fixtures, a partial answer and 204; a failed fetch is the same error.
+#[test]
+fn fetch_then_read_answer_is_run_query_in_two_steps() {
+    use huntbook::query::{kusto, loganalytics, read_answer, AnswerFormat};
+    let shared = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/loganalytics");
+    let la = std::fs::read_to_string(shared.join("az_mon_raw_query.json")).unwrap();
+    let adx = std::fs::read_to_string(shared.join("kusto_raw_resp.json")).unwrap();
+    let partial = r#"{"tables":[{"name":"PrimaryResult","columns":[{"name":"n","type":"long"}],"rows":[[1],[2]]}],
+      "error":{"code":"PartialError","message":"There were some errors when processing your query.","details":[{"code":"EngineError",
+      "message":"Something went wrong processing your query on the server.","innererror":{"code":"-2133196797","message":"Query result set has exceeded the internal data size limit 64000000 bytes"}}]}}"#;
+    let tokens = Secret::new("tok-SECRET-9", TOKEN_SOURCE).unwrap();
+    let policy = RetryPolicy::default();
+    let same = |a: &huntbook::frame::QueryResult, b: &huntbook::frame::QueryResult| {
+        assert_eq!(a.tables.len(), b.tables.len());
+        assert_eq!(a.error, b.error);
+        for (x, y) in a.tables.iter().zip(&b.tables) {
+            assert_eq!((&x.name, &x.notes, &x.partial), (&y.name, &y.notes, &y.partial));
+            assert!(x.df().equals_missing(y.df()), "{} differs", x.name);
+        }
+    };
+
+    for (body, status) in [(la.as_str(), 200), (partial, 200), ("", 204)] {
+        let t = Scripted::new(vec![response(status, &[], body), response(status, &[], body)]);
+        let whole = block_on(run_query(&t, &workspace(), &tokens, "SecurityAlert", None, &policy)).unwrap();
+        let answer = block_on(loganalytics::fetch_answer(&t, &workspace(), &tokens, "SecurityAlert", None, &policy)).unwrap();
+        assert_eq!((answer.status, answer.body.as_slice()), (status, body.as_bytes()), "the bytes as the service sent them");
+        let read = read_answer(AnswerFormat::LogAnalytics, answer.status, &answer.body, "").unwrap();
+        same(&whole, &read);
+        assert_eq!(t.sent.borrow()[0].body_text(), t.sent.borrow()[1].body_text(), "one request, built once");
+        match status {
+            204 => assert_eq!(read.tables[0].notes, ["Log Analytics answered 204 No Content: the workspace has no data for this query"]),
+            _ if body == partial => {
+                assert_eq!(read.error.as_ref().unwrap().code, "PartialError");
+                assert!(read.tables[0].partial.as_deref().unwrap().contains("64000000 bytes"), "{:?}", read.tables[0].partial);
+            }
+            _ => {
+                assert_eq!(read.tables[0].df().shape(), (3, 34));
+                assert_eq!(read.error, None);
+            }
+        }
+    }
+    let named = read_answer(AnswerFormat::LogAnalytics, 200, la.as_bytes(), "alerts").unwrap();
+    assert_eq!(named.tables[0].name, "alerts");
+
+    // Data Explorer: the same split.
+    let cluster = kusto::Cluster { url: "https://help.kusto.example".into(), database: "Samples".into() };
+    let t = Scripted::new(vec![response(200, &[], &adx), response(200, &[], &adx)]);
+    let whole = block_on(kusto::run_query(&t, &cluster, &tokens, "T | take 10", &policy)).unwrap();
+    let answer = block_on(kusto::fetch_answer(&t, &cluster, &tokens, "T | take 10", &policy)).unwrap();
+    assert_eq!(answer.body, adx.as_bytes());
+    let read = read_answer(AnswerFormat::from_name("kusto").unwrap(), answer.status, &answer.body, "").unwrap();
+    same(&whole, &read);
+    assert!(read.tables[0].df().height() > 0);
+    assert_eq!(AnswerFormat::from_name("ADX"), Some(AnswerFormat::Kusto));
+    assert_eq!(AnswerFormat::from_name("la"), Some(AnswerFormat::LogAnalytics));
+    assert_eq!(AnswerFormat::from_name("csv"), None);
+    // An ADX answer cut short keeps its tables but says it is incomplete: never shown as complete.
+    let cut = adx.trim_end().trim_end_matches(']').rsplit_once(",\n    {").map(|(head, _)| format!("{head}]")).unwrap();
+    let r = read_answer(AnswerFormat::Kusto, 200, cut.as_bytes(), "").unwrap();
+    assert_eq!(r.error.as_ref().unwrap().code, "Incomplete", "{:?}", r.error);
+    assert!(r.tables[0].partial.is_some());
+
+    // A failed fetch is run_query's error, word for word (retries included), and nothing is read.
+    let boom = r#"{"error":{"code":"InternalServerError","message":"boom"}}"#;
+    let t = Scripted::new((0..8).map(|_| response(500, &[], boom)).collect());
+    let e1 = block_on(run_query(&t, &workspace(), &tokens, "x", None, &policy)).unwrap_err().to_string();
+    let e2 = block_on(loganalytics::fetch_answer(&t, &workspace(), &tokens, "x", None, &policy)).unwrap_err().to_string();
+    assert_eq!(e1, e2);
+    assert!(e2.starts_with("Log Analytics answered HTTP 500 InternalServerError: boom. Gave up after 4 attempts"), "{e2}");
+    assert!(!e2.contains("tok-SECRET-9"));
+    assert_eq!(t.sent.borrow().len(), 8);
+    // Only a 2xx answer is read; a malformed 200 says so.
+    let e = read_answer(AnswerFormat::LogAnalytics, 500, boom.as_bytes(), "").unwrap_err().to_string();
+    assert!(e.contains("status 500 is not a successful answer"), "{e}");
+    let e = read_answer(AnswerFormat::LogAnalytics, 200, b"{\"tables\": [", "").unwrap_err().to_string();
+    assert!(e.starts_with("Log Analytics answered 200 but the body is not a valid query response"), "{e}");
+}

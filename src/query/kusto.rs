@@ -134,8 +134,21 @@ pub fn parse_v2(bytes: &[u8]) -> Result<QueryResult> {
     Ok(QueryResult { tables, error }.mark_partial())
 }
 
-/// Runs a query against a Data Explorer database: asks `token` for a token, sends the query (retrying 429/503)
-/// and parses the v2 answer.
+/// Sends a query to a Data Explorer database and returns its 2xx answer unread: asks `token` for a token, sends
+/// the query (retrying 429/503 and 5xx) and turns any other status or a transport failure into the error
+/// [`run_query`] gives. The first half of [`run_query`]; read the body with [`parse_v2`].
+pub async fn fetch_answer<T: Transport, S: SecretSource>(
+    transport: &T,
+    cluster: &Cluster,
+    token: &S,
+    query: &str,
+    policy: &RetryPolicy,
+) -> Result<HttpResponse> {
+    let req = query_request(cluster, query, &ask_secret(transport, token, &cluster.token_source()).await?)?;
+    cluster.service(policy).send_ok(transport, &req, None).await
+}
+
+/// Runs a query against a Data Explorer database: [`fetch_answer`], then [`parse_v2`].
 pub async fn run_query<T: Transport, S: SecretSource>(
     transport: &T,
     cluster: &Cluster,
@@ -143,9 +156,7 @@ pub async fn run_query<T: Transport, S: SecretSource>(
     query: &str,
     policy: &RetryPolicy,
 ) -> Result<QueryResult> {
-    let req = query_request(cluster, query, &ask_secret(transport, token, &cluster.token_source()).await?)?;
-    let resp: HttpResponse = cluster.service(policy).send_ok(transport, &req, None).await?;
-    parse_v2(&resp.body)
+    parse_v2(&fetch_answer(transport, cluster, token, query, policy).await?.body)
 }
 
 #[cfg(test)]

@@ -11,6 +11,9 @@ use crate::frame::{Frame, QueryResult};
 use crate::net::{ask_secret, Endpoint, HttpRequest, HttpResponse, RetryPolicy, Secret, SecretSource, Service, Transport};
 use crate::time::TimeRange;
 
+/// The service's name in messages (errors, the 204 note).
+pub const SERVICE: &str = "Log Analytics";
+
 /// The public Log Analytics endpoint.
 pub const DEFAULT_BASE_URL: &str = "https://api.loganalytics.io";
 
@@ -56,7 +59,7 @@ impl Workspace {
     pub fn service(&self, policy: &RetryPolicy) -> Service {
         let credential = "getToken() returns a valid, unexpired token for the right audience (Log Analytics: \
                           https://api.loganalytics.io/.default)";
-        Service::new("Log Analytics", Endpoint::new(self.base_url.clone()), credential).retry(*policy).hints(HINTS)
+        Service::new(SERVICE, Endpoint::new(self.base_url.clone()), credential).retry(*policy).hints(HINTS)
     }
 }
 
@@ -78,20 +81,38 @@ pub fn query_request(ws: &Workspace, query: &str, range: Option<&TimeRange>, tok
         .header("Prefer", format!("wait={}", ws.server_timeout_s.clamp(1, 600))))
 }
 
-/// What a successful (2xx) query response means: tables (maybe with a partial error beside them), or for 204 an
-/// empty table that says why.
-pub fn interpret_response(resp: &HttpResponse, service: &str) -> Result<QueryResult> {
-    if resp.status == 204 {
+/// What a successful (2xx) query answer means (`status` and `body` as [`fetch_answer`] gives them): tables (maybe
+/// with a partial error beside them), or for 204 an empty table that says why. The second half of [`run_query`];
+/// also what reads an answer fetched on a page and handed to huntbook's Worker (`readTables(bytes, {format: "la",
+/// status})`, through [`crate::query::read_answer`]).
+pub fn interpret_response(status: u16, body: &[u8], service: &str) -> Result<QueryResult> {
+    if status == 204 {
         let mut frame = Frame::new("PrimaryResult", polars::prelude::DataFrame::empty());
         frame.notes.push(format!("{service} answered 204 No Content: the workspace has no data for this query"));
         return Ok(QueryResult { tables: vec![frame], error: None });
     }
-    parse_response(&resp.body)
+    parse_response(body)
         .map_err(|e| Error::Service(format!("{service} answered 200 but the body is not a valid query response: {e}")))
 }
 
-/// Runs a query: asks `token` for a token, sends the query (retrying 429/503 as `policy` says) and interprets the
-/// answer.
+/// Sends a query and returns the service's 2xx answer unread: asks `token` for a token, sends the query (retrying
+/// 429/503 and 5xx as `policy` says) and turns any other status, a network failure, cancellation, the timeout or a
+/// body over the size cap into the error [`run_query`] gives. The first half of [`run_query`]; read the answer with
+/// [`interpret_response`].
+pub async fn fetch_answer<T: Transport, S: SecretSource>(
+    transport: &T,
+    ws: &Workspace,
+    token: &S,
+    query: &str,
+    range: Option<&TimeRange>,
+    policy: &RetryPolicy,
+) -> Result<HttpResponse> {
+    let service = ws.service(policy);
+    let req = query_request(ws, query, range, &ask_secret(transport, token, TOKEN_SOURCE).await?)?;
+    service.send_ok(transport, &req, None).await
+}
+
+/// Runs a query: [`fetch_answer`], then [`interpret_response`].
 pub async fn run_query<T: Transport, S: SecretSource>(
     transport: &T,
     ws: &Workspace,
@@ -100,10 +121,8 @@ pub async fn run_query<T: Transport, S: SecretSource>(
     range: Option<&TimeRange>,
     policy: &RetryPolicy,
 ) -> Result<QueryResult> {
-    let service = ws.service(policy);
-    let req = query_request(ws, query, range, &ask_secret(transport, token, TOKEN_SOURCE).await?)?;
-    let resp = service.send_ok(transport, &req, None).await?;
-    interpret_response(&resp, &service.name)
+    let resp = fetch_answer(transport, ws, token, query, range, policy).await?;
+    interpret_response(resp.status, &resp.body, SERVICE)
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use crate::query::loganalytics::{self, Workspace};
 use crate::query::params::{self, check_args, render, RenderContext};
 use crate::query::schema::{self, ArmWorkspace};
 use crate::time::{from_ms, to_ms, TimeRange, NS_PER_DAY};
-use crate::query::{builtin, kusto};
+use crate::query::{builtin, kusto, AnswerFormat};
 
 
 /// The query catalog: built-in queries plus any YAML the user loads.
@@ -134,20 +134,10 @@ fn opt_string(v: &serde_json::Value, key: &str) -> Option<String> {
     v.get(key).and_then(|x| x.as_str()).map(str::to_string).filter(|s| !s.trim().is_empty())
 }
 
-/// Runs KQL on Log Analytics. `workspace`: `{workspaceId, baseUrl?, additionalWorkspaces?, serverTimeout?}`;
-/// `get_token`: the user's `getToken()`, asked once per query.
-#[wasm_bindgen(js_name = laQuery)]
-pub async fn la_query(
-    workspace: JsValue,
-    get_token: js_sys::Function,
-    query: String,
-    start_ms: Option<f64>,
-    end_ms: Option<f64>,
-    signal: Option<AbortSignal>,
-    timeout_s: u32,
-    call: JsValue,
-) -> JsResult<WasmTableSet> {
-    let w = json_of(&workspace)?;
+/// The workspace of `{workspaceId, baseUrl?, additionalWorkspaces?, serverTimeout?}` and the range of
+/// `start_ms`/`end_ms` (both or none).
+fn la_target(workspace: &JsValue, start_ms: Option<f64>, end_ms: Option<f64>) -> JsResult<(Workspace, Option<TimeRange>)> {
+    let w = json_of(workspace)?;
     let mut ws = Workspace::new(opt_string(&w, "workspaceId").unwrap_or_default());
     if let Some(b) = opt_string(&w, "baseUrl") {
         ws.base_url = b;
@@ -162,12 +152,78 @@ pub async fn la_query(
         (Some(s), Some(e)) => Some(TimeRange { start_ns: from_ms(s).map_err(js_err)?, end_ns: from_ms(e).map_err(js_err)? }),
         _ => None,
     };
+    Ok((ws, range))
+}
+
+/// Runs KQL on Log Analytics. `workspace`: `{workspaceId, baseUrl?, additionalWorkspaces?, serverTimeout?}`;
+/// `get_token`: the user's `getToken()`, asked once per query.
+#[wasm_bindgen(js_name = laQuery)]
+pub async fn la_query(
+    workspace: JsValue,
+    get_token: js_sys::Function,
+    query: String,
+    start_ms: Option<f64>,
+    end_ms: Option<f64>,
+    signal: Option<AbortSignal>,
+    timeout_s: u32,
+    call: JsValue,
+) -> JsResult<WasmTableSet> {
+    let (ws, range) = la_target(&workspace, start_ms, end_ms)?;
     let transport = fetch_for("execQuery", &call, signal, timeout_s)?;
     let token = JsSecretSource { get_token, source: loganalytics::TOKEN_SOURCE.into() };
     let result = loganalytics::run_query(&transport, &ws, &token, &query, range.as_ref(), &RetryPolicy::default())
         .await
         .map_err(js_err)?;
     Ok(WasmTableSet::from(result))
+}
+
+/// A query service's 2xx answer, unread: its status and body bytes (for `readTables(bytes, {format, status})`,
+/// e.g. in huntbook's Worker). No header, no token: only what the service answered.
+#[wasm_bindgen(js_name = QueryAnswer)]
+pub struct WasmAnswer {
+    status: u16,
+    body: Vec<u8>,
+}
+
+impl From<crate::net::HttpResponse> for WasmAnswer {
+    fn from(r: crate::net::HttpResponse) -> WasmAnswer {
+        WasmAnswer { status: r.status, body: r.body }
+    }
+}
+
+#[wasm_bindgen(js_class = QueryAnswer)]
+impl WasmAnswer {
+    #[wasm_bindgen(getter)]
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The body bytes, moved out of wasm memory (a second call gives none).
+    #[wasm_bindgen(js_name = takeBody)]
+    pub fn take_body(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.body)
+    }
+}
+
+/// `laQuery`'s request and answer handling without reading the answer (`loganalytics::fetch_answer`).
+#[wasm_bindgen(js_name = laFetch)]
+pub async fn la_fetch(
+    workspace: JsValue,
+    get_token: js_sys::Function,
+    query: String,
+    start_ms: Option<f64>,
+    end_ms: Option<f64>,
+    signal: Option<AbortSignal>,
+    timeout_s: u32,
+    call: JsValue,
+) -> JsResult<WasmAnswer> {
+    let (ws, range) = la_target(&workspace, start_ms, end_ms)?;
+    let transport = fetch_for("execQuery", &call, signal, timeout_s)?;
+    let token = JsSecretSource { get_token, source: loganalytics::TOKEN_SOURCE.into() };
+    loganalytics::fetch_answer(&transport, &ws, &token, &query, range.as_ref(), &RetryPolicy::default())
+        .await
+        .map(WasmAnswer::from)
+        .map_err(js_err)
 }
 
 /// Runs KQL on an Azure Data Explorer database.
@@ -186,6 +242,33 @@ pub async fn kusto_query(
     let token = JsSecretSource { get_token, source: c.token_source() };
     let result = kusto::run_query(&transport, &c, &token, &query, &RetryPolicy::default()).await.map_err(js_err)?;
     Ok(WasmTableSet::from(result))
+}
+
+/// `kustoQuery`'s request and answer handling without reading the answer (`kusto::fetch_answer`).
+#[wasm_bindgen(js_name = kustoFetch)]
+pub async fn kusto_fetch(
+    cluster: String,
+    database: String,
+    get_token: js_sys::Function,
+    query: String,
+    signal: Option<AbortSignal>,
+    timeout_s: u32,
+    call: JsValue,
+) -> JsResult<WasmAnswer> {
+    let transport = fetch_for("execQuery", &call, signal, timeout_s)?;
+    let c = kusto::Cluster { url: cluster, database };
+    let token = JsSecretSource { get_token, source: c.token_source() };
+    kusto::fetch_answer(&transport, &c, &token, &query, &RetryPolicy::default()).await.map(WasmAnswer::from).map_err(js_err)
+}
+
+/// Reads a query service's answer as `execQuery` does (`query::read_answer`): `format` "la" / "kusto" (or their
+/// aliases), `status` the answer's HTTP status.
+#[wasm_bindgen(js_name = readAnswer)]
+pub fn read_answer(bytes: &[u8], format: &str, status: u16, name: &str) -> JsResult<WasmTableSet> {
+    let f = AnswerFormat::from_name(format).ok_or_else(|| {
+        JsError::new(&format!("readTables: a service answer's format is \"la\" (Log Analytics) or \"kusto\" (Data Explorer), got {format:?}"))
+    })?;
+    crate::query::read_answer(f, status, bytes, name).map(WasmTableSet::from).map_err(js_err)
 }
 
 /// The workspace's tables from ARM: JSON `[{name, columns: [[name, type]]}]`.

@@ -43,7 +43,7 @@ const CASES = [
   ["renderQuery", () => qp.renderQuery("Azure.list_aad_signins_for_ip", { ip_address_list: "1.2.3.4", timout: 9 }),
     `Azure.list_aad_signins_for_ip: unknown option 'timout' (did you mean 'timeout'?). ${AAD}`],
   ["execQuery", () => qp.execQuery("SigninLogs | take 1", { timout: 9 }),
-    "execQuery: unknown option 'timout' (did you mean 'timeout'?). Options are: signal, timeout, start, end, max_response_bytes"],
+    "execQuery: unknown option 'timout' (did you mean 'timeout'?). Options are: signal, timeout, start, end, max_response_bytes, worker"],
   ["connect", () => sentinel().connect({ workspaceId: "w", getToken, timout: 9 }),
     "connect: unknown option 'timout' (did you mean 'timeout'?). Options are: workspace_id, get_token, base_url, " +
     "additional_workspaces, server_timeout, timeout, max_response_bytes, arm"],
@@ -62,7 +62,7 @@ const CASES = [
     "barChart: unknown option 'topn' (did you mean 'top_n'?). Options are: column, title, xlabel, top_n, other_label, " +
     "include_other, dropna, width, height, color"],
   ["readTables", () => hb.readTables("a,b\n1,2", { fromat: "csv" }),
-    "readTables: unknown option 'fromat' (did you mean 'format'?). Options are: name, format"],
+    "readTables: unknown option 'fromat' (did you mean 'format'?). Options are: name, format, status"],
   ["loadTable", () => hb.loadTable("a,b\n1,2", { shiftToNw: true }),
     "loadTable: unknown option 'shiftToNw' (did you mean 'shift_to_now'?). Options are: name, format, shift_to_now, now, signal"],
   ["loadDemo", () => hb.loadDemo({ nwo: 0 }),
