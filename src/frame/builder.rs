@@ -31,6 +31,8 @@ pub struct ColumnBuilder {
     /// How many nested values were deeper than [`MAX_JSON_DEPTH`] (kept as their JSON text), and the first one's row.
     deep: usize,
     first_deep_row: usize,
+    /// How many lone UTF-16 surrogate escapes in arrays/objects were read as U+FFFD.
+    lone: usize,
 }
 
 /// The deepest nesting of a JSON array/object a cell is parsed to (serde_json refuses 128 levels; parsing deeper
@@ -83,6 +85,7 @@ impl ColumnBuilder {
             first_rejected: None,
             deep: 0,
             first_deep_row: 0,
+            lone: 0,
         }
     }
 
@@ -281,7 +284,18 @@ impl ColumnBuilder {
         }
         match serde_json::from_str::<serde_json::Value>(t) {
             Ok(v) => self.push_value(&v),
-            Err(_) => self.reject(&t),
+            // serde_json refuses lone UTF-16 surrogate escapes (which it skips unchecked in a member read as raw
+            // text): repaired to U+FFFD as in string cells, and noted
+            Err(_) => match super::loganalytics::repair_lone_surrogates(t.as_bytes()) {
+                (fixed, lone @ 1..) => match serde_json::from_slice::<serde_json::Value>(&fixed) {
+                    Ok(v) => {
+                        self.lone += lone;
+                        self.push_value(&v)
+                    }
+                    Err(_) => self.reject(&t),
+                },
+                _ => self.reject(&t),
+            },
         }
     }
 
@@ -339,6 +353,16 @@ impl ColumnBuilder {
                 "column '{}': {} value(s) nest arrays/objects more than {MAX_JSON_DEPTH} levels deep (first at row {}); \
                  kept as their JSON text, not parsed (paths into them read as null)",
                 self.name, self.deep, self.first_deep_row
+            )
+        })
+    }
+
+    /// A note for the table if arrays/objects held lone UTF-16 surrogate escapes (read as U+FFFD).
+    pub fn lone_surrogate_note(&self) -> Option<String> {
+        (self.lone > 0).then(|| {
+            format!(
+                "column '{}': {} lone UTF-16 surrogate escape(s) in arrays/objects (not valid text) were read as U+FFFD",
+                self.name, self.lone
             )
         })
     }
