@@ -121,8 +121,9 @@ test("an answer cut at a row boundary is an error, not a 30,000-row table", asyn
 });
 
 test("an answer whose connection drops mid-body is an error; the module still works after", async () => {
-  // (undici calls a body that stops early "terminated")
-  await assert.rejects(sentinel().execQuery("dropped"), /^Error: could not reach Log Analytics at http:\/\/127\.0\.0\.1:\d+\/v1\/workspaces\/[^ ]+\/query: terminated\./);
+  // (undici calls a body that stops early "terminated"; on a loaded machine the drop can come before the headers
+  // were flushed, which undici reports as "fetch failed": an error either way, never a table)
+  await assert.rejects(sentinel().execQuery("dropped"), /^Error: could not reach Log Analytics at http:\/\/127\.0\.0\.1:\d+\/v1\/workspaces\/[^ ]+\/query: (terminated|fetch failed)\./);
   const again = await sentinel().execQuery("whole");
   assert.equal(again.numRows, ROWS);
   again.free();
