@@ -83,12 +83,13 @@ fn gunzip(packed: &[u8]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Raw deflate bytes (a table's, which start and end on a full flush) unpacked, until `until` appears in the output
-/// when given (then possibly a little past it), else all of them (bounded).
+/// Raw deflate bytes (a table's, which start and end on a full flush) unpacked, until `enough` says the output so
+/// far is (then possibly a little past it), else all of them (bounded). `enough` is asked after each piece, and the
+/// pieces double, so it may look at the whole output each time.
 #[inline(never)]
-fn inflate(data: &[u8], until: Option<&[u8]>) -> Result<Vec<u8>> {
+fn inflate(data: &[u8], enough: Option<&dyn Fn(&[u8]) -> bool>) -> Result<Vec<u8>> {
     let mut d = flate2::Decompress::new(false);
-    let mut out = Vec::with_capacity(if until.is_some() { 16 << 10 } else { data.len().saturating_mul(24) });
+    let mut out = Vec::with_capacity(if enough.is_some() { 16 << 10 } else { data.len().saturating_mul(24) });
     loop {
         if out.len() == out.capacity() {
             out.reserve(out.len().max(16 << 10));
@@ -97,11 +98,8 @@ fn inflate(data: &[u8], until: Option<&[u8]>) -> Result<Vec<u8>> {
         let status = d
             .decompress_vec(&data[d.total_in() as usize..], &mut out, flate2::FlushDecompress::None)
             .map_err(|e| Error::parse(WHAT, e))?;
-        if let Some(needle) = until {
-            let from = seen.saturating_sub(needle.len());
-            if out[from..].windows(needle.len()).any(|w| w == needle) {
-                return Ok(out);
-            }
+        if enough.is_some_and(|enough| out.len() > seen && enough(&out)) {
+            return Ok(out);
         }
         if out.len() as u64 > MAX_UNPACKED {
             return Err(Error::parse(WHAT, format!("it unpacks to more than {MAX_UNPACKED} bytes")));
@@ -152,19 +150,55 @@ fn one_table(table: &[u8], name: &str) -> Result<Frame> {
     }
 }
 
-/// The columns of a table (a frame with no rows) from the first bytes of its data, where its JSON has
-/// `{"name":…,"columns":[…],"rows":[`: unpacked only until the rows begin.
-#[inline(never)]
-fn schema_of(data: &[u8], name: &str) -> Result<Frame> {
-    const ROWS: &[u8] = br#","rows":["#;
-    let head = inflate(data, Some(ROWS))?;
-    let Some(at) = head.windows(ROWS.len()).position(|w| w == ROWS) else {
-        return Err(Error::parse(WHAT, format!("table {name} has no rows after its columns")));
-    };
-    let mut table = head[..at + ROWS.len()].to_vec();
-    if table.first() == Some(&b',') {
-        table.remove(0);
+const ROWS: &[u8] = br#","rows":["#;
+
+/// Where the text of a table's JSON (`{"name":…,"columns":[…],"rows":[…`, maybe cut short) holds its first `n` rows:
+/// the end of the `n`th row, or of the rows when there are fewer; None when the text is cut before that.
+/// The first `,"rows":[` is the key (a string holding it would have its quotes escaped), then brackets are counted
+/// outside strings.
+fn rows_end(text: &[u8], n: usize) -> Option<usize> {
+    let mut at = memchr::memmem::find(text, ROWS)? + ROWS.len();
+    let (mut rows, mut depth, mut in_str, mut escaped) = (0, 0usize, false, false);
+    while rows < n {
+        let b = *text.get(at)?;
+        at += 1;
+        if in_str {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' if depth == 0 => return Some(at - 1), // the rows end
+            b']' | b'}' => {
+                depth -= 1;
+                rows += usize::from(depth == 0);
+            }
+            _ => {}
+        }
     }
+    Some(at)
+}
+
+/// A table's first `n` rows (all of them when `n` is None) from its compressed bytes, where its JSON has
+/// `{"name":…,"columns":[…],"rows":[`: unpacked only as far as those rows. `n` = 0 gives its columns.
+#[inline(never)]
+fn read_rows(data: &[u8], name: &str, n: Option<usize>) -> Result<Frame> {
+    let Some(n) = n else {
+        let text = inflate(data, None)?;
+        return one_table(text.strip_prefix(b",").unwrap_or(&text), name);
+    };
+    let text = inflate(data, Some(&|out: &[u8]| rows_end(out, n).is_some()))?;
+    let text = text.strip_prefix(b",").unwrap_or(&text);
+    let Some(end) = rows_end(text, n) else {
+        return Err(Error::parse(WHAT, format!("table {name} ends before its rows do")));
+    };
+    let mut table = text[..end].to_vec();
     table.extend_from_slice(b"]}");
     one_table(&table, name)
 }
@@ -207,15 +241,11 @@ fn load_lazy(index: &[u8], rest: &[u8], file: &[u8], now_ns: i64) -> Result<Tabl
             return Err(bad(format!("its index places table {name} past the end of the file")));
         };
         let (start, end) = (start as usize, end as usize);
-        let schema = schema_of(&rest[start..end], &name)?;
+        let schema = read_rows(&rest[start..end], &name, Some(0))?;
         let bytes = rest.clone();
         data.add_lazy(
             schema,
-            Arc::new(move || {
-                let text = inflate(&bytes[start..end], None)?;
-                let table = text.strip_prefix(b",").unwrap_or(&text);
-                one_table(table, &name)?.shift_datetimes(delta)
-            }),
+            Arc::new(move |n| read_rows(&bytes[start..end], &name, n)?.shift_datetimes(delta)),
         );
     }
     Ok(data)
@@ -315,6 +345,60 @@ mod tests {
             );
         }
         assert_eq!(lazy.read_table_names().len(), 13);
+    }
+
+    #[test]
+    fn a_lazy_tables_first_rows_are_read_alone_and_equal_the_whole_tables() {
+        let now = 1_800_000_000_000_000_000;
+        let lazy = load(FILE, now).unwrap();
+        let mut whole = Vec::new();
+        flate2::read::GzDecoder::new(FILE).read_to_end(&mut whole).unwrap();
+        let all = load_all(&whole, now).unwrap();
+        for name in all.table_names() {
+            let full = all.table(&name).unwrap();
+            // the columns before reading: the same polars types as the read table's (the KQL plan pass uses them)
+            let layout = lazy.layout(&name).unwrap();
+            assert_eq!(layout.height(), 0, "{name}");
+            for c in full.column_names() {
+                assert_eq!(layout.column(&c).unwrap().dtype(), full.column(&c).unwrap().dtype(), "{name}.{c}");
+            }
+            for n in [0, 1, 7, 20, full.height(), full.height() + 3] {
+                let head = lazy.head(&name, n).unwrap();
+                let want = full.head(n);
+                assert_eq!(head.height(), want.height(), "{name} head {n}");
+                assert_eq!(head.schema(), want.schema(), "{name} head {n}");
+                assert_eq!(
+                    crate::frame::rows::to_json_rows(&head, 0, head.height()),
+                    crate::frame::rows::to_json_rows(&want, 0, want.height()),
+                    "{name} head {n}"
+                );
+            }
+        }
+        assert!(lazy.read_table_names().is_empty(), "{:?}", lazy.read_table_names());
+        // KQL: `T | take n` reads only those rows; the result is the one the whole table gives
+        let q = "SigninLogs | take 20 | project TimeGenerated, UserPrincipalName, LocationDetails";
+        let (a, b) = (crate::kql::execute(q, &lazy, now).unwrap(), crate::kql::execute(q, &all, now).unwrap());
+        assert_eq!(a.height(), 20);
+        assert_eq!(crate::frame::rows::to_json_rows(&a, 0, 20), crate::frame::rows::to_json_rows(&b, 0, 20));
+        assert!(lazy.read_table_names().is_empty(), "{:?}", lazy.read_table_names());
+        // anything else reads the table, once
+        let n = crate::kql::execute("SigninLogs | where ResultType != '0' | count", &lazy, now).unwrap();
+        assert_eq!(lazy.read_table_names(), ["SigninLogs"]);
+        let m = crate::kql::execute("SigninLogs | where ResultType != '0' | count", &all, now).unwrap();
+        assert_eq!(crate::frame::rows::to_json_rows(&n, 0, 1), crate::frame::rows::to_json_rows(&m, 0, 1));
+    }
+
+    #[test]
+    fn rows_end_counts_rows_outside_strings() {
+        let t = br#"{"name":"T","columns":[],"rows":[["a]\"[\\"],[1,[2,{"x":"]["}]],["\\"]]}"#;
+        let at = |n| rows_end(t, n).map(|e| String::from_utf8_lossy(&t[..e]).into_owned());
+        assert_eq!(at(0).unwrap(), r#"{"name":"T","columns":[],"rows":["#);
+        assert!(at(1).unwrap().ends_with(r#""rows":[["a]\"[\\"]"#), "{:?}", at(1));
+        assert!(at(2).unwrap().ends_with(r#"{"x":"]["}]]"#), "{:?}", at(2));
+        assert!(at(3).unwrap().ends_with(r#"["\\"]"#), "{:?}", at(3));
+        assert_eq!(at(4), at(3), "fewer rows: up to where the rows end");
+        assert_eq!(rows_end(&t[..40], 3), None, "cut short");
+        assert_eq!(rows_end(br#"{"name":"T","columns":[]"#, 0), None);
     }
 
     #[test]

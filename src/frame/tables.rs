@@ -8,9 +8,10 @@ use std::sync::{Arc, OnceLock};
 use super::{Frame, LaType};
 use crate::error::{Error, Result};
 
-/// How a table that is not read yet is read (the demo data set's tables, issue #16): called at most once, the first
-/// time [`Tables::table`] asks for it.
-pub type LazyRead = Arc<dyn Fn() -> Result<Frame> + Send + Sync>;
+/// How a table that is not read yet is read (the demo data set's tables, issue #16): `None` reads all of it, called
+/// at most once, the first time [`Tables::table`] asks for it; `Some(n)` reads only its first `n` rows (the same rows
+/// as the first `n` of the whole table), for [`Tables::head`] while the table is not read.
+pub type LazyRead = Arc<dyn Fn(Option<usize>) -> Result<Frame> + Send + Sync>;
 
 /// Named in-memory tables. Names are unique; adding a table with a taken name replaces it.
 /// A table may be lazy ([`Tables::add_lazy`]): its schema is known, its rows are read the first time a query (or
@@ -42,7 +43,7 @@ impl Entry {
             return Ok(f);
         }
         let (_, read) = self.lazy.as_ref().expect("a table without a frame is lazy");
-        let f = read()?;
+        let f = read(None)?;
         let _ = self.frame.set(f);
         Ok(self.frame.get().expect("set above"))
     }
@@ -96,13 +97,29 @@ impl Tables {
             })
     }
 
-    /// Column names and types of a table (a lazy table is not read for it).
-    pub fn schema(&self, name: &str) -> Result<Vec<(String, LaType)>> {
+    /// The first `n` rows of a table, as `table(name)?.head(n)` gives them; a lazy table that is not read yet is
+    /// not read for it, only its first `n` rows are (`T | take 20`, the first look at a demo table, issue #16).
+    pub fn head(&self, name: &str, n: usize) -> Result<Frame> {
         let e = self.entry(name)?;
         match (e.frame.get(), &e.lazy) {
-            (None, Some((schema, _))) => Ok(schema.schema()),
-            _ => Ok(e.get()?.schema()),
+            (None, Some((_, read))) => read(Some(n)),
+            _ => Ok(e.get()?.head(n)),
         }
+    }
+
+    /// A table's columns: the table itself once it is read, or, for a lazy table not read yet, a frame of its
+    /// columns with no rows (read from the same text by the same reader, so its columns' types are the table's).
+    pub fn layout(&self, name: &str) -> Result<&Frame> {
+        let e = self.entry(name)?;
+        match (e.frame.get(), &e.lazy) {
+            (None, Some((schema, _))) => Ok(schema),
+            _ => e.get(),
+        }
+    }
+
+    /// Column names and types of a table (a lazy table is not read for it).
+    pub fn schema(&self, name: &str) -> Result<Vec<(String, LaType)>> {
+        Ok(self.layout(name)?.schema())
     }
 
     pub fn len(&self) -> usize {

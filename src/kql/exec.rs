@@ -61,7 +61,10 @@ pub fn eval_tabular(expr: &Expr, env: &Env, visible: usize) -> Result<Frame, Kql
     match &expr.kind {
         ExprKind::Name(n) => table_named(n, expr.span, env, visible),
         ExprKind::Tabular(t) => {
-            let mut f = eval_tabular(&t.source, env, visible)?;
+            let mut f = match take_from_table(t, env, visible)? {
+                Some(head) => head,
+                None => eval_tabular(&t.source, env, visible)?,
+            };
             for op in &t.ops {
                 f = apply(f, op, env, visible).map_err(|e| e.or_at(op.span))?;
             }
@@ -88,6 +91,21 @@ pub fn eval_tabular(expr: &Expr, env: &Env, visible: usize) -> Result<Frame, Kql
         ExprKind::Call { name, .. } => Err(unknown_tabular_function(name, expr.span)),
         _ => Err(KqlError::at(expr.span, "expected a table here (a table name, a tabular let, or '(T | …)')")),
     }
+}
+
+/// `T | take n …` where `T` is a table of the catalog: its first `n` rows, read without reading the rest of a lazy
+/// table (the first look at a demo table, issue #16's cold start). The `take` still runs after it, on those rows.
+fn take_from_table(t: &Tabular, env: &Env, visible: usize) -> Result<Option<Frame>, KqlError> {
+    let (ExprKind::Name(n), Some(OpKind::Take(count))) = (&t.source.kind, t.ops.first().map(|op| &op.kind)) else {
+        return Ok(None);
+    };
+    if env.value_of(n, visible).is_some() || !env.tables.table_names().iter().any(|name| name == n) {
+        return Ok(None);
+    }
+    let k = count_arg(count, env, visible, "take").map_err(|e| e.or_at(t.ops[0].span))?;
+    let mut f = env.tables.head(n, k).map_err(|e| KqlError::at(t.source.span, e.to_string()))?;
+    f.notes.clear();
+    Ok(Some(f))
 }
 
 fn table_named(n: &str, span: Span, env: &Env, visible: usize) -> Result<Frame, KqlError> {

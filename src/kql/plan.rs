@@ -203,7 +203,7 @@ impl<'q> Planner<'q> {
                 Some(Sym::Table(s)) => Ok(s.clone()),
                 Some(Sym::Value(_)) => Err(KqlError::at(e.span, format!("'{n}' is a value, not a table"))),
                 Some(Sym::Func(..)) => Ok(Schema::open()),
-                None => match self.tables.table(n) {
+                None => match self.tables.layout(n) {
                     Ok(f) => Ok(Schema::of(f)),
                     Err(_) => Err(super::exec::unknown_table(n, e.span, self.tables.table_names(), self.let_names())),
                 },
@@ -476,7 +476,7 @@ impl<'q> Planner<'q> {
             let r = match &t.kind {
                 ExprKind::Name(n) if n.contains('*') => {
                     for name in self.tables.table_names().into_iter().filter(|name| super::exec::glob(n, name)) {
-                        parts.extend(self.tables.table(&name).ok().map(Schema::of));
+                        parts.extend(self.tables.layout(&name).ok().map(Schema::of));
                     }
                     continue;
                 }
