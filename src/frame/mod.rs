@@ -247,6 +247,17 @@ impl QueryResult {
         self
     }
 
+    /// Names a lone unnamed result: when this holds one table, called `PrimaryResult`, it takes `name` (unless
+    /// `name` is empty). How `readTables`, `readAnswer` and the loaders name what the user gave a name.
+    pub fn name_single(mut self, name: &str) -> QueryResult {
+        if let [only] = &mut self.tables[..] {
+            if !name.is_empty() && only.name == "PrimaryResult" {
+                only.name = name.to_string();
+            }
+        }
+        self
+    }
+
     /// The first table (Log Analytics' `PrimaryResult`), or an error if there is none.
     pub fn primary(&self) -> Result<&Frame> {
         self.tables

@@ -53,7 +53,7 @@ impl TableFormat {
 /// Reads a table of any supported format; `format` overrides sniffing. Returns every table the input holds.
 pub fn read_tables(bytes: &[u8], name: &str, format: Option<TableFormat>) -> Result<QueryResult> {
     let format = format.unwrap_or_else(|| TableFormat::sniff(bytes));
-    let mut result = match format {
+    let result = match format {
         TableFormat::LogAnalytics => loganalytics::parse_response(bytes)?,
         TableFormat::JsonRows => QueryResult {
             tables: vec![read_json_rows(bytes, name)?],
@@ -65,10 +65,7 @@ pub fn read_tables(bytes: &[u8], name: &str, format: Option<TableFormat>) -> Res
         },
     };
     // A single unnamed result table takes the name the user gave it.
-    if result.tables.len() == 1 && !name.is_empty() && result.tables[0].name == "PrimaryResult" {
-        result.tables[0].name = name.to_string();
-    }
-    Ok(result)
+    Ok(result.name_single(name))
 }
 
 /// Reads CSV with a header row; column types are inferred from the text.
@@ -186,6 +183,20 @@ fn infer_json_kind<'a>(values: impl Iterator<Item = &'a serde_json::Value> + Clo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lone_primary_result_takes_the_given_name_and_no_other_table_does() {
+        let one = br#"{"tables":[{"name":"PrimaryResult","columns":[{"name":"n","type":"long"}],"rows":[[1]]}]}"#;
+        let names = |b: &[u8], name| -> Vec<String> {
+            read_tables(b, name, None).unwrap().tables.into_iter().map(|t| t.name).collect()
+        };
+        assert_eq!(names(one, "Mine"), ["Mine"]);
+        assert_eq!(names(one, ""), ["PrimaryResult"]);
+        let named = br#"{"tables":[{"name":"SigninLogs","columns":[{"name":"n","type":"long"}],"rows":[[1]]}]}"#;
+        assert_eq!(names(named, "Mine"), ["SigninLogs"]);
+        let two = br#"{"tables":[{"name":"PrimaryResult","columns":[],"rows":[]},{"name":"T","columns":[],"rows":[]}]}"#;
+        assert_eq!(names(two, "Mine"), ["PrimaryResult", "T"]);
+    }
 
     #[test]
     fn csv_types_are_inferred() {

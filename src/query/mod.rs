@@ -49,12 +49,9 @@ pub fn read_answer(format: AnswerFormat, status: u16, body: &[u8], name: &str) -
             "status {status} is not a successful answer: only a 2xx answer holds tables (execQuery reports the others as errors)"
         )));
     }
-    let mut result = match format {
+    let result = match format {
         AnswerFormat::LogAnalytics => loganalytics::interpret_response(status, body, loganalytics::SERVICE)?,
         AnswerFormat::Kusto => kusto::parse_v2(body)?,
     };
-    if result.tables.len() == 1 && !name.is_empty() && result.tables[0].name == "PrimaryResult" {
-        result.tables[0].name = name.to_string();
-    }
-    Ok(result)
+    Ok(result.name_single(name))
 }
