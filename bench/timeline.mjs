@@ -355,7 +355,7 @@ console.log(`  definitions:
     first draw, huntbook: the first timeline in a fresh page: from calling huntbook.timeline(df, opts) on a loaded
       DataFrame, through appending the element, to the first task after the next animation frame (rAF → setTimeout 0),
       i.e. the frame that shows the plot. As in a notebook, the page called huntbook.init() and loaded the table first;
-      init() warms the timeline code up on a small synthetic table when the page is idle (option warmUp, default on),
+      init() warms the timeline code up on a small synthetic table once the page is quiet (option warmUp, default on),
       so the browser has optimised it by then.
     first draw, Bokeh: from navigation start (performance.now() = 0) to the first task after Bokeh's document signals
       \`idle\` (every root view built and painted once; Bokeh paints inside an animation frame) — it includes fetching and
