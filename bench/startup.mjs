@@ -1,8 +1,8 @@
 // Benchmark (issue #16): weight and cold start, huntbook beside DuckDB-Wasm (its eh build), in one run.
 //
 // Weight: the wasm each page downloads first, raw, gzip -9 (Node zlib) and brotli (quality 9, 16 MB window); huntbook's goal ≤ 3.0 MB gzip.
-// Cold start: headless Chromium, a fresh browser context per run (empty HTTP cache), pages served from loopback by
-// scripts/serve.mjs (`Content-Type: application/wasm`, so both compile while streaming). Times are from the page's
+// Cold start: headless Chromium, a fresh browser context per run (empty HTTP cache), pages and files served from
+// loopback by scripts/serve.mjs (`Content-Type: application/wasm`, so both compile while streaming). Times are from the page's
 // navigation start (performance.now() in the page):
 //   huntbook: `import()` of the package → `await init()` → `await loadDemo()` → the first demo table
 //             (`SigninLogs | take 20`, `toElement()` appended) painted (the next animation frame);
@@ -72,6 +72,8 @@ document.body.append(df.toElement());
 await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 m.table = performance.now();
 m.rows = document.querySelectorAll("tbody tr").length;
+m.tableHTML = document.body.lastElementChild.outerHTML;
+m.css = document.getElementById("huntbook-style")?.textContent;
 // phases from the Resource Timing entries: the package's modules, the wasm and the demo file
 const res = performance.getEntriesByType("resource");
 const js = res.filter((e) => e.name.includes("/huntbook/") && e.name.endsWith(".js"));
@@ -103,6 +105,26 @@ document.body.append(table);
 await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 m.table = performance.now();
 m.rows = table.rows.length;
+window.__done = m;
+</script>`;
+
+// The machine's floors, for the goals: a page that only downloads the wasm (no compile), and a page without huntbook
+// that only paints the first table's element (the HTML and stylesheet the huntbook page showed).
+const FETCH_PAGE = `<!doctype html><meta charset="utf-8"><body><script type="module">
+const m = {};
+await (await fetch("/huntbook/huntbook_wasm_bg.wasm")).arrayBuffer(); m.fetched = performance.now();
+const e = performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm"));
+m.wasmStart = e.startTime; m.wasmEnd = e.responseEnd;
+window.__done = m;
+</script>`;
+const paintPage = (html, css) => `<!doctype html><meta charset="utf-8"><body><script type="module">
+const m = {};
+const style = document.createElement("style"); style.textContent = ${JSON.stringify(css)}; document.head.append(style);
+const t = performance.now();
+const div = document.createElement("div"); div.innerHTML = ${JSON.stringify(html)}; document.body.append(div);
+await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+m.paint = performance.now() - t;
+m.rows = document.querySelectorAll("tbody tr").length;
 window.__done = m;
 </script>`;
 
@@ -144,17 +166,20 @@ m.tables = (json?.tables ?? []).map((tb) => {
 window.__done = m;
 </script>`;
 
-const server = await startServer({ port: 0 });
+// The pages are served by the same loopback server as the package (not fulfilled by the test driver: Playwright's
+// request interception puts a round trip to it before every request of the page, ~60 ms on this machine).
+const pages = { huntbook: HB_PAGE, preload: HB_PRELOAD_PAGE, duckdb: DUCK_PAGE, phases: PHASES_PAGE, fetch: FETCH_PAGE };
+const served = Object.fromEntries(Object.entries(pages).map(([k, v]) => [`/bench-${k}.html`, v]));
+const server = await startServer({ port: 0, pages: served });
 const base = `http://127.0.0.1:${server.address().port}`;
 const browser = await launchChromium();
 const offLoopback = new Set();
-async function coldRun(html, name) {
+async function coldRun(name) {
   const context = await browser.newContext(); // a fresh context: empty HTTP and code caches
   const page = await context.newPage();
   page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) offLoopback.add(r.url()); });
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
-  await page.route(`${base}/bench-${name}.html`, (route) => route.fulfill({ contentType: "text/html", body: html }));
   await page.goto(`${base}/bench-${name}.html`);
   const m = await page.waitForFunction(() => window.__done, null, { timeout: 60_000 }).then((h) => h.jsonValue())
     .catch((e) => { throw new Error(`${name}: ${errors.join("; ") || e.message}`); });
@@ -163,13 +188,16 @@ async function coldRun(html, name) {
 }
 // Warm the server's one-off esbuild bundle of DuckDB's module so its build time is not counted.
 await fetch(`${base}/npm/@duckdb/duckdb-wasm/+esm`).then((r) => r.text());
-const runs = { huntbook: [], preload: [], duckdb: [] };
+const runs = { huntbook: [], preload: [], duckdb: [], fetch: [], paint: [] };
 for (let i = 0; i < RUNS; i++) {
-  runs.huntbook.push(await coldRun(HB_PAGE, "huntbook"));
-  runs.preload.push(await coldRun(HB_PRELOAD_PAGE, "preload"));
-  runs.duckdb.push(await coldRun(DUCK_PAGE, "duckdb"));
+  runs.huntbook.push(await coldRun("huntbook"));
+  runs.preload.push(await coldRun("preload"));
+  runs.duckdb.push(await coldRun("duckdb"));
+  runs.fetch.push(await coldRun("fetch"));
+  served["/bench-paint.html"] = paintPage(runs.huntbook.at(-1).tableHTML, runs.huntbook.at(-1).css);
+  runs.paint.push(await coldRun("paint"));
 }
-const phases = await coldRun(PHASES_PAGE, "phases");
+const phases = await coldRun("phases");
 await browser.close();
 await new Promise((r) => server.close(r));
 
@@ -198,7 +226,11 @@ for (const name of ["huntbook", "preload"]) {
     `demo file fetch ${ms(p("demoStart"))} → ${ms(p("demoEnd"))}, loadDemo() resolved ${ms(p("demo"))}; ` +
     `first query ${ms(p("queryEnd"))}; painted ${ms(p("table"))}`);
 }
-for (const name of ["huntbook", "preload", "duckdb"]) {
+console.log(`\nThe machine's floors (medians, fresh contexts): a page that only downloads the wasm (no compile) has it ` +
+  `${ms(med("fetch", "wasmStart"))} → ${ms(med("fetch", "wasmEnd"))} from its start (${ms(med("fetch", "wasmEnd") - med("fetch", "wasmStart"))}); ` +
+  `a page without huntbook that only shows the first table's element (same HTML and stylesheet) paints it in ` +
+  `${ms(med("paint", "paint"))}`);
+for (const name of ["huntbook", "preload", "duckdb", "paint"]) {
   const want = name === "duckdb" ? 1 : 20;
   if (runs[name].some((m) => m.rows !== want)) throw new Error(`wrong table on screen (${name}): ${runs[name].map((m) => m.rows)} rows`);
 }

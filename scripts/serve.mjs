@@ -17,7 +17,8 @@
 //   /e2e/…                  → tests/e2e/pages/ (test pages: Web Worker, jsDelivr-shaped import)
 //   /sentinel/…             → tests/fixtures/sentinel_yaml/ (Azure-Sentinel query files, for importSentinelQueries)
 //
-// Usage: node scripts/serve.mjs [--port 8080]   (prints the URL). Also importable: startServer({port}).
+// Usage: node scripts/serve.mjs [--port 8080]   (prints the URL). Also importable: startServer({port, pages}), where
+// `pages` maps extra paths to HTML served as files are (benchmark pages, without a test driver's interception).
 
 import http from "node:http";
 import fs from "node:fs";
@@ -86,7 +87,7 @@ function npmPackage(name, version) {
   return null;
 }
 
-export function startServer({ port = 8080, host = "127.0.0.1" } = {}) {
+export function startServer({ port = 8080, host = "127.0.0.1", pages = {} } = {}) {
   const dist = path.join(root, "dist", "huntbook");
   const fixtures = path.resolve(root, "..", "shared", "fixtures");
   let bundle = null;
@@ -96,6 +97,11 @@ export function startServer({ port = 8080, host = "127.0.0.1" } = {}) {
       const url = new URL(req.url, "http://x");
       let file = null;
       let p = decodeURIComponent(url.pathname);
+      if (Object.hasOwn(pages, p)) {
+        res.writeHead(200, { "content-type": TYPES[".html"], "cache-control": "no-store" });
+        res.end(pages[p]);
+        return;
+      }
       const npm = p.match(/^\/npm\/huntbook@[^/]+\/(.*)$/);
       const other = !npm && p.match(/^\/npm\/((?:@[^/@]+\/)?[^/@]+)(?:@([^/]+))?\/(.*)$/);
       if (p === "/" || p === "/index.html") file = path.join(root, "site", "home.html");
