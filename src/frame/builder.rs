@@ -39,10 +39,12 @@ pub struct ColumnBuilder {
 /// would need a stack wasm does not have). Deeper cells of `dynamic` columns are kept as their JSON text.
 pub const MAX_JSON_DEPTH: usize = 100;
 
-/// How deeply the arrays and objects of JSON text `t` nest (brackets inside strings do not count).
-pub fn json_depth(t: &str) -> usize {
-    let (mut depth, mut max, mut in_str, mut escaped) = (0usize, 0usize, false, false);
-    for &c in t.as_bytes() {
+/// Calls `f(at, byte)` for each `[`, `{`, `]` and `}` of JSON text `t` outside strings, in order, until `f` returns
+/// false. The one bracket scanner: nesting depth here, the demo file's row ends (`crate::demo`).
+#[inline]
+pub fn json_brackets(t: &[u8], mut f: impl FnMut(usize, u8) -> bool) {
+    let (mut in_str, mut escaped) = (false, false);
+    for (at, &c) in t.iter().enumerate() {
         if in_str {
             match c {
                 _ if escaped => escaped = false,
@@ -54,14 +56,24 @@ pub fn json_depth(t: &str) -> usize {
         }
         match c {
             b'"' => in_str = true,
-            b'[' | b'{' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'[' | b'{' | b']' | b'}' if !f(at, c) => return,
             _ => {}
         }
     }
+}
+
+/// How deeply the arrays and objects of JSON text `t` nest (brackets inside strings do not count).
+pub fn json_depth(t: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    json_brackets(t.as_bytes(), |_, c| {
+        if matches!(c, b'[' | b'{') {
+            depth += 1;
+            max = max.max(depth);
+        } else {
+            depth = depth.saturating_sub(1);
+        }
+        true
+    });
     max
 }
 

@@ -28,6 +28,7 @@ use polars::prelude::*;
 
 use crate::error::{Error, Result};
 
+pub(crate) use builder::json_brackets;
 pub use builder::ColumnBuilder;
 pub use tables::Tables;
 

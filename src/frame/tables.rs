@@ -98,11 +98,18 @@ impl Tables {
     }
 
     /// The first `n` rows of a table, as `table(name)?.head(n)` gives them; a lazy table that is not read yet is
-    /// not read for it, only its first `n` rows are (`T | take 20`, the first look at a demo table, issue #16).
+    /// not read for it, only its first `n` rows are (`T | take 20`, the first look at a demo table, issue #16) —
+    /// unless it has fewer: then that is the whole table, and it is kept as read.
     pub fn head(&self, name: &str, n: usize) -> Result<Frame> {
         let e = self.entry(name)?;
         match (e.frame.get(), &e.lazy) {
-            (None, Some((_, read))) => read(Some(n)),
+            (None, Some((_, read))) => {
+                let f = read(Some(n))?;
+                if f.height() < n {
+                    let _ = e.frame.set(f.clone()); // fewer rows than asked for: the whole table, now read
+                }
+                Ok(f)
+            }
             _ => Ok(e.get()?.head(n)),
         }
     }
