@@ -73,7 +73,7 @@ if (process.argv[2] === "--child") {
   let read;
   let server;
   // the file's bytes are read from disk before the clock starts, as parse_pandas.py reads its file before its clock
-  // (inside it, a page cache emptied by the run before made a 294 MB read up to 1.5 s slower)
+  // (reading the file is not reading the answer, and its time depends on what the page cache still holds)
   let load = (f) => f;
   if (mode === "bytes") {
     load = (f) => fs.readFileSync(f);

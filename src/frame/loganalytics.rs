@@ -73,9 +73,9 @@ std::thread_local! {
 /// never regrow, which copied each column's values and left up to half of their memory unused: the 500,000-row
 /// answer with all of SigninLogs' columns peaked at 3.1× its JSON size). Found from each `]` (a byte search that
 /// reads a word at a time: substring searches, this one and a scan for `\u` escapes, took a fifth of a large answer's
-/// read in wasm, which has no SIMD). A
-/// dynamic value written as JSON text may hold `],[` too, so the count is capped at one row per 4 bytes a column (rows
-/// are rarely shorter); a low count costs only a regrowth. Small responses get no hint.
+/// read in wasm, which has no SIMD). A dynamic value written as JSON text may hold `],[` too, so the count is capped
+/// at one row per 4 bytes a column (rows are rarely shorter); a low count costs only a regrowth. Small responses get
+/// no hint.
 fn rows_hint(bytes: &[u8]) -> usize {
     if bytes.len() < 1 << 20 {
         return 0;
