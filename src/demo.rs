@@ -83,11 +83,14 @@ fn gunzip(packed: &[u8]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// Says whether the output unpacked so far is enough (see [`inflate`]).
+type Enough<'a> = &'a dyn Fn(&[u8]) -> bool;
+
 /// Raw deflate bytes (a table's, which start and end on a full flush) unpacked, until `enough` says the output so
 /// far is (then possibly a little past it), else all of them (bounded). `enough` is asked after each piece, and the
 /// pieces double, so it may look at the whole output each time.
 #[inline(never)]
-fn inflate(data: &[u8], enough: Option<&dyn Fn(&[u8]) -> bool>) -> Result<Vec<u8>> {
+fn inflate(data: &[u8], enough: Option<Enough>) -> Result<Vec<u8>> {
     let mut d = flate2::Decompress::new(false);
     let mut out = Vec::with_capacity(if enough.is_some() { 16 << 10 } else { data.len().saturating_mul(24) });
     loop {

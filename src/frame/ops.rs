@@ -315,6 +315,57 @@ fn value_bool(v: &Value) -> Option<bool> {
     }
 }
 
+impl Frame {
+    /// The newest value of datetime column `column`, or of any datetime column when `None`.
+    pub fn max_datetime_ns(&self, column: Option<&str>) -> Option<i64> {
+        self.df()
+            .columns()
+            .iter()
+            .filter(|c| column.is_none_or(|n| c.name().as_str() == n))
+            .filter_map(|c| match c.dtype() {
+                DataType::Datetime(tu, _) => {
+                    let tu = *tu;
+                    let phys = c.as_materialized_series().to_physical_repr();
+                    phys.i64().ok()?.max().map(|v| to_ns(v, tu))
+                }
+                _ => None,
+            })
+            .max()
+    }
+
+    /// Every datetime column moved by `delta_ns`.
+    pub fn shift_datetimes(&self, delta_ns: i64) -> Result<Frame> {
+        let mut out = self.clone();
+        let mut df = out.df().clone();
+        let names: Vec<String> = df
+            .columns()
+            .iter()
+            .filter(|c| matches!(c.dtype(), DataType::Datetime(..)))
+            .map(|c| c.name().to_string())
+            .collect();
+        for name in names {
+            let c = df.column(&name).context("shifting datetimes")?;
+            let DataType::Datetime(tu, tz) = c.dtype().clone() else { continue };
+            let delta = match tu {
+                TimeUnit::Nanoseconds => delta_ns,
+                TimeUnit::Microseconds => delta_ns / 1_000,
+                TimeUnit::Milliseconds => delta_ns / 1_000_000,
+            };
+            let phys = c.as_materialized_series().to_physical_repr();
+            let shifted: Int64Chunked = phys
+                .i64()
+                .context("shifting datetimes")?
+                .into_iter()
+                .map(|v| v.and_then(|x| x.checked_add(delta)))
+                .collect();
+            let col = shifted.with_name(name.as_str().into()).into_datetime(tu, tz).into_series().into_column();
+            df.with_column(col).context("shifting datetimes")?;
+        }
+        out = out.with_df(df);
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,56 +452,5 @@ mod tests {
         assert_eq!(s.column_names(), ["n", "ip"]);
         let n: Vec<_> = s.df().column("n").unwrap().i64().unwrap().into_iter().collect();
         assert_eq!(n, [Some(4), Some(3)]);
-    }
-}
-
-impl Frame {
-    /// The newest value of datetime column `column`, or of any datetime column when `None`.
-    pub fn max_datetime_ns(&self, column: Option<&str>) -> Option<i64> {
-        self.df()
-            .columns()
-            .iter()
-            .filter(|c| column.is_none_or(|n| c.name().as_str() == n))
-            .filter_map(|c| match c.dtype() {
-                DataType::Datetime(tu, _) => {
-                    let tu = *tu;
-                    let phys = c.as_materialized_series().to_physical_repr();
-                    phys.i64().ok()?.max().map(|v| to_ns(v, tu))
-                }
-                _ => None,
-            })
-            .max()
-    }
-
-    /// Every datetime column moved by `delta_ns`.
-    pub fn shift_datetimes(&self, delta_ns: i64) -> Result<Frame> {
-        let mut out = self.clone();
-        let mut df = out.df().clone();
-        let names: Vec<String> = df
-            .columns()
-            .iter()
-            .filter(|c| matches!(c.dtype(), DataType::Datetime(..)))
-            .map(|c| c.name().to_string())
-            .collect();
-        for name in names {
-            let c = df.column(&name).context("shifting datetimes")?;
-            let DataType::Datetime(tu, tz) = c.dtype().clone() else { continue };
-            let delta = match tu {
-                TimeUnit::Nanoseconds => delta_ns,
-                TimeUnit::Microseconds => delta_ns / 1_000,
-                TimeUnit::Milliseconds => delta_ns / 1_000_000,
-            };
-            let phys = c.as_materialized_series().to_physical_repr();
-            let shifted: Int64Chunked = phys
-                .i64()
-                .context("shifting datetimes")?
-                .into_iter()
-                .map(|v| v.and_then(|x| x.checked_add(delta)))
-                .collect();
-            let col = shifted.with_name(name.as_str().into()).into_datetime(tu, tz).into_series().into_column();
-            df.with_column(col).context("shifting datetimes")?;
-        }
-        out = out.with_df(df);
-        Ok(out)
     }
 }

@@ -32,9 +32,8 @@ impl TableFormat {
             Some(TableFormat::LogAnalytics)
         } else if lower.ends_with(".csv") || lower == "csv" {
             Some(TableFormat::Csv)
-        } else if lower.ends_with(".json") || lower == "json" || lower == "jsonrows" {
-            None // JSON may be either rows or a response: sniff it.
         } else {
+            // ".json", "json" and "jsonrows" included: JSON may be either rows or a response, so it is sniffed.
             None
         }
     }

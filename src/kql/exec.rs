@@ -1105,7 +1105,7 @@ fn row_text_bytes(df: &DataFrame) -> Vec<u64> {
     let mut bytes = vec![0u64; df.height()];
     for c in df.columns() {
         if let Ok(s) = c.str() {
-            for (b, v) in bytes.iter_mut().zip(s.into_iter()) {
+            for (b, v) in bytes.iter_mut().zip(s) {
                 *b += v.map_or(0, |v| v.len() as u64);
             }
         }
@@ -1509,7 +1509,7 @@ fn join(left: Frame, right: Frame, kind: JoinKind, on: &[JoinKey]) -> Result<Fra
     let how = match kind {
         JoinKind::LeftSemi | JoinKind::LeftAnti => {
             let want = kind == JoinKind::LeftSemi;
-            return take_rows(&left, (0..left.height()).filter(|&i| !matched.matches(i).is_empty() == want));
+            return take_rows(&left, (0..left.height()).filter(|&i| matched.matches(i).is_empty() != want));
         }
         JoinKind::RightSemi | JoinKind::RightAnti => {
             let want = kind == JoinKind::RightSemi;

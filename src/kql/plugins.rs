@@ -313,7 +313,8 @@ pub(super) fn basket(f: Frame, args: &[Expr], span: Span, env: &Env, visible: us
     }).collect();
     let min = ((if auto { 0.05 } else { arg }) * n as f64).ceil().max(1.0) as usize;
     // Apriori: a pattern is (column, value) pairs in column order, with the rows it matches
-    let mut level: Vec<(Vec<(usize, u32)>, Vec<u32>)> = Vec::new();
+    type Pattern = (Vec<(usize, u32)>, Vec<u32>);
+    let mut level: Vec<Pattern> = Vec::new();
     for (c, cc) in codes.iter().enumerate() {
         let mut by: HashMap<u32, Vec<u32>> = HashMap::new();
         (0..n).for_each(|i| by.entry(cc[i]).or_default().push(i as u32));

@@ -180,7 +180,7 @@ pub fn format_datetime_ns(ns: i64) -> String {
     let sub = ns.rem_euclid(NS_PER_SECOND) as u32;
     match DateTime::<Utc>::from_timestamp(secs, sub) {
         Some(dt) if sub == 0 => dt.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        Some(dt) if sub % 100 == 0 => {
+        Some(dt) if sub.is_multiple_of(100) => {
             format!("{}.{:07}Z", dt.format("%Y-%m-%dT%H:%M:%S"), sub / 100)
         }
         Some(dt) => format!("{}.{:09}Z", dt.format("%Y-%m-%dT%H:%M:%S"), sub),
@@ -228,7 +228,7 @@ pub fn format_timespan_ns(ns: i64) -> String {
     }
     out.push_str(&format!("{h:02}:{m:02}:{s:02}"));
     if frac > 0 {
-        if frac % 100 == 0 {
+        if frac.is_multiple_of(100) {
             out.push_str(&format!(".{:07}", frac / 100));
         } else {
             out.push_str(&format!(".{frac:09}"));

@@ -235,7 +235,7 @@ fn bin(v: &Col, size: &Scalar, at: Option<&Scalar>) -> Result<Col, KqlError> {
                 .map(|x| {
                     let Some(x) = x.filter(|_| s > 0) else { return Ok(None) };
                     let binned = (i128::from(x) - i128::from(o)).div_euclid(i128::from(s)) * i128::from(s) + i128::from(o);
-                    i64::try_from(binned).map(Some).map_err(|_| out_of_range(i64::from(x), i128::from(s), i128::from(o)))
+                    i64::try_from(binned).map(Some).map_err(|_| out_of_range(x, i128::from(s), i128::from(o)))
                 })
                 .collect::<Result<_, _>>()?;
             Ok(Col::Long(out))
