@@ -207,9 +207,11 @@ export function readTables(data, options) {
     throw new TypeError(`readTables: option 'status' must be an HTTP status (an integer 100–599), got ${String(status)}`);
   }
   const answer = status != null || ANSWER_FORMATS.has(String(format).toLowerCase());
+  const bytes = toBytes(data);
+  wasm.checkReadRoom(bytes.length); // before the bytes are copied into wasm memory: an error, not a trap, when too large
   const set = answer
-    ? wasm.readAnswer(toBytes(data), String(format ?? "la"), status ?? 200, String(name))
-    : wasm.readTables(toBytes(data), String(name), format ?? undefined);
+    ? wasm.readAnswer(bytes, String(format ?? "la"), status ?? 200, String(name))
+    : wasm.readTables(bytes, String(name), format ?? undefined);
   const tables = [];
   for (let i = 0; i < set.length; i++) tables.push(wrapFrame(set.table(i)));
   const errorText = set.errorJSON();

@@ -28,6 +28,10 @@ pub enum Error {
     /// A value of the wrong kind given to an operation.
     #[error("{0}")]
     Invalid(String),
+    /// An input too large for the memory left to read it (wasm32's 4 GiB, `frame::room`); the text says how large
+    /// and what to do.
+    #[error("{0}")]
+    TooLarge(String),
     /// A service (Log Analytics, Data Explorer, ARM) failed or refused; the text says what to check.
     #[error("{0}")]
     Service(String),

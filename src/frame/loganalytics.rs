@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 
 /// Parses a Log Analytics query response.
 pub fn parse_response(bytes: &[u8]) -> Result<QueryResult> {
+    super::room::check_room(bytes.len() as u64, false)?;
     let (raw, lone) = match read_text(bytes) {
         Ok(raw) => (raw, 0),
         // serde_json refuses lone UTF-16 surrogate escapes: when the text has some, they are repaired and the text

@@ -16,6 +16,7 @@ pub mod html;
 pub mod join;
 pub mod loganalytics;
 pub mod ops;
+pub mod room;
 pub mod rows;
 mod tables;
 pub mod text;

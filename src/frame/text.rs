@@ -69,6 +69,7 @@ pub fn read_tables(bytes: &[u8], name: &str, format: Option<TableFormat>) -> Res
 
 /// Reads CSV with a header row; column types are inferred from the text.
 pub fn read_csv(bytes: &[u8], name: &str) -> Result<Frame> {
+    super::room::check_room(bytes.len() as u64, false)?;
     let df = CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
@@ -126,6 +127,7 @@ fn infer_text_kind(values: &[Option<&str>], numbers: bool) -> LaType {
 
 /// Reads an array of JSON objects; columns appear in the order their keys are first seen.
 pub fn read_json_rows(bytes: &[u8], name: &str) -> Result<Frame> {
+    super::room::check_room(bytes.len() as u64, false)?;
     let rows: Vec<serde_json::Map<String, serde_json::Value>> =
         serde_json::from_slice(bytes).map_err(|e| Error::parse(format!("JSON rows '{name}'"), e))?;
     let mut names: Vec<String> = Vec::new();

@@ -69,6 +69,7 @@ struct FrameHead {
 /// so a dynamic cell nested deeper than serde_json recurses is kept as text with a note (see
 /// `frame::loganalytics`) instead of failing the whole answer.
 pub fn parse_v2(bytes: &[u8]) -> Result<QueryResult> {
+    crate::frame::room::check_room(bytes.len() as u64, false)?;
     let raw_frames: Vec<Box<serde_json::value::RawValue>> =
         serde_json::from_slice(bytes).map_err(|e| Error::parse("the Data Explorer response", e))?;
     let mut tables = Vec::new();

@@ -91,8 +91,11 @@ pub fn interpret_response(status: u16, body: &[u8], service: &str) -> Result<Que
         frame.notes.push(format!("{service} answered 204 No Content: the workspace has no data for this query"));
         return Ok(QueryResult { tables: vec![frame], error: None });
     }
-    parse_response(body)
-        .map_err(|e| Error::Service(format!("{service} answered 200 but the body is not a valid query response: {e}")))
+    parse_response(body).map_err(|e| match e {
+        // a valid answer too large to read here: said as it is, not as a bad body
+        Error::TooLarge(_) => e,
+        e => Error::Service(format!("{service} answered 200 but the body is not a valid query response: {e}")),
+    })
 }
 
 /// Sends a query and returns the service's 2xx answer unread: asks `token` for a token, sends the query (retrying

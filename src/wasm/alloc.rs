@@ -9,9 +9,15 @@
 //! block of a sixteenth of the memory (16–128 MiB) is allocated and freed at once: dlmalloc grows once for it and keeps
 //! it as free space at the top of its heap (wasm memory never shrinks), so the next allocations find room without
 //! growing. The memory then grows O(log n) times, each by ≤ 6.25 % (≤ 128 MiB) more than was needed.
+//!
+//! It also counts the bytes handed out and not yet freed (`frame::room::LIVE_BYTES`): a large read is refused up front
+//! when the memory not in use cannot hold what it would make (`frame::room`), instead of trapping halfway.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::arch::wasm32::memory_size;
+use std::sync::atomic::Ordering::Relaxed;
+
+use crate::frame::room::LIVE_BYTES;
 
 const PAGE: usize = 64 * 1024;
 const MIN_AHEAD: usize = 16 << 20;
@@ -54,6 +60,9 @@ unsafe impl GlobalAlloc for GrowAhead {
         let before = memory_size(0);
         let p = System.alloc(layout);
         self.after(before);
+        if !p.is_null() {
+            LIVE_BYTES.fetch_add(layout.size(), Relaxed);
+        }
         p
     }
 
@@ -62,11 +71,15 @@ unsafe impl GlobalAlloc for GrowAhead {
         let before = memory_size(0);
         let p = System.alloc_zeroed(layout);
         self.after(before);
+        if !p.is_null() {
+            LIVE_BYTES.fetch_add(layout.size(), Relaxed);
+        }
         p
     }
 
     #[inline(never)]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE_BYTES.fetch_sub(layout.size(), Relaxed);
         System.dealloc(ptr, layout)
     }
 
@@ -75,6 +88,10 @@ unsafe impl GlobalAlloc for GrowAhead {
         let before = memory_size(0);
         let p = System.realloc(ptr, layout, new_size);
         self.after(before);
+        if !p.is_null() {
+            LIVE_BYTES.fetch_add(new_size, Relaxed);
+            LIVE_BYTES.fetch_sub(layout.size(), Relaxed);
+        }
         p
     }
 }

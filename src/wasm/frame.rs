@@ -254,6 +254,13 @@ pub fn read_tables_js(bytes: &[u8], name: &str, format: Option<String>) -> JsRes
     read_tables(bytes, name, fmt).map(|inner| WasmTableSet { inner }).map_err(js_err)
 }
 
+/// `frame::room::check_room` for `len` bytes still to be copied into wasm memory (`readTables` asks before the copy,
+/// which would itself trap when the memory has no room for it).
+#[wasm_bindgen(js_name = checkReadRoom)]
+pub fn check_read_room(len: f64) -> JsResult<()> {
+    crate::frame::room::check_room(len as u64, true).map_err(js_err)
+}
+
 /// In-memory tables by name: the demo data set and whatever the user loads.
 #[wasm_bindgen(js_name = LocalData)]
 pub struct WasmLocalData {
