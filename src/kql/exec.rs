@@ -103,9 +103,19 @@ fn take_from_table(t: &Tabular, env: &Env, visible: usize) -> Result<Option<Fram
         return Ok(None);
     }
     let k = count_arg(count, env, visible, "take").map_err(|e| e.or_at(t.ops[0].span))?;
-    let mut f = env.tables.head(n, k).map_err(|e| KqlError::at(t.source.span, e.to_string()))?;
+    catalog_table(n, t.source.span, env, Some(k)).map(Some)
+}
+
+/// Table `n` of the catalog as a query starts from it (its load notes stay with the loaded table): all of it, or
+/// only its first `head` rows ([`crate::frame::Tables::head`]: a lazy table not read yet is not read for them).
+fn catalog_table(n: &str, span: Span, env: &Env, head: Option<usize>) -> Result<Frame, KqlError> {
+    let mut f = match head {
+        Some(k) => env.tables.head(n, k),
+        None => env.tables.table(n).cloned(),
+    }
+    .map_err(|e| KqlError::at(span, e.to_string()))?;
     f.notes.clear();
-    Ok(Some(f))
+    Ok(f)
 }
 
 fn table_named(n: &str, span: Span, env: &Env, visible: usize) -> Result<Frame, KqlError> {
@@ -117,9 +127,7 @@ fn table_named(n: &str, span: Span, env: &Env, visible: usize) -> Result<Frame, 
     }
     let names = env.tables.table_names();
     if names.iter().any(|t| t == n) {
-        let mut f = env.tables.table(n).map_err(|e| KqlError::at(span, e.to_string()))?.clone();
-        f.notes.clear();
-        return Ok(f);
+        return catalog_table(n, span, env, None);
     }
     Err(unknown_table(n, span, names, env.let_names(visible)))
 }
