@@ -84,28 +84,37 @@ fn bracket_at(t: &[u8], i: usize) -> Option<(usize, &'static str)> {
 }
 
 /// Every marker in `t`, in order and not overlapping: (start, length, replacement). Only brackets and an `x`
-/// before a `p` are looked at, so a long text without markers costs one pass over its bytes.
+/// before a `p` are looked at, found with `memchr` (a word at a time), so a long text without markers costs little
+/// more than reading it: a loop checking every byte took ~4 ns a byte, half of a whole extraction's time on the
+/// Tour's joined command lines.
 fn markers(t: &[u8]) -> Vec<(usize, usize, &'static str)> {
-    let mut out = Vec::new();
-    let mut free_from = 0;
-    for (i, b) in t.iter().enumerate() {
-        let found = match b {
-            b'[' | b'(' | b'{' => bracket_at(t, i).map(|m| (i, m)),
-            // `hxxp`/`sfxp` have this `x` two bytes in, `fxp` one.
-            b'x' | b'X' if matches!(t.get(i + 1), Some(b'p' | b'P')) => [i.checked_sub(2), i.checked_sub(1)]
-                .into_iter()
-                .flatten()
-                .find_map(|s| protocol_at(t, s).map(|m| (s, m))),
-            _ => None,
+    let mut found: Vec<(usize, usize, &'static str)> = memchr::memchr3_iter(b'[', b'(', b'{', t)
+        .filter_map(|i| bracket_at(t, i).map(|(len, rep)| (i, len, rep)))
+        .collect();
+    // A protocol's `p` after an `x`: `hxxp`/`sfxp` start two bytes before that `x`, `fxp` one.
+    for p in memchr::memchr2_iter(b'p', b'P', t) {
+        let Some(x) = p.checked_sub(1).filter(|&x| matches!(t.get(x), Some(b'x' | b'X'))) else {
+            continue;
         };
-        if let Some((s, (len, rep))) = found {
-            if s >= free_from {
-                out.push((s, len, rep));
-                free_from = s + len;
-            }
+        if let Some((s, (len, rep))) = [x.checked_sub(2), x.checked_sub(1)]
+            .into_iter()
+            .flatten()
+            .find_map(|s| protocol_at(t, s).map(|m| (s, m)))
+        {
+            found.push((s, len, rep));
         }
     }
-    out
+    // Brackets start with a bracket and protocols with a letter, so no two share a start; the earlier one wins.
+    found.sort_unstable_by_key(|m| m.0);
+    let mut free_from = 0;
+    found.retain(|&(s, len, _)| {
+        let keep = s >= free_from;
+        if keep {
+            free_from = s + len;
+        }
+        keep
+    });
+    found
 }
 
 /// Refangs `text` (see the module docs for the markers).
