@@ -844,7 +844,7 @@ fn binary_cells_show_as_hex_in_rows_and_html() {
         &table,
         &huntbook::frame::html::HtmlOptions { max_rows: 5, max_cell_chars: 10_000 },
     );
-    assert!(html.contains(&format!("<td>{}</td>", spaced.join(" "))), "{html}");
+    assert!(html.contains(&format!("<td class=\"huntbook-long\">{}</td>", spaced.join(" "))), "{html}");
     // A large binary shows its first KiB and its length.
     let big: Vec<u8> = (0..5000u32).map(|i| (i * 7919 % 251) as u8).collect();
     let zipped = zip_of(&[("big.bin", &big, true)]);

@@ -105,7 +105,7 @@ fn bidi_and_invisible_characters_show_visibly_in_html() {
     let html = to_html(&f, &HtmlOptions::default());
     assert!(html.contains("<td>invoice⟨U+202E⟩fdp.exe</td>"), "{html}");
     assert!(html.contains("<td>micro⟨U+200B⟩soft.com</td>"), "{html}");
-    assert!(html.contains("<td>a⟨U+2066⟩b⟨U+2069⟩c⟨U+200E⟩⟨U+200F⟩⟨U+061C⟩⟨U+FEFF⟩⟨U+0000⟩</td>"), "{html}");
+    assert!(html.contains("<td class=\"huntbook-long\">a⟨U+2066⟩b⟨U+2069⟩c⟨U+200E⟩⟨U+200F⟩⟨U+061C⟩⟨U+FEFF⟩⟨U+0000⟩</td>"), "{html}");
     assert!(html.contains("<td>plain é ✓ 中文\ttab</td>"), "{html}");
     for c in ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'] {
         assert!(!html.contains(c), "U+{:04X} left in the HTML", c as u32);

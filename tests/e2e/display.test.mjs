@@ -139,6 +139,35 @@ test("on the page display(df) returns the table element with the query's rows; s
   assert.equal(r.owned, null);
 });
 
+test("a wide table clips only its long cells, at 40em with an ellipsis; shorter cells are whole", async () => {
+  const r = await page.evaluate(async () => {
+    const hb = await import("/huntbook/index.js");
+    await hb.init();
+    const demo = await hb.loadDemo();
+    const n = demo.query("SigninLogs | take 5").toElement();
+    document.body.append(n);
+    await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
+    const em = parseFloat(getComputedStyle(n.querySelector("td")).fontSize);
+    const cells = [...n.querySelectorAll("th, td")].map((c) => ({
+      long: c.classList.contains("huntbook-long"), chars: [...c.textContent].length, width: c.clientWidth,
+      cut: c.scrollWidth > c.clientWidth + 1, ellipsis: getComputedStyle(c).textOverflow,
+      padding: parseFloat(getComputedStyle(c).paddingLeft) + parseFloat(getComputedStyle(c).paddingRight),
+    }));
+    n.remove();
+    return { em, cells };
+  });
+  const long = r.cells.filter((c) => c.long);
+  const short = r.cells.filter((c) => !c.long);
+  assert.ok(r.cells.length > 5 * 70, `${r.cells.length} cells`);
+  assert.ok(long.length > 5 && short.length > long.length * 5, `${long.length} long of ${r.cells.length}`);
+  for (const c of long) assert.ok(c.chars > 40 && c.ellipsis === "ellipsis", JSON.stringify(c));
+  for (const c of short) assert.ok(c.chars <= 40 && !c.cut && c.ellipsis === "clip", JSON.stringify(c));
+  // SigninLogs' JSON columns are far wider than 40em: they are cut there.
+  const cut = long.filter((c) => c.cut);
+  assert.ok(cut.length >= 5, `${cut.length} cut`);
+  for (const c of cut) assert.ok(Math.abs(c.width - c.padding - 40 * r.em) <= 1, JSON.stringify({ ...c, em: r.em }));
+});
+
 test("no console errors and nothing off the loopback server", () => {
   assert.deepEqual(errors, []);
   assert.deepEqual(offLoopback(b.requests), []);

@@ -28,7 +28,7 @@ test("unpack decodes the Tour's command", () => {
   assert.equal(row.sha256, "7054dcebb2f74492c06f4ba89cac8e7e99b44e1a6029e0ad403aab9bb7503d8c");
   // Binary cells are hex: in rows without spaces, in HTML as spaced bytes.
   assert.equal(row.input_bytes, Buffer.from(DECODED).toString("hex"));
-  assert.ok(/<td( title="49 6e [0-9a-f ]+")?>49 6e 76 6f 6b 65 2d 57/.test(r.table.toHTML()), "input_bytes shows as hex in HTML");
+  assert.ok(/<td class="huntbook-long"( title="49 6e [0-9a-f ]+")?>49 6e 76 6f 6b 65 2d 57/.test(r.table.toHTML()), "input_bytes shows as hex in HTML");
   assert.equal(r.table.dtypes.file_hashes, "dynamic");
 });
 
