@@ -40,12 +40,21 @@ rm -rf "$dist"
 mkdir -p "$dist"
 cp pkg-template/package.json pkg-template/README.md pkg-template/huntbook.py "$dist/"
 # The entry, index.js, is ONE ES module (issue #16's cold start: a page fetched the ~32 modules of js/ one import
-# level after another): js/ and the wasm-bindgen glue bundled by esbuild (a devDependency), unminified. worker.js
-# stays its own file (the Worker's entry; it imports ./index.js). The typings stay as they are in js/.
+# level after another): js/ and the wasm-bindgen glue bundled by esbuild (a devDependency), minified (279 → 146 KB;
+# a fresh page fetched and evaluated it ~30 ms sooner) with names kept (classes and functions keep their `.name`:
+# notebooks' inspectors show `DataFrame`), and a source map with the sources (index.js.map, fetched only by
+# developer tools). worker.js stays its own file (the Worker's entry; it imports ./index.js). The typings stay as
+# they are in js/.
 cp -r js "$out/src"
 cp "$out/huntbook_wasm.js" "$out/src/"
 node_modules/.bin/esbuild "$out/src/index.js" --bundle --format=esm --platform=neutral --external:apache-arrow \
-  --external:'node:*' --log-level=warning --outfile="$dist/index.js"
+  --external:'node:*' --minify --keep-names --sourcemap --sources-content=true --log-level=warning \
+  --outfile="$dist/index.js"
+# The map names its sources as they are in the repository (js/…; the glue as js/huntbook_wasm.js), not by the
+# temporary build folder.
+node -e 'const fs = require("fs"), f = process.argv[1], m = JSON.parse(fs.readFileSync(f, "utf8"));
+  m.sources = m.sources.map((s) => "huntbook/js/" + s.replace(/^.*?\/src\//, ""));
+  fs.writeFileSync(f, JSON.stringify(m));' "$dist/index.js.map"
 cp js/worker.js "$dist/"
 (cd js && find . -name '*.d.ts' -exec cp --parents {} "../$dist/" \;)
 cp "$wasm" "$dist/"

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
-import { dist } from "./helpers.mjs";
+import { dist, root } from "./helpers.mjs";
 
 test("every file listed in package.json is in the package", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(dist, "package.json"), "utf8"));
@@ -44,7 +44,16 @@ test("the entry is one ES module; npm pack ships it, the Worker's entry, every t
     .matchAll(/(?:from\s*|import\s*\(\s*)["'](\.{1,2}\/[^"']+)["']/g)].map((m) => m[1]);
   // issue #16: one file to fetch before the wasm (esbuild's bundle of js/ and the wasm-bindgen glue)
   assert.deepEqual(relImports("index.js"), [], "index.js imports no other file");
-  assert.ok(fs.readFileSync(path.join(dist, "index.js"), "utf8").includes("function loadDemo("), "the bundle holds the API");
+  const api = await import(path.join(dist, "index.js"));
+  assert.equal(typeof api.loadDemo, "function", "the bundle holds the API");
+  // Minified with names kept: notebooks' inspectors show the classes' own names.
+  assert.deepEqual([api.DataFrame.name, api.QueryProvider.name, api.loadDemo.name], ["DataFrame", "QueryProvider", "loadDemo"]);
+  // Its source map names the repository's files and holds their text.
+  const map = JSON.parse(fs.readFileSync(path.join(dist, "index.js.map"), "utf8"));
+  assert.ok(fs.readFileSync(path.join(dist, "index.js"), "utf8").trimEnd().endsWith("//# sourceMappingURL=index.js.map"));
+  assert.ok(map.sources.includes("huntbook/js/frame.js") && map.sources.every((s) => s.startsWith("huntbook/js/")), map.sources.join());
+  assert.equal(map.sourcesContent[map.sources.indexOf("huntbook/js/frame.js")], fs.readFileSync(path.join(root, "js", "frame.js"), "utf8"));
+  assert.ok(packed.has("index.js.map"), "npm pack ships the source map");
   assert.deepEqual(relImports("worker.js"), ["./index.js"]);
   const seen = new Set();
   const walk = (file) => {

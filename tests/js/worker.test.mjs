@@ -15,7 +15,7 @@ test("the package holds worker.js and exports it", () => {
   }
   assert.equal(pkg.exports["./worker.js"], "./worker.js");
   // js/workerClient.js is inside the one-module index.js, at the package root beside worker.js
-  assert.match(fs.readFileSync(path.join(dist, "index.js"), "utf8"), /new URL\("\.\/worker\.js", import\.meta\.url\)/);
+  assert.match(fs.readFileSync(path.join(dist, "index.js"), "utf8"), /new URL\("\.\/worker\.js",\s*import\.meta\.url\)/);
 });
 
 test("worker() without Web Workers (Node.js) says what it needs", async () => {
