@@ -33,12 +33,12 @@ pub(crate) fn ipv4(t: &[u8], out: &mut Vec<(usize, usize)>) {
         if i < done || !digit(i) || !digit(d + 1) {
             continue;
         }
+        // Back to the run's start (no run crosses `done`: an address is never followed by a digit).
         while i > done && digit(i - 1) && d - i <= 3 {
             i -= 1;
         }
-        // More than 3 digits, or a run that starts inside the last address: not an address start.
-        if d - i > 3 || (i > 0 && digit(i - 1)) {
-            continue;
+        if d - i > 3 {
+            continue; // more than 3 digits: not an address start
         }
         let prev_ok = match i.checked_sub(1).and_then(|p| t.get(p)) {
             None => true,
