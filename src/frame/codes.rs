@@ -18,26 +18,31 @@ pub(crate) fn column_codes(col: &Column) -> Result<Vec<u32>> {
     let mut out = Vec::with_capacity(n);
     match s.dtype() {
         DataType::String => {
-            // Strings of up to 12 bytes sit inside their 16-byte view: a view is then a cheap hash key, used as a
-            // cache in front of the dictionary of texts (which stays the source of truth for equality).
+            // A text of up to 12 bytes sits inside its 16-byte view, which is then the whole value (its length and
+            // bytes, the unused bytes masked off): such texts are coded by their view, longer ones by their text.
+            // A text's length decides which map holds it, so the two never hold the same value.
             let ca = s.str().context("grouping a text column")?;
-            let mut by_text: PlHashMap<Option<&str>, u32> = PlHashMap::default();
             let mut by_view: PlHashMap<u128, u32> = PlHashMap::default();
+            let mut by_text: PlHashMap<&str, u32> = PlHashMap::default();
+            let mut null = None;
+            let mut next = 0u32;
+            let mut new_code = || {
+                next += 1;
+                next - 1
+            };
             for arr in ca.downcast_iter() {
                 for (text, view) in arr.iter().zip(arr.views().iter()) {
                     let c = match text {
-                        Some(t) if view.is_inline() => {
-                            let key = view.as_u128();
-                            match by_view.get(&key) {
-                                Some(&c) => c,
-                                None => {
-                                    let c = code(&mut by_text, Some(t));
-                                    by_view.insert(key, c);
-                                    c
-                                }
-                            }
+                        None => *null.get_or_insert_with(&mut new_code),
+                        Some(_) if view.is_inline() => {
+                            let bits = 32 + 8 * view.length;
+                            let key = match bits {
+                                128.. => view.as_u128(),
+                                _ => view.as_u128() & ((1u128 << bits) - 1),
+                            };
+                            *by_view.entry(key).or_insert_with(&mut new_code)
                         }
-                        t => code(&mut by_text, t),
+                        Some(t) => *by_text.entry(t).or_insert_with(&mut new_code),
                     };
                     out.push(c);
                 }
@@ -112,5 +117,34 @@ pub(crate) fn combine_codes(codes: &mut [u32], more: &[u32]) {
     for (code, m) in codes.iter_mut().zip(more) {
         let next = map.len() as u32;
         *code = *map.entry(((*code as u64) << 32) | *m as u64).or_insert(next);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Texts inside their view (≤ 12 bytes) and longer ones, nulls and the empty text: equal values share a code,
+    /// given in order of first appearance, whichever map holds them.
+    #[test]
+    fn text_codes_by_view_and_by_text() {
+        let long = "abcdefghijklm"; // 13 bytes: not inline
+        let twelve = "abcdefghijkl";
+        let values = [Some("a"), Some(twelve), Some(long), None, Some("a"), Some(""), None, Some(long), Some(""), Some("b")];
+        let col = Column::new("s".into(), values);
+        assert_eq!(column_codes(&col).unwrap(), vec![0, 1, 2, 3, 0, 4, 3, 2, 4, 5]);
+        // the same texts reached through a slice of a longer column, in several chunks
+        let mut a = Series::new("s".into(), &values[..5]);
+        a.append(&Series::new("s".into(), &values[5..])).unwrap();
+        assert_eq!(column_codes(&a.into_column()).unwrap(), vec![0, 1, 2, 3, 0, 4, 3, 2, 4, 5]);
+        let sliced = Column::new("s".into(), [Some("zz"), Some("a"), Some(long), Some("a")]).slice(1, 3);
+        assert_eq!(column_codes(&sliced).unwrap(), vec![0, 1, 0]);
+    }
+
+    #[test]
+    fn combined_codes() {
+        let mut codes = vec![0, 0, 1, 1, 0];
+        combine_codes(&mut codes, &[5, 6, 5, 5, 5]);
+        assert_eq!(codes, vec![0, 1, 2, 2, 0]);
     }
 }

@@ -16,6 +16,7 @@ use polars::prelude::*;
 use serde_json::Value as Json;
 
 use super::ast::{Expr, ExprKind, Span};
+use crate::frame::codes::column_codes;
 use super::eval::{as_bool, eval, Ctx};
 use super::names::result_name;
 use super::value::{Col, Ty, Val};
@@ -88,11 +89,11 @@ pub fn aggregate(name: &str, args: &[Expr], span: Span, ctx: &Ctx, groups: &Grou
         }
         "dcount" | "count_distinct" => {
             arity(1, 2)?;
-            one(Col::Long(dcount(&col(0)?, &all(), groups)))
+            one(Col::Long(dcount(&col(0)?, &all(), groups)?))
         }
         "dcountif" => {
             arity(2, 3)?;
-            one(Col::Long(dcount(&col(0)?, &pred(1)?, groups)))
+            one(Col::Long(dcount(&col(0)?, &pred(1)?, groups)?))
         }
         "sum" => {
             arity(1, 1)?;
@@ -411,149 +412,60 @@ fn count(mask: &BooleanChunked, g: &Groups) -> Int64Chunked {
     acc.into_iter().map(Some).collect()
 }
 
-/// A 64-bit hash of text for `dcount`: 8-byte words through a multiply-rotate chain, then a final mix with the
-/// length. Each step is a bijection of the running state, so texts that differ only in one place never collide.
-pub fn hash_text(s: &str) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let b = s.as_bytes();
-    let mut h: u64 = 0x243F_6A88_85A3_08D3;
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        h = (h ^ w).wrapping_mul(K).rotate_left(29);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut last = [0u8; 8];
-        last[..rest.len()].copy_from_slice(rest);
-        h = (h ^ u64::from_le_bytes(last)).wrapping_mul(K).rotate_left(29);
-    }
-    fmix64(h ^ b.len() as u64)
-}
-
-/// MurmurHash3's 64-bit finaliser (a bijection).
-fn fmix64(mut k: u64) -> u64 {
-    k ^= k >> 33;
-    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    k ^= k >> 33;
-    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    k ^ (k >> 33)
-}
-
-/// Sorts `(key, group)` pairs by key: least-significant-digit radix sort, 16 bits a pass (plain sort when small).
-fn sort_pairs(v: &mut Vec<(u64, u32)>) {
-    if v.len() < 4096 {
-        v.sort_unstable();
-        return;
-    }
-    let mut buf = vec![(0u64, 0u32); v.len()];
-    let mut counts = vec![0usize; 1 << 16];
-    for pass in 0..4 {
-        let shift = pass * 16;
-        counts.iter_mut().for_each(|c| *c = 0);
-        for &(k, _) in v.iter() {
-            counts[((k >> shift) & 0xFFFF) as usize] += 1;
-        }
-        let mut sum = 0;
-        for c in counts.iter_mut() {
-            let t = *c;
-            *c = sum;
-            sum += t;
-        }
-        for &p in v.iter() {
-            let d = ((p.0 >> shift) & 0xFFFF) as usize;
-            buf[counts[d]] = p;
-            counts[d] += 1;
-        }
-        std::mem::swap(v, &mut buf);
-    }
-}
-
-/// Distinct values per group, exactly: each value is hashed to 64 bits and mixed with its group into one key, the
-/// (key, row) pairs sorted (radix) and counted; rows whose keys are equal are compared on their group and value, so
-/// a hash collision (forgeable: the hash is not keyed) never merges two values. Kusto estimates `dcount`
-/// (HyperLogLog); this is exact.
-fn dcount(c: &Col, mask: &BooleanChunked, g: &Groups) -> Int64Chunked {
-    /// The values compared when keys are equal: text (null as empty), or the 64 bits of a number.
-    enum Exact<'a> {
-        Text(Vec<Option<&'a str>>),
-        Bits(Vec<Option<u64>>),
-    }
-    let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(c.len());
-    let mut add = |row: usize, grp: u32, h: u64| {
-        pairs.push((fmix64(h ^ (grp as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)), row as u32))
+/// Distinct values per group, exactly: the values' dense codes (`column_codes`, the coding grouping uses), the rows'
+/// groups put in order of their value's code (a counting sort), then each value's run counts each group once.
+/// Kusto estimates `dcount` (HyperLogLog); this is exact. Nulls are not counted, but a null text counts as the empty
+/// string (a string column's null is `""` in Kusto); dynamic values are compared as their JSON text.
+fn dcount(c: &Col, mask: &BooleanChunked, g: &Groups) -> Result<Int64Chunked, KqlError> {
+    let col = match c {
+        // raw JSON text: `into_column` would turn the dynamic string "1" into the text 1, equal to the number 1
+        Col::Str(s) | Col::Dyn(s) => s.clone().into_series().into_column(),
+        other => other.clone().into_column("v").0,
     };
-    let rows = mask.into_iter().zip(&g.row_group).enumerate();
-    let exact = match c {
-        Col::Str(s) | Col::Dyn(s) => {
-            let is_dyn = matches!(c, Col::Dyn(_));
-            let texts: Vec<Option<&str>> = s.into_iter().collect();
-            for (row, (m, &grp)) in rows {
-                let v = texts.get(row).copied().flatten();
-                if m == Some(true) && !(is_dyn && v.is_none()) {
-                    add(row, grp, hash_text(v.unwrap_or("")));
-                }
-            }
-            Exact::Text(texts)
-        }
-        Col::Real(x) => {
-            let bits: Vec<Option<u64>> = x.into_iter().map(|v| v.map(f64::to_bits)).collect();
-            for (row, (m, &grp)) in rows {
-                if let (Some(Some(v)), Some(true)) = (bits.get(row), m) {
-                    add(row, grp, fmix64(*v));
-                }
-            }
-            Exact::Bits(bits)
-        }
-        other => {
-            let x: Int64Chunked = match other {
-                Col::Bool(b) => b.into_iter().map(|v| v.map(i64::from)).collect(),
-                o => o.to_i64_raw(),
-            };
-            let bits: Vec<Option<u64>> = x.into_iter().map(|v| v.map(|v| v as u64)).collect();
-            for (row, (m, &grp)) in rows {
-                if let (Some(Some(v)), Some(true)) = (bits.get(row), m) {
-                    add(row, grp, fmix64(*v));
-                }
-            }
-            Exact::Bits(bits)
-        }
+    let codes = column_codes(&col).map_err(|e| KqlError::msg(format!("dcount: {e}")))?;
+    let null_code = col.is_null().into_iter().position(|v| v == Some(true)).and_then(|r| codes.get(r).copied());
+    // a string column's null counts as "" (the code of its first empty string, or its own code if there is none)
+    let null_as = match (c, null_code) {
+        (Col::Str(s), Some(nc)) => Some(s.into_iter().position(|v| v == Some("")).and_then(|r| codes.get(r).copied()).unwrap_or(nc)),
+        _ => None,
     };
-    sort_pairs(&mut pairs);
-    let group = |row: u32| g.row_group.get(row as usize).copied().unwrap_or(0);
-    let cmp_value = |a: u32, b: u32| match &exact {
-        Exact::Text(t) => {
-            let v = |r: u32| t.get(r as usize).copied().flatten().unwrap_or("");
-            v(a).cmp(v(b))
-        }
-        Exact::Bits(x) => x.get(a as usize).cmp(&x.get(b as usize)),
-    };
-    let same = |a: u32, b: u32| group(a) == group(b) && cmp_value(a, b).is_eq();
+    // the counted rows' (value code, group), and how many rows each code has
+    let n_codes = codes.iter().max().map_or(0, |&m| m as usize + 1);
+    let mut start = vec![0usize; n_codes + 1];
+    let mut counted: Vec<(u32, u32)> = Vec::with_capacity(codes.len());
+    for ((m, &grp), &code) in mask.into_iter().zip(&g.row_group).zip(&codes) {
+        let code = match null_as {
+            _ if m != Some(true) => continue,
+            Some(empty) if Some(code) == null_code => empty,
+            _ if Some(code) == null_code => continue,
+            _ => code,
+        };
+        start[code as usize + 1] += 1;
+        counted.push((code, grp));
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut groups_by_code = vec![0u32; counted.len()];
+    let mut at = start.clone();
+    for &(code, grp) in &counted {
+        groups_by_code[at[code as usize]] = grp;
+        at[code as usize] += 1;
+    }
+    drop(counted);
+    // the last value each group counted: a value's rows are together, so a repeat of (group, value) is seen there
+    let mut last = vec![u32::MAX; g.n_groups];
     let mut counts = vec![0i64; g.n_groups];
-    let mut i = 0;
-    while i < pairs.len() {
-        let key = pairs[i].0;
-        let end = pairs[i..].iter().position(|p| p.0 != key).map_or(pairs.len(), |n| i + n);
-        let run = &pairs[i..end];
-        let first = run[0].1;
-        if run.iter().all(|p| same(first, p.1)) {
-            // one value in one group (the usual case: a value and its repeats)
-            counts[group(first) as usize] += 1;
-        } else {
-            // a hash collision: count the distinct (group, value)s of the run exactly
-            let mut rows: Vec<u32> = run.iter().map(|p| p.1).collect();
-            rows.sort_by(|&a, &b| group(a).cmp(&group(b)).then_with(|| cmp_value(a, b)));
-            let mut prev: Option<u32> = None;
-            for r in rows {
-                if !prev.is_some_and(|p| same(p, r)) {
-                    counts[group(r) as usize] += 1;
-                }
-                prev = Some(r);
+    for (code, run) in start.windows(2).enumerate() {
+        for &grp in &groups_by_code[run[0]..run[1]] {
+            let seen = &mut last[grp as usize];
+            if *seen != code as u32 {
+                *seen = code as u32;
+                counts[grp as usize] += 1;
             }
         }
-        i = end;
     }
-    counts.into_iter().map(Some).collect()
+    Ok(counts.into_iter().map(Some).collect())
 }
 
 fn sum(c: &Col, mask: &BooleanChunked, g: &Groups) -> Result<Col, KqlError> {
@@ -733,47 +645,57 @@ fn spread(c: &Col, g: &Groups, population: bool, sd: bool) -> Float64Chunked {
 
 #[cfg(test)]
 mod dcount_tests {
-    use super::hash_text;
     use crate::frame::{Frame, Tables};
     use polars::prelude::*;
 
-    /// Two different 16-byte ASCII texts with the same [`hash_text`]: each step of the hash is invertible, so the
-    /// second word can cancel the difference the first one made (what anyone can do with an unkeyed hash).
-    fn collision() -> (String, String) {
-        const K: u64 = 0x9E37_79B9_7F4A_7C15;
-        let step = |h: u64, w: &[u8; 8]| (h ^ u64::from_le_bytes(*w)).wrapping_mul(K).rotate_left(29);
-        let h0: u64 = 0x243F_6A88_85A3_08D3;
-        let a1 = *b"evil.com";
-        let sa = step(h0, &a1);
-        for n in 0u32.. {
-            let b1: [u8; 8] = format!("x{n:07}").as_bytes().try_into().unwrap();
-            let d = sa ^ step(h0, &b1);
-            if d & 0x8080_8080_8080_8080 == 0 {
-                let a2 = *b"AAAAAAAA";
-                let b2 = (u64::from_le_bytes(a2) ^ d).to_le_bytes();
-                let a = String::from_utf8([a1, a2].concat()).unwrap();
-                let b = String::from_utf8([b1, b2].concat()).unwrap();
-                return (a, b);
-            }
-        }
-        unreachable!()
+    fn table(cols: Vec<Column>) -> Tables {
+        let n = cols[0].len();
+        let mut t = Tables::new();
+        t.add(Frame::new("T", DataFrame::new(n, cols).unwrap()));
+        t
     }
 
+    fn longs(t: &Tables, q: &str, col: &str) -> Vec<Option<i64>> {
+        let f = crate::kql::execute(q, t, 0).unwrap();
+        f.df().column(col).unwrap().i64().unwrap().into_iter().collect()
+    }
+
+    /// Values that a hash could confuse (same length, one byte apart, a prefix of another) stay apart: dcount
+    /// compares values, not hashes.
     #[test]
-    fn forged_hash_collisions_do_not_merge_values() {
-        let (a, b) = collision();
-        assert_ne!(a, b);
-        assert_eq!(hash_text(&a), hash_text(&b));
-        let col = Column::new("s".into(), [a.as_str(), b.as_str(), a.as_str(), "other", b.as_str()]);
-        let grp = Column::new("g".into(), [1i64, 1, 1, 1, 2]);
-        let mut t = Tables::new();
-        t.add(Frame::new("T", DataFrame::new(5, vec![col, grp]).unwrap()));
-        let f = crate::kql::execute("T | summarize d = dcount(s)", &t, 0).unwrap();
-        assert_eq!(f.df().column("d").unwrap().i64().unwrap().get(0), Some(3));
-        let f = crate::kql::execute("T | summarize d = dcount(s) by g | sort by g asc", &t, 0).unwrap();
-        let d: Vec<Option<i64>> = f.df().column("d").unwrap().i64().unwrap().into_iter().collect();
-        assert_eq!(d, vec![Some(3), Some(1)]);
-        let f = crate::kql::execute("T | summarize d = dcountif(s, g == 1)", &t, 0).unwrap();
-        assert_eq!(f.df().column("d").unwrap().i64().unwrap().get(0), Some(3));
+    fn counts_values_exactly_per_group() {
+        let s = ["evil.comAAAAAAAA", "evil.comAAAAAAAB", "evil.comAAAAAAAA", "evil.com", "evil.comAAAAAAAB", "x"];
+        let t = table(vec![
+            Column::new("s".into(), s),
+            Column::new("g".into(), [1i64, 1, 1, 1, 2, 2]),
+        ]);
+        assert_eq!(longs(&t, "T | summarize d = dcount(s)", "d"), vec![Some(4)]);
+        assert_eq!(longs(&t, "T | summarize d = dcount(s) by g | sort by g asc", "d"), vec![Some(3), Some(2)]);
+        assert_eq!(longs(&t, "T | summarize d = dcountif(s, g == 1)", "d"), vec![Some(3)]);
+        // 10,000 rows, 7 values in a cycle, 3 groups in a cycle: every group sees every value
+        let big: Vec<String> = (0..10_000).map(|i| format!("v{}", i % 7)).collect();
+        let grp: Vec<i64> = (0..10_000).map(|i| i % 3).collect();
+        let t = table(vec![Column::new("s".into(), big), Column::new("g".into(), grp)]);
+        assert_eq!(longs(&t, "T | summarize d = dcount(s) by g | sort by g asc", "d"), vec![Some(7); 3]);
+    }
+
+    /// A null text is the empty string; null numbers and null dynamic values are not counted; the dynamic string
+    /// "1" is not the number 1.
+    #[test]
+    fn nulls_and_dynamic_values() {
+        let t = table(vec![
+            Column::new("s".into(), [Some("a"), None, Some(""), Some("a")]),
+            Column::new("n".into(), [Some(1i64), None, Some(1), Some(2)]),
+        ]);
+        assert_eq!(longs(&t, "T | summarize d = dcount(s)", "d"), vec![Some(2)]);
+        assert_eq!(longs(&t, "T | summarize d = dcount(n)", "d"), vec![Some(2)]);
+        let t = table(vec![Column::new("s".into(), [Some("a"), None, Some("b")])]);
+        assert_eq!(longs(&t, "T | summarize d = dcount(s)", "d"), vec![Some(3)]);
+        let t = table(vec![Column::new("j".into(), [r#"{"v":"1"}"#, r#"{"v":1}"#, r#"{"v":1}"#, r#"{"w":null}"#])]);
+        assert_eq!(
+            longs(&t, "T | extend d = parse_json(j) | summarize a = dcount(d.v), b = dcount(d.w)", "a"),
+            vec![Some(2)]
+        );
+        assert_eq!(longs(&t, "T | extend d = parse_json(j) | summarize a = dcount(d.v), b = dcount(d.w)", "b"), vec![Some(0)]);
     }
 }

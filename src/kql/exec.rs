@@ -22,6 +22,7 @@ use super::names::{next_column_name, result_name, unique};
 use super::value::{dyn_parse, Col, Ty, Val};
 use super::KqlError;
 use crate::error::closest;
+use crate::frame::codes::{column_codes, combine_codes};
 use crate::frame::join::{assemble, JoinHow, KeyMatch, RowPairs, Source};
 use crate::frame::{Frame, LaType};
 
@@ -631,36 +632,29 @@ fn top_candidates(f: Frame, by: &[SortKey], k: usize, env: &Env, visible: usize)
 
 // ----- summarize --------------------------------------------------------------------------------------------------
 
-/// Which row of each group each row belongs to, by the key columns (first appearance order).
+/// Which row of each group each row belongs to, by the key columns (first appearance order): the frame's dense
+/// value codes (`column_codes`, one column after another combined with `combine_codes`), the grouping charts and
+/// joins use too.
 pub(super) fn make_groups(keys: &[Col], n: usize) -> Result<Groups, KqlError> {
     if keys.is_empty() {
         return Ok(Groups::single(n));
     }
-    let names: Vec<String> = (0..keys.len()).map(|i| format!("k{i}")).collect();
-    let cols: Vec<Column> = keys.iter().zip(&names).map(|(k, nm)| k.clone().into_column(nm).0).collect();
-    let df = DataFrame::new(n, cols).map_err(perr("grouping"))?;
-    let gb = df.group_by_stable(names.iter().map(String::as_str)).map_err(perr("grouping"))?;
-    let groups = gb.get_groups();
-    let mut row_group = vec![0u32; n];
-    let mut first_row = Vec::with_capacity(groups.len());
-    for (g, ind) in groups.iter().enumerate() {
-        match ind {
-            GroupsIndicator::Idx((first, idx)) => {
-                first_row.push(Some(first as usize));
-                for &r in idx.iter() {
-                    if let Some(slot) = row_group.get_mut(r as usize) {
-                        *slot = g as u32;
-                    }
-                }
-            }
-            GroupsIndicator::Slice([first, len]) => {
-                first_row.push(Some(first as usize));
-                for r in first..first + len {
-                    if let Some(slot) = row_group.get_mut(r as usize) {
-                        *slot = g as u32;
-                    }
-                }
-            }
+    let coded = |k: &Col| {
+        if k.len() != n {
+            return Err(KqlError::msg(format!("grouping: a key has {} rows, the table {n}", k.len())));
+        }
+        let (col, _) = k.clone().into_column("k");
+        column_codes(&col).map_err(|e| KqlError::msg(format!("grouping: {e}")))
+    };
+    let mut row_group = coded(&keys[0])?;
+    for k in &keys[1..] {
+        combine_codes(&mut row_group, &coded(k)?);
+    }
+    // codes are given in order of first appearance: a row whose code is the next new one starts its group
+    let mut first_row = Vec::new();
+    for (row, &g) in row_group.iter().enumerate() {
+        if g as usize == first_row.len() {
+            first_row.push(Some(row));
         }
     }
     Ok(Groups { row_group, n_groups: first_row.len(), first_row })
