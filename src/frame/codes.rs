@@ -1,5 +1,6 @@
-//! Dense codes for column values: equal values share a small integer, so grouping (charts' `by` columns) and
-//! joining (key matching in [`super::join`]) hash each value once and then work on `u32`s.
+//! Dense codes for column values: equal values share a small integer, so grouping (KQL's `summarize … by` and
+//! `dcount`, charts' `by` columns) and joining (key matching in [`super::join`]) hash each value once and then work
+//! on `u32`s.
 
 use polars::prelude::*;
 
@@ -30,19 +31,29 @@ pub(crate) fn column_codes(col: &Column) -> Result<Vec<u32>> {
                 next += 1;
                 next - 1
             };
+            // the last inline view and its code: runs of one value (a sorted or bursty column) skip the map
+            let mut last: Option<(u128, u32)> = None;
             for arr in ca.downcast_iter() {
-                for (text, view) in arr.iter().zip(arr.views().iter()) {
-                    let c = match text {
-                        None => *null.get_or_insert_with(&mut new_code),
-                        Some(_) if view.is_inline() => {
-                            let bits = 32 + 8 * view.length;
-                            let key = match bits {
-                                128.. => view.as_u128(),
-                                _ => view.as_u128() & ((1u128 << bits) - 1),
-                            };
-                            *by_view.entry(key).or_insert_with(&mut new_code)
+                let validity = polars_arrow::array::Array::validity(arr);
+                for (i, view) in arr.views().iter().enumerate() {
+                    let c = if validity.is_some_and(|v| !v.get_bit(i)) {
+                        *null.get_or_insert_with(&mut new_code)
+                    } else if view.is_inline() {
+                        let bits = 32 + 8 * view.length;
+                        let key = match bits {
+                            128.. => view.as_u128(),
+                            _ => view.as_u128() & ((1u128 << bits) - 1),
+                        };
+                        match last {
+                            Some((k, c)) if k == key => c,
+                            _ => {
+                                let c = *by_view.entry(key).or_insert_with(&mut new_code);
+                                last = Some((key, c));
+                                c
+                            }
                         }
-                        Some(t) => *by_text.entry(t).or_insert_with(&mut new_code),
+                    } else {
+                        *by_text.entry(arr.value(i)).or_insert_with(&mut new_code)
                     };
                     out.push(c);
                 }

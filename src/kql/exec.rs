@@ -7,9 +7,10 @@
 //! datetime columns first (the usual time filter removes most rows).
 //!
 //! Speed: comparisons of a column with a constant use polars' vectorised kernels ([`super::eval::compare_const`]);
-//! `summarize` groups with polars' `group_by` on the key columns; `top k` first keeps only the rows whose first
-//! key is at least the k-th best value (found with a selection, not a sort), then sorts those few; case-insensitive
-//! `contains`/`has`/`startswith` compare ASCII bytes without lowercasing each row.
+//! `summarize` groups by the key columns' dense value codes (`crate::frame::codes`, one hash lookup a row and key);
+//! `top k` first keeps only the rows whose first key is at least the k-th best value (found with a selection, not a
+//! sort), then sorts those few; case-insensitive `contains`/`has`/`startswith` compare ASCII bytes without
+//! lowercasing each row.
 
 
 use polars::prelude::*;

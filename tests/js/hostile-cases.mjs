@@ -47,8 +47,9 @@ function la(columns, rows, extra = {}) {
 }
 
 /**
- * Two different 16-byte ASCII texts with the same 64-bit `dcount` hash (src/kql/aggregates.rs `hash_text`): each
- * step of the unkeyed hash is invertible, so a second word cancels the difference the first made.
+ * Two different 16-byte ASCII texts with the same 64-bit hash under `dcount`'s former unkeyed text hash (until
+ * 2026-12-05; each step was invertible, so a second word cancels the difference the first made). dcount now codes
+ * values in hash maps that compare whole values (src/frame/codes.rs); the case stays: such texts must not merge.
  */
 function forgedCollision() {
   const M = (1n << 64n) - 1n;
