@@ -233,7 +233,9 @@ pub fn unpack_frame(frame: &Frame, column: &str, options: &UnpackOptions) -> Res
     let mut sources: Vec<(usize, usize, &str, String)> = Vec::new(); // (first fragment, row, cell, rewritten)
     let mut notes_seen = 0;
     let mut notes = Vec::new();
-    for (row, cell) in ca.into_iter().enumerate() {
+    // the chunks' own iterators: the chunked array's boxed one costs a dynamic call a row
+    let cells = ca.downcast_iter().flat_map(|arr| arr.iter());
+    for (row, cell) in cells.enumerate() {
         let Some(cell) = cell else { continue };
         let first = engine.fragments.len();
         let rewritten = engine.top(cell);
