@@ -423,7 +423,10 @@ fn dcount(c: &Col, mask: &BooleanChunked, g: &Groups) -> Result<Int64Chunked, Kq
         other => other.clone().into_column("v").0,
     };
     let codes = column_codes(&col).map_err(|e| KqlError::msg(format!("dcount: {e}")))?;
-    let null_code = col.is_null().into_iter().position(|v| v == Some(true)).and_then(|r| codes.get(r).copied());
+    let null_code = match col.null_count() {
+        0 => None,
+        _ => col.is_null().into_iter().position(|v| v == Some(true)).and_then(|r| codes.get(r).copied()),
+    };
     // a string column's null counts as "" (the code of its first empty string, or its own code if there is none)
     let null_as = match (c, null_code) {
         (Col::Str(s), Some(nc)) => Some(s.into_iter().position(|v| v == Some("")).and_then(|r| codes.get(r).copied()).unwrap_or(nc)),
