@@ -144,12 +144,17 @@ export function startServer({ port = 8080, host = "127.0.0.1", pages = {} } = {}
         res.end("not found");
         return;
       }
+      // One read and one write, as a static server's sendfile does: piping a read stream sends 64 KiB pieces, which
+      // made the 9.6 MB wasm's download in Chromium ~75 ms longer (medians of 7 fresh contexts: 233 vs 158 ms;
+      // compiled while streaming 420 vs 301 ms; issue #16's cold start)
+      const body = await fs.promises.readFile(file);
       res.writeHead(200, {
         "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
+        "content-length": body.length,
         "access-control-allow-origin": "*",
         "cache-control": "no-store",
       });
-      fs.createReadStream(file).pipe(res);
+      res.end(body);
     } catch (e) {
       res.writeHead(500, { "content-type": "text/plain" });
       res.end(String(e));
