@@ -139,14 +139,24 @@ test("on the page display(df) returns the table element with the query's rows; s
   assert.equal(r.owned, null);
 });
 
-test("a wide table clips only its long cells, at 40em with an ellipsis; shorter cells are whole", async () => {
+test("a wide table shows the columns that fill the window first, every column a frame later; it clips only its long cells, at 40em with an ellipsis", async () => {
   const r = await page.evaluate(async () => {
     const hb = await import("/huntbook/index.js");
     await hb.init();
     const demo = await hb.loadDemo();
     const n = demo.query("SigninLogs | take 5").toElement();
     document.body.append(n);
+    // the first frame: the columns that fill the window (and more), the others not laid out yet
+    const first = await new Promise((ok) => requestAnimationFrame(() => {
+      const ths = [...n.querySelectorAll("th")];
+      ok({ pending: n.querySelector("table").classList.contains("huntbook-first"), columns: ths.length,
+        laidOut: ths.filter((th) => th.offsetWidth > 0).length, width: n.querySelector("table").offsetWidth,
+        window: innerWidth });
+    }));
+    // then every column, in the first task after that frame
     await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
+    const later = { pending: n.querySelector("table").classList.contains("huntbook-first"),
+      laidOut: [...n.querySelectorAll("th")].filter((th) => th.offsetWidth > 0).length };
     const em = parseFloat(getComputedStyle(n.querySelector("td")).fontSize);
     const cells = [...n.querySelectorAll("th, td")].map((c) => ({
       long: c.classList.contains("huntbook-long"), chars: [...c.textContent].length, width: c.clientWidth,
@@ -154,8 +164,13 @@ test("a wide table clips only its long cells, at 40em with an ellipsis; shorter 
       padding: parseFloat(getComputedStyle(c).paddingLeft) + parseFloat(getComputedStyle(c).paddingRight),
     }));
     n.remove();
-    return { em, cells };
+    return { em, cells, first, later };
   });
+  assert.equal(r.first.pending, true);
+  assert.equal(r.first.columns, 76);
+  assert.ok(r.first.laidOut >= 8 && r.first.laidOut < 40, JSON.stringify(r.first));
+  assert.ok(r.first.width > r.first.window, `the first frame's columns fill the window: ${JSON.stringify(r.first)}`);
+  assert.deepEqual(r.later, { pending: false, laidOut: 76 });
   const long = r.cells.filter((c) => c.long);
   const short = r.cells.filter((c) => !c.long);
   assert.ok(r.cells.length > 5 * 70, `${r.cells.length} cells`);
