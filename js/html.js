@@ -50,7 +50,7 @@ export function tableElement(html, df) {
 /**
  * A wide table's first frame shows only the columns that fill about twice the window's width; the others are in
  * the DOM from the start (`display: none`) and shown by the first task after that frame, or at once when the table
- * is scrolled sideways before it. Chromium lays out every cell of a table before its first frame: SigninLogs' 20
+ * is scrolled sideways before it, or a second after the element was made if it has not been shown by then. Chromium lays out every cell of a table before its first frame: SigninLogs' 20
  * rows × 76 columns took ~80 ms, ~25 ms with the 12 columns that fill a 1280-pixel window twice (issue #16's cold
  * start). Widths are estimated from the cells' text (12px text, a cell clipped at 40 characters' width).
  */
@@ -68,17 +68,19 @@ function showColumnsLater(doc, div, table) {
   if (shown >= n || typeof ResizeObserver !== "function") return;
   for (const row of rows) for (let i = shown; i < row.cells.length; i++) row.cells[i].classList.add("huntbook-later");
   table.classList.add("huntbook-first");
-  let observer = null;
-  const showAll = () => {
-    observer?.disconnect();
-    table.classList.remove("huntbook-first");
-  };
   // A ResizeObserver reports once the table is laid out for a frame, before that frame is painted; a task queued
-  // then runs after the paint.
-  observer = new ResizeObserver(() => {
+  // then runs after the paint. An element not shown within a second (held, or its HTML copied) gets every column
+  // then, so no copy of it stays without them.
+  const observer = new ResizeObserver(() => {
     observer.disconnect();
     setTimeout(showAll, 0);
   });
+  const timer = setTimeout(showAll, 1000);
+  function showAll() {
+    observer.disconnect();
+    clearTimeout(timer);
+    table.classList.remove("huntbook-first");
+  }
   observer.observe(table);
   div.addEventListener("scroll", showAll, { once: true, passive: true });
 }

@@ -145,6 +145,8 @@ test("a wide table shows the columns that fill the window first, every column a 
     await hb.init();
     const demo = await hb.loadDemo();
     const n = demo.query("SigninLogs | take 5").toElement();
+    const held = demo.query("SigninLogs | take 5").toElement(); // never shown
+    const heldBefore = held.querySelector("table").classList.contains("huntbook-first");
     document.body.append(n);
     // the first frame: the columns that fill the window (and more), the others not laid out yet
     const first = await new Promise((ok) => requestAnimationFrame(() => {
@@ -164,13 +166,17 @@ test("a wide table shows the columns that fill the window first, every column a 
       padding: parseFloat(getComputedStyle(c).paddingLeft) + parseFloat(getComputedStyle(c).paddingRight),
     }));
     n.remove();
-    return { em, cells, first, later };
+    // an element never shown gets every column after a second: its HTML copied then is the whole table
+    await new Promise((ok) => setTimeout(ok, 1100));
+    const heldAfter = held.querySelector("table").classList.contains("huntbook-first");
+    return { em, cells, first, later, held: [heldBefore, heldAfter] };
   });
   assert.equal(r.first.pending, true);
   assert.equal(r.first.columns, 76);
   assert.ok(r.first.laidOut >= 8 && r.first.laidOut < 40, JSON.stringify(r.first));
   assert.ok(r.first.width > r.first.window, `the first frame's columns fill the window: ${JSON.stringify(r.first)}`);
   assert.deepEqual(r.later, { pending: false, laidOut: 76 });
+  assert.deepEqual(r.held, [true, false]);
   const long = r.cells.filter((c) => c.long);
   const short = r.cells.filter((c) => !c.long);
   assert.ok(r.cells.length > 5 * 70, `${r.cells.length} cells`);
