@@ -76,12 +76,35 @@ std::thread_local! {
 /// reads a word at a time: substring searches, this one and a scan for `\u` escapes, took a fifth of a large answer's
 /// read in wasm, which has no SIMD). A dynamic value written as JSON text may hold `],[` too, so the count is capped
 /// at one row per 4 bytes a column (rows are rarely shorter); a low count costs only a regrowth. Small responses get
-/// no hint.
+/// no hint. Above [`SAMPLED_FROM`] bytes the separators are counted in [`SAMPLES`] evenly spaced windows and scaled
+/// to the whole text, with 1/16 more for rows shorter than the sampled ones ([`rows_in_samples`]): counting all of a
+/// 771 MB answer's `]` (SigninLogs' dynamic columns hold many `[]`) was ~5 % of its read (issue #16).
 fn rows_hint(bytes: &[u8]) -> usize {
     if bytes.len() < 1 << 20 {
         return 0;
     }
-    memchr::memchr_iter(b']', bytes).filter(|&i| bytes.get(i + 1..i + 3) == Some(b",[")).count() + 1
+    if bytes.len() < SAMPLED_FROM {
+        return row_separators(bytes) + 1;
+    }
+    rows_in_samples(bytes, SAMPLES, SAMPLE_BYTES)
+}
+
+/// The size from which [`rows_hint`] counts in samples (the samples are then at most 1/64 of the text).
+const SAMPLED_FROM: usize = 64 << 20;
+const SAMPLES: usize = 32;
+const SAMPLE_BYTES: usize = 32 << 10;
+
+fn row_separators(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b']', bytes).filter(|&i| bytes.get(i + 1..i + 3) == Some(b",[")).count()
+}
+
+/// The row separators in `samples` windows of `window` bytes spread evenly over `bytes`, scaled to its length, plus
+/// 1/16 (and one). Needs `samples * window <= bytes.len()`.
+fn rows_in_samples(bytes: &[u8], samples: usize, window: usize) -> usize {
+    let step = bytes.len() / samples.max(1);
+    let seen: usize = (0..samples).map(|k| row_separators(&bytes[k * step..(k * step + window).min(bytes.len())])).sum();
+    let scaled = (seen as u128 * bytes.len() as u128 / (samples * window).max(1) as u128) as usize;
+    scaled.saturating_add(scaled / 16).saturating_add(1)
 }
 
 /// JSON text with every lone UTF-16 surrogate escape (`\ud800` without its pair, or a stray `\udc00`) replaced by
@@ -629,6 +652,9 @@ mod tests {
         assert!(json.len() > 1 << 20);
         assert_eq!(rows_hint(json.as_bytes()), 80_000, "40,000 row separators plus 40,000 inside the dynamic text");
         assert_eq!(rows_hint(br#"{"tables":[]}"#), 0, "small responses get no hint");
+        // counted in samples (as from 64 MiB), the estimate is within 1/16 above the count of the whole text
+        let sampled = rows_in_samples(json.as_bytes(), 32, 8 << 10);
+        assert!((80_001..=80_000 * 17 / 16 + 1_000).contains(&sampled), "{sampled}");
         let f = parse_response(json.as_bytes()).unwrap().tables.remove(0);
         assert_eq!(f.height(), 40_000);
         let df = f.df();
