@@ -585,6 +585,44 @@ mod tests {
     }
 
     #[test]
+    fn every_cell_lands_in_its_row_and_column_among_escapes_arrays_and_ragged_rows() {
+        // 1,500 rows of 3 columns: escaped strings (serde lends them unescaped only for the call), arrays put back
+        // together as text, a short row and a long one: each cell must land in its row and column
+        let rows: Vec<String> = (0..1500)
+            .map(|i| match i {
+                1000 => r#"["short"]"#.to_string(),
+                1200 => r#"["long",1200,"[1200]","extra"]"#.to_string(),
+                _ if i % 7 == 0 => format!(r#"["q\"{i}\"",{i},[{i},"x"]]"#),
+                _ => format!(r#"["s{i}",{i},"{{\"k\":{i}}}"]"#),
+            })
+            .collect();
+        let json = format!(
+            r#"{{"tables":[{{"name":"T","columns":[{{"name":"s","type":"string"}},{{"name":"n","type":"long"}},{{"name":"d","type":"dynamic"}}],"rows":[{}]}}]}}"#,
+            rows.join(",")
+        );
+        let f = parse_response(json.as_bytes()).unwrap().tables.remove(0);
+        assert_eq!(f.height(), 1500);
+        let df = f.df();
+        let s = df.column("s").unwrap().str().unwrap();
+        let n = df.column("n").unwrap().i64().unwrap();
+        let d = df.column("d").unwrap().str().unwrap();
+        for i in [0usize, 1, 511, 512, 513, 700, 1023, 1024, 1499] {
+            let (want_s, want_d) = if i % 7 == 0 {
+                (format!("q\"{i}\""), format!(r#"[{i},"x"]"#))
+            } else {
+                (format!("s{i}"), format!(r#"{{"k":{i}}}"#))
+            };
+            assert_eq!(s.get(i), Some(want_s.as_str()), "row {i}");
+            assert_eq!(n.get(i), Some(i as i64), "row {i}");
+            assert_eq!(d.get(i), Some(want_d.as_str()), "row {i}");
+        }
+        assert_eq!((s.get(1000), n.get(1000), d.get(1000)), (Some("short"), None, None));
+        assert_eq!((s.get(1200), n.get(1200), d.get(1200)), (Some("long"), Some(1200), Some("[1200]")));
+        assert_eq!(f.notes.len(), 1, "{:?}", f.notes);
+        assert!(f.notes[0].starts_with("2 row(s) did not have one value per column"), "{:?}", f.notes);
+    }
+
+    #[test]
     fn rows_before_columns_still_read() {
         let json = br#"{"tables":[{"rows":[[1,"a"]],"name":"T","columns":[{"name":"n","type":"long"},{"name":"s","type":"string"}]}]}"#;
         let f = parse_response(json).unwrap().tables.remove(0);
