@@ -10,9 +10,9 @@
 // answer, as the page sees it), and the ratio the goal is judged on (≤ 1.10× → met): the median of the runs' pairwise
 // ratios, each the worker's time over the main thread's time next to it (runs in pairs, main first in one pair and
 // the worker first in the next). Why pairs: this machine has slow spells of a few seconds in which the same call takes
-// ~1.5× as long on either thread (and in Node alone; the threads' CPU time shows no other thread competing), so the
-// ratio of the two sides' medians swung 0.69–1.19× between runs of the same build, while the pairs' median stays near
-// 1.0; both are printed, with the pairs' interquartile range. Also the longest main-thread task a
+// ~1.5× as long on either thread (and in Node alone; the threads' CPU time shows no other thread competing): over
+// four runs of one build the ratio of the two sides' medians ranged 0.76–1.19×, the pairs' median 0.93–1.11×. Both
+// are printed, with the pairs' quartiles. Also the longest main-thread task a
 // PerformanceObserver('longtask') saw overlapping the worker runs (Chromium reports tasks over 50 ms; goal: none
 // over 50 ms → met). Tables are made on both sides before timing and freed after each run. Nothing leaves loopback:
 // every other request is aborted and counted.
