@@ -12,13 +12,13 @@
 // the worker first in the next). Why pairs: this machine has slow spells of a few seconds in which the same call takes
 // ~1.5× as long on either thread (and in Node alone; the threads' CPU time shows no other thread competing): over
 // four runs of one build the ratio of the two sides' medians ranged 0.76–1.19×, the pairs' median 0.93–1.11×. Both
-// are printed, with the pairs' quartiles. Also the longest main-thread task a
-// PerformanceObserver('longtask') saw overlapping the worker runs (Chromium reports tasks over 50 ms; goal: none
-// over 50 ms → met). Tables are made on both sides before timing and freed after each run. Nothing leaves loopback:
+// are printed, with the pairs' quartiles. Also the longest main-thread task a PerformanceObserver('longtask') saw
+// overlapping the worker runs (Chromium reports tasks over 50 ms; goal: none over 50 ms → met). Tables are made on both sides before timing and freed after each run. Nothing leaves loopback:
 // every other request is aborted and counted.
 //
-// Env: WORKER_RUNS=15 (timed runs per side, in pairs), WORKER_RAW=1 (print every run's time), WORKER_WARM=2 (untimed warm-up runs per side first: V8
-// tiers hot wasm functions up after some calls, in the page and in the worker alike).
+// Env: WORKER_RUNS=15 (timed runs per side, in pairs), WORKER_RAW=1 (print every run's time), WORKER_WARM=2
+// (untimed warm-up runs per side first: V8 tiers hot wasm functions up after some calls, in the page and in the
+// worker alike).
 import { launchChromium } from "../tests/e2e/browser.mjs";
 import { startServer } from "../scripts/serve.mjs";
 

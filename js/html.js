@@ -50,9 +50,10 @@ export function tableElement(html, df) {
 /**
  * A wide table's first frame shows only the columns that fill about twice the window's width; the others are in
  * the DOM from the start (`display: none`) and shown by the first task after that frame, or at once when the table
- * is scrolled sideways before it, or a second after the element was made if it has not been shown by then. Chromium lays out every cell of a table before its first frame: SigninLogs' 20
- * rows × 76 columns took ~80 ms, ~25 ms with the 12 columns that fill a 1280-pixel window twice (issue #16's cold
- * start). Widths are estimated from the cells' text (12px text, a cell clipped at 40 characters' width).
+ * is scrolled sideways before it, or a second after the element was made if it has not been shown by then.
+ * Chromium lays out every cell of a table before its first frame: SigninLogs' 20 rows × 76 columns took ~80 ms,
+ * ~25 ms with the 12 columns that fill a 1280-pixel window twice (issue #16's cold start). Widths are estimated
+ * from the cells' text (12px text, a cell clipped at 40 characters' width).
  */
 function showColumnsLater(doc, div, table) {
   const rows = table.rows;
