@@ -75,7 +75,7 @@ std::thread_local! {
 /// answer with all of SigninLogs' columns peaked at 3.1× its JSON size). Found from each `]` (a byte search that
 /// reads a word at a time: substring searches, this one and a scan for `\u` escapes, took a fifth of a large answer's
 /// read in wasm, which has no SIMD). A dynamic value written as JSON text may hold `],[` too, so the count is capped
-/// at one row per 4 bytes a column (rows are rarely shorter); a low count costs only a regrowth. Small responses get
+/// by [`row_capacity`]; a low count costs only a regrowth. Small responses get
 /// no hint. Above [`SAMPLED_FROM`] bytes the separators are counted in [`SAMPLES`] evenly spaced windows and scaled
 /// to the whole text, with 1/16 more for rows shorter than the sampled ones ([`rows_in_samples`]): counting all of a
 /// 771 MB answer's `]` (SigninLogs' dynamic columns hold many `[]`) was ~5 % of its read (issue #16).
@@ -87,6 +87,20 @@ fn rows_hint(bytes: &[u8]) -> usize {
         return row_separators(bytes) + 1;
     }
     rows_in_samples(bytes, SAMPLES, SAMPLE_BYTES)
+}
+
+/// The bytes of text a cell has at the least, as far as the columns' capacity goes ([`row_capacity`]): the widest
+/// cell a builder stores is 16 bytes (a string's view, an optional long, real or datetime).
+const MIN_CELL_BYTES: usize = 16;
+
+/// The rows each of `cols` columns takes as its capacity, from the row count `hint` of a `bytes`-long text: at most one
+/// row per [`MIN_CELL_BYTES`] of text a column, so all the columns reserve no more memory than the text's size. A
+/// dynamic value written as JSON text may hold `],[`, and text full of them would otherwise have the columns reserve
+/// up to 4× the text: beyond the memory `room::check_room` counted on, a failed allocation, which stops the wasm
+/// module. Real answers have more text a cell (the Tour's 26 bytes, the large bench's 20–29); a text with less gets a
+/// lower capacity and its columns regrow.
+fn row_capacity(hint: usize, bytes: usize, cols: usize) -> usize {
+    hint.min(bytes / MIN_CELL_BYTES.saturating_mul(cols.max(1)))
 }
 
 /// The size from which [`rows_hint`] counts in samples (the samples are then at most 1/64 of the text).
@@ -313,7 +327,7 @@ impl<'de> Deserialize<'de> for RawTable {
                                 cols.into_iter().map(|c| (c.name, LaType::from_wire(&c.r#type))).collect();
                             // the first table with columns takes the response's row count hint (then it is 0)
                             let (hint, bytes) = ROWS_HINT.with(|h| h.replace((0, 0)));
-                            let hint = hint.min(bytes / (4 * cols.len().max(1)));
+                            let hint = row_capacity(hint, bytes, cols.len());
                             t.builders = Some(cols.iter().map(|(n, k)| ColumnBuilder::new(n, *k, hint)).collect());
                             t.columns = Some(cols);
                         }
@@ -693,6 +707,14 @@ mod tests {
         // counted in samples (as from 64 MiB), the estimate is within 1/16 above the count of the whole text
         let sampled = rows_in_samples(json.as_bytes(), 32, 8 << 10);
         assert!((80_001..=80_000 * 17 / 16 + 1_000).contains(&sampled), "{sampled}");
+        // a text whose every cell is `],[` repeated: the hint counts them all, the capacity stays within the text's size
+        let hostile = format!(r#"{{"tables":[{{"name":"T","columns":[{{"name":"d","type":"dynamic"}}],"rows":[["{}"]]}}]}}"#, "],[".repeat(1 << 19));
+        let hint = rows_hint(hostile.as_bytes());
+        assert_eq!(hint, (1 << 19) + 1);
+        assert_eq!(row_capacity(hint, hostile.len(), 1), hostile.len() / 16);
+        assert!(row_capacity(usize::MAX, 1 << 30, 78) * 78 * 16 <= 1 << 30);
+        assert_eq!(row_capacity(531_330, 771_127_511, 78), 531_330, "the large bench's 78-column answer keeps its hint");
+        assert_eq!(parse_response(hostile.as_bytes()).unwrap().tables[0].height(), 1);
         let f = parse_response(json.as_bytes()).unwrap().tables.remove(0);
         assert_eq!(f.height(), 40_000);
         let df = f.df();
